@@ -1,0 +1,121 @@
+"""A per-user cache of validated cards, so warm whole-folder commands are fast.
+
+It lives in the user's cache dir (never inside the shared folder), one SQLite
+file per card folder, keyed by the file's relative path and the BLAKE2 hash of
+its bytes: a changed file is simply a miss. Anything wrong with the cache
+(corrupt, locked, read-only, written by another version) means it is rebuilt or
+skipped silently; it can never change what kacard reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from kacard.model.card import Card
+
+# Bump when the Card model changes shape: old entries are then ignored.
+FORMAT = "card-v1"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("KACARD_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kacard", appauthor=False))
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class CardCache:
+    """get/put validated cards by (relative path, content digest)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, bytes]] = []
+        if os.environ.get("KACARD_NO_CACHE"):
+            return
+        name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
+        path = cache_dir() / f"{name}.sqlite"
+        try:
+            self._db = self._open(path)
+        except (sqlite3.Error, OSError):
+            try:
+                path.unlink(missing_ok=True)
+                self._db = self._open(path)
+            except (sqlite3.Error, OSError):
+                self._db = None
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=1.0, isolation_level=None)
+        db.execute("pragma journal_mode=wal")
+        db.execute("pragma synchronous=normal")
+        db.execute(
+            "create table if not exists cards (path text primary key, digest text not null,"
+            " format text not null, blob blob not null)"
+        )
+        db.execute("select count(*) from cards").fetchone()
+        return db
+
+    def load_all(self) -> dict[str, tuple[str, bytes]]:
+        """Every entry of this format: path -> (digest, blob). One query, no per-file I/O."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "select path, digest, blob from cards where format = ?", (FORMAT,)
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {path: (dig, blob) for path, dig, blob in rows}
+
+    @staticmethod
+    def decode(blob: bytes) -> Card | None:
+        try:
+            card = pickle.loads(blob)
+        except Exception:  # a damaged entry is a miss, whatever went wrong
+            return None
+        return card if isinstance(card, Card) else None
+
+    def put(self, rel: str, dig: str, card: Card) -> None:
+        self._pending.append((rel, dig, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def flush(self, keep: Iterable[str]) -> None:
+        """Write new entries and drop entries of files that are gone."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("begin")
+            if self._pending:
+                self._db.executemany(
+                    "insert or replace into cards (path, digest, format, blob) values (?,?,?,?)",
+                    [(rel, dig, FORMAT, blob) for rel, dig, blob in self._pending],
+                )
+            keep_set = set(keep)
+            stale = [
+                (p,) for (p,) in self._db.execute("select path from cards") if p not in keep_set
+            ]
+            if stale:
+                self._db.executemany("delete from cards where path = ?", stale)
+            self._db.execute("commit")
+        except sqlite3.Error:
+            try:
+                self._db.execute("rollback")
+            except sqlite3.Error:
+                pass
+        self._pending.clear()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,76 @@
+"""The Typer app: root options, the command modules, and the one error boundary."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
+from kacard.errors import KacardError
+
+# Command families, one module each under kacard.cli; each has register(app).
+COMMAND_MODULES = ("cards",)
+
+
+class KacardGroup(TyperGroup):
+    """Translates KacardError into a message and its exit code, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KacardError as exc:
+            _print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted; nothing was written\n")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # in registration order, not alphabetical
+
+
+def _print_error(exc: KacardError) -> None:
+    sys.stderr.write(f"error: {exc.message}\n")
+    for problem in exc.problems:
+        sys.stderr.write(f"  {problem}\n")
+
+
+app = typer.Typer(
+    cls=KacardGroup,
+    name="kacard",
+    help="Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Key-account customer data cards (客户资料卡) in a git-shared folder.
+
+    Monday morning: `kacard due`, then `kacard route`; before a visit `kacard show ID`;
+    after it `kacard log ID --summary ... --next-date ... --next-action ...`.
+    """
+    ctx.obj = Globals(dir=dir, today=today, format=format)
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"kacard.cli.{_name}").register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,49 @@
+"""`kacard edit`: $EDITOR on a scratch copy; the card is replaced only with valid text."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from kacard.errors import CardInvalid, UsageError
+from kacard.store import LoadedCard, parse_card, write_atomic
+
+
+def _editor() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return shlex.split(editor)
+
+
+def edit_card(folder: Path, loaded: LoadedCard, *, interactive: bool) -> bool:
+    """Edit until valid (or the user gives up). Returns True when the card was saved.
+
+    The scratch file lives next to nothing shared (the system temp dir) and is
+    removed afterwards; the card is written atomically and only if it is still
+    the version that was opened (no clobbering a concurrent change)."""
+    original = loaded.path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="kacard-edit-") as scratch:
+        temp = Path(scratch) / loaded.path.name
+        temp.write_bytes(original)
+        while True:
+            try:
+                subprocess.run([*_editor(), str(temp)], check=True)
+            except (OSError, subprocess.CalledProcessError) as exc:
+                raise UsageError(f"could not run the editor ({exc}); set $EDITOR") from None
+            data = temp.read_bytes()
+            if data == original:
+                return False
+            card, problems = parse_card(loaded.rel, data, expect_id=loaded.card.id)
+            if card is not None:
+                write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
+                return True
+            if not interactive:
+                raise CardInvalid(f"{loaded.rel} not saved: the edited card is invalid", problems)
+            import typer
+
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+            if not typer.confirm("The card is invalid and was not saved. Edit again?", default=True):
+                raise CardInvalid(f"{loaded.rel} not saved; your edit was discarded", problems)

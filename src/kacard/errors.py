@@ -1,0 +1,82 @@
+"""Errors kacard raises, each with the exit code the CLI uses for it.
+
+Domain code raises these; the CLI translates them in one place (cli/app.py).
+Messages never carry personal data (phones, e-mails, private notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one card file, printable as file:line:col: field: message."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}:{field} {prefix}{self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class KacardError(Exception):
+    """Base error: a message for the user and an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class UsageError(KacardError):
+    """Bad options or arguments (exit 2)."""
+
+
+class FolderNotFound(KacardError):
+    """No card folder could be found."""
+
+
+class CardNotFound(KacardError):
+    """No card with that id."""
+
+
+class CardInvalid(KacardError):
+    """A card (or settings file) failed to parse or validate; carries its problems."""
+
+
+class UnsafePath(KacardError):
+    """An id or path that would leave the card folder."""
+
+
+class StaleWrite(KacardError):
+    """The card changed on disk since it was read; nothing was written."""
+
+
+class ProblemsFound(KacardError):
+    """validate found problems (exit 1)."""
+
+    exit_code = 1

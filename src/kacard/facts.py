@@ -1,0 +1,85 @@
+"""Plain facts about one card that several commands share (pure; `today` is a parameter).
+
+One definition each, so `show`, `filter`, `due`, `review` and `score` agree on
+what "revenue", "the open next step" or "an overdue receivable" mean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kacard.model.card import Card, NextStep, Trade, Visit
+
+DEFAULT_TERMS_DAYS = 30
+
+
+def trade_due(card: Card, trade: Trade) -> dt.date:
+    """A trade's due date: its own `due`, else date + credit.terms_days, else 30 days."""
+    if trade.due is not None:
+        return trade.due
+    terms = card.credit.terms_days if card.credit and card.credit.terms_days is not None else None
+    return trade.date + dt.timedelta(days=DEFAULT_TERMS_DAYS if terms is None else terms)
+
+
+@dataclass(frozen=True)
+class Receivable:
+    trade: Trade
+    due: dt.date
+    days_overdue: int
+
+    @property
+    def amount(self) -> Decimal:
+        return self.trade.amount
+
+
+def overdue_receivables(card: Card, today: dt.date) -> list[Receivable]:
+    """Unpaid trades past their due date (逾期未收货款), oldest first."""
+    found = []
+    for trade in card.trades:
+        if trade.paid is not None or trade.amount <= 0:
+            continue
+        due = trade_due(card, trade)
+        if due < today:
+            found.append(Receivable(trade, due, (today - due).days))
+    return sorted(found, key=lambda r: r.due)
+
+
+def in_window(day: dt.date, today: dt.date, window_days: int) -> bool:
+    """True for dates in (today - window_days, today]."""
+    return today - dt.timedelta(days=window_days) < day <= today
+
+
+def metric(card: Card, today: dt.date, window_days: int, kind: str = "revenue") -> Decimal:
+    """Sum of trade amounts (or margins) dated in (today - window_days, today]."""
+    total = Decimal(0)
+    for trade in card.trades:
+        if in_window(trade.date, today, window_days):
+            value = trade.amount if kind == "revenue" else (trade.margin or Decimal(0))
+            total += value
+    return total
+
+
+def last_visit(card: Card, today: dt.date | None = None) -> Visit | None:
+    """The latest visit (on or before today when given)."""
+    latest: Visit | None = None
+    for visit in card.visits:
+        if today is not None and visit.date > today:
+            continue
+        if latest is None or visit.date >= latest.date:
+            latest = visit
+    return latest
+
+
+def open_next_step(card: Card, today: dt.date | None = None) -> NextStep | None:
+    """The next step of the latest visit: the one the rep still owes the account."""
+    latest = last_visit(card, today)
+    return latest.next if latest is not None else None
+
+
+def last_touched(card: Card) -> dt.date | None:
+    """The most recent date anything happened on the card."""
+    dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
+    dates += [h.date for h in card.handovers]
+    return max(dates) if dates else card.since

@@ -1,0 +1,67 @@
+"""Rows for `kacard list` and `kacard filter`: one flat dict of facts per card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kacard import facts
+from kacard.model.card import Card
+from kacard.model.settings import Settings
+from kacard.render.output import Column, emit
+
+COLUMNS = [
+    Column("id", "id"),
+    Column("name", "name", max_width=28),
+    Column("owner", "owner"),
+    Column("status", "status"),
+    Column("tier", "tier"),
+    Column("region", "region", max_width=16),
+    Column("revenue", "revenue", right=True),
+    Column("last_visit", "last visit"),
+    Column("next_date", "next step"),
+    Column("next_action", "action", max_width=24),
+]
+
+
+def card_row(card: Card, settings: Settings, today: dt.date, tier: str | None) -> dict[str, Any]:
+    window = settings.scoring.pareto.window_days
+    last = facts.last_visit(card, today)
+    step = facts.open_next_step(card, today)
+    receivables = facts.overdue_receivables(card, today)
+    return {
+        "id": card.id,
+        "name": card.name,
+        "owner": card.owner,
+        "status": card.status,
+        "tier": tier,
+        "tier_pinned": card.tier is not None,
+        "industry": card.industry,
+        "sector": card.sector,
+        "region": card.region,
+        "address": card.address,
+        "relationship": card.relationship,
+        "since": card.since,
+        "visit_minutes": card.visit_minutes,
+        "tags": list(card.tags),
+        "revenue": facts.metric(card, today, window, "revenue"),
+        "margin": facts.metric(card, today, window, "margin"),
+        "last_visit": last.date if last else None,
+        "next_date": step.date if step else None,
+        "next_action": step.action if step else None,
+        "contacts": len(card.contacts),
+        "receivable": sum((r.amount for r in receivables), start=0),
+        **{f"custom.{k}": v for k, v in card.custom.items()},
+    }
+
+
+def card_rows(cards: list[Card], settings: Settings, today: dt.date) -> list[dict[str, Any]]:
+    from kacard.scoring import tiers
+
+    tier_of = tiers(cards, settings, today)
+    rows = [card_row(card, settings, today, tier_of.get(card.id)) for card in cards]
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    emit(rows, COLUMNS, fmt, title=None)

@@ -1,0 +1,1 @@
+"""pydantic models: the card (card.py) and the team settings (settings.py)."""

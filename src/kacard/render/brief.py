@@ -1,0 +1,133 @@
+"""`kacard show`: a card as a one-page brief (read the card before you go)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+from kacard import facts
+from kacard.model.card import OPEN_STAGES, Card
+from kacard.model.settings import Settings
+from kacard.render.output import dumps_json, fmt_cell
+from kacard.text import clean
+
+ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
+              "user": 5, "coach": 6, "gatekeeper": 7, "other": 8, None: 9}
+
+
+def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: int = 3) -> dict[str, Any]:
+    """Everything the brief shows, as plain data (also the JSON of `show --format json`)."""
+    rep = settings.rep(card.owner)
+    step = facts.open_next_step(card, today)
+    visits = sorted(card.visits, key=lambda v: v.date)[-last_visits:][::-1]
+    people = sorted(card.contacts, key=lambda c: (ROLE_ORDER.get(c.role, 9), -(c.influence or 0)))
+    window = settings.scoring.pareto.window_days
+    last = facts.last_visit(card, today)
+    return {
+        "id": card.id,
+        "name": card.name,
+        "status": card.status,
+        "owner": card.owner,
+        "owner_name": rep.name if rep else None,
+        "tier_pinned": card.tier,
+        "industry": card.industry,
+        "sector": card.sector,
+        "region": card.region,
+        "address": card.address,
+        "relationship": card.relationship,
+        "since": card.since,
+        "revenue_window": facts.metric(card, today, window, "revenue"),
+        "window_days": window,
+        "credit": card.credit.model_dump() if card.credit else None,
+        "people": [
+            {"name": c.name, "title": c.title, "role": c.role, "level": c.level,
+             "influence": c.influence, "stance": c.stance, "phone": c.phone, "email": c.email}
+            for c in people
+        ],
+        "last_visits": [
+            {"date": v.date, "by": v.by, "kind": v.kind, "with": v.with_, "summary": v.summary,
+             "next": ({"date": v.next.date, "action": v.next.action} if v.next else None)}
+            for v in visits
+        ],
+        "days_since_visit": (today - last.date).days if last else None,
+        "next_step": ({"date": step.date, "time": step.time, "action": step.action,
+                       "overdue": step.date < today} if step else None),
+        "receivables": [
+            {"invoice": r.trade.invoice, "amount": r.amount, "due": r.due, "days_overdue": r.days_overdue}
+            for r in facts.overdue_receivables(card, today)
+        ],
+        "signals": [{"date": s.date, "kind": s.kind, "note": s.note} for s in card.signals
+                    if last is None or last.date < s.date],
+        "opportunities": [
+            {"title": o.title, "stage": o.stage, "amount": o.amount, "close": o.close}
+            for o in card.opportunities if o.stage in OPEN_STAGES
+        ],
+    }
+
+
+def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
+    """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
+    c = lambda v: clean(fmt_cell(v))  # noqa: E731 - short local formatter
+    lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
+    owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
+    facts_line = [f"status {c(data['status'])}", f"owner {owner}"]
+    if data["tier_pinned"]:
+        facts_line.append(f"tier {c(data['tier_pinned'])} (pinned)")
+    for key in ("industry", "sector", "region", "relationship"):
+        if data[key]:
+            facts_line.append(f"{key} {c(data[key])}")
+    lines.append(" · ".join(facts_line))
+    if data["address"]:
+        lines.append(f"address: {c(data['address'])}")
+    lines.append(f"revenue last {data['window_days']} days: {c(data['revenue_window'])} {currency}")
+    if data["credit"]:
+        credit = data["credit"]
+        lines.append("credit: " + ", ".join(f"{k} {c(v)}" for k, v in credit.items() if v is not None))
+    lines += ["", "## Next step"]
+    step = data["next_step"]
+    if step:
+        when = c(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
+        flag = " (OVERDUE)" if step["overdue"] else ""
+        lines.append(f"- {when}{flag}: {c(step['action'])}")
+    else:
+        lines.append("- none recorded: agree one at the next contact")
+    lines += ["", "## Key people"]
+    for p in data["people"] or []:
+        bits = [c(p["name"])] + [c(p[k]) for k in ("title", "role") if p[k]]
+        if p["influence"]:
+            bits.append(f"influence {p['influence']}")
+        if p["stance"]:
+            bits.append(c(p["stance"]))
+        lines.append("- " + " · ".join(bits))
+    if not data["people"]:
+        lines.append("- no contacts on the card")
+    lines += ["", "## Last visits"]
+    for v in data["last_visits"]:
+        who = f" with {', '.join(c(w) for w in v['with'])}" if v["with"] else ""
+        lines.append(f"- {c(v['date'])} {c(v['kind'])}{who}: {c(v['summary'])}")
+        if v["next"]:
+            lines.append(f"  next: {c(v['next']['date'])} {c(v['next']['action'])}")
+    if not data["last_visits"]:
+        lines.append("- never visited")
+    if data["receivables"]:
+        lines += ["", "## Overdue receivables"]
+        for r in data["receivables"]:
+            lines.append(f"- {c(r['invoice'] or 'invoice')}: {c(r['amount'])} {currency}, due {c(r['due'])}, "
+                         f"{r['days_overdue']} days overdue")
+    if data["signals"]:
+        lines += ["", "## Churn signals (no visit since)"]
+        for s in data["signals"]:
+            lines.append(f"- {c(s['date'])} {c(s['kind'])}: {c(s['note'] or '')}")
+    if data["opportunities"]:
+        lines += ["", "## Open opportunities"]
+        for o in data["opportunities"]:
+            lines.append(f"- {c(o['title'])} · {c(o['stage'])} · {c(o['amount'])} · close {c(o['close'])}")
+    return "\n".join(lines) + "\n"
+
+
+def print_brief(data: dict[str, Any], fmt: str, currency: str = "CNY") -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json(data) + "\n")
+    else:
+        sys.stdout.write(brief_markdown(data, currency))

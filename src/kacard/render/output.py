@@ -1,0 +1,143 @@
+"""Writers for every list kacard prints: table (rich on a terminal, plain otherwise),
+json (the SPEC §8 contract), csv. Messages go to stderr, data to stdout.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kacard.text import clean, pad, truncate, width
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    right: bool = False
+    max_width: int | None = None
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def dumps_json(document: Any) -> str:
+    return json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)
+
+
+def fmt_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return f"{value:,.0f}" if isinstance(value, Decimal) else f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(clean(v) for v in value)
+    return clean(value)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
+    """A table: rich on a terminal (colour unless NO_COLOR), aligned plain text otherwise."""
+    cells = [[fmt_cell(row.get(c.key)) for c in columns] for row in rows]
+    cells = [
+        [truncate(v, c.max_width) if c.max_width else v for v, c in zip(line, columns, strict=True)]
+        for line in cells
+    ]
+    if is_terminal():
+        _print_rich(cells, columns, title)
+        return
+    widths = [max([width(c.header)] + [width(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    out = []
+    if title:
+        out.append(clean(title))
+    out.append("  ".join(pad(c.header, w, c.right) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for line in cells:
+        out.append("  ".join(pad(v, w, c.right) for v, c, w in zip(line, columns, widths, strict=True)).rstrip())
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _print_rich(cells: list[list[str]], columns: Sequence[Column], title: str | None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left")
+    for column in columns:
+        table.add_column(Text(column.header), justify="right" if column.right else "left")
+    for line in cells:
+        table.add_row(*(Text(v) for v in line))
+    Console(no_color=bool(os.environ.get("NO_COLOR")) or None, soft_wrap=False).print(table)
+
+
+def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([c.key for c in columns])
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+
+
+def _csv_value(value: Any) -> Any:
+    value = to_jsonable(value)
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _numberish(value):
+        return "'" + value  # no spreadsheet formula injection from card text
+    return "" if value is None else value
+
+
+def _numberish(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    *,
+    title: str | None = None,
+    document: Any = None,
+) -> None:
+    """Print rows as table/json/csv. `document` replaces rows for json when given."""
+    if fmt == "json":
+        sys.stdout.write(dumps_json(rows if document is None else document) + "\n")
+    elif fmt == "csv":
+        print_csv(rows, columns)
+    else:
+        print_table(rows, columns, title)
+
+
+def note(message: str) -> None:
+    """A message for the human (stderr), never mixed into machine output."""
+    sys.stderr.write(message.rstrip("\n") + "\n")

@@ -1,0 +1,1 @@
+"""Route planning core: travel matrices and the weekly/daily visit planners."""

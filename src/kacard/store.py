@@ -1,0 +1,372 @@
+"""The card folder on disk: read every card, report every problem, write safely.
+
+Only this module reads or writes card files. Reading never stops at a broken
+card: each problem becomes a `Problem(file, line, col, field, message)` and the
+other cards load. Writing patches the original YAML document and replaces the
+file atomically, refusing when it changed since it was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kacard import yamlio
+from kacard.cache import CardCache, digest
+from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.model.card import Card, card_warnings
+from kacard.model.settings import Settings
+from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+
+
+@dataclass(frozen=True)
+class LoadedCard:
+    card: Card
+    path: Path
+    rel: str  # path relative to the folder, with /
+    digest: str  # hash of the bytes read: a write checks the file still has them
+
+
+@dataclass
+class Folder:
+    path: Path
+    settings: Settings
+    cards: list[LoadedCard] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def get(self, card_id: str) -> LoadedCard:
+        check_id(card_id)
+        for loaded in self.cards:
+            if loaded.card.id == card_id:
+                return loaded
+        broken = [p for p in self.problems if Path(p.file).stem == card_id]
+        if broken:
+            raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
+        raise CardNotFound(f"no card with id {card_id!r} in {self.path}")
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Problem]:
+    """One problem per pydantic error, positioned with the round-trip document."""
+    try:
+        root: Any = yamlio.load_document(text).root
+    except yamlio.YamlProblem:
+        root = None
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = tuple(error["loc"])
+        where = yamlio.locate(root, loc) if root is not None else None
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = _unknown_field_message(loc, root)
+        problems.append(
+            Problem(rel, where[0] if where else None, where[1] if where else None,
+                    _field_path(loc), message)
+        )
+    return problems
+
+
+def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
+    import difflib
+
+    from kacard.model import card as card_models
+
+    name = str(loc[-1])
+    known = _known_fields(loc[:-1], card_models.Card)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {name!r}{hint} (team fields go under 'custom')"
+
+
+def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
+    """Field names (aliases first) of the model found by walking `parent` from Card."""
+    import typing
+
+    current = model
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return []
+        annotation = info.annotation
+        for candidate in (annotation, *typing.get_args(annotation)):
+            inner = [a for a in (candidate, *typing.get_args(candidate)) if hasattr(a, "model_fields")]
+            if inner:
+                current = inner[0]
+                break
+        else:
+            return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
+    """Validate one card file's bytes; (card, problems). Never raises for bad content."""
+    try:
+        text = yamlio.decode(data)
+        raw = yamlio.load_data(text)
+    except yamlio.YamlProblem as exc:
+        return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
+    try:
+        card = Card.model_validate(raw)
+    except ValidationError as exc:
+        return None, _validation_problems(rel, text, exc)
+    if expect_id is not None and card.id != expect_id:
+        line = _key_line(text, "id")
+        return None, [
+            Problem(rel, line, 1 if line else None, "id",
+                    f"id {card.id!r} does not match the file name {expect_id}.yaml")
+        ]
+    return card, []
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_settings(folder: Path) -> Settings:
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    data = path.read_bytes()
+    try:
+        text = yamlio.decode(data)
+        raw = yamlio.load_data(text)
+    except yamlio.YamlProblem as exc:
+        raise CardInvalid(
+            f"{SETTINGS_FILE} cannot be read", [Problem(SETTINGS_FILE, exc.line, exc.column, "", exc.message)]
+        ) from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise CardInvalid(
+            f"{SETTINGS_FILE} is not valid", _validation_problems(SETTINGS_FILE, text, exc)
+        ) from None
+
+
+def card_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """Card files under the folder (any depth), skipping hidden entries and kacard.yaml.
+    Symlinks that lead outside the folder are refused with a problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(str(current.relative_to(folder)), None, None, "", f"cannot read folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            rel = path.relative_to(folder).as_posix()
+            if entry.is_symlink() and not inside(folder, path):
+                if entry.name.endswith(".yaml") or entry.is_dir():
+                    problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif is_card_file(entry.name) and not (current == folder and entry.name == SETTINGS_FILE):
+                found.append(path)
+    found.sort()
+    return found, problems
+
+
+def load_folder(folder: Path, today: dt.date) -> Folder:
+    """Load settings and every card; problems are collected, never raised (but for settings)."""
+    settings = load_settings(folder)
+    result = Folder(folder, settings)
+    files, result.problems = card_files(folder)
+    result.files = len(files)
+    cache = CardCache(folder)
+    cached = cache.load_all()
+    rels: list[str] = []
+    for path in files:
+        rel = path.relative_to(folder).as_posix()
+        rels.append(rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.problems.append(Problem(rel, None, None, "", f"cannot read file: {exc.strerror}"))
+            continue
+        dig = digest(data)
+        card: Card | None = None
+        hit = cached.get(rel)
+        if hit is not None and hit[0] == dig:
+            card = cache.decode(hit[1])
+            if card is not None and card.id != path.stem:
+                card = None
+        if card is None:
+            card, problems = parse_card(rel, data, expect_id=path.stem)
+            if card is None:
+                result.problems.extend(problems)
+                continue
+            cache.put(rel, dig, card)
+        result.cards.append(LoadedCard(card, path, rel, dig))
+    cache.flush(rels)
+    cache.close()
+    result.problems.extend(folder_problems(result, today))
+    return result
+
+
+def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
+    """Checks across cards and against settings: duplicate ids, owners, criteria names."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    team = {rep.id for rep in folder.settings.team}
+    criteria = set(folder.settings.scoring.ten_two.criteria)
+    kept: list[LoadedCard] = []
+    for loaded in folder.cards:
+        card, rel = loaded.card, loaded.rel
+        if card.id in seen:
+            problems.append(Problem(rel, None, None, "id", f"duplicate id {card.id!r}: also in {seen[card.id]}"))
+            continue
+        seen[card.id] = rel
+        kept.append(loaded)
+        if team and card.owner not in team:
+            problems.append(Problem(rel, None, None, "owner",
+                                    f"unknown owner {card.owner!r}; team: {', '.join(sorted(team))}"))
+        for name in card.criteria:
+            if name not in criteria:
+                problems.append(Problem(rel, None, None, f"criteria.{name}",
+                                        f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+        for path, message in card_warnings(card, today):
+            problems.append(Problem(rel, None, None, path, message, severity="warning"))
+    folder.cards = kept
+    return _with_lines(folder.path, problems)
+
+
+def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
+    """Fill in line/column for problems found after loading, from the round-trip document."""
+    out: list[Problem] = []
+    docs: dict[str, Any] = {}
+    for problem in problems:
+        if problem.line is not None or not problem.field:
+            out.append(problem)
+            continue
+        if problem.file not in docs:
+            try:
+                docs[problem.file] = yamlio.load_document((folder / problem.file).read_text("utf-8-sig")).root
+            except (OSError, UnicodeDecodeError, yamlio.YamlProblem):
+                docs[problem.file] = None
+        root = docs[problem.file]
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in problem.field.split(".")]
+        where = yamlio.locate(root, parts) if root is not None else None
+        out.append(Problem(problem.file, where[0] if where else None, where[1] if where else None,
+                           problem.field, problem.message, problem.severity))
+    return out
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
+    """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
+
+    `expect_digest` is the hash of the bytes read before editing; if the file now
+    holds something else, nothing is written (StaleWrite). None means the file must
+    not exist yet. The lock file (`<name>.lock`, git's convention) also stops two
+    kacard processes from writing the same card at once.
+    """
+    lock = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        _check_unchanged(path, expect_digest)
+        os.replace(lock, path)
+        _fsync_folder(path.parent)
+    except BaseException:
+        lock.unlink(missing_ok=True)
+        raise
+
+
+def _check_unchanged(path: Path, expect_digest: str | None) -> None:
+    if expect_digest is None:
+        if path.exists():
+            raise StaleWrite(f"{path.name} already exists; nothing was written")
+        return
+    try:
+        current = digest(path.read_bytes())
+    except FileNotFoundError:
+        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
+    if current != expect_digest:
+        raise StaleWrite(
+            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
+            "nothing was written — run the command again"
+        )
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows: folders cannot be opened; rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
+    """Patch a card's YAML document with `change`, validate the result, write it atomically.
+
+    The document is read from the bytes whose digest `loaded` recorded, so an edit
+    is never applied on top of content the user has not seen.
+    """
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    document = yamlio.load_document(yamlio.decode(data))
+    change(document)
+    text = document.dump()
+    card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
+    if card is None:
+        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+    write_atomic(loaded.path, text, loaded.digest)
+    return card
+
+
+def create_card(folder: Path, card_id: str, text: str) -> Path:
+    """Write a new card file from text, after validating it; never overwrites."""
+    path = card_path(folder, card_id)
+    rel = path.relative_to(folder).as_posix()
+    card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
+    if card is None:
+        raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
+    if path.exists():
+        raise CardInvalid(f"card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`")
+    write_atomic(path, text, None)
+    return path

@@ -1,0 +1,49 @@
+"""Text helpers shared by every renderer: display width and safe printing.
+
+Card text is printed literally: control characters (terminal escape sequences
+among them) are shown as visible escapes, never sent to the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: object) -> str:
+    """One line of card text safe for a terminal: control chars become \\xNN escapes."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def width(text: str) -> int:
+    """Terminal cells taken by `text`: wide (CJK) characters take two."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return total
+
+
+def pad(text: str, cells: int, right: bool = False) -> str:
+    gap = " " * max(0, cells - width(text))
+    return gap + text if right else text + gap
+
+
+def truncate(text: str, cells: int) -> str:
+    if width(text) <= cells:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > cells - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"

@@ -1,0 +1,239 @@
+"""Safe YAML in and out.
+
+Two readers, one purpose each:
+
+* `load_data` — the fast path for reading whole folders: ruamel's C parser with a
+  safe constructor (no tags, no object construction), dates left as text for
+  pydantic to check, duplicate keys refused, aliases refused (no alias bombs),
+  size and nesting capped *before* the C parser sees the text.
+* `load_document` — the round-trip path for edits and error positions: keeps
+  comments, key order and quoting so a rewrite only changes what was edited.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.util import load_yaml_guess_indent
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 24
+MAX_FLOW_DEPTH = 48
+MAX_INDENT = 160
+
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_QUOTED_RE = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")
+_COMMENT_RE = re.compile(r"(?:^|\s)#.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """Why a file could not be read as a card document; line/column are 1-based."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _CardConstructor(SafeConstructor):
+    """Safe constructor that leaves dates and times as text: pydantic checks them,
+    so `2026-13-45` becomes a field error with a position instead of a crash."""
+
+
+_CardConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
+)
+
+
+def _fast_yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _CardConstructor
+    return yaml
+
+
+_FAST = _fast_yaml()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of a card file (a BOM is allowed); a clear problem otherwise."""
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a card should be small")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            "file is not UTF-8 text (save it as UTF-8)", line=line, column=None
+        ) from None
+
+
+def precheck(text: str) -> None:
+    """Refuse what must never reach the parser: conflict markers, deep nesting."""
+    marker = _CONFLICT_RE.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise YamlProblem(
+            "unresolved git conflict marker; resolve the merge conflict first", line, 1
+        )
+    if not text.strip():
+        raise YamlProblem("file is empty; a card needs at least id, name and owner", 1, 1)
+    stripped = _COMMENT_RE.sub("", _QUOTED_RE.sub("''", text))
+    depth = 0
+    for number, line in enumerate(stripped.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > MAX_INDENT:
+            raise YamlProblem(f"nesting is too deep (indent over {MAX_INDENT})", number, 1)
+        for ch in line:
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    raise YamlProblem("nesting is too deep", number, None)
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+
+
+def _problem_from(exc: YAMLError) -> YamlProblem:
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in message:
+            message = message.split(" with value")[0]
+        if mark is not None:
+            return YamlProblem(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
+        return YamlProblem(f"invalid YAML: {message}")
+    return YamlProblem(f"invalid YAML: {str(exc).splitlines()[0]}")
+
+
+def _check_shape(data: Any) -> None:
+    """No shared containers (aliases) and bounded depth; iterative, linear time."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                raise YamlProblem("YAML anchors and aliases are not allowed in cards")
+            seen.add(id(node))
+            if depth > MAX_DEPTH:
+                raise YamlProblem("nesting is too deep")
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+
+
+def load_data(text: str) -> dict[str, Any]:
+    """Plain Python data of one card document (fast path). Raises YamlProblem."""
+    precheck(text)
+    try:
+        data = _FAST.load(text)
+    except YAMLError as exc:
+        raise _problem_from(exc) from None
+    except (ValueError, RecursionError) as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    if data is None:
+        raise YamlProblem("file has no content; a card needs at least id, name and owner", 1, 1)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise YamlProblem(f"a card must be a mapping of fields, not {kind}", 1, 1)
+    _check_shape(data)
+    return data
+
+
+# -- round trip -------------------------------------------------------------------------
+
+
+def _round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    """Round-trip YAML with kacard's default layout (`  - item` under a key, as in SPEC §2)."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+_NESTED_KEY_RE = re.compile(r"^[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n( +)[^\s#-]", re.MULTILINE)
+
+
+def _mapping_indent(text: str) -> int:
+    """Indent of a nested block mapping (the first one found), default 2."""
+    match = _NESTED_KEY_RE.search(text)
+    return len(match.group(1)) if match else 2
+
+
+@dataclass
+class Document:
+    """A card's round-trip document and the indentation it was written with."""
+
+    root: CommentedMap
+    mapping: int = 2
+    sequence: int = 4
+    offset: int = 2
+
+    def dump(self) -> str:
+        stream = io.StringIO()
+        _round_trip_yaml(self.mapping, self.sequence, self.offset).dump(self.root, stream)
+        return stream.getvalue()
+
+
+def load_document(text: str) -> Document:
+    """The round-trip document (comments, order, quoting kept). Raises YamlProblem."""
+    precheck(text)
+    try:
+        _, sequence, offset = load_yaml_guess_indent(text)
+        layout = (_mapping_indent(text), sequence or 4, offset if sequence else 2)
+        root = _round_trip_yaml(*layout).load(text)  # preserve_quotes needs our loader
+    except YAMLError as exc:
+        raise _problem_from(exc) from None
+    except (ValueError, RecursionError) as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    if root is None:
+        raise YamlProblem("file has no content", 1, 1)
+    if not isinstance(root, CommentedMap):
+        raise YamlProblem("a card must be a mapping of fields", 1, 1)
+    return Document(root, *layout)
+
+
+def locate(root: Any, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """1-based (line, column) of the deepest existing node along `path` in a round-trip doc."""
+    found: tuple[int, int] | None = None
+    node = root
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = node.lc.key(part)
+            found = (line + 1, col + 1)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = node.lc.item(part)
+            found = (line + 1, col + 1)
+            node = node[part]
+        else:
+            break
+    return found
+
+
+def line_of_key(root: Any, key: str) -> int | None:
+    where = locate(root, [key])
+    return where[0] if where else None
+
+
+def flow_map(items: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap(items)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def flow_seq(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
