@@ -20,9 +20,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.util import load_yaml_guess_indent
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -53,6 +52,22 @@ class _CardConstructor(SafeConstructor):
 
 _CardConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
+)
+
+
+class _CardRoundTripConstructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (2026-13-45) as text, so the
+    document still loads and the error can be positioned by pydantic's message."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_CardRoundTripConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CardRoundTripConstructor.construct_yaml_timestamp
 )
 
 
@@ -155,6 +170,7 @@ def load_data(text: str) -> dict[str, Any]:
 def _round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
     """Round-trip YAML with kacard's default layout (`  - item` under a key, as in SPEC §2)."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _CardRoundTripConstructor
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.allow_unicode = True
@@ -169,6 +185,18 @@ def _mapping_indent(text: str) -> int:
     """Indent of a nested block mapping (the first one found), default 2."""
     match = _NESTED_KEY_RE.search(text)
     return len(match.group(1)) if match else 2
+
+
+_SEQ_UNDER_KEY_RE = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.MULTILINE)
+
+
+def _sequence_layout(text: str) -> tuple[int, int]:
+    """(sequence indent, dash offset) of the first block list under a key; default (4, 2)."""
+    match = _SEQ_UNDER_KEY_RE.search(text)
+    if not match:
+        return 4, 2
+    offset = max(0, len(match.group(2)) - len(match.group(1)))
+    return offset + 2, offset
 
 
 @dataclass
@@ -190,8 +218,7 @@ def load_document(text: str) -> Document:
     """The round-trip document (comments, order, quoting kept). Raises YamlProblem."""
     precheck(text)
     try:
-        _, sequence, offset = load_yaml_guess_indent(text)
-        layout = (_mapping_indent(text), sequence or 4, offset if sequence else 2)
+        layout = (_mapping_indent(text), *_sequence_layout(text))
         root = _round_trip_yaml(*layout).load(text)  # preserve_quotes needs our loader
     except YAMLError as exc:
         raise _problem_from(exc) from None
