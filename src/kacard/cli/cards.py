@@ -219,7 +219,7 @@ def edit(
 ) -> None:
     """Open the card in $EDITOR; it is saved only once it validates (re-opened on error).
 
-    Example: EDITOR=nano kacard edit hz-xinghe
+    Example: kacard edit hz-xinghe   (EDITOR=nano to choose the editor)
     """
     from kacard.edit_session import edit_card
 
