@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from kacard.model.card import Card
 from kacard.yamlio import Document, flow_map, flow_seq
@@ -69,7 +70,8 @@ def visit_record(
     if next_date is not None and next_action:
         step: dict[str, Any] = {"date": next_date}
         if next_time is not None:
-            step["time"] = next_time.strftime("%H:%M")
+            # quoted: the C parser refuses a plain `10:00` inside a flow mapping
+            step["time"] = DoubleQuotedScalarString(next_time.strftime("%H:%M"))
         step["action"] = next_action
         visit["next"] = flow_map(step)
     if no_next:

@@ -1,0 +1,162 @@
+"""The store: folder lookup, the cache, the round trip, atomic writes, output safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kacard import yamlio
+from kacard.cache import cache_dir
+from kacard.editing import log_visit, visit_record
+from kacard.store import load_folder, update_card
+from tests.conftest import SAMPLE_CARD
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_folder_lookup_order(kacard, folder, write_card, tmp_path, monkeypatch):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    nested = folder / "sub" / "deeper"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    found = kacard.raw("list", "--format", "json")  # nearest ancestor with kacard.yaml
+    assert [r["id"] for r in json.loads(found.stdout)] == ["hz-xinghe"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "kacard.yaml").write_text("schema: 1\n", encoding="utf-8")
+    monkeypatch.setenv("KACARD_DIR", str(other))
+    assert json.loads(kacard.raw("list", "--format", "json").stdout) == []
+    by_option = kacard.raw("list", "--dir", str(folder), "--format", "json")
+    assert [r["id"] for r in json.loads(by_option.stdout)] == ["hz-xinghe"]
+
+
+def test_options_before_and_after_the_subcommand(kacard, folder, write_card):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    before = kacard.raw("--dir", str(folder), "--format", "json", "list")
+    after = kacard.raw("list", "--dir", str(folder), "--format", "json")
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(before.stdout) == json.loads(after.stdout)
+
+
+def test_hidden_folders_and_settings_are_not_cards(folder, write_card):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    (folder / ".git").mkdir()
+    (folder / ".git" / "junk.yaml").write_text("not: a card\n", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("not: a card\n", encoding="utf-8")
+    loaded = load_folder(folder, TODAY)
+    assert [c.card.id for c in loaded.cards] == ["hz-xinghe"]
+    assert loaded.problems == []
+
+
+def test_warm_cache_gives_the_same_cards_and_survives_corruption(folder, write_card):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    write_card("b", "id: b\nname: B\nowner: lina\n")
+    cold = load_folder(folder, TODAY)
+    warm = load_folder(folder, TODAY)
+    assert [c.card for c in warm.cards] == [c.card for c in cold.cards]
+    db = next(cache_dir().glob("*.sqlite"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from cards").fetchone()[0] == 2
+        conn.execute("update cards set blob = x'00ff00'")
+    assert [c.card for c in load_folder(folder, TODAY).cards] == [c.card for c in cold.cards]
+    db.write_bytes(b"this is not sqlite at all" * 100)
+    assert [c.card for c in load_folder(folder, TODAY).cards] == [c.card for c in cold.cards]
+
+
+def test_cache_notices_changed_and_removed_files(folder, write_card):
+    path = write_card("b", "id: b\nname: Before\nowner: lina\n")
+    assert load_folder(folder, TODAY).cards[0].card.name == "Before"
+    path.write_text("id: b\nname: After\nowner: lina\n", encoding="utf-8")
+    assert load_folder(folder, TODAY).cards[0].card.name == "After"
+    path.write_text("id: b\nname: After\nowner: lina\nbogus: 1\n", encoding="utf-8")
+    broken = load_folder(folder, TODAY)
+    assert broken.cards == [] and broken.problems[0].field == "bogus"
+    path.unlink()
+    assert load_folder(folder, TODAY).cards == []
+
+
+def test_cache_lives_outside_the_card_folder(folder, write_card):
+    write_card("b", "id: b\nname: B\nowner: lina\n")
+    load_folder(folder, TODAY)
+    assert sorted(p.name for p in folder.iterdir()) == ["b.yaml", "kacard.yaml"]
+    assert list(cache_dir().glob("*.sqlite"))
+
+
+def test_backdated_visit_is_inserted_in_date_order(folder, write_card):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    loaded = load_folder(folder, TODAY).get("hz-xinghe")
+    record = visit_record(dt.date(2026, 11, 1), "早先的电话", by="zhangwei", kind="call", with_=[],
+                          next_date=None, next_time=None, next_action=None, no_next="已记录")
+    card = update_card(folder, loaded, log_visit(record))
+    assert [v.date for v in card.visits] == [dt.date(2026, 11, 1), dt.date(2026, 11, 10)]
+
+
+def test_control_characters_in_card_text_are_not_sent_to_the_terminal(kacard, write_card):
+    write_card("evil", 'id: evil\nname: "Evil \\e[31mRED\\e[0m Co"\nowner: lina\n')
+    for command in (("list",), ("show", "evil")):
+        result = kacard(*command)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "\\x1b[31mRED" in result.stdout
+
+
+def test_chinese_columns_are_aligned_in_plain_tables(kacard, write_card):
+    write_card("a", "id: a\nname: 杭州星河纺织有限公司\nowner: lina\nregion: 华东/杭州\n")
+    write_card("b", "id: b\nname: Westlake Robotics\nowner: zhangwei\nregion: East\n")
+    lines = kacard("list").stdout.splitlines()
+    from kacard.text import width
+
+    owner_columns = {width(line[: line.index(owner)]) for line in lines[1:] for owner in ("lina", "zhangwei") if owner in line}
+    assert len(owner_columns) == 1, lines
+
+
+# -- round trip ---------------------------------------------------------------------------
+
+safe_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30
+).map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(summary=safe_text, action=safe_text, name=safe_text)
+def test_logging_any_text_round_trips_and_only_adds_lines(folder, write_card, summary, action, name):
+    path = write_card("hz-xinghe", SAMPLE_CARD)
+    before = path.read_text("utf-8")
+    loaded = load_folder(folder, TODAY).get("hz-xinghe")
+    record = visit_record(TODAY, summary, by="zhangwei", kind="visit", with_=[name],
+                          next_date=TODAY + dt.timedelta(days=7), next_time=dt.time(10, 0),
+                          next_action=action, no_next=None)
+    card = update_card(folder, loaded, log_visit(record))
+    after = path.read_text("utf-8")
+    assert after.startswith(before)
+    last = card.visits[-1]
+    assert (last.summary, last.with_, last.next.action) == (summary, [name], action)
+    assert last.next.time == dt.time(10, 0)
+    # load -> dump -> load is the identity on the text, comments included
+    assert yamlio.load_document(after).dump() == after
+
+
+@settings(max_examples=40)
+@given(st.dictionaries(st.sampled_from(["a", "b", "名字", "c_d"]),
+                       st.one_of(st.integers(), safe_text, st.booleans(), st.lists(safe_text, max_size=3)),
+                       max_size=4))
+def test_custom_fields_survive_the_round_trip(custom):
+    from ruamel.yaml.comments import CommentedMap
+
+    root = CommentedMap({"id": "x", "name": "X", "owner": "lina", "custom": CommentedMap(custom)})
+    text = yamlio.Document(root).dump()
+    assert yamlio.load_data(text)["custom"] == custom
+    assert yamlio.load_document(text).dump() == text
+
+
+def test_sample_style_files_round_trip_byte_for_byte():
+    root = Path(__file__).resolve().parents[1] / "cards"
+    files = sorted(root.glob("*.yaml"))
+    for path in files:
+        text = path.read_text("utf-8")
+        assert yamlio.load_document(text).dump() == text, path.name
