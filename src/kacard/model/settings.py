@@ -69,6 +69,66 @@ class Pareto(Strict):
         return self
 
 
+class Steps(Strict):
+    """Two thresholds of a derived 10/2 rating: reaching `full` rates 2, reaching `partly` rates 1."""
+
+    full: float = Field(gt=0, le=1000)
+    partly: float = Field(gt=0, le=1000)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> Steps:
+        if self.partly > self.full:
+            raise ValueError(f"partly ({self.partly}) must not be above full ({self.full})")
+        return self
+
+
+class YearSteps(Strict):
+    """Years with trades, out of the last `years` (12-month periods ending today)."""
+
+    years: int = Field(default=3, ge=1, le=20)
+    full: int = Field(default=3, ge=1, le=20)
+    partly: int = Field(default=2, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> YearSteps:
+        if not self.partly <= self.full <= self.years:
+            raise ValueError(f"need partly ({self.partly}) <= full ({self.full}) <= years ({self.years})")
+        return self
+
+
+class Derive(Strict):
+    """Thresholds of the derived 10/2 ratings (used when a card does not rate a criterion)."""
+
+    loss_impact: Steps = Field(
+        default_factory=lambda: Steps(full=0.10, partly=0.03),
+        description="Share of the team's metric (0-1) that rates 2 / 1.",
+    )
+    long_term: YearSteps = Field(default_factory=YearSteps, description="Years with trades that rate 2 / 1.")
+    continuous_years: int = Field(
+        default=2, ge=1, le=20,
+        description="continuous_purchasing rates 1 with trades in this many of long_term.years (2 if recurring).",
+    )
+    growth_ratio: float = Field(
+        default=1.0, gt=0, le=1000,
+        description="growth_potential rates 2 when open opportunities >= this x 12-month revenue (1 when > 0).",
+    )
+    time_invested: Steps = Field(
+        default_factory=lambda: Steps(full=2.0, partly=1.0),
+        description="Visits in the window as a multiple of the average account's that rate 2 / 1.",
+    )
+    manual_only: list[str] = Field(
+        default_factory=list, description="Criteria never derived: 0 unless rated on the card."
+    )
+
+    @model_validator(mode="after")
+    def _continuous_within_years(self) -> Derive:
+        if self.continuous_years > self.long_term.years:
+            raise ValueError(
+                f"continuous_years ({self.continuous_years}) must not be above long_term.years ({self.long_term.years})"
+            )
+        return self
+
+
 class TenTwo(Strict):
     key: int = Field(default=14, ge=0, le=40)
     potential: int = Field(default=10, ge=0, le=40)
@@ -76,6 +136,7 @@ class TenTwo(Strict):
         default_factory=lambda: list(TEN_TWO_CRITERIA),
         description="The criteria a team rates; derived ones keep their built-in derivation.",
     )
+    derive: Derive = Field(default_factory=Derive)
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> TenTwo:
@@ -86,9 +147,16 @@ class TenTwo(Strict):
         return self
 
 
+class Quadrant(Strict):
+    """Loyal = long_term rated >= 1 and trades in at least `loyal_quarters` of the last 4 quarters."""
+
+    loyal_quarters: int = Field(default=2, ge=1, le=4)
+
+
 class Scoring(Strict):
     pareto: Pareto = Field(default_factory=Pareto)
     ten_two: TenTwo = Field(default_factory=TenTwo)
+    quadrant: Quadrant = Field(default_factory=Quadrant)
 
 
 class Urgency(Strict):

@@ -1,4 +1,7 @@
-"""Scoring: the 80/20 (Pareto/ABC) rule, the 10/2 scorecard, tiers and quadrants."""
+"""Scoring: the 80/20 (Pareto/ABC) rule, the 10/2 scorecard, tiers and quadrants.
+
+Pure: no terminal, no files, `today` is a parameter. See scoring/report.py.
+"""
 
 from __future__ import annotations
 
@@ -9,5 +12,7 @@ from kacard.model.settings import Settings
 
 
 def tiers(cards: list[Card], settings: Settings, today: dt.date) -> dict[str, str]:
-    """Effective tier per card id: the pin when set, else C until scoring computes it."""
-    return {card.id: card.tier or "C" for card in cards}
+    """Effective tier per card id: the card's pin when set, else computed per SPEC §3."""
+    from kacard.scoring.report import score
+
+    return {account.id: account.tier for account in score(cards, settings, today).accounts}

@@ -1,0 +1,143 @@
+"""`kacard score`: 80/20 (ABC), the 10/2 scorecard, tiers and the loyalty quadrant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.errors import UsageError
+
+if TYPE_CHECKING:
+    from kacard.model.settings import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)
+
+
+def score(
+    ctx: typer.Context,
+    owner: Annotated[str | None, typer.Option(help="Only this rep's accounts (scores stay team-wide).")] = None,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
+                                                help="Every input and rule behind one account's scores.")] = None,
+    what_if: Annotated[bool, typer.Option("--what-if",
+                                          help="Accounts whose tier today (pin or computed) differs from "
+                                               "the tier computed now with pins dropped.")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
+                                                   help="With --what-if: try other scoring settings, "
+                                                        "e.g. --set pareto.a=0.7 --set ten_two.key=12.")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", metavar="FILE.svg",
+                                               help="Also write the Pareto chart (SVG) to this file.")] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Score accounts: Pareto class (80/20), 10/2 total, tier (S/A/B/C) and quadrant.
+
+    Sorted by metric, with cumulative share and a bar per account; ends with the
+    concentration ("N % of accounts bring 80 % of revenue"). A * marks a pinned tier.
+
+    Example: kacard score --owner zhangwei --chart pareto.svg
+    """
+    from kacard.render.output import note
+    from kacard.render.score import print_explain, print_score, print_what_if
+    from kacard.scoring.report import score as score_folder
+    from kacard.scoring.report import what_if as tier_changes
+
+    opts = run(ctx, dir, today, format)
+    if set_ and not what_if:
+        what_if = True
+    if explain and (what_if or chart):
+        raise UsageError("--explain shows one account; use it without --what-if and --chart")
+    folder = opts.load()
+    settings = folder.settings
+    team = {rep.id for rep in settings.team}
+    if owner is not None and team and owner not in team:
+        raise UsageError(f"unknown rep {owner!r} for --owner; team: {', '.join(sorted(team))}")
+    cards = [loaded.card for loaded in folder.cards]
+    report = score_folder(cards, settings, opts.today)
+    chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
+
+    if explain:
+        if opts.format == "csv":
+            raise UsageError("--explain prints table or json, not csv")
+        account = report.get(folder.get(explain).card.id)
+        assert account is not None  # every loaded card is scored
+        ten_two = settings.scoring.ten_two
+        print_explain(report, account, opts.format, ten_two.key, ten_two.potential, settings.currency)
+        report_problems(folder)
+        return
+
+    if what_if:
+        overrides = list(set_ or [])
+        alternative = score_folder(cards, _with_overrides(settings, overrides), opts.today) if overrides else report
+        changes = [c for c in tier_changes(report, alternative) if owner is None or c.account.card.owner == owner]
+        print_what_if(changes, opts.format, overrides)
+        against = "the settings with " + ", ".join(overrides) if overrides else "the current settings"
+        note(f"{len(changes)} account(s) would change tier if re-tiered under {against} (pins dropped)")
+        report_problems(folder)
+        return
+
+    if not chosen:
+        note("nothing to score: no cards" + (f" owned by {owner}" if owner else f" in {folder.path}"))
+    elif report.summary(chosen).total <= 0:
+        note(f"nothing to score by {report.metric}: no trades dated after {report.window_start} up to "
+             f"{report.today}; every account is Pareto class C (10/2 ratings and pins still apply)")
+    print_score(report, chosen, opts.format, owner, settings.currency)
+    if chart is not None:
+        _write_chart(chart, report, chosen, owner)
+        note(f"wrote the Pareto chart to {chart}")
+    report_problems(folder)
+
+
+def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None) -> None:
+    from kacard.render.chart import pareto_svg
+
+    if path.suffix.lower() != ".svg":
+        raise UsageError(f"--chart writes SVG; give a file name ending in .svg, not {path.name!r}")
+    if not path.parent.is_dir():
+        raise UsageError(f"--chart: folder {path.parent} does not exist")
+    who = f" ({owner})" if owner else ""
+    title = f"Pareto chart of {report.metric}{who}, {report.window_start} to {report.today}"
+    try:
+        path.write_text(pareto_svg(report, accounts, title), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--chart: cannot write {path}: {exc.strerror}") from None
+
+
+def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
+    """A copy of the settings with `pareto.a=0.7`-style changes under `scoring`, validated."""
+    from pydantic import ValidationError
+
+    from kacard.model.settings import Scoring
+
+    data: dict[str, Any] = settings.scoring.model_dump()
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        parts = [p for p in key.strip().removeprefix("scoring.").split(".") if p]
+        if not sep or not parts:
+            raise UsageError(f"--set must be KEY=VALUE like pareto.a=0.7, not {item!r}")
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw.strip()
+        node = data
+        for part in parts[:-1]:
+            if not isinstance(node.get(part), dict):
+                raise UsageError(f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
+                                 "ten_two.key, ten_two.potential)")
+            node = node[part]
+        if parts[-1] not in node:
+            raise UsageError(f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
+                             "ten_two.key, ten_two.potential)")
+        node[parts[-1]] = value
+    try:
+        scoring = Scoring.model_validate(data)
+    except ValidationError as exc:
+        lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise UsageError(f"--set gives invalid scoring settings: {lines}") from None
+    return settings.model_copy(update={"scoring": scoring})

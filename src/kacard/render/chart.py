@@ -1,0 +1,91 @@
+"""The Pareto chart as hand-written SVG: one bar per account (its share of the metric,
+coloured by ABC class), the cumulative share curve, and the a (80 %) and b cut-off lines.
+Card text is escaped; the result is a string (the CLI writes the file)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from kacard.scoring.report import AccountScore, ScoreReport
+
+COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
+LEFT, RIGHT, TOP, BOTTOM = 64, 64, 48, 120
+HEIGHT = 300  # plot area
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "") -> str:
+    """An SVG document of the Pareto chart of `accounts` (in the report's order)."""
+    count = len(accounts)
+    step = 22 if count <= 40 else max(4, 880 // max(count, 1))
+    plot_w = max(360, step * count)
+    width, height = LEFT + plot_w + RIGHT, TOP + HEIGHT + BOTTOM
+    total = sum((s.pareto.metric for s in accounts if s.pareto.rank is not None), start=Decimal(0))
+    largest = max((s.pareto.metric for s in accounts if s.pareto.rank is not None), default=Decimal(0))
+
+    def y_share(fraction: float) -> float:  # 0..1 of the cumulative axis
+        return TOP + HEIGHT * (1 - fraction)
+
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title or 'Pareto chart')}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or "Pareto chart")}</text>',
+    ]
+    # axes and grid
+    out.append(f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>')
+    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + HEIGHT}" stroke="#333"/>')
+    out.append(f'<line x1="{LEFT + plot_w}" y1="{TOP}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>')
+    for tick in range(0, 101, 20):
+        y = _num(y_share(tick / 100))
+        out.append(f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick} %</text>')
+        out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#eee"/>')
+    if largest > 0:
+        out.append(f'<text x="{LEFT - 6}" y="{TOP}" text-anchor="end" dominant-baseline="middle">'
+                   f'{escape(f"{largest:,.0f}")}</text>')
+    out.append(f'<text x="{LEFT - 6}" y="{TOP + HEIGHT}" text-anchor="end" dominant-baseline="middle">0</text>')
+    out.append(f'<text x="12" y="{TOP + HEIGHT / 2}" transform="rotate(-90 12 {TOP + HEIGHT / 2})" '
+               f'text-anchor="middle">{escape(report.metric)} per account</text>')
+    # bars and labels
+    points = [f"{LEFT},{_num(y_share(0))}"]
+    running = Decimal(0)
+    for i, s in enumerate(accounts):
+        x = LEFT + i * step
+        p = s.pareto
+        if largest > 0 and p.rank is not None:
+            h = HEIGHT * float(p.metric / largest)
+            tip = f"{s.id} {s.card.name}: {p.metric:,.0f} ({float(p.share) * 100:.1f} %), class {p.klass}"
+            out.append(
+                f'<rect x="{_num(x + 2)}" y="{_num(TOP + HEIGHT - h)}" width="{max(1, step - 4)}" '
+                f'height="{_num(h)}" fill="{COLOURS[p.klass]}"><title>{escape(tip)}</title></rect>'
+            )
+        if p.rank is not None:
+            running += p.metric
+        cumulative = float(running / total) if total > 0 else 0.0  # of the accounts charted
+        points.append(f"{_num(x + step)},{_num(y_share(cumulative))}")
+        lx, ly = x + step / 2, TOP + HEIGHT + 8
+        out.append(f'<text x="{_num(lx)}" y="{ly}" transform="rotate(60 {_num(lx)} {ly})" '
+                   f'font-size="10">{escape(s.id)}</text>')
+    if total > 0:
+        out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" stroke-width="2"/>')
+    for cut, dash, label in ((report.a, "6 3", "a"), (report.b, "2 3", "b")):
+        y = _num(y_share(cut))
+        out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#d9480f" '
+                   f'stroke-dasharray="{dash}"/>')
+        out.append(f'<text x="{LEFT + 4}" y="{float(y) - 4:.1f}" fill="#d9480f">'
+                   f'{escape(f"{label} = {cut * 100:g} %")}</text>')
+    # legend
+    lx = LEFT
+    for klass, colour in COLOURS.items():
+        out.append(f'<rect x="{lx}" y="{height - 22}" width="10" height="10" fill={quoteattr(colour)}/>')
+        out.append(f'<text x="{lx + 14}" y="{height - 13}">class {klass}</text>')
+        lx += 70
+    out.append(f'<text x="{lx}" y="{height - 13}" fill="#d9480f">cumulative share</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

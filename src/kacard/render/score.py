@@ -1,0 +1,250 @@
+"""Writers for `kacard score`: the table with its bar view, the SPEC §8 JSON, csv,
+`--explain` (every input of one account) and `--what-if` (tier changes)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from kacard.render.output import Column, dumps_json, emit
+from kacard.scoring.report import AccountScore, ScoreReport, TierChange
+from kacard.scoring.ten_two import MEANINGS
+from kacard.text import clean
+
+BAR_WIDTH = 12
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+TABLE_COLUMNS = [
+    Column("rank", "#", right=True),
+    Column("id", "id"),
+    Column("name", "name", max_width=22),
+    Column("owner", "owner"),
+    Column("metric", "metric", right=True),
+    Column("share_text", "share", right=True),
+    Column("cumulative_text", "cum.", right=True),
+    Column("bar", "share of top account"),
+    Column("pareto", "ABC"),
+    Column("ten_two", "10/2", right=True),
+    Column("ten_two_class", "10/2 class"),
+    Column("tier_text", "tier"),
+    Column("quadrant", "quadrant"),
+]
+CSV_COLUMNS = [
+    Column(k, k)
+    for k in ("rank", "id", "name", "owner", "status", "metric", "share", "cumulative", "pareto", "ten_two",
+              "ten_two_class", "tier", "tier_pinned", "computed_tier", "quadrant")
+]
+
+
+def ratio(value: Decimal | float, places: int = 4) -> float:
+    """A share for JSON: a float rounded to `places` decimals."""
+    return round(float(value), places)
+
+
+def percent(value: Decimal | float, places: int = 1) -> str:
+    return f"{float(value) * 100:.{places}f} %"
+
+
+def bar(share: Decimal, largest: Decimal, cells: int = BAR_WIDTH) -> str:
+    """A horizontal bar of `share` relative to `largest`, in eighths of a cell."""
+    if largest <= 0 or share <= 0:
+        return ""
+    eighths = max(1, round(float(share / largest) * cells * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+def account_json(s: AccountScore) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.card.name,
+        "owner": s.card.owner,
+        "status": s.card.status,
+        "metric": s.metric,
+        "share": ratio(s.pareto.share),
+        "cumulative": ratio(s.pareto.after),
+        "rank": s.pareto.rank,
+        "pareto": s.pareto.klass,
+        "ten_two": s.ten_two,
+        "ten_two_class": s.ten_two_class,
+        "tier": s.tier,
+        "tier_pinned": s.pinned is not None,
+        "computed_tier": s.computed_tier,
+        "quadrant": s.quadrant.quadrant,
+        "criteria": {t.name: int(t.value) for t in s.criteria},
+    }
+
+
+def summary_json(report: ScoreReport, accounts: list[AccountScore], owner: str | None) -> dict[str, Any]:
+    c = report.summary(accounts)
+    return {
+        "accounts": c.accounts,
+        "total": c.total,
+        "a_share_of_accounts": ratio(c.a_share_of_accounts),
+        "top20_share": ratio(c.top20_share),
+        "a_accounts": c.a_accounts,
+        "top20_accounts": c.top20_accounts,
+        "ranked": c.ranked,
+        "metric": report.metric,
+        "window": {"after": report.window_start, "until": report.today, "days": report.window_days},
+        "cutoffs": {"a": report.a, "b": report.b},
+        "tiers": tier_counts(accounts),
+        "owner": owner,
+    }
+
+
+def tier_counts(accounts: list[AccountScore]) -> dict[str, int]:
+    counts = Counter(s.tier for s in accounts)
+    return {t: counts.get(t, 0) for t in ("S", "A", "B", "C")}
+
+
+def score_document(report: ScoreReport, accounts: list[AccountScore], owner: str | None) -> dict[str, Any]:
+    """The SPEC §8 JSON of `kacard score`."""
+    return {"accounts": [account_json(s) for s in accounts], "summary": summary_json(report, accounts, owner)}
+
+
+def _row(s: AccountScore, largest: Decimal) -> dict[str, Any]:
+    row = account_json(s)
+    ranked = s.pareto.rank is not None
+    row.update(
+        share_text=percent(s.pareto.share) if ranked else "",
+        cumulative_text=percent(s.pareto.after) if ranked else "",
+        bar=bar(s.pareto.share, largest),
+        tier_text=f"{s.tier}*" if s.pinned else s.tier,
+    )
+    return row
+
+
+def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: str) -> list[str]:
+    c = report.summary(accounts)
+    lines = [
+        f"{c.accounts} account(s); {report.metric} dated {report.window_start} (excluded) to {report.today}: "
+        f"total {c.total:,.0f} {currency}"
+    ]
+    if c.total > 0:
+        lines.append(
+            f"Concentration: {c.a_accounts} of {c.accounts} accounts ({percent(c.a_share_of_accounts)}) bring "
+            f"{report.a * 100:g} % of {report.metric} (class A); the top 20 % ({c.top20_accounts} "
+            f"account{'s' if c.top20_accounts != 1 else ''}) "
+            f"hold {percent(c.top20_share)}."
+        )
+    counts = tier_counts(accounts)
+    pinned = sum(1 for s in accounts if s.pinned)
+    lines.append("Tiers: " + "  ".join(f"{t} {n}" for t, n in counts.items()) + f"  (* = pinned on the card: {pinned})")
+    return lines
+
+
+def print_score(report: ScoreReport, accounts: list[AccountScore], fmt: str, owner: str | None,
+                currency: str) -> None:
+    if fmt == "json":
+        emit([], TABLE_COLUMNS, "json", document=score_document(report, accounts, owner))
+        return
+    largest = max((s.pareto.share for s in accounts), default=Decimal(0))
+    rows = [_row(s, largest) for s in accounts]
+    if fmt == "csv":
+        emit(rows, CSV_COLUMNS, "csv")
+        return
+    emit(rows, TABLE_COLUMNS, "table")
+    sys.stdout.write("\n".join(summary_lines(report, accounts, currency)) + "\n")
+
+
+# -- --explain ----------------------------------------------------------------------------
+
+
+def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
+    return {
+        **account_json(s),
+        "window": {"after": report.window_start, "until": report.today, "days": report.window_days},
+        "metric_kind": report.metric,
+        "trades": [
+            {"date": t.date, "invoice": t.invoice, "amount": t.amount, "margin": t.margin} for t in s.window_trades
+        ],
+        "trades_not_counted": {
+            "older": sum(1 for t in s.card.trades if t.date <= report.window_start),
+            "future": sum(1 for t in s.card.trades if t.date > report.today),
+        },
+        "pareto_rule": s.pareto.reason,
+        "cumulative_before": ratio(s.pareto.before),
+        "criteria_detail": [
+            {**t.as_json(), "manual": t.source.startswith("manual"), "meaning": MEANINGS.get(t.name)}
+            for t in s.criteria
+        ],
+        "tier_rule": s.tier_rule,
+        "tier_pin": s.pinned,
+        "quadrant_rule": s.quadrant.rule,
+        "quadrant_hint": s.quadrant.hint,
+        "visits_in_window": s.visits,
+    }
+
+
+def print_explain(report: ScoreReport, s: AccountScore, fmt: str, ten_two_key: int, ten_two_potential: int,
+                  currency: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json(explain_document(report, s)) + "\n")
+        return
+    card, p = s.card, s.pareto
+    out = [f"{clean(card.id)}  {clean(card.name)}  (owner {clean(card.owner)}, {card.status})", ""]
+    out.append(f"80/20: {report.metric} of trades dated {report.window_start} (excluded) to {report.today} "
+               f"(included), {report.window_days} days")
+    for t in s.window_trades:
+        value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
+        out.append(f"  {t.date}  {clean(t.invoice or '-'):<14} {value:>16,.2f}")
+    older = sum(1 for t in card.trades if t.date <= report.window_start)
+    future = sum(1 for t in card.trades if t.date > report.today)
+    out.append(f"  = {s.metric:,.2f} {currency}"
+               + (f", {percent(p.share)} of the team's total; rank {p.rank}" if p.rank else ""))
+    if older or future:
+        out.append(f"  not counted: {older} trade(s) before the window, {future} dated after today")
+    out.append(f"  class {p.klass}: {p.reason}")
+    out.append("")
+    out.append(f"10/2: total {s.ten_two} -> {s.ten_two_class} (key >= {ten_two_key}, "
+               f"potential >= {ten_two_potential})")
+    for t in s.criteria:
+        out.append(f"  {t.name:<24} {int(t.value)}  {clean(t.source)}")
+    out.append("")
+    pin = (f"; pinned {s.pinned} on the card, so the tier is {s.pinned}" if s.pinned else "")
+    out.append(f"Tier {s.tier}: computed {s.tier_rule}{pin}")
+    out.append(f"Quadrant {s.quadrant.quadrant}: {s.quadrant.rule}")
+    out.append(f"  hint: {s.quadrant.hint}")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+# -- --what-if ----------------------------------------------------------------------------
+
+WHAT_IF_COLUMNS = [
+    Column("id", "id"),
+    Column("name", "name", max_width=22),
+    Column("owner", "owner"),
+    Column("now_text", "tier now"),
+    Column("would_be", "would be"),
+    Column("direction", "change"),
+    Column("rule", "because", max_width=40),
+]
+
+
+def change_json(c: TierChange) -> dict[str, Any]:
+    return {
+        "id": c.account.id,
+        "name": c.account.card.name,
+        "owner": c.account.card.owner,
+        "now": c.now,
+        "now_pinned": c.now_pinned,
+        "would_be": c.would_be,
+        "direction": c.direction,
+        "rule": c.account.tier_rule,
+        "pareto": c.account.pareto.klass,
+        "ten_two": c.account.ten_two,
+    }
+
+
+def print_what_if(changes: list[TierChange], fmt: str, overrides: list[str]) -> None:
+    rows = [{**change_json(c), "now_text": f"{c.now}*" if c.now_pinned else c.now} for c in changes]
+    if fmt == "json":
+        emit([], WHAT_IF_COLUMNS, "json", document={"overrides": overrides, "changes": [change_json(c) for c in changes]})
+    elif fmt == "csv":
+        emit(rows, [Column(k, k) for k in ("id", "name", "owner", "now", "now_pinned", "would_be", "direction",
+                                           "rule")], "csv")
+    else:
+        emit(rows, WHAT_IF_COLUMNS, "table")

@@ -1,0 +1,89 @@
+"""The 80/20 rule as an ABC classification (pure; money stays Decimal).
+
+Ranked accounts are the non-prospects with a positive metric, sorted by metric
+descending, ties by id ascending. With S_i the cumulative share *before*
+account i: A if S_i < a, B if S_i < b, else C. So the account that crosses the
+a cut-off is still A. Everything else (prospects, metric 0 or less) is C and
+holds share 0. Shares are compared exactly (Decimal), so a cumulative share of
+exactly 0.80 is not below 0.80.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ParetoEntry:
+    id: str
+    metric: Decimal
+    rank: int | None  # 1-based among ranked accounts; None when not ranked
+    share: Decimal  # metric / total (0 when not ranked)
+    before: Decimal  # cumulative share of the accounts ranked above it (S_i)
+    after: Decimal  # cumulative share including it
+    klass: str  # "A" | "B" | "C"
+    reason: str  # the rule that decided the class, in words
+
+
+@dataclass(frozen=True)
+class Concentration:
+    accounts: int
+    ranked: int
+    total: Decimal
+    a_accounts: int
+    a_share_of_accounts: float  # class A accounts / all accounts
+    top20_accounts: int
+    top20_share: float  # share of the total held by the top 20 % of accounts
+
+
+def classify(
+    metrics: dict[str, Decimal], prospects: set[str], a: float, b: float
+) -> list[ParetoEntry]:
+    """ABC class of every account; returns entries ranked first (metric desc, id asc), then the rest by id."""
+    cut_a, cut_b = Decimal(str(a)), Decimal(str(b))
+    ranked = sorted(
+        (i for i, m in metrics.items() if m > 0 and i not in prospects), key=lambda i: (-metrics[i], i)
+    )
+    total = sum((metrics[i] for i in ranked), start=ZERO)
+    entries: list[ParetoEntry] = []
+    running = ZERO
+    for rank, account in enumerate(ranked, start=1):
+        value = metrics[account]
+        before = running / total
+        running += value
+        after = running / total
+        if before < cut_a:
+            klass, rule = "A", f"cumulative share before it {before:.1%} < a {cut_a:.0%}"
+        elif before < cut_b:
+            klass, rule = "B", f"cumulative share before it {before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}"
+        else:
+            klass, rule = "C", f"cumulative share before it {before:.1%} >= b {cut_b:.0%}"
+        entries.append(ParetoEntry(account, value, rank, value / total, before, after, klass, rule))
+    for account in sorted(set(metrics) - set(ranked)):
+        value = metrics[account]
+        why = "prospect" if account in prospects else "metric is 0" if value == 0 else "metric is negative"
+        entries.append(ParetoEntry(account, value, None, ZERO, ZERO, ZERO, "C", f"{why}: class C, not ranked"))
+    return entries
+
+
+def concentration(entries: list[ParetoEntry]) -> Concentration:
+    """Summary: how many accounts are class A, and the share held by the top 20 % of accounts."""
+    count = len(entries)
+    ranked = [e for e in entries if e.rank is not None]
+    total = sum((e.metric for e in ranked), start=ZERO)
+    a_accounts = sum(1 for e in entries if e.klass == "A")
+    top = math.ceil(count * 0.2) if count else 0
+    top_metric = sum((e.metric for e in ranked[:top]), start=ZERO)
+    return Concentration(
+        accounts=count,
+        ranked=len(ranked),
+        total=total,
+        a_accounts=a_accounts,
+        a_share_of_accounts=a_accounts / count if count else 0.0,
+        top20_accounts=top,
+        top20_share=float(top_metric / total) if total > 0 else 0.0,
+    )
