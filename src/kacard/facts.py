@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kacard.model.card import Card, NextStep, Trade, Visit
+from kacard.model.card import Card, NextStep, Signal, Trade, Visit
 
 DEFAULT_TERMS_DAYS = 30
 
@@ -83,3 +83,12 @@ def last_touched(card: Card) -> dt.date | None:
     dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
     dates += [h.date for h in card.handovers]
     return max(dates) if dates else card.since
+
+
+def open_signals(card: Card, today: dt.date) -> list[Signal]:
+    """Churn signals (跳槽征兆) dated on or before today with no visit on or after their date."""
+    visited = [v.date for v in card.visits if v.date <= today]
+    return [
+        s for s in card.signals
+        if s.date <= today and not any(day >= s.date for day in visited)
+    ]

@@ -1,0 +1,215 @@
+"""The weekly visit workflow: due, review, brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run
+from kacard.errors import UsageError
+
+if TYPE_CHECKING:
+    from kacard.model.settings import Settings
+
+WeekOpt = Annotated[
+    str | None,
+    typer.Option("--week", "-w", help="ISO week like 2026-W48 (default: the week containing today).",
+                 show_default=False),
+]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a team id).",
+                                              show_default=False)]
+MineOpt = Annotated[bool, typer.Option("--mine", help="Only my accounts: $KACARD_USER, else git user.email "
+                                                      "matched to the team's emails.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due")(due)
+    app.command("review")(review)
+    app.command("brief")(brief)
+
+
+def week_start(week: str | None, today: dt.date) -> dt.date:
+    from kacard.dates import monday_of
+
+    return parse_week(week) if week else monday_of(today)
+
+
+def git_email(cwd: Path) -> str | None:
+    """git's user.email (None when git is missing or it is not set)."""
+    try:
+        done = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    email = done.stdout.strip()
+    return email if done.returncode == 0 and email else None
+
+
+def current_rep(settings: Settings, folder: Path) -> str:
+    """The rep running kacard: $KACARD_USER (a rep id or e-mail), else git's user.email
+    matched (case-insensitively) to a team member's email."""
+    by_email = {rep.email.lower(): rep.id for rep in settings.team if rep.email}
+    ids = [rep.id for rep in settings.team]
+    user = os.environ.get("KACARD_USER", "").strip()
+    if user:
+        if user in ids or not ids:
+            return user
+        if user.lower() in by_email:
+            return by_email[user.lower()]
+        raise UsageError(f"$KACARD_USER={user!r} is not a rep of the team; team: {', '.join(ids)}")
+    email = git_email(folder)
+    if email is None:
+        raise UsageError("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
+                         "`git config user.email` to the email listed for you in kacard.yaml team")
+    if email.lower() in by_email:
+        return by_email[email.lower()]
+    raise UsageError(f"git user.email {email!r} matches no rep's email in kacard.yaml team; "
+                     "add `email:` to your team entry or set $KACARD_USER")
+
+
+def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
+    """--owner REP or --mine (not both); unknown reps are refused with the team list."""
+    from kacard.due import check_owner
+
+    if owner and mine:
+        raise UsageError("give --owner or --mine, not both")
+    chosen = current_rep(settings, folder) if mine else owner
+    if chosen is not None:
+        check_owner(settings, chosen)
+    return chosen
+
+
+def due(
+    ctx: typer.Context,
+    week: WeekOpt = None,
+    owner: OwnerOpt = None,
+    mine: MineOpt = False,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
+                                                help="Show how one account's urgency adds up.")] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Accounts to visit this week, every reason, most urgent first (table, json, csv, ics).
+
+    Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
+    """
+    from kacard import due as core
+    from kacard.dates import Week
+    from kacard.render import report
+
+    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
+    start = week_start(week, opts.today)
+    folder = opts.load()
+    who = resolve_owner(folder.settings, folder.path, owner, mine)
+    cards = [loaded.card for loaded in folder.cards]
+    the_week = Week(start)
+    if explain is not None:
+        from kacard.render.output import dumps_json
+        from kacard.scoring import tiers
+
+        card = folder.get(explain).card
+        tier = tiers(cards, folder.settings, opts.today).get(card.id) or card.tier or "C"
+        item = core.assess(card, tier, folder.settings, opts.today, the_week)
+        if card.status not in core.CONSIDERED_STATUSES:
+            item = replace(item, reasons=(), terms=(), urgency=0.0)
+        if opts.format == "json":
+            typer.echo(dumps_json(report.explain_json(item, the_week)))
+        else:
+            text = report.explain_text(item, the_week)
+            if card.status not in core.CONSIDERED_STATUSES:
+                text += f"(status {card.status}: only active and prospect accounts are considered)\n"
+            typer.echo(text, nl=False)
+        return
+    items = core.due(cards, folder.settings, opts.today, start, who)
+    if opts.format == "ics":
+        from kacard.render.ics import due_calendar
+
+        typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
+    else:
+        title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
+        report.print_due(items, opts.format, title)
+    report_problems(folder)
+
+
+def review(
+    ctx: typer.Context,
+    week: WeekOpt = None,
+    owner: OwnerOpt = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The manager's weekly review per rep: completeness, overdue visits, missing next steps,
+    overdue receivables by age, churn signals, stale cards — and who needs help.
+
+    Example: kacard review --format md > review.md
+    """
+    from kacard.render.report import print_review
+    from kacard.review import review as build
+
+    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    start = week_start(week, opts.today)
+    folder = opts.load()
+    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    print_review(result, opts.format, folder.settings.currency)
+    report_problems(folder)
+
+
+def brief(
+    ctx: typer.Context,
+    week: WeekOpt = None,
+    owner: OwnerOpt = None,
+    mine: MineOpt = False,
+    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids instead of the due list.",
+                                            show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
+                                                show_default=False)] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The briefs of the accounts a rep visits this week, as one printable document (md or html).
+
+    Example: kacard brief --owner zhangwei --format html --output briefs.html
+    """
+    from kacard import due as core
+    from kacard.dates import Week
+    from kacard.render.brief import brief_data
+    from kacard.render.output import note
+    from kacard.render.report import briefs_html, briefs_markdown
+    from kacard.scoring import tiers
+
+    opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
+    start = week_start(week, opts.today)
+    folder = opts.load()
+    settings = folder.settings
+    who = resolve_owner(settings, folder.path, owner, mine)
+    cards = [loaded.card for loaded in folder.cards]
+    the_week = Week(start)
+    tier_of = tiers(cards, settings, opts.today)
+    if ids:
+        chosen = [folder.get(i.strip()).card for i in ids.split(",") if i.strip()]
+        items = [core.assess(c, tier_of.get(c.id) or c.tier or "C", settings, opts.today, the_week)
+                 for c in chosen]
+    else:
+        items = core.due(cards, settings, opts.today, start, who, tier_of=tier_of)
+    entries = [(brief_data(item.card, settings, opts.today), item) for item in items]
+    rep = settings.rep(who) if who else None
+    title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
+    if who:
+        title += f" · {rep.name if rep else who}"
+    render = briefs_html if opts.format == "html" else briefs_markdown
+    document = render(title, entries, settings.currency)
+    if output is not None:
+        output.write_text(document, encoding="utf-8")
+        note(f"wrote {output} ({len(entries)} brief(s))")
+    else:
+        typer.echo(document, nl=False)
+    report_problems(folder)

@@ -1,0 +1,115 @@
+"""iCalendar (RFC 5545) output through the `icalendar` library.
+
+`calendar_bytes` turns generic `EventSpec`s into one calendar, so the week's due
+list (`due_events`) and planned route visits (timed events) share one writer.
+Naive date-times are written as floating local times (the calendar app's zone);
+aware ones keep their zone. UIDs should be stable so a re-import updates events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kacard.dates import Week
+from kacard.due import DueItem
+from kacard.text import clean
+
+PRODID = "-//kacard//kacard//EN"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One calendar event. `start` as a date makes an all-day event (end defaults to
+    the next day); as a date-time a timed one (end defaults to start + 45 minutes)."""
+
+    uid: str
+    summary: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None = None
+    description: str = ""
+    location: str | None = None
+    geo: tuple[float, float] | None = None  # (lat, lon)
+    categories: tuple[str, ...] = ()
+
+    def resolved_end(self) -> dt.date | dt.datetime:
+        if self.end is not None:
+            return self.end
+        if isinstance(self.start, dt.datetime):
+            return self.start + dt.timedelta(minutes=45)
+        return self.start + dt.timedelta(days=1)
+
+
+def calendar_bytes(events: Iterable[EventSpec], *, stamp: dt.datetime, name: str | None = None) -> bytes:
+    """The calendar as RFC 5545 bytes. `stamp` (DTSTAMP) is passed in, so output is
+    reproducible; give it a time zone (naive is taken as UTC)."""
+    from icalendar import Calendar, Event
+
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if name:
+        cal.add("x-wr-calname", clean(name))
+    for spec in events:
+        event = Event()
+        event.add("uid", spec.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", spec.start)
+        event.add("dtend", spec.resolved_end())
+        event.add("summary", clean(spec.summary))
+        if spec.description:
+            event.add("description", "\n".join(clean(line) for line in spec.description.splitlines()))
+        if spec.location:
+            event.add("location", clean(spec.location))
+        if spec.geo is not None:
+            event.add("geo", spec.geo)
+        if spec.categories:
+            event.add("categories", [clean(c) for c in spec.categories])
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def event_day(item: DueItem, week: Week, today: dt.date) -> dt.date:
+    """The day a due account's event goes on: the earliest reason date, but not before
+    today (or the week's start) and not after the week's end."""
+    first = max(week.start, today) if today <= week.end else week.start
+    dates = [r.date for r in item.reasons if r.date is not None]
+    day = min(dates, default=first)
+    return min(max(day, first), week.end)
+
+
+def due_event(item: DueItem, week: Week, today: dt.date) -> EventSpec:
+    """One event per due account: timed when its next step is a fixed appointment in
+    the week (lasting the card's visit_minutes), else all-day on `event_day`."""
+    start: dt.date | dt.datetime = event_day(item, week, today)
+    end: dt.date | dt.datetime | None = None
+    appointment = item.appointment
+    if appointment is not None and appointment.date() in week:
+        start = appointment
+        end = appointment + dt.timedelta(minutes=item.card.visit_minutes)
+    lines = [f"urgency {item.urgency:g} · tier {item.tier} · owner {item.owner}"]
+    lines += [f"- {r.kind}: {r.text}" for r in item.reasons]
+    if item.next_step is not None:
+        lines.append(f"next step: {item.next_step.date} {item.next_step.action}")
+    lines.append(f"card: {item.id} (kacard show {item.id})")
+    location = item.card.location
+    return EventSpec(
+        uid=f"due-{week.label}-{item.id}@kacard",
+        summary=f"{item.name}: {', '.join(item.kinds)}",
+        start=start,
+        end=end,
+        description="\n".join(lines),
+        location=item.card.address,
+        geo=(location.lat, location.lon) if location else None,
+        categories=("kacard", f"tier {item.tier}", *item.kinds),
+    )
+
+
+def due_calendar(items: Sequence[DueItem], week: Week, today: dt.date, *, name: str | None = None) -> bytes:
+    stamp = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
+    return calendar_bytes((due_event(item, week, today) for item in items), stamp=stamp,
+                          name=name or f"kacard due {week.label}")

@@ -1,0 +1,329 @@
+"""Documents for the weekly workflow: the due list, its urgency breakdown, the
+manager's review (table / Markdown) and the multi-card brief (Markdown / HTML).
+
+Card text goes through `clean` (one line, no control characters) everywhere and
+through `html.escape` in HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kacard.dates import Week
+from kacard.due import DueItem
+from kacard.render.output import Column, dumps_json, emit, fmt_cell
+from kacard.review import CHECKLIST, Review, RepReview
+from kacard.text import clean
+
+# -- due --------------------------------------------------------------------------------
+
+DUE_COLUMNS = [
+    Column("urgency", "urgency", right=True),
+    Column("id", "id"),
+    Column("name", "name", max_width=24),
+    Column("owner", "owner"),
+    Column("tier", "tier"),
+    Column("why", "why", max_width=60),
+    Column("next", "next step", max_width=30),
+]
+DUE_CSV_COLUMNS = [
+    Column("id", "id"), Column("name", "name"), Column("owner", "owner"), Column("tier", "tier"),
+    Column("urgency", "urgency"), Column("days_overdue", "days_overdue"), Column("kinds", "kinds"),
+    Column("why", "why"), Column("next_date", "next_date"), Column("next_action", "next_action"),
+]
+
+
+def short_reason(item: DueItem) -> str:
+    """The reasons in a few words: `cadence overdue 12d; next_step 11-24; receivable 1,200,000 8d`."""
+    parts = []
+    for r in item.reasons:
+        if r.kind == "cadence":
+            status = r.detail.get("status")
+            parts.append(f"cadence {status}" + (f" {r.days_overdue}d" if r.days_overdue else ""))
+        elif r.kind == "next_step":
+            parts.append(f"next step {r.date}" + (f" ({r.days_overdue}d late)" if r.days_overdue else ""))
+        elif r.kind == "receivable":
+            parts.append(f"receivable {fmt_cell(r.detail.get('amount'))} {r.days_overdue}d")
+        elif r.kind == "signal":
+            parts.append(f"signal {r.detail.get('signal')} {r.date}")
+        else:
+            parts.append("no next step")
+    return "; ".join(parts)
+
+
+def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        step = item.next_step
+        rows.append({
+            "id": item.id, "name": item.name, "owner": item.owner, "tier": item.tier,
+            "urgency": item.urgency, "days_overdue": item.days_overdue, "kinds": item.kinds,
+            "why": short_reason(item),
+            "next": f"{step.date} {step.action}" if step else None,
+            "next_date": step.date if step else None,
+            "next_action": step.action if step else None,
+        })
+    return rows
+
+
+def print_due(items: Sequence[DueItem], fmt: str, title: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json([item.as_json() for item in items]) + "\n")
+    elif fmt == "csv":
+        emit(due_rows(items), DUE_CSV_COLUMNS, "csv")
+    else:
+        emit(due_rows(items), DUE_COLUMNS, "table", title=title)
+
+
+def explain_text(item: DueItem, week: Week) -> str:
+    """taskwarrior-style breakdown: each term's value × weight = contribution, then the reasons."""
+    lines = [f"{clean(item.name)} ({item.id}) · owner {item.owner} · tier {item.tier} · week {week}"]
+    if not item.is_due:
+        lines.append(f"not due in {week.label}: no reason holds")
+        if item.visit_by:
+            lines.append(f"  cadence: last visit {item.last_visit}, next visit by {item.visit_by}")
+        if item.next_step:
+            lines.append(f"  next step: {item.next_step.date} {clean(item.next_step.action)}")
+        return "\n".join(lines) + "\n"
+    lines += ["", "urgency term         value   weight   contribution   source"]
+    for t in item.terms:
+        lines.append(f"  {t.name:<18} {t.value:>6g} × {t.weight:>6g} = {t.contribution:>8.2f}   {clean(t.source)}")
+    lines.append(f"  {'total':<18} {'':>6} {'':>8} {item.urgency:>10.2f}")
+    lines += ["", "reasons:"]
+    lines += [f"  - {r.kind}: {clean(r.text)}" for r in item.reasons]
+    return "\n".join(lines) + "\n"
+
+
+def explain_json(item: DueItem, week: Week) -> dict[str, Any]:
+    return {**item.as_json(), "week": week.label, "due": item.is_due}
+
+
+# -- review -----------------------------------------------------------------------------
+
+REVIEW_COLUMNS = [
+    Column("rep", "rep"),
+    Column("name", "name"),
+    Column("cards", "cards", right=True),
+    Column("complete", "complete", right=True),
+    Column("due", "due", right=True),
+    Column("overdue_visits", "overdue", right=True),
+    Column("no_next", "no next", right=True),
+    Column("receivable", "overdue recv.", right=True),
+    Column("late", ">60d", right=True),
+    Column("signals", "signals", right=True),
+    Column("stale", "stale", right=True),
+    Column("help", "needs help"),
+]
+
+
+def review_rows(result: Review) -> list[dict[str, Any]]:
+    return [
+        {
+            "rep": r.rep, "name": r.name, "cards": r.cards,
+            "complete": "-" if r.completeness is None else f"{r.completeness:.0%}",
+            "due": r.due, "overdue_visits": len(r.overdue_visits), "no_next": len(r.no_next_step),
+            "receivable": r.receivables.amount, "late": r.receivables.late_amount,
+            "signals": len(r.signals), "stale": len(r.stale),
+            "help": "yes" if r.needs_help else "",
+        }
+        for r in result.reps
+    ]
+
+
+def print_review(result: Review, fmt: str, currency: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json(result.as_json()) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(review_markdown(result, currency))
+    else:
+        emit(review_rows(result), REVIEW_COLUMNS, "table",
+             title=f"Weekly review {result.week} · today {result.today}")
+        for r in result.reps:
+            if r.flags:
+                sys.stdout.write(f"\n{clean(r.rep)}: " + "; ".join(r.flags) + "\n")
+                for gap in r.gaps:
+                    sys.stdout.write(f"  {gap.id} {gap.score:.0%}: missing {', '.join(gap.missing)}\n")
+
+
+def _md(value: Any) -> str:
+    """A table cell: one line, pipes escaped."""
+    return clean(fmt_cell(value)).replace("|", "\\|")
+
+
+def review_markdown(result: Review, currency: str = "CNY") -> str:
+    lines = [f"# Weekly review {result.week}", "", f"Today {result.today}.", ""]
+    lines += ["| rep | cards | complete | due | overdue visits | no next step | overdue receivables | > 60 days"
+              " | signals | stale | needs help |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+    for row in review_rows(result):
+        lines.append("| " + " | ".join(_md(row[k]) for k in (
+            "rep", "cards", "complete", "due", "overdue_visits", "no_next", "receivable", "late",
+            "signals", "stale", "help")) + " |")
+    for r in result.reps:
+        lines += ["", *_rep_markdown(r, currency)]
+    lines += ["", "Checklist: " + "; ".join(f"`{key}` {label}" for key, label in CHECKLIST) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _rep_markdown(r: RepReview, currency: str) -> list[str]:
+    title = _md(r.rep) + (f" {_md(r.name)}" if r.name else "")
+    lines = [f"## {title}", ""]
+    complete = "-" if r.completeness is None else f"{r.completeness:.0%}"
+    lines.append(f"{r.cards} card(s), {r.active} active or prospect; completeness {complete}; "
+                 f"{r.due} due this week; {r.recent_visits} visit(s) in the last 28 days, "
+                 f"{r.recent_without_next} without a next step.")
+    lines += ["", "**Needs help:** " + "; ".join(r.flags) if r.flags else "Nothing to flag."]
+    if r.gaps:
+        lines += ["", "### Incomplete cards", "", "| card | score | missing |", "|---|--:|---|"]
+        lines += [f"| {_md(g.id)} | {g.score:.0%} | {', '.join(g.missing)} |" for g in r.gaps]
+    if r.overdue_visits:
+        lines += ["", "### Overdue for a visit", ""]
+        for o in r.overdue_visits:
+            last = f"last visit {o['last_visit']}" if o["last_visit"] else "never visited"
+            lines.append(f"- {_md(o['id'])}: {last}, {o['days_overdue']} days overdue")
+    if r.no_next_step:
+        lines += ["", "### Last visit without a next step", ""]
+        lines += [f"- {_md(n['id'])}: visit on {n['visit']}" for n in r.no_next_step]
+    if r.receivables.count:
+        lines += ["", "### Overdue receivables", "", f"| days overdue | count | amount ({currency}) |",
+                  "|---|--:|--:|"]
+        for bucket, (amount, count) in r.receivables.buckets.items():
+            lines.append(f"| {bucket} | {count} | {fmt_cell(amount)} |")
+        lines.append(f"| total | {r.receivables.count} | {fmt_cell(r.receivables.amount)} |")
+        lines += ["", *(f"- {_md(i['id'])} {_md(i['invoice'] or '')}: {fmt_cell(i['amount'])}, due {i['due']}, "
+                        f"{i['days_overdue']} days" for i in r.receivables.items)]
+    if r.signals:
+        lines += ["", "### Churn signals without a visit since", ""]
+        lines += [f"- {_md(s['id'])}: {_md(s['kind'])} on {s['date']} ({s['days_open']} days)" for s in r.signals]
+    if r.stale:
+        lines += ["", "### Stale cards", ""]
+        lines += [f"- {_md(s['id'])}: last touched {s['last_touched'] or 'never'}" for s in r.stale]
+    return lines
+
+
+# -- the multi-card brief ---------------------------------------------------------------
+
+
+def _bump_headings(markdown: str) -> str:
+    """Nest one card's brief under the document: `# name` becomes `## name`."""
+    return "\n".join("#" + line if line.startswith("#") else line for line in markdown.splitlines()) + "\n"
+
+
+def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem | None]], currency: str) -> str:
+    """One printable Markdown document: contents, then each card's brief with why it is due."""
+    from kacard.render.brief import brief_markdown
+
+    lines = [f"# {clean(title)}", ""]
+    if not entries:
+        lines.append("Nothing due: no briefs to carry this week.")
+        return "\n".join(lines) + "\n"
+    for n, (data, item) in enumerate(entries, 1):
+        why = f" — {short_reason(item)}" if item and item.is_due else ""
+        lines.append(f"{n}. {clean(data['name'])} ({clean(data['id'])}){clean(why)}")
+    for data, item in entries:
+        lines += ["", "---", "", _bump_headings(brief_markdown(data, currency)).rstrip("\n")]
+        if item is not None and item.is_due:
+            lines += ["", "### Why this week", ""]
+            lines += [f"- {r.kind}: {clean(r.text)}" for r in item.reasons]
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+       max-width: 48em; margin: 2em auto; line-height: 1.4; color: #222; }
+section.card { break-before: page; page-break-before: always; }
+h2 { border-bottom: 1px solid #999; }
+.meta { color: #555; } .overdue { color: #b00; font-weight: bold; }
+@media print { body { margin: 0; max-width: none; } nav { break-after: page; } }
+"""
+
+
+def _e(value: Any) -> str:
+    """Escape card text for HTML (and keep it on one line)."""
+    return html.escape(clean(fmt_cell(value)), quote=True)
+
+
+def _ul(items: list[str], empty: str | None = None) -> str:
+    if not items:
+        return f"<p>{_e(empty)}</p>" if empty else ""
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
+    """One card's brief as an HTML <section>; every value from the card is escaped."""
+    out = [f'<section class="card" id="{_e(data["id"])}">',
+           f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
+    meta = [f"status {_e(data['status'])}", f"owner {_e(data['owner'])}"
+            + (f" {_e(data['owner_name'])}" if data["owner_name"] else "")]
+    if data["tier_pinned"]:
+        meta.append(f"tier {_e(data['tier_pinned'])} (pinned)")
+    meta += [f"{k} {_e(data[k])}" for k in ("industry", "sector", "region", "relationship") if data[k]]
+    out.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    if data["address"]:
+        out.append(f"<p>address: {_e(data['address'])}</p>")
+    out.append(f"<p>revenue last {data['window_days']} days: {_e(data['revenue_window'])} {_e(currency)}</p>")
+    if data["credit"]:
+        out.append("<p>credit: " + ", ".join(f"{_e(k)} {_e(v)}" for k, v in data["credit"].items()
+                                              if v is not None) + "</p>")
+    if item is not None and item.is_due:
+        out.append("<h3>Why this week</h3>")
+        out.append(_ul([f"{_e(r.kind)}: {_e(r.text)}" for r in item.reasons]))
+    out.append("<h3>Next step</h3>")
+    step = data["next_step"]
+    if step:
+        when = _e(step["date"]) + (f" {_e(step['time'])}" if step["time"] else "")
+        late = ' <span class="overdue">OVERDUE</span>' if step["overdue"] else ""
+        out.append(f"<p>{when}{late}: {_e(step['action'])}</p>")
+    else:
+        out.append("<p>none recorded: agree one at the next contact</p>")
+    out.append("<h3>Key people</h3>")
+    people = []
+    for p in data["people"]:
+        bits = [f"<strong>{_e(p['name'])}</strong>"] + [_e(p[k]) for k in ("title", "role") if p[k]]
+        if p["influence"]:
+            bits.append(f"influence {_e(p['influence'])}")
+        if p["stance"]:
+            bits.append(_e(p["stance"]))
+        if p["phone"]:
+            bits.append(_e(p["phone"]))
+        people.append(" · ".join(bits))
+    out.append(_ul(people, "no contacts on the card"))
+    out.append("<h3>Last visits</h3>")
+    visits = []
+    for v in data["last_visits"]:
+        who = f" with {', '.join(_e(w) for w in v['with'])}" if v["with"] else ""
+        text = f"{_e(v['date'])} {_e(v['kind'])}{who}: {_e(v['summary'])}"
+        if v["next"]:
+            text += f"<br>next: {_e(v['next']['date'])} {_e(v['next']['action'])}"
+        visits.append(text)
+    out.append(_ul(visits, "never visited"))
+    if data["receivables"]:
+        out.append("<h3>Overdue receivables</h3>")
+        out.append(_ul([f"{_e(r['invoice'] or 'invoice')}: {_e(r['amount'])} {_e(currency)}, due {_e(r['due'])}, "
+                        f"{_e(r['days_overdue'])} days overdue" for r in data["receivables"]]))
+    if data["signals"]:
+        out.append("<h3>Churn signals (no visit since)</h3>")
+        out.append(_ul([f"{_e(s['date'])} {_e(s['kind'])}: {_e(s['note'] or '')}" for s in data["signals"]]))
+    if data["opportunities"]:
+        out.append("<h3>Open opportunities</h3>")
+        out.append(_ul([f"{_e(o['title'])} · {_e(o['stage'])} · {_e(o['amount'])} · close {_e(o['close'])}"
+                        for o in data["opportunities"]]))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def briefs_html(title: str, entries: Sequence[tuple[dict[str, Any], DueItem | None]], currency: str) -> str:
+    """One printable HTML page (each card starts a new printed page)."""
+    head = (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n<title>{_e(title)}</title>\n'
+            f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n")
+    if not entries:
+        return head + "<p>Nothing due: no briefs to carry this week.</p>\n</body>\n</html>\n"
+    toc = "<nav><ol>" + "".join(
+        f'<li><a href="#{_e(d["id"])}">{_e(d["name"])}</a> ({_e(d["id"])})'
+        + (f" — {_e(short_reason(i))}" if i and i.is_due else "") + "</li>"
+        for d, i in entries) + "</ol></nav>\n"
+    body = "\n".join(brief_html_section(d, i, currency) for d, i in entries)
+    return head + toc + body + "\n</body>\n</html>\n"
