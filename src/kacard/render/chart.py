@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape, quoteattr
 from kacard.scoring.report import AccountScore, ScoreReport
 
 COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
-LEFT, RIGHT, TOP, BOTTOM = 64, 64, 48, 120
+LEFT, RIGHT, TOP, BOTTOM = 96, 56, 64, 130
+LABEL_CHARS = 24
 HEIGHT = 300  # plot area
 
 
@@ -69,23 +70,25 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
             running += p.metric
         cumulative = float(running / total) if total > 0 else 0.0  # of the accounts charted
         points.append(f"{_num(x + step)},{_num(y_share(cumulative))}")
-        lx, ly = x + step / 2, TOP + HEIGHT + 8
-        out.append(f'<text x="{_num(lx)}" y="{ly}" transform="rotate(60 {_num(lx)} {ly})" '
-                   f'font-size="10">{escape(s.id)}</text>')
+        lx, ly = x + step / 2 + 3, TOP + HEIGHT + 10
+        label = s.id if len(s.id) <= LABEL_CHARS else s.id[: LABEL_CHARS - 1] + "…"
+        out.append(f'<text x="{_num(lx)}" y="{ly}" transform="rotate(-50 {_num(lx)} {ly})" '
+                   f'text-anchor="end" font-size="10">{escape(label)}</text>')
     if total > 0:
         out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" stroke-width="2"/>')
     for cut, dash, label in ((report.a, "6 3", "a"), (report.b, "2 3", "b")):
         y = _num(y_share(cut))
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#d9480f" '
                    f'stroke-dasharray="{dash}"/>')
-        out.append(f'<text x="{LEFT + 4}" y="{float(y) - 4:.1f}" fill="#d9480f">'
+        out.append(f'<text x="{LEFT + plot_w - 4}" y="{float(y) - 4:.1f}" text-anchor="end" fill="#d9480f">'
                    f'{escape(f"{label} = {cut * 100:g} %")}</text>')
-    # legend
+    # legend, under the title
     lx = LEFT
     for klass, colour in COLOURS.items():
-        out.append(f'<rect x="{lx}" y="{height - 22}" width="10" height="10" fill={quoteattr(colour)}/>')
-        out.append(f'<text x="{lx + 14}" y="{height - 13}">class {klass}</text>')
+        out.append(f'<rect x="{lx}" y="{TOP - 24}" width="10" height="10" fill={quoteattr(colour)}/>')
+        out.append(f'<text x="{lx + 14}" y="{TOP - 15}">class {klass}</text>')
         lx += 70
-    out.append(f'<text x="{lx}" y="{height - 13}" fill="#d9480f">cumulative share</text>')
+    out.append(f'<line x1="{lx}" y1="{TOP - 19}" x2="{lx + 16}" y2="{TOP - 19}" stroke="#d9480f" stroke-width="2"/>')
+    out.append(f'<text x="{lx + 20}" y="{TOP - 15}">cumulative share (right axis)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -24,7 +24,7 @@ TABLE_COLUMNS = [
     Column("metric", "metric", right=True),
     Column("share_text", "share", right=True),
     Column("cumulative_text", "cum.", right=True),
-    Column("bar", "share of top account"),
+    Column("bar", "bar (vs. #1)"),
     Column("pareto", "ABC"),
     Column("ten_two", "10/2", right=True),
     Column("ten_two_class", "10/2 class"),
@@ -85,6 +85,7 @@ def summary_json(report: ScoreReport, accounts: list[AccountScore], owner: str |
         "a_share_of_accounts": ratio(c.a_share_of_accounts),
         "top20_share": ratio(c.top20_share),
         "a_accounts": c.a_accounts,
+        "a_share_of_total": ratio(c.a_share_of_total),
         "top20_accounts": c.top20_accounts,
         "ranked": c.ranked,
         "metric": report.metric,
@@ -125,9 +126,9 @@ def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: s
     ]
     if c.total > 0:
         lines.append(
-            f"Concentration: {c.a_accounts} of {c.accounts} accounts ({percent(c.a_share_of_accounts)}) bring "
-            f"{report.a * 100:g} % of {report.metric} (class A); the top 20 % ({c.top20_accounts} "
-            f"account{'s' if c.top20_accounts != 1 else ''}) "
+            f"Concentration: {c.a_accounts} of {c.accounts} accounts ({percent(c.a_share_of_accounts)}) are "
+            f"class A and bring {percent(c.a_share_of_total)} of {report.metric} (cut-off a = {report.a * 100:g} %); "
+            f"the top 20 % ({c.top20_accounts} account{'s' if c.top20_accounts != 1 else ''}) "
             f"hold {percent(c.top20_share)}."
         )
     counts = tier_counts(accounts)

@@ -36,6 +36,7 @@ class Concentration:
     total: Decimal
     a_accounts: int
     a_share_of_accounts: float  # class A accounts / all accounts
+    a_share_of_total: float  # share of the total held by the class A accounts
     top20_accounts: int
     top20_share: float  # share of the total held by the top 20 % of accounts
 
@@ -76,6 +77,7 @@ def concentration(entries: list[ParetoEntry]) -> Concentration:
     ranked = [e for e in entries if e.rank is not None]
     total = sum((e.metric for e in ranked), start=ZERO)
     a_accounts = sum(1 for e in entries if e.klass == "A")
+    a_metric = sum((e.metric for e in ranked if e.klass == "A"), start=ZERO)
     top = math.ceil(count * 0.2) if count else 0
     top_metric = sum((e.metric for e in ranked[:top]), start=ZERO)
     return Concentration(
@@ -84,6 +86,7 @@ def concentration(entries: list[ParetoEntry]) -> Concentration:
         total=total,
         a_accounts=a_accounts,
         a_share_of_accounts=a_accounts / count if count else 0.0,
+        a_share_of_total=float(a_metric / total) if total > 0 else 0.0,
         top20_accounts=top,
         top20_share=float(top_metric / total) if total > 0 else 0.0,
     )

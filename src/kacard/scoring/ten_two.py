@@ -95,7 +95,7 @@ def _time_invested(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     times = Decimal(inputs.visits) / avg
     value = 2 if times >= Decimal(str(steps.full)) else 1 if times >= Decimal(str(steps.partly)) else 0
     return value, (
-        f"{inputs.visits} visits in the last {inputs.window_days} days = {times:.2f}x the average "
+        f"{inputs.visits} visit(s) in the last {inputs.window_days} days = {times:.2f}x the average "
         f"account's {avg:.2f} (2 at >= {steps.full:g}x, 1 at >= {steps.partly:g}x)"
     )
 
