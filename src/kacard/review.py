@@ -206,6 +206,8 @@ def review(
     for rep_id in reps:
         owned = [c for c in cards if c.owner == rep_id]
         rep = settings.rep(rep_id)
+        if rep is not None and rep.manager and not owned and owner is None:
+            continue  # a manager without accounts of their own is not reviewed
         found.append(rep_review(rep_id, rep.name if rep else None, owned, settings, today, week, tier_of))
     return Review(today, week, tuple(found))
 

@@ -88,10 +88,10 @@ def explain_text(item: DueItem, week: Week) -> str:
         if item.next_step:
             lines.append(f"  next step: {item.next_step.date} {clean(item.next_step.action)}")
         return "\n".join(lines) + "\n"
-    lines += ["", "urgency term         value   weight   contribution   source"]
+    lines += ["", f"  {'urgency term':<18} {'value':>6}   {'weight':>6}   {'points':>8}   source"]
     for t in item.terms:
         lines.append(f"  {t.name:<18} {t.value:>6g} × {t.weight:>6g} = {t.contribution:>8.2f}   {clean(t.source)}")
-    lines.append(f"  {'total':<18} {'':>6} {'':>8} {item.urgency:>10.2f}")
+    lines.append(f"  {'total':<18} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", "reasons:"]
     lines += [f"  - {r.kind}: {clean(r.text)}" for r in item.reasons]
     return "\n".join(lines) + "\n"
