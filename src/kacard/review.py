@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -271,7 +271,7 @@ def rep_review(
         no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
         receivables=receivables, signals=tuple(signals), stale=tuple(stale),
     )
-    return RepReview(**{**review_.__dict__, "flags": tuple(flags(review_, settings.currency))})
+    return replace(review_, flags=tuple(flags(review_, settings.currency)))
 
 
 def flags(r: RepReview, currency: str) -> list[str]:

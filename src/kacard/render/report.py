@@ -224,10 +224,12 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
         why = f" — {short_reason(item)}" if item and item.is_due else ""
         lines.append(f"{n}. {clean(data['name'])} ({clean(data['id'])}){clean(why)}")
     for data, item in entries:
-        lines += ["", "---", "", _bump_headings(brief_markdown(data, currency)).rstrip("\n")]
-        if item is not None and item.is_due:
-            lines += ["", "### Why this week", ""]
-            lines += [f"- {r.kind}: {clean(r.text)}" for r in item.reasons]
+        body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
+        if item is not None and item.is_due:  # why this week comes first, before the next step
+            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {clean(r.text)}" for r in item.reasons])
+            head, sep, tail = body.partition("\n### Next step")
+            body = f"{head}\n{why}\n{sep}{tail}" if sep else f"{body}\n\n{why}"
+        lines += ["", "---", "", body]
     return "\n".join(lines) + "\n"
 
 
@@ -274,7 +276,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     out.append("<h3>Next step</h3>")
     step = data["next_step"]
     if step:
-        when = _e(step["date"]) + (f" {_e(step['time'])}" if step["time"] else "")
+        when = _e(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
         late = ' <span class="overdue">OVERDUE</span>' if step["overdue"] else ""
         out.append(f"<p>{when}{late}: {_e(step['action'])}</p>")
     else:
