@@ -121,9 +121,9 @@ def _square(data: dict, field: str, n: int, base_url: str) -> list[list[float]]:
     """Check an n x n table of numbers; null means OSRM found no route."""
     table = data.get(field)
     if not isinstance(table, list) or len(table) != n:
+        hint = " (distances need OSRM 5.8 or newer)" if field == "distances" else ""
         raise RoutingServiceError(
-            f"routing server {base_url} sent no usable '{field}' table "
-            "(an OSRM server newer than 5.8 is needed for distances)"
+            f"routing server {base_url} sent no usable '{field}' table{hint}"
         )
     out: list[list[float]] = []
     for i, row in enumerate(table):

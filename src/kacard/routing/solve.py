@@ -1,0 +1,183 @@
+"""Public route-planning API: the weekly planner and the single-day order.
+
+Units: minutes (int or float); times of day are minutes from midnight; a job's
+``windows`` and ``fixed`` name days by ``Day.index``. Node 0 of the matrix is
+the rep's base. Pure Python, no optional dependency: this is what runs on
+every install.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import tsp
+from .week import Problem, Solution, search_week
+
+NO_DAY_FITS = "no_day_fits"
+WEEK_FULL = "week_full"
+FIXED_CONFLICT = "fixed_conflict"
+SOLVER_NAME = "kacard-lns"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One candidate visit."""
+
+    key: str  # card id
+    node: int  # index into the matrix (node 0 is the rep's base)
+    service: int  # minutes on site
+    windows: dict[int, tuple[int, int]]  # day index -> (earliest start, latest finish)
+    priority: float  # urgency; higher = more important to keep
+    fixed: tuple[int, int] | None = None  # (day index, start minute): an appointment
+
+
+@dataclass(frozen=True)
+class Day:
+    """A working day: leave base no earlier than ``start``, back by ``end``."""
+
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A planned visit; ``start >= arrive`` (the rep may wait for the window)."""
+
+    key: str
+    node: int
+    arrive: float
+    start: float
+    depart: float
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: int
+    stops: tuple[Stop, ...]
+    leave_base: float
+    return_base: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    days: tuple[DayPlan, ...]
+    unplanned: tuple[tuple[str, str], ...]  # (key, reason code)
+    solver: str  # which algorithm ran
+
+
+def order_day(
+    minutes: list[list[float]],
+    nodes: list[int],
+    base: int = 0,
+    *,
+    time_budget_s: float = 0.1,
+    seed: int = 0,
+) -> list[int]:
+    """Visit order for one day (base -> nodes -> base) with least total minutes.
+
+    Returns the given nodes reordered (duplicates kept). Exact for up to 9
+    stops; iterated local search above that. Asymmetric matrices are fine.
+    """
+    _check_square(minutes)
+    for v in (base, *nodes):
+        if not 0 <= v < len(minutes):
+            raise ValueError(f"node {v} is outside the {len(minutes)}x{len(minutes)} matrix")
+    idx = [base, *nodes]
+    sub = [[float(minutes[a][b]) for b in idx] for a in idx]
+    order = tsp.solve_tsp(sub, time_budget_s=time_budget_s, seed=seed)
+    return [nodes[i - 1] for i in order]
+
+
+def plan_week(
+    minutes: list[list[float]],
+    jobs: list[Job],
+    days: list[Day],
+    *,
+    time_budget_s: float = 1.0,
+    seed: int = 0,
+) -> Plan:
+    """Assign visits to days and order them; drop the least urgent when full.
+
+    Objective, in this order: (1) keep every fixed appointment that can be
+    kept, (2) maximise the sum of kept priorities, (3) keep as many visits as
+    possible, (4) minimise total travel minutes. Deterministic for a seed as
+    long as the search is not cut short by the wall-clock guard (about 2x the
+    budget), which only happens on a much slower machine.
+    """
+    _check_inputs(minutes, jobs, days)
+    problem = Problem.build(minutes, jobs, days)
+    solution = search_week(problem, time_budget_s=time_budget_s, seed=seed)
+    return _to_plan(problem, solution)
+
+
+def _check_square(minutes: list[list[float]]) -> None:
+    n = len(minutes)
+    if any(len(row) != n for row in minutes):
+        raise ValueError("the travel matrix must be square")
+
+
+def _check_inputs(minutes: list[list[float]], jobs: list[Job], days: list[Day]) -> None:
+    _check_square(minutes)
+    if not minutes:
+        raise ValueError("the travel matrix is empty (node 0 must be the base)")
+    n = len(minutes)
+    seen: set[str] = set()
+    for job in jobs:
+        if job.key in seen:
+            raise ValueError(f"job {job.key!r} appears twice")
+        seen.add(job.key)
+        if not 0 <= job.node < n:
+            raise ValueError(f"job {job.key!r}: node {job.node} is outside the matrix")
+        if job.service < 0:
+            raise ValueError(f"job {job.key!r}: negative service time")
+    if len({d.index for d in days}) != len(days):
+        raise ValueError("two days share one index")
+    for row in minutes:
+        if any(x < 0 for x in row):
+            raise ValueError("the travel matrix has a negative time")
+
+
+def _to_plan(problem: Problem, solution: Solution) -> Plan:
+    day_plans = tuple(
+        _day_plan(problem, k, route.jobs) for k, route in enumerate(solution.routes)
+    )
+    assigned = solution.assigned()
+    unplanned = tuple(
+        (job.key, _reason(problem, j))
+        for j, job in enumerate(problem.jobs)
+        if j not in assigned
+    )
+    return Plan(days=day_plans, unplanned=unplanned, solver=SOLVER_NAME)
+
+
+def _reason(problem: Problem, j: int) -> str:
+    if problem.jobs[j].fixed is not None:
+        return FIXED_CONFLICT
+    if not problem.allowed_days[j]:
+        return NO_DAY_FITS
+    return WEEK_FULL
+
+
+def _day_plan(problem: Problem, k: int, route: list[int]) -> DayPlan:
+    """Timed stops; leave base just late enough not to wait at the first stop."""
+    day = problem.days[k]
+    m = problem.minutes
+    if not route:
+        return DayPlan(day=day.index, stops=(), leave_base=day.start, return_base=day.start)
+    first = route[0]
+    earliest_first = max(day.start + m[0][problem.node[first]], problem.window[first][k][0])
+    t = max(float(day.start), earliest_first - m[0][problem.node[first]])
+    leave = t
+    prev = 0
+    stops: list[Stop] = []
+    for j in route:
+        node = problem.node[j]
+        arrive = t + m[prev][node]
+        start = max(arrive, problem.window[j][k][0])
+        depart = start + problem.service[j]
+        stops.append(Stop(key=problem.jobs[j].key, node=node, arrive=arrive, start=start,
+                          depart=depart))
+        t, prev = depart, node
+    return DayPlan(day=day.index, stops=tuple(stops), leave_base=leave,
+                   return_base=t + m[prev][0])
