@@ -45,7 +45,17 @@ name: Prospect
 status: prospect
 owner: lina
 """
-ACCOUNT_KEYS = {"id", "metric", "share", "pareto", "ten_two", "ten_two_class", "tier", "tier_pinned", "quadrant"}
+ACCOUNT_KEYS = {
+    "id",
+    "metric",
+    "share",
+    "pareto",
+    "ten_two",
+    "ten_two_class",
+    "tier",
+    "tier_pinned",
+    "quadrant",
+}
 SUMMARY_KEYS = {"accounts", "total", "a_share_of_accounts", "top20_share"}
 
 
@@ -74,7 +84,10 @@ def test_json_contract(kacard, four):
     accounts = document["accounts"]
     assert all(ACCOUNT_KEYS <= set(a) for a in accounts)
     assert SUMMARY_KEYS <= set(document["summary"])
-    got = [(a["id"], a["metric"], a["share"], a["pareto"], a["tier"], a["tier_pinned"]) for a in accounts]
+    got = [
+        (a["id"], a["metric"], a["share"], a["pareto"], a["tier"], a["tier_pinned"])
+        for a in accounts
+    ]
     assert got == [
         ("big", 800000, 0.8, "A", "S", False),  # crosses 80 % exactly at its end: A
         ("mid", 150000, 0.15, "B", "A", True),  # before = 80 %: B, but pinned A
@@ -142,13 +155,25 @@ def test_explain_json(kacard, four):
 def test_what_if(kacard, four):
     document = json.loads(ok(kacard("score", "--what-if", "--format", "json")).stdout)
     assert document["changes"] == [
-        {"id": "mid", "name": "中等客户", "owner": "lina", "now": "A", "now_pinned": True, "would_be": "B",
-         "direction": "down", "rule": "B: Pareto B (10/2 not key)", "pareto": "B", "ten_two": 3}
+        {
+            "id": "mid",
+            "name": "中等客户",
+            "owner": "lina",
+            "now": "A",
+            "now_pinned": True,
+            "would_be": "B",
+            "direction": "down",
+            "rule": "B: Pareto B (10/2 not key)",
+            "pareto": "B",
+            "ten_two": 3,
+        }
     ]
     wider = json.loads(ok(kacard("score", "--set", "pareto.b=0.99", "--format", "json")).stdout)
     assert wider["overrides"] == ["pareto.b=0.99"]  # --set implies --what-if
     assert [(c["id"], c["now"], c["would_be"], c["direction"]) for c in wider["changes"]] == [
-        ("mid", "A", "B", "down"), ("small", "C", "B", "up")]
+        ("mid", "A", "B", "down"),
+        ("small", "C", "B", "up"),
+    ]
     refused(kacard("score", "--what-if", "--set", "pareto.a=1.5"), "pareto.a")
     refused(kacard("score", "--what-if", "--set", "pareto.zzz=1"), "unknown setting")
     refused(kacard("score", "--what-if", "--set", "nonsense"), "KEY=VALUE")
@@ -187,26 +212,35 @@ def test_chart_of_an_empty_folder_is_still_svg(kacard, tmp_path: Path):
     ],
 )
 def test_bad_cutoffs_are_refused_clearly(kacard, folder, four, pareto, words):
-    (folder / "kacard.yaml").write_text(f"schema: 1\nscoring:\n  pareto: {pareto}\n", encoding="utf-8")
+    (folder / "kacard.yaml").write_text(
+        f"schema: 1\nscoring:\n  pareto: {pareto}\n", encoding="utf-8"
+    )
     refused(kacard("score"), *words)
 
 
 def test_bad_derivation_settings_are_refused(kacard, folder, four):
     (folder / "kacard.yaml").write_text(
         "schema: 1\nscoring:\n  ten_two:\n    derive:\n      loss_impact: {full: 0.01, partly: 0.05}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     refused(kacard("score"), "partly", "full")
 
 
 def test_bad_cards_are_reported_and_the_rest_scored(kacard, four, write_card):
     write_card("three", "id: three\nname: T\nowner: lina\ncriteria: {influence: 3}\n")
     write_card("noamount", "id: noamount\nname: N\nowner: lina\ntrades:\n  - {date: 2026-10-01}\n")
-    write_card("odd", "id: odd\nname: O\nowner: lina\ncriteria: {charisma: 2}\n"
-                      "trades:\n  - {date: 2026-10-01, amount: 1}\n")
+    write_card(
+        "odd",
+        "id: odd\nname: O\nowner: lina\ncriteria: {charisma: 2}\n"
+        "trades:\n  - {date: 2026-10-01, amount: 1}\n",
+    )
     result = ok(kacard("score", "--format", "json"))
     ids = [a["id"] for a in json.loads(result.stdout)["accounts"]]
     assert "three" not in ids and "noamount" not in ids and "odd" in ids
-    assert "three.yaml" in result.stderr and "rating for 'influence' must be 0, 1 or 2" in result.stderr
+    assert (
+        "three.yaml" in result.stderr
+        and "rating for 'influence' must be 0, 1 or 2" in result.stderr
+    )
     assert "noamount.yaml" in result.stderr and "trades.0.amount" in result.stderr
     assert "unknown criterion 'charisma'" in result.stderr
 
@@ -240,3 +274,20 @@ def test_bad_format_and_option_mix(kacard, four):
 def test_list_uses_the_computed_tier(kacard, four):
     rows = json.loads(ok(kacard("list", "--format", "json")).stdout)
     assert {r["id"]: r["tier"] for r in rows} == {"big": "S", "mid": "A", "small": "C", "pros": "C"}
+
+
+def test_sample_folder_gives_a_plausible_spread():
+    sample = Path(__file__).resolve().parent.parent / "cards"
+    if not (sample / "kacard.yaml").is_file():
+        pytest.skip("no sample folder")
+    from typer.testing import CliRunner
+
+    from kacard.cli.app import app
+
+    result = CliRunner().invoke(app, ["score", "--dir", str(sample), "--today", "2026-11-23", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["total"] > 0
+    assert sum(1 for n in summary["tiers"].values() if n) >= 3  # not everyone in one or two tiers
+    assert 0.05 <= summary["a_share_of_accounts"] <= 0.5
+    assert summary["a_share_of_total"] >= 0.8  # class A holds at least the a cut-off, by the rule

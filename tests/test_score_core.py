@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from kacard.model.card import Card
@@ -43,7 +44,9 @@ def settings(**scoring: Any) -> Settings:
 # -- Pareto / ABC ---------------------------------------------------------------------------
 
 
-def classes(metrics: dict[str, int], prospects: set[str] = frozenset(), a: float = 0.8, b: float = 0.95):  # type: ignore[assignment, no-untyped-def]
+def classes(
+    metrics: dict[str, int], prospects: set[str] = frozenset(), a: float = 0.8, b: float = 0.95
+):  # type: ignore[assignment, no-untyped-def]
     entries = classify({k: D(v) for k, v in metrics.items()}, set(prospects), a, b)
     return {e.id: e.klass for e in entries}
 
@@ -74,7 +77,9 @@ def test_ties_are_broken_by_id():
 
 
 def test_prospects_and_zero_metric_are_c_and_unranked():
-    entries = classify({"buyer": D(100), "pros": D(900), "zero": D(0), "neg": D(-5)}, {"pros"}, 0.8, 0.95)
+    entries = classify(
+        {"buyer": D(100), "pros": D(900), "zero": D(0), "neg": D(-5)}, {"pros"}, 0.8, 0.95
+    )
     got = {e.id: e for e in entries}
     assert got["buyer"].klass == "A" and got["buyer"].share == 1
     for name in ("pros", "zero", "neg"):
@@ -98,8 +103,11 @@ def test_concentration_counts_a_accounts_and_the_top_20_percent():
 
 
 @given(
-    st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), st.integers(min_value=0, max_value=10**9),
-                    max_size=40),
+    st.dictionaries(
+        st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+        st.integers(min_value=0, max_value=10**9),
+        max_size=40,
+    ),
     st.floats(min_value=0.05, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
 )
@@ -111,14 +119,18 @@ def test_pareto_classes_partition_the_accounts(metrics, a, extra):
     assert {e.klass for e in entries} <= {"A", "B", "C"}
     ranked = [e for e in entries if e.rank is not None]
     order = {"A": 0, "B": 1, "C": 2}
-    assert [order[e.klass] for e in ranked] == sorted(order[e.klass] for e in ranked)  # classes follow rank
+    assert [order[e.klass] for e in ranked] == sorted(
+        order[e.klass] for e in ranked
+    )  # classes follow rank
     assert [e.metric for e in ranked] == sorted((e.metric for e in ranked), reverse=True)
     if ranked:
         assert sum(e.share for e in ranked) == pytest.approx(1)
         assert ranked[0].klass == "A"
         a_count = sum(1 for e in entries if e.klass == "A")
         # A = the fewest top accounts whose cumulative share reaches a
-        assert a_count == next(i for i, e in enumerate(ranked, 1) if e.after >= D(str(a)) or i == len(ranked))
+        assert a_count == next(
+            i for i, e in enumerate(ranked, 1) if e.after >= D(str(a)) or i == len(ranked)
+        )
 
 
 # -- the window -------------------------------------------------------------------------------
@@ -139,8 +151,17 @@ def test_window_edges_today_in_window_start_and_future_out():
 
 def test_margin_metric_and_window_days_come_from_settings():
     cards = [
-        Card.model_validate({"id": "m", "name": "M", "owner": "z", "trades": [
-            {"date": "2026-11-01", "amount": 100, "margin": 30}, {"date": "2026-06-01", "amount": 100}]}),
+        Card.model_validate(
+            {
+                "id": "m",
+                "name": "M",
+                "owner": "z",
+                "trades": [
+                    {"date": "2026-11-01", "amount": 100, "margin": 30},
+                    {"date": "2026-06-01", "amount": 100},
+                ],
+            }
+        ),
     ]
     report = score(cards, settings(pareto={"metric": "margin", "window_days": 30}), TODAY)
     assert by_id(report)["m"].metric == 30
@@ -175,8 +196,15 @@ def test_profit_share_and_loss_impact_follow_pareto_and_share():
 
 def test_loss_impact_thresholds_are_adjustable():
     cards = [card("a", 850), card("b", 100), card("c", 30), card("d", 20)]
-    report = score(cards, settings(ten_two={"derive": {"loss_impact": {"full": 0.12, "partly": 0.02}}}), TODAY)
-    assert {i: ratings(report, i)["loss_impact"][0] for i in "abcd"} == {"a": 2, "b": 1, "c": 1, "d": 1}
+    report = score(
+        cards, settings(ten_two={"derive": {"loss_impact": {"full": 0.12, "partly": 0.02}}}), TODAY
+    )
+    assert {i: ratings(report, i)["loss_impact"][0] for i in "abcd"} == {
+        "a": 2,
+        "b": 1,
+        "c": 1,
+        "d": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -197,8 +225,11 @@ def test_long_term_and_continuous_purchasing_count_trading_years(dates, long_ter
 
 
 def test_recurring_and_centralized_purchasing():
-    cards = [card("r", 10, purchasing={"centralized": True, "pattern": "recurring"}),
-             card("p", 10, purchasing={"centralized": False, "pattern": "project"}), card("n", 10)]
+    cards = [
+        card("r", 10, purchasing={"centralized": True, "pattern": "recurring"}),
+        card("p", 10, purchasing={"centralized": False, "pattern": "project"}),
+        card("n", 10),
+    ]
     report = score(cards, Settings(), TODAY)
     assert ratings(report, "r")["continuous_purchasing"][0] == 2
     assert ratings(report, "r")["centralized_purchasing"][0] == 2
@@ -212,13 +243,19 @@ def test_growth_potential_compares_open_opportunities_with_12_month_revenue():
 
     cards = [
         card("big", 100, opportunities=[opp(60), opp(40)]),  # 100 >= 100 -> 2
-        card("some", 100, opportunities=[opp(99), opp(500, "won"), opp(500, "lost")]),  # 99 > 0 -> 1
+        card(
+            "some", 100, opportunities=[opp(99), opp(500, "won"), opp(500, "lost")]
+        ),  # 99 > 0 -> 1
         card("none", 100, opportunities=[opp(500, "won")]),
         card("new", opportunities=[opp(1)]),  # no revenue, some pipeline -> 2
     ]
     report = score(cards, Settings(), TODAY)
     assert {c.id: ratings(report, c.id)["growth_potential"][0] for c in cards} == {
-        "big": 2, "some": 1, "none": 0, "new": 2}
+        "big": 2,
+        "some": 1,
+        "none": 0,
+        "new": 2,
+    }
 
 
 def test_time_invested_compares_visits_with_the_average_account():
@@ -226,31 +263,78 @@ def test_time_invested_compares_visits_with_the_average_account():
         return [{"date": f"2026-{m + 1:02}-10", "summary": "s", "no_next": "x"} for m in range(n)]
 
     # 8 visits over 4 accounts in the window: average 2
-    cards = [card("w", 1, visits=visits(4)), card("x", 1, visits=visits(3)), card("y", 1, visits=visits(1)),
-             card("z", 1, visits=[{"date": "2025-01-01", "summary": "old"}])]
+    cards = [
+        card("w", 1, visits=visits(4)),
+        card("x", 1, visits=visits(3)),
+        card("y", 1, visits=visits(1)),
+        card("z", 1, visits=[{"date": "2025-01-01", "summary": "old"}]),
+    ]
     report = score(cards, Settings(), TODAY)
-    assert {c: ratings(report, c)["time_invested"][0] for c in "wxyz"} == {"w": 2, "x": 1, "y": 0, "z": 0}
+    assert {c: ratings(report, c)["time_invested"][0] for c in "wxyz"} == {
+        "w": 2,
+        "x": 1,
+        "y": 0,
+        "z": 0,
+    }
     quiet = score([card("q", 1)], Settings(), TODAY)
     assert ratings(quiet, "q")["time_invested"][0] == 0  # no visits at all: no division by zero
 
 
 def test_criteria_list_manual_only_and_unknown_names():
-    team = settings(ten_two={"criteria": ["profit_share", "centralized_purchasing", "references"],
-                             "derive": {"manual_only": ["centralized_purchasing"]}, "key": 4, "potential": 2})
-    cards = [card("c", 10, purchasing={"centralized": True}, criteria={"references": 2, "not_a_criterion": 2})]
+    team = settings(
+        ten_two={
+            "criteria": ["profit_share", "centralized_purchasing", "references"],
+            "derive": {"manual_only": ["centralized_purchasing"]},
+            "key": 4,
+            "potential": 2,
+        }
+    )
+    cards = [
+        card(
+            "c",
+            10,
+            purchasing={"centralized": True},
+            criteria={"references": 2, "not_a_criterion": 2},
+        )
+    ]
     got = ratings(score(cards, team, TODAY), "c")
-    assert list(got) == ["profit_share", "centralized_purchasing", "references"]  # unknown name ignored
-    assert got["centralized_purchasing"][0] == 0 and "turned off" in got["centralized_purchasing"][1]
+    assert list(got) == [
+        "profit_share",
+        "centralized_purchasing",
+        "references",
+    ]  # unknown name ignored
+    assert (
+        got["centralized_purchasing"][0] == 0 and "turned off" in got["centralized_purchasing"][1]
+    )
     assert got["references"] == (2, "manual: rated on the card")
     account = by_id(score(cards, team, TODAY))["c"]
     assert (account.ten_two, account.ten_two_class) == (4, "key")
 
 
-@pytest.mark.parametrize(("total", "klass"), [(20, "key"), (14, "key"), (13, "potential"), (10, "potential"),
-                                               (9, "regular"), (0, "regular")])
+@pytest.mark.parametrize(
+    ("total", "klass"),
+    [
+        (20, "key"),
+        (14, "key"),
+        (13, "potential"),
+        (10, "potential"),
+        (9, "regular"),
+        (0, "regular"),
+    ],
+)
 def test_ten_two_thresholds(total, klass):
-    names = ["strategic_goals", "product_fit", "influence", "loss_impact", "long_term", "growth_potential",
-             "time_invested", "centralized_purchasing", "continuous_purchasing", "profit_share"]
+    names = [
+        "strategic_goals",
+        "product_fit",
+        "influence",
+        "loss_impact",
+        "long_term",
+        "growth_potential",
+        "time_invested",
+        "centralized_purchasing",
+        "continuous_purchasing",
+        "profit_share",
+    ]
     rated = {n: 2 if i < total // 2 else 0 for i, n in enumerate(names)}
     if total % 2:
         rated[names[total // 2]] = 1
@@ -263,15 +347,28 @@ def test_ten_two_thresholds(total, klass):
 
 @pytest.mark.parametrize(
     ("pareto", "ten_two", "tier"),
-    [("A", "key", "S"), ("A", "potential", "A"), ("A", "regular", "A"), ("B", "key", "A"), ("C", "key", "A"),
-     ("B", "potential", "B"), ("B", "regular", "B"), ("C", "potential", "B"), ("C", "regular", "C")],
+    [
+        ("A", "key", "S"),
+        ("A", "potential", "A"),
+        ("A", "regular", "A"),
+        ("B", "key", "A"),
+        ("C", "key", "A"),
+        ("B", "potential", "B"),
+        ("B", "regular", "B"),
+        ("C", "potential", "B"),
+        ("C", "regular", "C"),
+    ],
 )
 def test_tier_rule(pareto, ten_two, tier):
     assert computed_tier(pareto, ten_two)[0] == tier
 
 
 def test_pins_override_and_tiers_keeps_its_signature():
-    cards = [card("big", 900, tier="C"), card("small", 100), card("pinned", tier="S", status="prospect")]
+    cards = [
+        card("big", 900, tier="C"),
+        card("small", 100),
+        card("pinned", tier="S", status="prospect"),
+    ]
     assert tiers(cards, Settings(), TODAY) == {"big": "C", "small": "B", "pinned": "S"}
     accounts = by_id(score(cards, Settings(), TODAY))
     assert accounts["big"].computed_tier == "A" and accounts["big"].pinned == "C"
@@ -287,7 +384,12 @@ def test_quadrants():
     ]
     report = score(cards, Settings(), TODAY)
     got = {s.id: s.quadrant.quadrant for s in report.accounts}
-    assert got == {"friend": "true_friend", "butterfly": "butterfly", "barnacle": "barnacle", "stranger": "stranger"}
+    assert got == {
+        "friend": "true_friend",
+        "butterfly": "butterfly",
+        "barnacle": "barnacle",
+        "stranger": "stranger",
+    }
     assert "蝴蝶" in by_id(report)["butterfly"].quadrant.hint
     assert "wallet share" in by_id(report)["barnacle"].quadrant.hint
 
@@ -304,7 +406,8 @@ def test_what_if_lists_pins_that_differ_from_the_computed_tier():
     report = score(cards, Settings(), TODAY)
     changes = what_if(report, report)
     assert [(c.account.id, c.now, c.would_be, c.direction, c.now_pinned) for c in changes] == [
-        ("big", "C", "A", "up", True)]
+        ("big", "C", "A", "up", True)
+    ]
 
 
 def test_what_if_under_other_settings_compares_with_the_tiers_today():
@@ -313,12 +416,15 @@ def test_what_if_under_other_settings_compares_with_the_tiers_today():
     assert [s.tier for s in now.accounts] == ["A", "A", "B"]
     stricter = score(cards, settings(pareto={"a": 0.5, "b": 0.95}), TODAY)
     assert [(c.account.id, c.now, c.would_be, c.direction) for c in what_if(now, stricter)] == [
-        ("b", "A", "B", "down")]
+        ("b", "A", "B", "down")
+    ]
 
 
 def test_months_before_clamps_to_month_end():
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert months_before(dt.date(2024, 2, 29), 12) == dt.date(2023, 2, 28)
     assert months_before(dt.date(2026, 1, 15), 3) == dt.date(2025, 10, 15)
-    assert trailing_periods(TODAY, 2, 12) == [(dt.date(2025, 11, 23), TODAY),
-                                              (dt.date(2024, 11, 23), dt.date(2025, 11, 23))]
+    assert trailing_periods(TODAY, 2, 12) == [
+        (dt.date(2025, 11, 23), TODAY),
+        (dt.date(2024, 11, 23), dt.date(2025, 11, 23)),
+    ]

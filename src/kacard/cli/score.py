@@ -21,17 +21,38 @@ def register(app: typer.Typer) -> None:
 
 def score(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's accounts (scores stay team-wide).")] = None,
-    explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
-                                                help="Every input and rule behind one account's scores.")] = None,
-    what_if: Annotated[bool, typer.Option("--what-if",
-                                          help="Accounts whose tier today (pin or computed) differs from "
-                                               "the tier computed now with pins dropped.")] = False,
-    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
-                                                   help="With --what-if: try other scoring settings, "
-                                                        "e.g. --set pareto.a=0.7 --set ten_two.key=12.")] = None,
-    chart: Annotated[Path | None, typer.Option("--chart", metavar="FILE.svg",
-                                               help="Also write the Pareto chart (SVG) to this file.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Only this rep's accounts (scores stay team-wide).")
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain", metavar="ID", help="Every input and rule behind one account's scores."
+        ),
+    ] = None,
+    what_if: Annotated[
+        bool,
+        typer.Option(
+            "--what-if",
+            help="Accounts whose tier today (pin or computed) differs from "
+            "the tier computed now with pins dropped.",
+        ),
+    ] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="With --what-if: try other scoring settings, "
+            "e.g. --set pareto.a=0.7 --set ten_two.key=12.",
+        ),
+    ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart", metavar="FILE.svg", help="Also write the Pareto chart (SVG) to this file."
+        ),
+    ] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -68,25 +89,43 @@ def score(
         account = report.get(folder.get(explain).card.id)
         assert account is not None  # every loaded card is scored
         ten_two = settings.scoring.ten_two
-        print_explain(report, account, opts.format, ten_two.key, ten_two.potential, settings.currency)
+        print_explain(
+            report, account, opts.format, ten_two.key, ten_two.potential, settings.currency
+        )
         report_problems(folder)
         return
 
     if what_if:
         overrides = list(set_ or [])
-        alternative = score_folder(cards, _with_overrides(settings, overrides), opts.today) if overrides else report
-        changes = [c for c in tier_changes(report, alternative) if owner is None or c.account.card.owner == owner]
+        alternative = (
+            score_folder(cards, _with_overrides(settings, overrides), opts.today)
+            if overrides
+            else report
+        )
+        changes = [
+            c
+            for c in tier_changes(report, alternative)
+            if owner is None or c.account.card.owner == owner
+        ]
         print_what_if(changes, opts.format, overrides)
-        against = "the settings with " + ", ".join(overrides) if overrides else "the current settings"
-        note(f"{len(changes)} account(s) would change tier if re-tiered under {against} (pins dropped)")
+        against = (
+            "the settings with " + ", ".join(overrides) if overrides else "the current settings"
+        )
+        note(
+            f"{len(changes)} account(s) would change tier if re-tiered under {against} (pins dropped)"
+        )
         report_problems(folder)
         return
 
     if not chosen:
-        note("nothing to score: no cards" + (f" owned by {owner}" if owner else f" in {folder.path}"))
+        note(
+            "nothing to score: no cards" + (f" owned by {owner}" if owner else f" in {folder.path}")
+        )
     elif report.summary(chosen).total <= 0:
-        note(f"nothing to score by {report.metric}: no trades dated after {report.window_start} up to "
-             f"{report.today}; every account is Pareto class C (10/2 ratings and pins still apply)")
+        note(
+            f"nothing to score by {report.metric}: no trades dated after {report.window_start} up to "
+            f"{report.today}; every account is Pareto class C (10/2 ratings and pins still apply)"
+        )
     print_score(report, chosen, opts.format, owner, settings.currency)
     if chart is not None:
         _write_chart(chart, report, chosen, owner)
@@ -128,12 +167,16 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         node = data
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
-                raise UsageError(f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                                 "ten_two.key, ten_two.potential)")
+                raise UsageError(
+                    f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
+                    "ten_two.key, ten_two.potential)"
+                )
             node = node[part]
         if parts[-1] not in node:
-            raise UsageError(f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                             "ten_two.key, ten_two.potential)")
+            raise UsageError(
+                f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
+                "ten_two.key, ten_two.potential)"
+            )
         node[parts[-1]] = value
     try:
         scoring = Scoring.model_validate(data)

@@ -26,33 +26,49 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
     plot_w = max(360, step * count)
     width, height = LEFT + plot_w + RIGHT, TOP + HEIGHT + BOTTOM
     total = sum((s.pareto.metric for s in accounts if s.pareto.rank is not None), start=Decimal(0))
-    largest = max((s.pareto.metric for s in accounts if s.pareto.rank is not None), default=Decimal(0))
+    largest = max(
+        (s.pareto.metric for s in accounts if s.pareto.rank is not None), default=Decimal(0)
+    )
 
     def y_share(fraction: float) -> float:  # 0..1 of the cumulative axis
         return TOP + HEIGHT * (1 - fraction)
 
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
+        ),
         f"<title>{escape(title or 'Pareto chart')}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
         f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or "Pareto chart")}</text>',
     ]
     # axes and grid
-    out.append(f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>')
+    out.append(
+        f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>'
+    )
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + HEIGHT}" stroke="#333"/>')
-    out.append(f'<line x1="{LEFT + plot_w}" y1="{TOP}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>')
+    out.append(
+        f'<line x1="{LEFT + plot_w}" y1="{TOP}" x2="{LEFT + plot_w}" y2="{TOP + HEIGHT}" stroke="#333"/>'
+    )
     for tick in range(0, 101, 20):
         y = _num(y_share(tick / 100))
-        out.append(f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick} %</text>')
+        out.append(
+            f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick} %</text>'
+        )
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#eee"/>')
     if largest > 0:
-        out.append(f'<text x="{LEFT - 6}" y="{TOP}" text-anchor="end" dominant-baseline="middle">'
-                   f'{escape(f"{largest:,.0f}")}</text>')
-    out.append(f'<text x="{LEFT - 6}" y="{TOP + HEIGHT}" text-anchor="end" dominant-baseline="middle">0</text>')
-    out.append(f'<text x="12" y="{TOP + HEIGHT / 2}" transform="rotate(-90 12 {TOP + HEIGHT / 2})" '
-               f'text-anchor="middle">{escape(report.metric)} per account</text>')
+        out.append(
+            f'<text x="{LEFT - 6}" y="{TOP}" text-anchor="end" dominant-baseline="middle">'
+            f"{escape(f'{largest:,.0f}')}</text>"
+        )
+    out.append(
+        f'<text x="{LEFT - 6}" y="{TOP + HEIGHT}" text-anchor="end" dominant-baseline="middle">0</text>'
+    )
+    out.append(
+        f'<text x="12" y="{TOP + HEIGHT / 2}" transform="rotate(-90 12 {TOP + HEIGHT / 2})" '
+        f'text-anchor="middle">{escape(report.metric)} per account</text>'
+    )
     # bars and labels
     points = [f"{LEFT},{_num(y_share(0))}"]
     running = Decimal(0)
@@ -72,23 +88,35 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
         points.append(f"{_num(x + step)},{_num(y_share(cumulative))}")
         lx, ly = x + step / 2 + 3, TOP + HEIGHT + 10
         label = s.id if len(s.id) <= LABEL_CHARS else s.id[: LABEL_CHARS - 1] + "…"
-        out.append(f'<text x="{_num(lx)}" y="{ly}" transform="rotate(-50 {_num(lx)} {ly})" '
-                   f'text-anchor="end" font-size="10">{escape(label)}</text>')
+        out.append(
+            f'<text x="{_num(lx)}" y="{ly}" transform="rotate(-50 {_num(lx)} {ly})" '
+            f'text-anchor="end" font-size="10">{escape(label)}</text>'
+        )
     if total > 0:
-        out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" stroke-width="2"/>')
+        out.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" stroke-width="2"/>'
+        )
     for cut, dash, label in ((report.a, "6 3", "a"), (report.b, "2 3", "b")):
         y = _num(y_share(cut))
-        out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#d9480f" '
-                   f'stroke-dasharray="{dash}"/>')
-        out.append(f'<text x="{LEFT + plot_w - 4}" y="{float(y) - 4:.1f}" text-anchor="end" fill="#d9480f">'
-                   f'{escape(f"{label} = {cut * 100:g} %")}</text>')
+        out.append(
+            f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#d9480f" '
+            f'stroke-dasharray="{dash}"/>'
+        )
+        out.append(
+            f'<text x="{LEFT + plot_w - 4}" y="{float(y) - 4:.1f}" text-anchor="end" fill="#d9480f">'
+            f"{escape(f'{label} = {cut * 100:g} %')}</text>"
+        )
     # legend, under the title
     lx = LEFT
     for klass, colour in COLOURS.items():
-        out.append(f'<rect x="{lx}" y="{TOP - 24}" width="10" height="10" fill={quoteattr(colour)}/>')
+        out.append(
+            f'<rect x="{lx}" y="{TOP - 24}" width="10" height="10" fill={quoteattr(colour)}/>'
+        )
         out.append(f'<text x="{lx + 14}" y="{TOP - 15}">class {klass}</text>')
         lx += 70
-    out.append(f'<line x1="{lx}" y1="{TOP - 19}" x2="{lx + 16}" y2="{TOP - 19}" stroke="#d9480f" stroke-width="2"/>')
+    out.append(
+        f'<line x1="{lx}" y1="{TOP - 19}" x2="{lx + 16}" y2="{TOP - 19}" stroke="#d9480f" stroke-width="2"/>'
+    )
     out.append(f'<text x="{lx + 20}" y="{TOP - 15}">cumulative share (right axis)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

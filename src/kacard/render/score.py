@@ -33,8 +33,23 @@ TABLE_COLUMNS = [
 ]
 CSV_COLUMNS = [
     Column(k, k)
-    for k in ("rank", "id", "name", "owner", "status", "metric", "share", "cumulative", "pareto", "ten_two",
-              "ten_two_class", "tier", "tier_pinned", "computed_tier", "quadrant")
+    for k in (
+        "rank",
+        "id",
+        "name",
+        "owner",
+        "status",
+        "metric",
+        "share",
+        "cumulative",
+        "pareto",
+        "ten_two",
+        "ten_two_class",
+        "tier",
+        "tier_pinned",
+        "computed_tier",
+        "quadrant",
+    )
 ]
 
 
@@ -77,7 +92,9 @@ def account_json(s: AccountScore) -> dict[str, Any]:
     }
 
 
-def summary_json(report: ScoreReport, accounts: list[AccountScore], owner: str | None) -> dict[str, Any]:
+def summary_json(
+    report: ScoreReport, accounts: list[AccountScore], owner: str | None
+) -> dict[str, Any]:
     c = report.summary(accounts)
     return {
         "accounts": c.accounts,
@@ -101,9 +118,14 @@ def tier_counts(accounts: list[AccountScore]) -> dict[str, int]:
     return {t: counts.get(t, 0) for t in ("S", "A", "B", "C")}
 
 
-def score_document(report: ScoreReport, accounts: list[AccountScore], owner: str | None) -> dict[str, Any]:
+def score_document(
+    report: ScoreReport, accounts: list[AccountScore], owner: str | None
+) -> dict[str, Any]:
     """The SPEC §8 JSON of `kacard score`."""
-    return {"accounts": [account_json(s) for s in accounts], "summary": summary_json(report, accounts, owner)}
+    return {
+        "accounts": [account_json(s) for s in accounts],
+        "summary": summary_json(report, accounts, owner),
+    }
 
 
 def _row(s: AccountScore, largest: Decimal) -> dict[str, Any]:
@@ -121,8 +143,10 @@ def _row(s: AccountScore, largest: Decimal) -> dict[str, Any]:
 def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: str) -> list[str]:
     c = report.summary(accounts)
     lines = [
-        f"{c.accounts} account(s); {report.metric} dated {report.window_start} (excluded) to {report.today}: "
-        f"total {c.total:,.0f} {currency}"
+        (
+            f"{c.accounts} account(s); {report.metric} dated {report.window_start} (excluded) "
+            f"to {report.today}: total {c.total:,.0f} {currency}"
+        )
     ]
     if c.total > 0:
         lines.append(
@@ -133,12 +157,17 @@ def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: s
         )
     counts = tier_counts(accounts)
     pinned = sum(1 for s in accounts if s.pinned)
-    lines.append("Tiers: " + "  ".join(f"{t} {n}" for t, n in counts.items()) + f"  (* = pinned on the card: {pinned})")
+    lines.append(
+        "Tiers: "
+        + "  ".join(f"{t} {n}" for t, n in counts.items())
+        + f"  (* = pinned on the card: {pinned})"
+    )
     return lines
 
 
-def print_score(report: ScoreReport, accounts: list[AccountScore], fmt: str, owner: str | None,
-                currency: str) -> None:
+def print_score(
+    report: ScoreReport, accounts: list[AccountScore], fmt: str, owner: str | None, currency: str
+) -> None:
     if fmt == "json":
         emit([], TABLE_COLUMNS, "json", document=score_document(report, accounts, owner))
         return
@@ -160,7 +189,8 @@ def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
         "window": {"after": report.window_start, "until": report.today, "days": report.window_days},
         "metric_kind": report.metric,
         "trades": [
-            {"date": t.date, "invoice": t.invoice, "amount": t.amount, "margin": t.margin} for t in s.window_trades
+            {"date": t.date, "invoice": t.invoice, "amount": t.amount, "margin": t.margin}
+            for t in s.window_trades
         ],
         "trades_not_counted": {
             "older": sum(1 for t in s.card.trades if t.date <= report.window_start),
@@ -169,7 +199,11 @@ def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
         "pareto_rule": s.pareto.reason,
         "cumulative_before": ratio(s.pareto.before),
         "criteria_detail": [
-            {**t.as_json(), "manual": t.source.startswith("manual"), "meaning": MEANINGS.get(t.name)}
+            {
+                **t.as_json(),
+                "manual": t.source.startswith("manual"),
+                "meaning": MEANINGS.get(t.name),
+            }
             for t in s.criteria
         ],
         "tier_rule": s.tier_rule,
@@ -180,32 +214,44 @@ def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
     }
 
 
-def print_explain(report: ScoreReport, s: AccountScore, fmt: str, ten_two_key: int, ten_two_potential: int,
-                  currency: str) -> None:
+def print_explain(
+    report: ScoreReport,
+    s: AccountScore,
+    fmt: str,
+    ten_two_key: int,
+    ten_two_potential: int,
+    currency: str,
+) -> None:
     if fmt == "json":
         sys.stdout.write(dumps_json(explain_document(report, s)) + "\n")
         return
     card, p = s.card, s.pareto
     out = [f"{clean(card.id)}  {clean(card.name)}  (owner {clean(card.owner)}, {card.status})", ""]
-    out.append(f"80/20: {report.metric} of trades dated {report.window_start} (excluded) to {report.today} "
-               f"(included), {report.window_days} days")
+    out.append(
+        f"80/20: {report.metric} of trades dated {report.window_start} (excluded) to {report.today} "
+        f"(included), {report.window_days} days"
+    )
     for t in s.window_trades:
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
         out.append(f"  {t.date}  {clean(t.invoice or '-'):<14} {value:>16,.2f}")
     older = sum(1 for t in card.trades if t.date <= report.window_start)
     future = sum(1 for t in card.trades if t.date > report.today)
-    out.append(f"  = {s.metric:,.2f} {currency}"
-               + (f", {percent(p.share)} of the team's total; rank {p.rank}" if p.rank else ""))
+    out.append(
+        f"  = {s.metric:,.2f} {currency}"
+        + (f", {percent(p.share)} of the team's total; rank {p.rank}" if p.rank else "")
+    )
     if older or future:
         out.append(f"  not counted: {older} trade(s) before the window, {future} dated after today")
     out.append(f"  class {p.klass}: {p.reason}")
     out.append("")
-    out.append(f"10/2: total {s.ten_two} -> {s.ten_two_class} (key >= {ten_two_key}, "
-               f"potential >= {ten_two_potential})")
-    for t in s.criteria:
-        out.append(f"  {t.name:<24} {int(t.value)}  {clean(t.source)}")
+    out.append(
+        f"10/2: total {s.ten_two} -> {s.ten_two_class} (key >= {ten_two_key}, "
+        f"potential >= {ten_two_potential})"
+    )
+    for term in s.criteria:
+        out.append(f"  {term.name:<24} {int(term.value)}  {clean(term.source)}")
     out.append("")
-    pin = (f"; pinned {s.pinned} on the card, so the tier is {s.pinned}" if s.pinned else "")
+    pin = f"; pinned {s.pinned} on the card, so the tier is {s.pinned}" if s.pinned else ""
     out.append(f"Tier {s.tier}: computed {s.tier_rule}{pin}")
     out.append(f"Quadrant {s.quadrant.quadrant}: {s.quadrant.rule}")
     out.append(f"  hint: {s.quadrant.hint}")
@@ -243,9 +289,29 @@ def change_json(c: TierChange) -> dict[str, Any]:
 def print_what_if(changes: list[TierChange], fmt: str, overrides: list[str]) -> None:
     rows = [{**change_json(c), "now_text": f"{c.now}*" if c.now_pinned else c.now} for c in changes]
     if fmt == "json":
-        emit([], WHAT_IF_COLUMNS, "json", document={"overrides": overrides, "changes": [change_json(c) for c in changes]})
+        emit(
+            [],
+            WHAT_IF_COLUMNS,
+            "json",
+            document={"overrides": overrides, "changes": [change_json(c) for c in changes]},
+        )
     elif fmt == "csv":
-        emit(rows, [Column(k, k) for k in ("id", "name", "owner", "now", "now_pinned", "would_be", "direction",
-                                           "rule")], "csv")
+        emit(
+            rows,
+            [
+                Column(k, k)
+                for k in (
+                    "id",
+                    "name",
+                    "owner",
+                    "now",
+                    "now_pinned",
+                    "would_be",
+                    "direction",
+                    "rule",
+                )
+            ],
+            "csv",
+        )
     else:
         emit(rows, WHAT_IF_COLUMNS, "table")

@@ -47,7 +47,8 @@ def classify(
     """ABC class of every account; returns entries ranked first (metric desc, id asc), then the rest by id."""
     cut_a, cut_b = Decimal(str(a)), Decimal(str(b))
     ranked = sorted(
-        (i for i, m in metrics.items() if m > 0 and i not in prospects), key=lambda i: (-metrics[i], i)
+        (i for i, m in metrics.items() if m > 0 and i not in prospects),
+        key=lambda i: (-metrics[i], i),
     )
     total = sum((metrics[i] for i in ranked), start=ZERO)
     entries: list[ParetoEntry] = []
@@ -60,14 +61,25 @@ def classify(
         if before < cut_a:
             klass, rule = "A", f"cumulative share before it {before:.1%} < a {cut_a:.0%}"
         elif before < cut_b:
-            klass, rule = "B", f"cumulative share before it {before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}"
+            klass, rule = (
+                "B",
+                f"cumulative share before it {before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}",
+            )
         else:
             klass, rule = "C", f"cumulative share before it {before:.1%} >= b {cut_b:.0%}"
         entries.append(ParetoEntry(account, value, rank, value / total, before, after, klass, rule))
     for account in sorted(set(metrics) - set(ranked)):
         value = metrics[account]
-        why = "prospect" if account in prospects else "metric is 0" if value == 0 else "metric is negative"
-        entries.append(ParetoEntry(account, value, None, ZERO, ZERO, ZERO, "C", f"{why}: class C, not ranked"))
+        why = (
+            "prospect"
+            if account in prospects
+            else "metric is 0"
+            if value == 0
+            else "metric is negative"
+        )
+        entries.append(
+            ParetoEntry(account, value, None, ZERO, ZERO, ZERO, "C", f"{why}: class C, not ranked")
+        )
     return entries
 
 

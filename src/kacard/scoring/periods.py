@@ -17,7 +17,10 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def trailing_periods(today: dt.date, count: int, months: int) -> list[tuple[dt.date, dt.date]]:
     """`count` periods of `months` each, newest first, as (start, end]: start excluded, end included."""
-    return [(months_before(today, months * (k + 1)), months_before(today, months * k)) for k in range(count)]
+    return [
+        (months_before(today, months * (k + 1)), months_before(today, months * k))
+        for k in range(count)
+    ]
 
 
 def periods_with(dates: Iterable[dt.date], periods: list[tuple[dt.date, dt.date]]) -> list[bool]:

@@ -37,7 +37,9 @@ def trade_quarters(card: Card, today: dt.date) -> int:
     return sum(periods_with(dates, trailing_periods(today, 4, 3)))
 
 
-def quadrant(card: Card, today: dt.date, pareto: str, long_term: int, loyal_quarters: int) -> QuadrantResult:
+def quadrant(
+    card: Card, today: dt.date, pareto: str, long_term: int, loyal_quarters: int
+) -> QuadrantResult:
     profitable = pareto in ("A", "B")
     quarters = trade_quarters(card, today)
     loyal = long_term >= 1 and quarters >= loyal_quarters

@@ -84,7 +84,10 @@ def score(cards: list[Card], settings: Settings, today: dt.date) -> ScoreReport:
     metrics = {card.id: facts.metric(card, today, window, kind) for card in cards}
     prospects = {card.id for card in cards if card.status == "prospect"}
     entries = classify(metrics, prospects, pareto_settings.a, pareto_settings.b)
-    visits = {card.id: sum(1 for v in card.visits if facts.in_window(v.date, today, window)) for card in cards}
+    visits = {
+        card.id: sum(1 for v in card.visits if facts.in_window(v.date, today, window))
+        for card in cards
+    }
     average = Decimal(sum(visits.values())) / len(cards) if cards else Decimal(0)
     by_id = {card.id: card for card in cards}
     accounts = []
@@ -96,10 +99,22 @@ def score(cards: list[Card], settings: Settings, today: dt.date) -> ScoreReport:
         klass = ten_two_class(total, ten_two)
         tier, rule = computed_tier(entry.klass, klass)
         long_term = next((int(t.value) for t in terms if t.name == "long_term"), 0)
-        quad = quadrant(card, today, entry.klass, long_term, settings.scoring.quadrant.loyal_quarters)
+        quad = quadrant(
+            card, today, entry.klass, long_term, settings.scoring.quadrant.loyal_quarters
+        )
         accounts.append(
-            AccountScore(card, entry, _window_trades(card, today, window), visits[card.id], terms, total,
-                         klass, tier, rule, quad)
+            AccountScore(
+                card,
+                entry,
+                _window_trades(card, today, window),
+                visits[card.id],
+                terms,
+                total,
+                klass,
+                tier,
+                rule,
+                quad,
+            )
         )
     return ScoreReport(today, kind, window, pareto_settings.a, pareto_settings.b, accounts)
 
@@ -121,6 +136,13 @@ def what_if(current: ScoreReport, alternative: ScoreReport) -> list[TierChange]:
         alt = alternative.get(now.id)
         if alt is None or alt.computed_tier == now.tier:
             continue
-        changes.append(TierChange(alt, now.tier, now.pinned is not None, alt.computed_tier,
-                                  direction(now.tier, alt.computed_tier)))
+        changes.append(
+            TierChange(
+                alt,
+                now.tier,
+                now.pinned is not None,
+                alt.computed_tier,
+                direction(now.tier, alt.computed_tier),
+            )
+        )
     return sorted(changes, key=lambda c: (c.direction, c.account.id))

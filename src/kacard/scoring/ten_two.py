@@ -62,19 +62,30 @@ def _profit_share(card: Card, inputs: Inputs, derive: Derive) -> Rating:
 def _loss_impact(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     steps = derive.loss_impact
     share = inputs.share
-    value = 2 if share >= Decimal(str(steps.full)) else 1 if share >= Decimal(str(steps.partly)) else 0
-    return value, f"share of metric {share:.1%} (2 at >= {steps.full:.0%}, 1 at >= {steps.partly:.0%})"
+    value = (
+        2 if share >= Decimal(str(steps.full)) else 1 if share >= Decimal(str(steps.partly)) else 0
+    )
+    return (
+        value,
+        f"share of metric {share:.1%} (2 at >= {steps.full:.0%}, 1 at >= {steps.partly:.0%})",
+    )
 
 
 def _long_term(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     spec = derive.long_term
     count = sum(trade_years(card, inputs.today, spec.years))
     value = 2 if count >= spec.full else 1 if count >= spec.partly else 0
-    return value, f"trades in {count} of the last {spec.years} years (2 at {spec.full}, 1 at {spec.partly})"
+    return (
+        value,
+        f"trades in {count} of the last {spec.years} years (2 at {spec.full}, 1 at {spec.partly})",
+    )
 
 
 def open_opportunities(card: Card) -> Decimal:
-    return sum((o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES), start=Decimal(0))
+    return sum(
+        (o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES),
+        start=Decimal(0),
+    )
 
 
 def _growth_potential(card: Card, inputs: Inputs, derive: Derive) -> Rating:
@@ -93,7 +104,9 @@ def _time_invested(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     if avg <= 0:
         return 0, f"no team visits in the last {inputs.window_days} days"
     times = Decimal(inputs.visits) / avg
-    value = 2 if times >= Decimal(str(steps.full)) else 1 if times >= Decimal(str(steps.partly)) else 0
+    value = (
+        2 if times >= Decimal(str(steps.full)) else 1 if times >= Decimal(str(steps.partly)) else 0
+    )
     return value, (
         f"{inputs.visits} visit(s) in the last {inputs.window_days} days = {times:.2f}x the average "
         f"account's {avg:.2f} (2 at >= {steps.full:g}x, 1 at >= {steps.partly:g}x)"
@@ -102,7 +115,9 @@ def _time_invested(card: Card, inputs: Inputs, derive: Derive) -> Rating:
 
 def _centralized(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     centralized = card.purchasing.centralized if card.purchasing else None
-    return (2 if centralized else 0), f"purchasing.centralized is {'true' if centralized else 'not true'}"
+    return (
+        2 if centralized else 0
+    ), f"purchasing.centralized is {'true' if centralized else 'not true'}"
 
 
 def _continuous(card: Card, inputs: Inputs, derive: Derive) -> Rating:
