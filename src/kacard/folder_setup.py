@@ -59,11 +59,11 @@ def init_folder(folder: Path, reps: list[tuple[str, str]]) -> list[str]:
         settings.write_text(SETTINGS_TEMPLATE.format(team=team), encoding="utf-8")
         messages.append(f"wrote {settings}")
     messages.append(f"wrote {write_editor_schema(folder)}")
-    attributes = folder / ".gitattributes"
-    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
-    if GITATTRIBUTES_LINE not in lines:
-        attributes.write_text("\n".join([*lines, GITATTRIBUTES_LINE]) + "\n", encoding="utf-8")
-        messages.append(f"wrote {attributes} ({GITATTRIBUTES_LINE})")
+    from kacard import gitsetup
+
+    messages += gitsetup.ensure_attributes(folder)
+    if gitsetup.work_tree(folder) is not None:  # a clone: also configure the merge driver
+        messages += gitsetup.configure_driver(folder)
     return messages
 
 

@@ -1,0 +1,162 @@
+"""Working as a team: git-setup, the git merge driver (hidden), handover, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run
+from kacard.errors import UsageError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("git-setup")(git_setup)
+    app.command("merge-driver", hidden=True)(merge_driver)
+    app.command("handover")(handover)
+    app.command("export")(export)
+
+
+def git_setup(
+    ctx: typer.Context,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Set up this clone for the team: .gitattributes and the kacard merge driver (run once per clone).
+
+    Example: kacard git-setup   (right after `git clone ...` and `cd` into the clone)
+    """
+    from kacard.gitsetup import git_setup as setup
+
+    opts = run(ctx, dir, today, format)
+    for line in setup(opts.folder()):
+        typer.echo(line)
+
+
+def merge_driver(
+    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.")],
+    ours: Annotated[Path, typer.Argument(help="git's %A: our version; the result is written here.")],
+    theirs: Annotated[Path, typer.Argument(help="git's %B: their version.")],
+    path: Annotated[str, typer.Argument(help="git's %P: the card's path in the repository.")] = "",
+) -> None:
+    """Three-way, field-aware merge of one card (git runs this; see `kacard git-setup`).
+
+    Example: git config merge.kacard.driver "kacard merge-driver %O %A %B %P"
+    """
+    from kacard.cache import digest
+    from kacard.gitsetup import merge_text
+    from kacard.merge import Conflict, MergeConflict, MergeResult, is_card_path, merge_cards, whole_file_conflict
+    from kacard.errors import Problem
+    from kacard.store import write_atomic
+
+    if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
+        if merge_text(base, ours, theirs) != 0:
+            raise MergeConflict(f"{path}: conflict (line merge); resolve the marked lines")
+        return
+    original = ours.read_bytes()
+    try:
+        result = merge_cards(base.read_bytes(), original, theirs.read_bytes(), path)
+    except Exception as exc:  # noqa: BLE001 - never leave a half-merged card that looks clean
+        text = original.decode("utf-8", errors="replace")
+        other = theirs.read_bytes().decode("utf-8", errors="replace")
+        result = MergeResult(whole_file_conflict(text, other),
+                             [Conflict("(whole file)", f"kacard could not merge it: {type(exc).__name__}: {exc}")])
+    write_atomic(ours, result.text, digest(original))
+    if not result.clean:
+        name = path or "card"
+        problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
+        raise MergeConflict(
+            f"{name}: {len(result.conflicts)} conflict(s); markers written — resolve them, "
+            "run `kacard validate`, then `git add`", problems,
+        )
+
+
+def handover(
+    ctx: typer.Context,
+    from_rep: Annotated[str, typer.Argument(metavar="FROM", help="Rep id handing over.")],
+    to_rep: Annotated[str, typer.Argument(metavar="TO", help="Rep id taking over.")],
+    ids: Annotated[str | None, typer.Option("--ids", help="Only these cards, comma-separated (default: all of FROM's).")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why, e.g. 离职 or 区域调整.")] = None,
+    date: Annotated[str | None, typer.Option(help="Handover date (default: today).")] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Hand FROM's accounts to TO: new owner, a handovers record on each card, the brief TO needs.
+
+    Example: kacard handover zhangwei lina --reason 离职
+    """
+    from kacard.handover import apply_handover, plan_handover
+    from kacard.render.brief import brief_data, brief_markdown
+    from kacard.render.output import dumps_json, note
+
+    opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
+    folder = opts.load()
+    chosen = [i.strip() for i in ids.split(",") if i.strip()] if ids else None
+    when = parse_date(date, "--date") if date else opts.today
+    plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
+    cards = apply_handover(folder, plan)
+    briefs = [brief_data(card, folder.settings, opts.today, last_visits=2) for card in cards]
+    if opts.format == "json":
+        typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
+                               "cards": briefs}))
+    else:
+        lines = [f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."]
+        for data in briefs:
+            lines.append("")
+            lines.append(brief_markdown(data, folder.settings.currency).rstrip("\n").replace("\n# ", "\n## "))
+        typer.echo("\n".join(lines))
+    if not cards:
+        note(f"{from_rep} owns no cards here; nothing was handed over")
+    report_problems(folder)
+
+
+def export(
+    ctx: typer.Context,
+    redact: Annotated[bool, typer.Option("--redact", help="Mask contacts' phones, e-mails, birthdays and notes.")] = False,
+    table: Annotated[str | None, typer.Option(
+        help="One table of records: cards, contacts, visits, trades, opportunities, signals, handovers "
+             "(default: whole cards for json, cards for csv).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Export every card as JSON (default) or a CSV table; --redact for sharing outside the team.
+
+    Example: kacard export --redact --format csv --table contacts --output contacts.csv
+    """
+    import contextlib
+    import io
+
+    from kacard.export import TABLES, export_cards
+    from kacard.paths import inside
+    from kacard.render.output import Column, dumps_json, emit, note
+
+    root = ctx.find_root().obj or Globals()
+    opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
+    if table is not None and table not in TABLES:
+        raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
+    if opts.format == "csv" and table is None:
+        table = "cards"
+    folder = opts.load()
+    if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
+        raise UsageError(f"{output} would be read as a card; write the export elsewhere")
+    result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
+    if opts.format == "json":
+        text = dumps_json(result.rows) + "\n"
+    else:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            emit(result.rows, [Column(key, key) for key in result.columns], "csv")
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
+             + (" (redacted)" if redact else ""))
+    report_problems(folder)
