@@ -7,11 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from kacard.cli.app import app
 
 TODAY = "2026-11-23"
+
+# Tests never depend on machine speed: no per-example deadline, fixed example order.
+hypothesis_settings.register_profile("kacard", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("kacard")
 
 SETTINGS = """\
 schema: 1

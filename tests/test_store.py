@@ -122,7 +122,7 @@ safe_text = st.text(
 ).map(str.strip).filter(bool)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(summary=safe_text, action=safe_text, name=safe_text)
 def test_logging_any_text_round_trips_and_only_adds_lines(folder, write_card, summary, action, name):
     path = write_card("hz-xinghe", SAMPLE_CARD)
@@ -141,7 +141,7 @@ def test_logging_any_text_round_trips_and_only_adds_lines(folder, write_card, su
     assert yamlio.load_document(after).dump() == after
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(st.dictionaries(st.sampled_from(["a", "b", "名字", "c_d"]),
                        st.one_of(st.integers(), safe_text, st.booleans(), st.lists(safe_text, max_size=3)),
                        max_size=4))

@@ -47,6 +47,25 @@ def append_record(root: CommentedMap, key: str, record: CommentedMap) -> None:
     items.append(record)
 
 
+_YAML_SPECIAL = set(":#,[]{}&*!|>'\"%@`?\\")
+
+
+def text_scalar(text: str) -> str:
+    """User text for a record: plain when unambiguous, else double-quoted.
+
+    ruamel's emitter and the C parser disagree on a few plain scalars in flow
+    context (e.g. `a?b` inside `{...}`), so anything with YAML punctuation, an
+    astral character or edge spaces is written quoted; the dump is re-parsed
+    before any write anyway, so a disagreement can never corrupt a card."""
+    risky = (
+        not text
+        or text != text.strip()
+        or text[0] in "-"
+        or any(ch in _YAML_SPECIAL or ord(ch) > 0xFFFF for ch in text)
+    )
+    return DoubleQuotedScalarString(text) if risky else text
+
+
 def visit_record(
     date: dt.date,
     summary: str,
@@ -65,17 +84,17 @@ def visit_record(
         visit["by"] = by
     visit["kind"] = kind
     if with_:
-        visit["with"] = flow_seq(list(with_))
-    visit["summary"] = summary
+        visit["with"] = flow_seq([text_scalar(name) for name in with_])
+    visit["summary"] = text_scalar(summary)
     if next_date is not None and next_action:
         step: dict[str, Any] = {"date": next_date}
         if next_time is not None:
             # quoted: the C parser refuses a plain `10:00` inside a flow mapping
             step["time"] = DoubleQuotedScalarString(next_time.strftime("%H:%M"))
-        step["action"] = next_action
+        step["action"] = text_scalar(next_action)
         visit["next"] = flow_map(step)
     if no_next:
-        visit["no_next"] = no_next
+        visit["no_next"] = text_scalar(no_next)
     return visit
 
 

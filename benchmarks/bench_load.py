@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""How fast are whole-folder commands as card folders grow?
+
+Generates folders of realistic ~11 KB cards (benchmarks/make_cards.py), then times
+whole `kacard` runs as a user starts them (a new process each time, stdout to a
+file so the plain writer is used), next to the floor: reading every card's bytes.
+
+    python benchmarks/bench_load.py                 # 1,000 and 10,000 cards
+    python benchmarks/bench_load.py --sizes 1000 --repeat 5
+
+cold = empty per-user cache (every card parsed and validated); warm = the second
+and later runs (cache hits). Figures are medians of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from make_cards import write_folder  # noqa: E402
+
+KACARD = [sys.executable, "-m", "kacard"]
+TODAY = "2026-11-23"
+
+
+def read_bytes_floor(folder: Path) -> float:
+    start = time.perf_counter()
+    total = 0
+    for path in folder.rglob("*.yaml"):
+        total += len(path.read_bytes())
+    return time.perf_counter() - start
+
+
+def time_command(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def bench(size: int, repeat: int, workdir: Path) -> list[tuple[str, float]]:
+    folder = workdir / f"cards-{size}"
+    if not folder.exists():
+        started = time.perf_counter()
+        write_folder(folder, count=size, seed=11, today=dt.date.fromisoformat(TODAY), card_kb=11)
+        print(f"  generated {size} cards in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    cache = workdir / f"cache-{size}"
+    env = {**os.environ, "KACARD_CACHE_DIR": str(cache), "KACARD_TODAY": TODAY}
+    mb = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
+    rows: list[tuple[str, float]] = []
+    floor = statistics.median(read_bytes_floor(folder) for _ in range(repeat))
+    rows.append((f"read all bytes ({mb:.0f} MB, the floor)", floor))
+    startup = statistics.median(time_command([*KACARD, "--help"], env) for _ in range(repeat))
+    rows.append(("kacard --help (interpreter + CLI start)", startup))
+    for command in (["list"], ["due"], ["validate"]):
+        args = [*KACARD, *command, "--dir", str(folder)]
+        shutil.rmtree(cache, ignore_errors=True)
+        rows.append((f"kacard {command[0]} cold", time_command(args, env)))
+        rows.append((f"kacard {command[0]} warm", statistics.median(time_command(args, env) for _ in range(repeat))))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=None, help="Keep generated folders here.")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kacard-bench-"))
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, folders in {workdir}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows = bench(size, args.repeat, workdir)
+        floor = rows[0][1]
+        print(f"\n{size:,} cards")
+        print(f"  {'what':<44} {'seconds':>9} {'ms/card':>8} {'× floor':>8}")
+        for name, seconds in rows:
+            print(f"  {name:<44} {seconds:9.3f} {seconds / size * 1000:8.3f} {seconds / floor:8.1f}")
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
