@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import tsp
-from .week import Problem, Solution, search_week
+from .lns import search_week
+from .week import Problem, Solution
 
 NO_DAY_FITS = "no_day_fits"
 WEEK_FULL = "week_full"

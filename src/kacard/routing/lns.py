@@ -1,0 +1,305 @@
+"""Weekly planner search: a prize-collecting VRP with time windows.
+
+Each working day is one route from the base and back. Construction inserts
+visits by urgency at their cheapest feasible place; then ruin-and-recreate
+(large neighbourhood search) removes a few visits (random, related, SISR-like
+strings over 1-3 days, the costliest, or the neighbours of an unplanned
+visit) and re-inserts every unplanned visit, most urgent first (sometimes with
+noise, sometimes placed by time used rather than by minutes driven).
+Feasibility of an insertion is O(1) thanks to per-stop earliest/latest start
+times, and "does not fit" answers are cached per route version, which is what
+makes a couple of thousand iterations per second possible in pure Python.
+At the end an ejection pass trades one or two stops for a more urgent
+unplanned visit, and each day is re-ordered (exact TSP when the windows allow).
+
+The objective is compared as a tuple, most important first:
+(fixed appointments kept, priority sum kept, visits kept, -travel minutes).
+Acceptance is simulated-annealing-like (a priority loss is sometimes accepted
+early on, never at the end); the best plan is kept with the exact order.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+from . import tsp
+from .week import (
+    EPS,
+    Problem,
+    Route,
+    Solution,
+    best_in_route,
+    best_insertion,
+    construct,
+    insert,
+    refresh,
+    remove,
+)
+
+# LNS iterations per second of budget, calibrated on a 2-core machine for 60
+# visits over 5 days. The iteration count (not the clock) ends the search, so
+# a seed gives the same plan everywhere; the clock is only a guard.
+ITERATIONS_PER_SECOND = 2000
+GUARD_FACTOR = 1.4
+MAX_RUIN = 8
+BLINK = 0.05
+BY_TIME = 0.3  # share of recreates that place visits by time used, not km
+RESET_AFTER = 150  # iterations without a new best before going back to it (0 = never)
+TRAVEL_SLACK = 0.03
+BLOCKED_CACHE_MAX = 500_000
+TARGETED_RUIN = 0.3  # share of ruins that make room for an unplanned visit
+W_TEMPERATURE = 1.0  # x the mean kept priority
+
+
+def exchange(p: Problem, s: Solution, deadline: float) -> bool:
+    """Make room for an unplanned visit by ejecting one or two neighbouring
+    stops of a day, then re-inserting the ejected ones wherever they fit.
+
+    Kept if the priority sum rises (or stays, with more visits kept).
+    Ruin-and-recreate finds such "swap a 3 for a 5" trades only by chance;
+    this pass tries them all directly, once the search has settled.
+    """
+    changed = False
+    waiting = sorted((j for j in s.unassigned if p.allowed_days[j]),
+                     key=lambda j: (not p.is_fixed[j], -p.priority[j], j))
+    for u in waiting:
+        if time.perf_counter() > deadline:
+            break
+        if u in s.unassigned and _eject_for(p, s, u):
+            changed = True
+    return changed
+
+
+def _eject_for(p: Problem, s: Solution, u: int) -> bool:
+    before = s.key(p)[:3]
+    for k in p.allowed_days[u]:
+        r = s.routes[k]
+        movable = [i for i, j in enumerate(r.jobs) if not p.is_fixed[j]]
+        options = [(r.jobs[i],) for i in movable]
+        options += [(r.jobs[i], r.jobs[i + 1]) for i in movable
+                    if i + 1 < len(r.jobs) and not p.is_fixed[r.jobs[i + 1]]]
+        for out in options:
+            if p.priority[u] <= min(p.priority[j] for j in out) - EPS and len(out) == 1:
+                continue  # a lone more urgent stop would have to fit elsewhere first
+            trial = s.copy()
+            tr = Route([j for j in r.jobs if j not in out])
+            if not refresh(p, k, tr):
+                continue
+            found = best_in_route(p, k, tr, u, None)
+            if found is None or found[1] < 0:
+                continue
+            trial.routes[k] = tr
+            trial.unassigned.update(out)
+            if not insert(p, trial, u, k, found[1]):
+                continue
+            for j in sorted(out, key=lambda j: -p.priority[j]):
+                ins = best_insertion(p, trial, j, None)
+                if ins is not None:
+                    insert(p, trial, j, ins[1], ins[2])
+            if trial.key(p)[:3] > before:
+                s.routes, s.unassigned = trial.routes, trial.unassigned
+                return True
+    return False
+
+
+def recreate(p: Problem, s: Solution, rng: random.Random, mode: int) -> None:
+    """Re-insert unplanned visits, most urgent first (order varied by mode)."""
+    todo = sorted(j for j in s.unassigned if p.allowed_days[j])
+    if mode == 0:  # urgency, ties at random
+        todo.sort(key=lambda j: (not p.is_fixed[j], -p.priority[j], rng.random()))
+    elif mode == 1:  # urgency with noise: lets two medium visits beat one big
+        todo.sort(key=lambda j: (not p.is_fixed[j], -p.priority[j] * rng.uniform(0.7, 1.3)))
+    else:  # urgency per minute on site
+        todo.sort(key=lambda j: (
+            not p.is_fixed[j], -p.priority[j] / (p.service[j] + 30.0) * rng.uniform(0.9, 1.1)))
+    by_time = rng.random() < BY_TIME
+    for j in todo:
+        ins = best_insertion(p, s, j, rng, by_time)
+        if ins is not None:
+            insert(p, s, j, ins[1], ins[2])
+
+
+def ruin(p: Problem, s: Solution, rng: random.Random) -> None:
+    """Take a few movable visits out of the plan."""
+    movable = [j for r in s.routes for j in r.jobs if not p.is_fixed[j]]
+    if not movable:
+        return
+    q = rng.randint(1, max(1, min(MAX_RUIN, (len(movable) + 2) // 3)))
+    how = rng.random()
+    waiting = [j for j in sorted(s.unassigned) if p.allowed_days[j]]
+    if waiting and rng.random() < TARGETED_RUIN:
+        out = _make_room(p, waiting, movable, q, rng)
+    elif how < 0.35:
+        out = set(rng.sample(movable, min(q, len(movable))))
+    elif how < 0.7:
+        seed_job = rng.choice(movable)
+        movable_set = set(movable)
+        out = {seed_job}
+        for j in p.near[seed_job]:
+            if len(out) >= q:
+                break
+            if j in movable_set:
+                out.add(j)
+    elif how < 0.9:
+        out = _strings(p, s, rng.choice(movable), q, rng)
+    else:
+        out = set(_costliest(p, s, rng)[:q])
+    remove(p, s, out)
+
+
+def _strings(p: Problem, s: Solution, seed_job: int, q: int, rng: random.Random) -> set[int]:
+    """SISR-style ruin: cut a short string of stops out of each of 1-3 days
+    that hold the seed visit or its nearest neighbours, so nearby visits on
+    different days can be regrouped."""
+    day_of = {j: k for k, r in enumerate(s.routes) for j in r.jobs}
+    n_days = rng.randint(1, 3)
+    per_day = max(1, q // n_days + 1)
+    done: set[int] = set()
+    out: set[int] = set()
+    for j in (seed_job, *p.near[seed_job]):
+        k = day_of.get(j)
+        if k is None or k in done:
+            continue
+        done.add(k)
+        jobs = s.routes[k].jobs
+        length = rng.randint(1, min(per_day, len(jobs)))
+        at = jobs.index(j)
+        a = rng.randint(max(0, at - length + 1), min(at, len(jobs) - length))
+        out.update(x for x in jobs[a : a + length] if not p.is_fixed[x])
+        if len(done) >= n_days:
+            break
+    return out
+
+
+def _make_room(
+    p: Problem, waiting: list[int], movable: list[int], q: int, rng: random.Random
+) -> set[int]:
+    """Free the neighbourhood of an unplanned visit (urgent ones more often)
+    by removing the planned visits closest to it, so recreate can try it."""
+    u = rng.choices(waiting, weights=[p.priority[j] + 1e-3 for j in waiting])[0]
+    allowed = set(p.allowed_days[u])
+    movable_set = set(movable)
+    out: set[int] = set()
+    for j in p.near[u]:
+        if len(out) >= q:
+            break
+        if j in movable_set and allowed.intersection(p.allowed_days[j]):
+            out.add(j)
+    return out
+
+
+def _costliest(p: Problem, s: Solution, rng: random.Random) -> list[int]:
+    """Movable visits by travel saved if removed (noisy), largest first."""
+    m = p.minutes
+    scored: list[tuple[float, int]] = []
+    for r in s.routes:
+        nodes = [0, *(p.node[j] for j in r.jobs), 0]
+        for i, j in enumerate(r.jobs):
+            if p.is_fixed[j]:
+                continue
+            a, v, b = nodes[i], nodes[i + 1], nodes[i + 2]
+            saving = m[a][v] + m[v][b] - m[a][b]
+            scored.append((saving * rng.uniform(0.8, 1.2), j))
+    scored.sort(reverse=True)
+    return [j for _, j in scored]
+
+
+def polish(p: Problem, s: Solution, seed: int) -> None:
+    """Cheaper order inside each day: the unconstrained best tour if it still
+    fits the windows, then intra-day relocate moves."""
+    for k, r in enumerate(s.routes):
+        if len(r.jobs) >= 3:
+            _try_tsp_order(p, k, r, seed)
+        _relocate_within(p, k, r)
+
+
+def _try_tsp_order(p: Problem, k: int, r: Route, seed: int) -> None:
+    idx = [0, *(p.node[j] for j in r.jobs)]
+    sub = [[p.minutes[a][b] for b in idx] for a in idx]
+    order = tsp.solve_tsp(sub, time_budget_s=0.02, seed=seed)
+    trial = Route([r.jobs[i - 1] for i in order])
+    if refresh(p, k, trial) and trial.travel < r.travel - EPS:
+        r.jobs, r.es, r.ls, r.travel = trial.jobs, trial.es, trial.ls, trial.travel
+
+
+def _relocate_within(p: Problem, k: int, r: Route) -> None:
+    improved = True
+    while improved:
+        improved = False
+        n = len(r.jobs)
+        for a in range(n):
+            for b in range(n):
+                if a == b:
+                    continue
+                jobs = list(r.jobs)
+                j = jobs.pop(a)
+                jobs.insert(b, j)
+                trial = Route(jobs)
+                if refresh(p, k, trial) and trial.travel < r.travel - EPS:
+                    r.jobs, r.es, r.ls, r.travel = trial.jobs, trial.es, trial.ls, trial.travel
+                    improved = True
+                    break
+            if improved:
+                break
+
+
+def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
+    """Construction, then ruin-and-recreate with threshold acceptance on travel."""
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    cur = construct(p)
+    best, best_key = cur.copy(), cur.key(p)
+    cur_key = best_key
+    iterations = int(max(0.0, time_budget_s) * ITERATIONS_PER_SECOND)
+    deadline = t0 + max(0.0, time_budget_s) * GUARD_FACTOR
+    movable = sum(1 for j in range(len(p.jobs)) if p.allowed_days[j] and not p.is_fixed[j])
+    if movable == 0:
+        iterations = 0
+    last_best = 0
+    for it in range(iterations):
+        if it % 32 == 0 and time.perf_counter() > deadline:
+            break
+        cand = cur.copy()
+        ruin(p, cand, rng)
+        recreate(p, cand, rng, rng.randrange(3))
+        cand_key = cand.key(p)
+        if _accept(cand_key, cur_key, it / iterations, rng):
+            cur, cur_key = cand, cand_key
+            if cand_key > best_key:
+                best, best_key = cand.copy(), cand_key
+                last_best = it
+        if RESET_AFTER and it - last_best > RESET_AFTER:
+            cur, cur_key, last_best = best.copy(), best_key, it  # wandered off: go back
+    end = t0 + max(0.0, time_budget_s) * (GUARD_FACTOR + 0.2)
+    while exchange(p, best, end):
+        pass
+    polish(p, best, seed)
+    return best
+
+
+def _accept(cand: tuple, cur: tuple, progress: float, rng: random.Random) -> bool:
+    """Simulated-annealing-style acceptance, lexicographic at the end.
+
+    A fixed appointment is never given up. A loss of kept priority is accepted
+    with a probability that shrinks to zero (so the plan can be reshaped: a few
+    days clustered differently often fit more urgent visits later); on equal
+    priority a slightly longer drive is accepted early on. The best plan is
+    tracked separately with the exact lexicographic order.
+    """
+    if cand[0] != cur[0]:
+        return cand[0] > cur[0]
+    if cand[1:3] != cur[1:3]:
+        if cand[1:3] > cur[1:3]:
+            return True
+        if cur[2] == 0:
+            return False
+        temp = W_TEMPERATURE * (cur[1] / cur[2]) * (1.0 - progress)
+        loss = cur[1] - cand[1]
+        if temp <= 0 or loss <= 0:
+            return False
+        return rng.random() < math.exp(-loss / temp)
+    travel_cur = -cur[3]
+    threshold = TRAVEL_SLACK * travel_cur * (1.0 - progress) * -math.log(max(rng.random(), 1e-12)) * 0.5
+    return -cand[3] <= travel_cur + threshold
