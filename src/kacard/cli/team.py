@@ -92,6 +92,7 @@ def handover(
     from kacard.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
+    from kacard.text import clean
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
     folder = opts.load()
@@ -104,10 +105,12 @@ def handover(
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
                                "cards": briefs}))
     else:
-        lines = [f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."]
-        for data in briefs:
-            lines.append("")
-            lines.append(brief_markdown(data, folder.settings.currency).rstrip("\n").replace("\n# ", "\n## "))
+        lines = [f"# Handover {from_rep} → {to_rep}", "",
+                 f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."
+                 + (f" Reason: {clean(plan.reason)}" if plan.reason else "")]
+        for data in briefs:  # each card's brief, one heading level down
+            brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
+            lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
         typer.echo("\n".join(lines))
     if not cards:
         note(f"{from_rep} owns no cards here; nothing was handed over")
