@@ -75,7 +75,8 @@ class _QuietServer(HTTPServer):
 def osrm():
     handler = type("H", (_OsrmHandler,), {"seen": [], "status": 200, "reply": None})
     server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         yield handler, f"http://127.0.0.1:{server.server_address[1]}"
@@ -87,11 +88,10 @@ def osrm():
 def _ok_table(path: str) -> dict:
     coords = urlsplit(path).path.rsplit("/", 1)[1].split(";")
     n = len(coords)
-    return {
-        "code": "Ok",
-        "durations": [[0 if i == j else 60.0 * (1 + i + 2 * j) for j in range(n)] for i in range(n)],
-        "distances": [[0 if i == j else 1000.0 * (1 + i + 2 * j) for j in range(n)] for i in range(n)],
-    }
+    def table(unit: float) -> list[list[float]]:
+        return [[0 if i == j else unit * (1 + i + 2 * j) for j in range(n)] for i in range(n)]
+
+    return {"code": "Ok", "durations": table(60.0), "distances": table(1000.0)}
 
 
 def test_osrm_matrix_parses_table_and_sends_lon_lat(osrm) -> None:

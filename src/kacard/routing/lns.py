@@ -44,12 +44,11 @@ from .week import (
 ITERATIONS_PER_SECOND = 2000
 GUARD_FACTOR = 1.4
 MAX_RUIN = 8
-BLINK = 0.05
 BY_TIME = 0.3  # share of recreates that place visits by time used, not km
 RESET_AFTER = 150  # iterations without a new best before going back to it (0 = never)
-TRAVEL_SLACK = 0.03
-BLOCKED_CACHE_MAX = 500_000
+TRAVEL_SLACK = 0.03  # early on, accept up to ~this share more driving
 TARGETED_RUIN = 0.3  # share of ruins that make room for an unplanned visit
+RECREATE_MODES = 4
 W_TEMPERATURE = 1.0  # x the mean kept priority
 
 
@@ -111,14 +110,27 @@ def recreate(p: Problem, s: Solution, rng: random.Random, mode: int) -> None:
         todo.sort(key=lambda j: (not p.is_fixed[j], -p.priority[j], rng.random()))
     elif mode == 1:  # urgency with noise: lets two medium visits beat one big
         todo.sort(key=lambda j: (not p.is_fixed[j], -p.priority[j] * rng.uniform(0.7, 1.3)))
-    else:  # urgency per minute on site
+    elif mode == 2:  # urgency per minute on site
         todo.sort(key=lambda j: (
             not p.is_fixed[j], -p.priority[j] / (p.service[j] + 30.0) * rng.uniform(0.9, 1.1)))
+    else:  # urgency, ties: the visit with the fewest options goes first
+        todo.sort(key=lambda j: (not p.is_fixed[j], -p.priority[j], _flexibility(p, j, rng)))
     by_time = rng.random() < BY_TIME
     for j in todo:
         ins = best_insertion(p, s, j, rng, by_time)
         if ins is not None:
             insert(p, s, j, ins[1], ins[2])
+
+
+def _flexibility(p: Problem, j: int, rng: random.Random) -> float:
+    """Minutes of possible start times over the week (noisy): tight visits
+    (one morning a week) are placed before ones that fit any time."""
+    total = 0.0
+    for k in p.allowed_days[j]:
+        w = p.window[j][k]
+        if w is not None:
+            total += w[1] - w[0] + 1.0
+    return total * rng.uniform(0.8, 1.2)
 
 
 def ruin(p: Problem, s: Solution, rng: random.Random) -> None:
@@ -246,7 +258,8 @@ def _relocate_within(p: Problem, k: int, r: Route) -> None:
 
 
 def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
-    """Construction, then ruin-and-recreate with threshold acceptance on travel."""
+    """Construction, ruin-and-recreate for a fixed number of iterations (the
+    clock only guards), then the ejection pass and the per-day re-ordering."""
     rng = random.Random(seed)
     t0 = time.perf_counter()
     cur = construct(p)
@@ -263,7 +276,7 @@ def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
             break
         cand = cur.copy()
         ruin(p, cand, rng)
-        recreate(p, cand, rng, rng.randrange(3))
+        recreate(p, cand, rng, rng.randrange(RECREATE_MODES))
         cand_key = cand.key(p)
         if _accept(cand_key, cur_key, it / iterations, rng):
             cur, cur_key = cand, cand_key
@@ -301,5 +314,6 @@ def _accept(cand: tuple, cur: tuple, progress: float, rng: random.Random) -> boo
             return False
         return rng.random() < math.exp(-loss / temp)
     travel_cur = -cur[3]
-    threshold = TRAVEL_SLACK * travel_cur * (1.0 - progress) * -math.log(max(rng.random(), 1e-12)) * 0.5
+    noise = -math.log(max(rng.random(), 1e-12)) * 0.5
+    threshold = TRAVEL_SLACK * travel_cur * (1.0 - progress) * noise
     return -cand[3] <= travel_cur + threshold
