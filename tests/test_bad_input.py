@@ -27,7 +27,7 @@ BAD_CARDS: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
     "comment-only": ("# nothing here\n", 1, ("no content",)),
     "not-utf8": ("id: not-utf8\nname: caf\xe9\nowner: lina\n".encode("latin-1"), 2, ("UTF-8",)),
     "unsafe-tag": ("id: unsafe-tag\nname: !!python/object/apply:os.system [echo hi]\nowner: lina\n", 2,
-                   ("invalid YAML", "constructor")),
+                   ("tags are not allowed",)),
     "alias-bomb": (
         "id: alias-bomb\nname: x\nowner: lina\ncustom:\n"
         '  a: &a ["x","x","x","x","x","x","x","x","x"]\n'
