@@ -13,7 +13,7 @@ from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
 from kacard.errors import KacardError
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route")
 
 
 class KacardGroup(TyperGroup):

@@ -1,0 +1,120 @@
+"""`kacard route`: plan the rep's week of visits, day by day (SPEC §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
+from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
+from kacard.errors import UsageError
+
+FORMATS = ("table", "json", "geojson", "ics", "svg")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("route")(route)
+
+
+def route(
+    ctx: typer.Context,
+    week: WeekOpt = None,
+    day: Annotated[str | None, typer.Option("--day", help="Plan one day (YYYY-MM-DD) instead of the week.",
+                                            show_default=False)] = None,
+    owner: OwnerOpt = None,
+    mine: MineOpt = False,
+    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids to plan instead of the "
+                                            "due list.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.",
+                                                show_default=False)] = None,
+    osrm: Annotated[str | None, typer.Option("--osrm", metavar="URL", help="OSRM server for road travel "
+                                             "times (default: travel.osrm in kacard.yaml, else haversine).",
+                                             show_default=False)] = None,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help="Say why one account is on "
+                                                "its day or left out.", show_default=False)] = None,
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Plan one rep's visit routes for the week (or --day): start and end at the rep's base,
+    visits inside each card's visit hours and the workweek, fixed appointments kept, the least
+    urgent left out when the week is full. Formats: table, json, geojson, ics, svg.
+
+    With several reps due and no --owner/--mine, kacard asks which rep to plan.
+
+    Example: kacard route --week 2026-W48 --owner zhangwei --format svg --output week.svg
+    """
+    from kacard import due as core
+    from kacard import route as planner
+    from kacard.dates import Week, week_of
+    from kacard.render import route as render
+    from kacard.render.output import note
+    from kacard.scoring import tiers
+
+    from kacard.cli.visits import resolve_owner, week_start
+
+    opts = run(ctx, dir, today, format, formats=FORMATS)
+    if week and day:
+        raise UsageError("give --week or --day, not both")
+    the_day = parse_date(day, "--day") if day else None
+    the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
+    folder = opts.load()
+    settings = folder.settings
+    who = resolve_owner(settings, folder.path, owner, mine)
+    cards = [loaded.card for loaded in folder.cards]
+    tier_of = tiers(cards, settings, opts.today)
+    if ids:
+        chosen = [folder.get(i.strip()).card for i in dict.fromkeys(ids.split(",")) if i.strip()]
+        items = core.sort_items(core.assess(c, tier_of.get(c.id) or c.tier or "C", settings, opts.today,
+                                            the_week) for c in chosen)
+    else:
+        items = core.due(cards, settings, opts.today, the_week.start, who, tier_of=tier_of)
+    who = planner.choose_owner(items, settings, who)
+    items = [i for i in items if ids or i.owner == who]
+    dates = planner.route_days(settings, the_week, opts.today, the_day)
+    plan = planner.plan_route(items, settings, who, the_week, dates, opts.today,
+                              osrm_url=osrm or settings.travel.osrm)
+    for warning in plan.warnings:
+        note(warning)
+    if explain is not None:
+        _explain(plan, explain, folder, the_week, who)
+        return
+    text: str | bytes
+    if opts.format == "json":
+        text = render.json_text(plan)
+    elif opts.format == "geojson":
+        text = render.geojson_text(plan)
+    elif opts.format == "ics":
+        text = render.ics_bytes(plan, opts.today)
+    elif opts.format == "svg":
+        text = render.svg(plan)
+    else:
+        text = render.table(plan)
+    if output is not None:
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+        note(f"wrote {output} ({len(plan.stops)} visit(s), {len(plan.unplanned)} left out; "
+             f"travel model: {plan.travel_model})")
+    else:
+        typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
+    report_problems(folder)
+
+
+def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
+    if account in plan.candidates:
+        typer.echo(plan.explain(account), nl=False)
+        return
+    card = folder.get(account).card  # CardNotFound (exit 2) for unknown ids
+    if card.owner != who:
+        why = f"it belongs to {card.owner}, and this is {who}'s plan"
+    else:
+        why = f"it is not due in {week.label}"
+    raise UsageError(f"{account} is not in this plan: {why}; plan it anyway with --ids {account}"
+                     + ("" if card.owner == who else f" --owner {who}"))
+
+
+__all__ = ["register", "route"]
