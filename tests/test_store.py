@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -160,3 +161,29 @@ def test_sample_style_files_round_trip_byte_for_byte():
     for path in files:
         text = path.read_text("utf-8")
         assert yamlio.load_document(text).dump() == text, path.name
+
+
+def test_unchanged_old_files_are_not_even_read_when_warm(folder, write_card, monkeypatch):
+    path = write_card("b", "id: b\nname: B\nowner: lina\n")
+    old = 1_700_000_000
+    os.utime(path, (old, old))
+    cold = load_folder(folder, TODAY)
+    real_read = Path.read_bytes
+
+    def no_card_reads(self):
+        assert self.suffix != ".yaml" or self.name == "kacard.yaml", f"read {self}"
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", no_card_reads)
+    warm = load_folder(folder, TODAY)
+    assert [c.card for c in warm.cards] == [c.card for c in cold.cards]
+    assert warm.cards[0].digest == cold.cards[0].digest
+
+
+def test_recently_modified_files_are_hashed_not_trusted(folder, write_card):
+    path = write_card("b", "id: b\nname: Aaa\nowner: lina\n")
+    load_folder(folder, TODAY)
+    stat = path.stat()
+    path.write_text("id: b\nname: Bbb\nowner: lina\n", encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert load_folder(folder, TODAY).cards[0].card.name == "Bbb"

@@ -13,13 +13,30 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kacard.model.card import Card
 
 # Bump when the Card model changes shape: old entries are then ignored.
-FORMAT = "card-v1"
+FORMAT = "card-v2"
+# A file whose mtime is this close to when it was cached may have changed again within
+# the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    digest: str
+    stat: tuple[int, int, int]  # (mtime_ns, size, inode) when cached
+    checked_ns: int  # wall clock when cached
+    blob: bytes
+
+    def trusted(self, stat: tuple[int, int, int]) -> bool:
+        """Unchanged by its stat, and not modified within RACY_NS of being cached."""
+        return stat == self.stat and stat[0] < self.checked_ns - RACY_NS
 
 
 def cache_dir() -> Path:
@@ -40,7 +57,7 @@ class CardCache:
 
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str, bytes]] = []
+        self._pending: list[tuple[str, str, tuple[int, int, int], bytes]] = []
         if os.environ.get("KACARD_NO_CACHE"):
             return
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
@@ -62,22 +79,28 @@ class CardCache:
         db.execute("pragma synchronous=normal")
         db.execute(
             "create table if not exists cards (path text primary key, digest text not null,"
-            " format text not null, blob blob not null)"
+            " format text not null, mtime_ns integer, size integer, inode integer,"
+            " checked_ns integer, blob blob not null)"
         )
         db.execute("select count(*) from cards").fetchone()
         return db
 
-    def load_all(self) -> dict[str, tuple[str, bytes]]:
-        """Every entry of this format: path -> (digest, blob). One query, no per-file I/O."""
+    def load_all(self) -> dict[str, Entry]:
+        """Every entry of this format, by relative path. One query, no per-file I/O."""
         if self._db is None:
             return {}
         try:
             rows = self._db.execute(
-                "select path, digest, blob from cards where format = ?", (FORMAT,)
+                "select path, digest, mtime_ns, size, inode, checked_ns, blob from cards"
+                " where format = ?",
+                (FORMAT,),
             ).fetchall()
         except sqlite3.Error:
             return {}
-        return {path: (dig, blob) for path, dig, blob in rows}
+        return {
+            path: Entry(dig, (mtime, size, inode), checked or 0, blob)
+            for path, dig, mtime, size, inode, checked, blob in rows
+        }
 
     @staticmethod
     def decode(blob: bytes) -> Card | None:
@@ -87,8 +110,9 @@ class CardCache:
             return None
         return card if isinstance(card, Card) else None
 
-    def put(self, rel: str, dig: str, card: Card) -> None:
-        self._pending.append((rel, dig, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL)))
+    def put(self, rel: str, dig: str, stat: tuple[int, int, int], card: Card) -> None:
+        blob = pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append((rel, dig, stat, blob))
 
     def flush(self, keep: Iterable[str]) -> None:
         """Write new entries and drop entries of files that are gone."""
@@ -97,9 +121,11 @@ class CardCache:
         try:
             self._db.execute("begin")
             if self._pending:
+                now = time.time_ns()
                 self._db.executemany(
-                    "insert or replace into cards (path, digest, format, blob) values (?,?,?,?)",
-                    [(rel, dig, FORMAT, blob) for rel, dig, blob in self._pending],
+                    "insert or replace into cards (path, digest, format, mtime_ns, size, inode,"
+                    " checked_ns, blob) values (?,?,?,?,?,?,?,?)",
+                    [(rel, dig, FORMAT, *stat, now, blob) for rel, dig, stat, blob in self._pending],
                 )
             keep_set = set(keep)
             stale = [

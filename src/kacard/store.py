@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from kacard import yamlio
 from kacard.cache import CardCache, digest
+from kacard.cache import Entry as CacheEntry
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.card import Card, card_warnings
 from kacard.model.settings import Settings
@@ -204,32 +205,47 @@ def load_folder(folder: Path, today: dt.date) -> Folder:
     cache = CardCache(folder)
     cached = cache.load_all()
     rels: list[str] = []
+    prefix = len(str(folder)) + 1
     for path in files:
-        rel = path.relative_to(folder).as_posix()
+        rel = str(path)[prefix:].replace(os.sep, "/")
         rels.append(rel)
         try:
-            data = path.read_bytes()
+            loaded, problems = _load_card(path, rel, cache, cached.get(rel))
         except OSError as exc:
-            result.problems.append(Problem(rel, None, None, "", f"cannot read file: {exc.strerror}"))
-            continue
-        dig = digest(data)
-        card: Card | None = None
-        hit = cached.get(rel)
-        if hit is not None and hit[0] == dig:
-            card = cache.decode(hit[1])
-            if card is not None and card.id != path.stem:
-                card = None
-        if card is None:
-            card, problems = parse_card(rel, data, expect_id=path.stem)
-            if card is None:
-                result.problems.extend(problems)
-                continue
-            cache.put(rel, dig, card)
-        result.cards.append(LoadedCard(card, path, rel, dig))
+            problems = [Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")]
+            loaded = None
+        if loaded is None:
+            result.problems.extend(problems)
+        else:
+            result.cards.append(loaded)
     cache.flush(rels)
     cache.close()
     result.problems.extend(folder_problems(result, today))
     return result
+
+
+def _load_card(
+    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None
+) -> tuple[LoadedCard | None, list[Problem]]:
+    """One card: from the cache when its stat (or else its content hash) is unchanged."""
+    info = os.stat(path)
+    stat = (info.st_mtime_ns, info.st_size, info.st_ino)
+    if entry is not None and entry.trusted(stat):
+        card = cache.decode(entry.blob)
+        if card is not None and card.id == path.stem:
+            return LoadedCard(card, path, rel, entry.digest), []
+    data = path.read_bytes()
+    dig = digest(data)
+    if entry is not None and entry.digest == dig:
+        card = cache.decode(entry.blob)
+        if card is not None and card.id == path.stem:
+            cache.put(rel, dig, stat, card)  # refresh the stat: next time no read
+            return LoadedCard(card, path, rel, dig), []
+    card, problems = parse_card(rel, data, expect_id=path.stem)
+    if card is None:
+        return None, problems
+    cache.put(rel, dig, stat, card)
+    return LoadedCard(card, path, rel, dig), []
 
 
 def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
