@@ -203,3 +203,13 @@ def test_bad_today_and_format(kacard):
     assert kacard("list", "--today", "2026-02-30").exit_code == 2
     result = kacard("list", "--format", "xml")
     assert result.exit_code == 2 and "--format" in result.output
+
+
+def test_validate_sorts_problems_with_and_without_lines(kacard, folder, write_card):
+    # one file with a positioned problem and a folder-level one without a line
+    write_card("mixed", "id: mixed\nname: x\nowner: nobody\nregoin: 杭州\n")
+    (folder / ".gitattributes").write_text("*.yaml merge=union\n", encoding="utf-8")
+    result = kacard("validate")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "merge=union" in result.output and "unknown field 'regoin'" in result.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one card file, printable as file:line:col: field: message."""
 
@@ -39,6 +39,11 @@ class Problem:
             "message": self.message,
             "severity": self.severity,
         }
+
+
+def problem_order(problem: Problem) -> tuple[str, int, int, str, str]:
+    """Sort key: by file, then position (problems without a line first), then field."""
+    return (problem.file, problem.line or 0, problem.column or 0, problem.field, problem.message)
 
 
 class KacardError(Exception):

@@ -192,12 +192,13 @@ def validate(
 
     Example: kacard validate --format json
     """
+    from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
     from kacard.validation import folder_checks
 
     opts = run(ctx, dir, today, format, formats=("table", "json"))
     folder = opts.load()
-    problems = sorted(folder.problems + folder_checks(folder.path))
+    problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))
