@@ -187,3 +187,30 @@ def test_recently_modified_files_are_hashed_not_trusted(folder, write_card):
     path.write_text("id: b\nname: Bbb\nowner: lina\n", encoding="utf-8")  # same size
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
     assert load_folder(folder, TODAY).cards[0].card.name == "Bbb"
+
+
+def test_log_keeps_a_section_comment_above_the_next_key(kacard, folder, write_card):
+    path = write_card("a", """\
+        id: a
+        name: A
+        owner: lina
+        visits:
+          - date: 2026-11-01
+            by: lina
+            summary: 电话
+            no_next: 等待
+
+        # 流失信号
+        signals:
+          - {date: 2026-11-02, kind: other}
+        """)
+    before = path.read_text("utf-8").splitlines()
+    result = kacard("log", "a", "--summary", "x", "--next-date", "2026-12-01", "--next-action", "y")
+    assert result.exit_code == 0, result.output
+    after = path.read_text("utf-8").splitlines()
+    import difflib
+
+    changes = [d for d in difflib.ndiff(before, after) if d[:1] in "+-"]
+    assert all(d.startswith("+ ") for d in changes), changes
+    assert after[after.index("signals:") - 1] == "# 流失信号"
+    assert after.index("    next: {date: 2026-12-01, action: y}") < after.index("# 流失信号")

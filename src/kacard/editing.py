@@ -10,7 +10,9 @@ import datetime as dt
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from kacard.model.card import Card
 from kacard.yamlio import Document, flow_map, flow_seq
@@ -36,6 +38,46 @@ def insert_key(root: CommentedMap, key: str, value: Any) -> None:
     root.insert(position, key, value)
 
 
+def _is_block(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
+
+
+def _tail_slot(seq: CommentedSeq, index: int) -> tuple[dict[Any, Any], Any, int]:
+    """Where ruamel keeps the comment printed after item `index` (the last line's eol slot)."""
+    node = seq[index]
+    if not _is_block(node):
+        return seq.ca.items, index, 0
+    while True:
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        if _is_block(node[key]):
+            node = node[key]
+            continue
+        return node.ca.items, key, 2 if isinstance(node, CommentedMap) else 0
+
+
+def move_tail_comment(seq: CommentedSeq, old: int, new: int) -> None:
+    """Comment lines after item `old` (e.g. the heading of the next section) follow to item `new`."""
+    items, key, pos = _tail_slot(seq, old)
+    entry = items.get(key)
+    token = entry[pos] if entry and len(entry) > pos else None
+    if not isinstance(token, CommentToken):
+        return
+    first, _, rest = token.value.partition("\n")
+    if not rest.strip("\n "):
+        return
+    if "#" in first:
+        token.value = first + "\n"
+    else:
+        entry[pos] = None
+    items, key, pos = _tail_slot(seq, new)
+    entry = items.setdefault(key, [None, None, None, None])
+    current = entry[pos] if len(entry) > pos else None
+    if isinstance(current, CommentToken) and "#" in current.value.split("\n")[0]:
+        current.value = current.value.split("\n")[0] + "\n" + rest
+    else:
+        entry[pos] = CommentToken("\n" + rest, CommentMark(0), None)
+
+
 def append_record(root: CommentedMap, key: str, record: CommentedMap) -> None:
     """Append one record to a block list (creating the list when missing)."""
     items = root.get(key)
@@ -45,6 +87,8 @@ def append_record(root: CommentedMap, key: str, record: CommentedMap) -> None:
     elif items.fa.flow_style():
         items.fa.set_block_style()
     items.append(record)
+    if len(items) > 1:
+        move_tail_comment(items, len(items) - 2, len(items) - 1)
 
 
 _YAML_SPECIAL = set(":#,[]{}&*!|>'\"%@`?\\")

@@ -39,7 +39,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from kacard import yamlio
-from kacard.editing import insert_key
+from kacard.editing import insert_key, move_tail_comment
 from kacard.errors import KacardError, Problem
 from kacard.paths import SETTINGS_FILE
 
@@ -179,46 +179,6 @@ def _label(identity: tuple[str, ...]) -> str:
 
 
 # -- comments ----------------------------------------------------------------------------
-
-
-def _is_block(node: Any) -> bool:
-    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
-
-
-def _tail_slot(seq: CommentedSeq, index: int) -> tuple[dict[Any, Any], Any, int]:
-    """Where ruamel keeps the comment printed after item `index` (the last line's eol slot)."""
-    node = seq[index]
-    if not _is_block(node):
-        return seq.ca.items, index, 0
-    while True:
-        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
-        if _is_block(node[key]):
-            node = node[key]
-            continue
-        return node.ca.items, key, 2 if isinstance(node, CommentedMap) else 0
-
-
-def _move_tail_comment(seq: CommentedSeq, old: int, new: int) -> None:
-    """Comment lines after item `old` (e.g. the heading of the next section) follow to item `new`."""
-    items, key, pos = _tail_slot(seq, old)
-    entry = items.get(key)
-    token = entry[pos] if entry and len(entry) > pos else None
-    if not isinstance(token, CommentToken):
-        return
-    first, _, rest = token.value.partition("\n")
-    if not rest.strip("\n "):
-        return
-    if "#" in first:
-        token.value = first + "\n"
-    else:
-        entry[pos] = None
-    items, key, pos = _tail_slot(seq, new)
-    entry = items.setdefault(key, [None, None, None, None])
-    current = entry[pos] if len(entry) > pos else None
-    if isinstance(current, CommentToken) and "#" in current.value.split("\n")[0]:
-        current.value = current.value.split("\n")[0] + "\n" + rest
-    else:
-        entry[pos] = CommentToken("\n" + rest, CommentMark(0), None)
 
 
 def _detached(node: Any) -> Any:
@@ -397,7 +357,7 @@ class _Merger:
         current = list(a_ids)
         for index in reversed(removals):
             if index == len(a) - 1 and len(a) > 1:
-                _move_tail_comment(a, index, index - 1)
+                move_tail_comment(a, index, index - 1)
             del a[index]
             del current[index]
             self.changed = True
@@ -408,7 +368,7 @@ class _Merger:
             a.insert(position, record)
             current.insert(position, ident)
             if position == len(a) - 1 and position > 0:
-                _move_tail_comment(a, position - 1, position)
+                move_tail_comment(a, position - 1, position)
             self.changed = True
 
     @staticmethod
