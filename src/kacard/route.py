@@ -115,6 +115,7 @@ class RoutePlan:
     workweek: tuple[int, int] = (510, 1050)
     candidates: dict[str, Candidate] = field(default_factory=dict, repr=False, compare=False)
     matrix: Matrix | None = field(default=None, repr=False, compare=False)
+    raw: Plan | None = field(default=None, repr=False, compare=False)  # the solver's plan, in minutes
 
     @property
     def stops(self) -> list[PlannedStop]:
@@ -257,7 +258,26 @@ def rep_base(settings: Settings, owner: str) -> tuple[str, Base]:
 # -- planning ----------------------------------------------------------------------------
 
 
-def plan_route(
+@dataclass(frozen=True)
+class Prepared:
+    """The solver's inputs (node 0 = the base; Day.index = position in `dates`) and the
+    accounts set aside before it ran. Tests check plans against these with routing.check."""
+
+    owner: str
+    rep_name: str
+    base: Base
+    dates: tuple[dt.date, ...]
+    workday: tuple[int, int]
+    matrix: Matrix
+    travel_model: str
+    warnings: tuple[str, ...]
+    jobs: tuple[Job, ...]
+    days: tuple[Day, ...]
+    candidates: dict[str, Candidate]
+    set_aside: tuple[Unplanned, ...]
+
+
+def prepare(
     items: Sequence[DueItem],
     settings: Settings,
     owner: str,
@@ -266,16 +286,13 @@ def plan_route(
     today: dt.date,
     *,
     osrm_url: str | None = None,
-    time_budget_s: float | None = None,
-    seed: int = 0,
-) -> RoutePlan:
-    """Plan `items` (most urgent kept first) for `owner` over `dates`."""
+) -> Prepared:
+    """Jobs for the solver from due items; accounts that cannot be planned set aside with a reason."""
     rep_name, base = rep_base(settings, owner)
     day_lo, day_hi = _workday(settings)
-    single = len(dates) == 1
     candidates: dict[str, Candidate] = {}
     set_aside: list[Unplanned] = []
-    jobs_items: list[tuple[DueItem, dict[dt.date, tuple[int, int]], dt.datetime | None, str]] = []
+    kept: list[tuple[DueItem, dict[dt.date, tuple[int, int]], dt.datetime | None]] = []
     for item in items:
         if item.id in candidates:
             continue
@@ -295,35 +312,59 @@ def plan_route(
             set_aside.append(Unplanned(item.id, item.name, code, reason, item.urgency,
                                        loc.lat if loc else None, loc.lon if loc else None))
             continue
-        candidates[item.id] = Candidate(item, windows, fixed, len(jobs_items) + 1, note)
-        jobs_items.append((item, windows, fixed, note))
-
-    points = [(base.lat, base.lon)] + [(i.card.location.lat, i.card.location.lon)  # type: ignore[union-attr]
-                                       for i, *_ in jobs_items]
+        candidates[item.id] = Candidate(item, windows, fixed, len(kept) + 1, note)
+        kept.append((item, windows, fixed))
+    points = [(base.lat, base.lon)]
+    for item, _w, _f in kept:
+        loc = item.card.location
+        assert loc is not None
+        points.append((loc.lat, loc.lon))
     matrix, model, warnings = travel(points, settings, osrm_url)
     index_of = {d: k for k, d in enumerate(dates)}
-    days = [Day(index=k, start=day_lo, end=day_hi) for k in range(len(dates))]
-    jobs = []
-    for n, (item, windows, fixed, _note) in enumerate(jobs_items, start=1):
-        jobs.append(Job(
-            key=item.id, node=n, service=item.card.visit_minutes,
+    jobs = tuple(
+        Job(key=item.id, node=n, service=item.card.visit_minutes,
             windows={index_of[d]: w for d, w in windows.items()},
             priority=max(0.0, float(item.urgency)),
-            fixed=(index_of[fixed.date()], minute_of(fixed.time())) if fixed else None,
-        ))
+            fixed=(index_of[fixed.date()], minute_of(fixed.time())) if fixed else None)
+        for n, (item, windows, fixed) in enumerate(kept, start=1)
+    )
+    days = tuple(Day(index=k, start=day_lo, end=day_hi) for k in range(len(dates)))
+    return Prepared(owner, rep_name, base, tuple(dates), (day_lo, day_hi), matrix, model, tuple(warnings),
+                    jobs, days, candidates, tuple(set_aside))
+
+
+def plan_route(
+    items: Sequence[DueItem],
+    settings: Settings,
+    owner: str,
+    week: Week,
+    dates: Sequence[dt.date],
+    today: dt.date,
+    *,
+    osrm_url: str | None = None,
+    time_budget_s: float | None = None,
+    seed: int = 0,
+) -> RoutePlan:
+    """Plan `items` for `owner` over `dates`: fixed appointments first, then the most
+    urgent visits, then as many as fit, with the least driving."""
+    prep = prepare(items, settings, owner, week, dates, today, osrm_url=osrm_url)
+    return solve(prep, week, time_budget_s=time_budget_s, seed=seed)
+
+
+def solve(prep: Prepared, week: Week, *, time_budget_s: float | None = None, seed: int = 0) -> RoutePlan:
     if time_budget_s is None:
-        time_budget_s = min(1.0, 0.2 + 0.02 * len(jobs))
-    plan = plan_week(matrix.minutes, jobs, days, time_budget_s=time_budget_s, seed=seed)
-    route_days_ = tuple(_route_day(plan, k, d, matrix, candidates) for k, d in enumerate(dates))
-    solved = [
-        _solver_unplanned(candidates[key], code, matrix, dates, (day_lo, day_hi), single, plan, route_days_)
-        for key, code in plan.unplanned
-    ]
-    unplanned = sorted(set_aside + solved, key=lambda u: (-u.urgency, u.id))
-    return RoutePlan(owner=owner, rep_name=rep_name, base=base, week=week, days=route_days_,
-                     unplanned=tuple(unplanned), solver=plan.solver, travel_model=model,
-                     warnings=tuple(warnings), workweek=(day_lo, day_hi), candidates=candidates,
-                     matrix=matrix)
+        time_budget_s = min(1.0, 0.2 + 0.02 * len(prep.jobs))
+    plan = plan_week(prep.matrix.minutes, list(prep.jobs), list(prep.days),
+                     time_budget_s=time_budget_s, seed=seed)
+    days = tuple(_route_day(plan, k, d, prep.matrix, prep.candidates) for k, d in enumerate(prep.dates))
+    solved = [_solver_unplanned(prep.candidates[key], code, prep.matrix, prep.workday,
+                                len(prep.dates) == 1, days)
+              for key, code in plan.unplanned]
+    unplanned = sorted([*prep.set_aside, *solved], key=lambda u: (-u.urgency, u.id))
+    return RoutePlan(owner=prep.owner, rep_name=prep.rep_name, base=prep.base, week=week, days=days,
+                     unplanned=tuple(unplanned), solver=plan.solver, travel_model=prep.travel_model,
+                     warnings=prep.warnings, workweek=prep.workday, candidates=prep.candidates,
+                     matrix=prep.matrix, raw=plan)
 
 
 def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,
@@ -383,9 +424,8 @@ def _route_day(plan: Plan, k: int, day: dt.date, matrix: Matrix,
                     matrix.km[prev][0], matrix.minutes[prev][0])
 
 
-def _solver_unplanned(cand: Candidate, code: str, matrix: Matrix, dates: Sequence[dt.date],
-                      workday: tuple[int, int], single: bool, plan: Plan,
-                      days: tuple[RouteDay, ...]) -> Unplanned:
+def _solver_unplanned(cand: Candidate, code: str, matrix: Matrix, workday: tuple[int, int],
+                      single: bool, days: tuple[RouteDay, ...]) -> Unplanned:
     item = cand.item
     loc = item.card.location
     if code == FIXED_CONFLICT and cand.fixed is not None and cand.node is not None:

@@ -21,7 +21,7 @@ from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
 DAY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
-FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
 
 
 def colour(day: dt.date) -> str:
@@ -273,7 +273,8 @@ def svg(plan: RoutePlan) -> str:
            f'<rect x="{MARGIN}" y="{TITLE_H}" width="{MAP_W}" height="{map_h}" fill="#f6f6f2" '
            'stroke="#cccccc"/>']
     out += _scale_bar(scale, MARGIN + 12, TITLE_H + map_h - 14)
-    out.append(f'<text x="{MARGIN + MAP_W - 22}" y="{TITLE_H + 22}" font-weight="bold" fill="#666">N ↑</text>')
+    out.append(f'<text x="{MARGIN + MAP_W - 12}" y="{TITLE_H + map_h - 10}" text-anchor="end" '
+               'font-weight="bold" fill="#666">N ↑</text>')
     for u in plan.unplanned:
         if u.lat is None or u.lon is None:
             continue
@@ -290,6 +291,14 @@ def svg(plan: RoutePlan) -> str:
         d = " ".join(f"{x:.1f},{y:.1f}" for x, y in path)
         out.append(f'<polyline points="{d}" fill="none" stroke="{c}" stroke-width="2.5" '
                    'stroke-opacity="0.85" stroke-linejoin="round"/>')
+    near = [xy(s.lat, s.lon) for s in plan.stops]
+    sx, sy = min(((1, 1), (-1, 1), (1, -1), (-1, -1)), key=lambda q: sum(
+        1 for x, y in near if (x - bx) * q[0] > -4 and (y - by) * q[1] > -4 and abs(x - bx) + abs(y - by) < 160))
+    anchor = "start" if sx > 0 else "end"
+    out.append(f'<text x="{bx + 10 * sx:.1f}" y="{by + (18 if sy > 0 else -10):.1f}" text-anchor="{anchor}" '
+               'font-weight="bold" fill="#222" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+               f'{escape(plan.base.label or "base")}</text>')
+    out.append(f'<rect x="{bx - 7:.1f}" y="{by - 7:.1f}" width="14" height="14" fill="#222222"/>')
     for day in plan.days:
         c = colour(day.date)
         for s in day.stops:
@@ -299,10 +308,6 @@ def svg(plan: RoutePlan) -> str:
                        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="{c}" stroke-width="2"/>'
                        f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
                        f'font-weight="bold" fill="{c}">{s.order}</text></g>')
-    out.append(f'<rect x="{bx - 7:.1f}" y="{by - 7:.1f}" width="14" height="14" fill="#222222"/>')
-    out.append(f'<text x="{bx + 10:.1f}" y="{by - 9:.1f}" font-weight="bold" fill="#222" '
-               'stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-               f'{escape(plan.base.label or "base")}</text>')
     lx, ly = MARGIN * 2 + MAP_W, TITLE_H + 14
     for i, (kind, text, col) in enumerate(legend):
         y = ly + i * LINE_H
