@@ -14,7 +14,7 @@ from typing import Any
 
 from kacard.errors import UsageError
 
-_COND_RE = re.compile(r"^\s*([a-z_][a-z0-9_.]*)\s*(!=|>=|<=|!~|=|~|>|<)\s*(.*?)\s*$", re.IGNORECASE)
+_COND_RE = re.compile(r"^\s*([^\W\d][\w.]*)\s*(!=|>=|<=|!~|=|~|>|<)\s*(.*?)\s*$")
 
 FIELDS = (
     "id", "name", "status", "owner", "tier", "industry", "sector", "region", "address",
@@ -47,7 +47,9 @@ def parse(text: str) -> Condition:
             f"cannot read condition {text!r}; write FIELD=VALUE, FIELD~TEXT, 'FIELD>NUMBER' "
             f"(fields: {', '.join(FIELDS)})"
         )
-    field, op, value = match.group(1).lower(), match.group(2), match.group(3)
+    field, op, value = match.group(1), match.group(2), match.group(3)
+    if not field.startswith("custom."):
+        field = field.lower()
     if field not in FIELDS and not field.startswith("custom."):
         import difflib
 
