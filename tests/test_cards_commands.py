@@ -145,3 +145,17 @@ def test_new_is_scriptable_with_every_field(kacard, folder):
     assert (row["tier"], row["status"], row["visit_minutes"], row["tags"]) == ("A", "active", 60, ["包装", "出口"])
     assert kacard("new", "hz-x", "--name", "X", "--owner", "ghost").exit_code == 2
     assert kacard("new", "hz-y", "--name", "Y").exit_code == 2  # no terminal to ask the owner on
+
+
+def test_edit_refuses_an_owner_outside_the_team(kacard, write_card, tmp_path, monkeypatch):
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    before = card.read_bytes()
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, """\
+        import sys, pathlib
+        p = pathlib.Path(sys.argv[1])
+        p.write_text(p.read_text('utf-8').replace('owner: zhangwei', 'owner: zhangwie'), 'utf-8')
+        """))
+    result = kacard("edit", "hz-xinghe")
+    assert result.exit_code == 2
+    assert "unknown owner 'zhangwie'" in result.output
+    assert card.read_bytes() == before

@@ -79,7 +79,7 @@ def pull(repo: Path) -> subprocess.CompletedProcess[str]:
 
 
 def log_visit(repo: Path, by: str, summary: str) -> None:
-    result = Kacard(repo)("log", "hz-xinghe", "--by", by, "--date", "2026-11-24", "--summary", summary,
+    result = Kacard(repo)("log", "hz-xinghe", "--by", by, "--date", "2026-11-23", "--summary", summary,
                           "--next-date", "2026-12-01", "--next-action", "报价")
     assert result.exit_code == 0, result.output
 
@@ -122,7 +122,7 @@ def test_two_reps_log_visits_to_one_card_and_both_survive(team):
     assert card is not None, problems
     # same day: ours' (lina's) record first, then the one pulled in
     assert [(str(v.date), v.by) for v in card.visits] == [
-        ("2026-11-10", "zhangwei"), ("2026-11-24", "lina"), ("2026-11-24", "zhangwei")]
+        ("2026-11-10", "zhangwei"), ("2026-11-23", "lina"), ("2026-11-23", "zhangwei")]
     assert Kacard(b)("validate").exit_code == 0
     git(b, "push", "-q", "origin", "HEAD:main")
     assert pull(a).returncode == 0

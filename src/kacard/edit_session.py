@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 from kacard.errors import CardInvalid, UsageError
-from kacard.store import LoadedCard, parse_card, write_atomic
+from kacard.model.settings import Settings
+from kacard.store import LoadedCard, parse_card, settings_problems, write_atomic
 
 
 def _editor() -> list[str]:
@@ -17,7 +18,7 @@ def _editor() -> list[str]:
     return shlex.split(editor)
 
 
-def edit_card(folder: Path, loaded: LoadedCard, *, interactive: bool) -> bool:
+def edit_card(folder: Path, loaded: LoadedCard, settings: Settings, *, interactive: bool) -> bool:
     """Edit until valid (or the user gives up). Returns True when the card was saved.
 
     The scratch file lives next to nothing shared (the system temp dir) and is
@@ -37,6 +38,8 @@ def edit_card(folder: Path, loaded: LoadedCard, *, interactive: bool) -> bool:
                 return False
             card, problems = parse_card(loaded.rel, data, expect_id=loaded.card.id)
             if card is not None:
+                problems = settings_problems(loaded.rel, card, settings)
+            if card is not None and not problems:
                 write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
                 return True
             if not interactive:

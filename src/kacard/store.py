@@ -248,12 +248,26 @@ def _load_card(
     return LoadedCard(card, path, rel, dig), []
 
 
+def settings_problems(rel: str, card: Card, settings: Settings) -> list[Problem]:
+    """What makes a valid card wrong for this team: an owner not in the team, an
+    unknown 10/2 criterion. Used when loading and before any write (edit)."""
+    problems = []
+    team = {rep.id for rep in settings.team}
+    if team and card.owner not in team:
+        problems.append(Problem(rel, None, None, "owner",
+                                f"unknown owner {card.owner!r}; team: {', '.join(sorted(team))}"))
+    criteria = set(settings.scoring.ten_two.criteria)
+    for name in card.criteria:
+        if name not in criteria:
+            problems.append(Problem(rel, None, None, f"criteria.{name}",
+                                    f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+    return problems
+
+
 def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
     """Checks across cards and against settings: duplicate ids, owners, criteria names."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    team = {rep.id for rep in folder.settings.team}
-    criteria = set(folder.settings.scoring.ten_two.criteria)
     kept: list[LoadedCard] = []
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
@@ -262,13 +276,7 @@ def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
             continue
         seen[card.id] = rel
         kept.append(loaded)
-        if team and card.owner not in team:
-            problems.append(Problem(rel, None, None, "owner",
-                                    f"unknown owner {card.owner!r}; team: {', '.join(sorted(team))}"))
-        for name in card.criteria:
-            if name not in criteria:
-                problems.append(Problem(rel, None, None, f"criteria.{name}",
-                                        f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+        problems.extend(settings_problems(rel, card, folder.settings))
         for path, message in card_warnings(card, today):
             problems.append(Problem(rel, None, None, path, message, severity="warning"))
     folder.cards = kept

@@ -58,7 +58,7 @@ def init(
 
 def new(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="Slug for the account, e.g. hz-xinghe.")],
+    card_id: Annotated[str, typer.Argument(metavar="ID", help="Slug for the account, e.g. hz-xinghe-gas.")],
     name: Annotated[str | None, typer.Option(help="Account name, e.g. 杭州星河纺织有限公司.")] = None,
     owner: Annotated[str | None, typer.Option(help="Rep id from kacard.yaml team.")] = None,
     status: Annotated[str, typer.Option(help="prospect|active|dormant|lost.")] = "prospect",
@@ -78,7 +78,7 @@ def new(
 ) -> None:
     """Create a card. Prompts for name and owner on a terminal; fully scriptable with options.
 
-    Example: kacard new hz-xinghe --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
+    Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
     """
     from kacard.folder_setup import schema_hint
     from kacard.paths import check_id
@@ -123,7 +123,7 @@ def show(
 ) -> None:
     """The card as a one-page brief: key people, last visits, open next step, receivables, signals.
 
-    Example: kacard show hz-xinghe
+    Example: kacard show hz-xinghe-gas
     """
     from kacard.render.brief import print_brief, brief_data
 
@@ -206,7 +206,10 @@ def validate(
         for problem in problems:
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
-    note(f"{len(folder.cards)} card(s) checked in {folder.path}: {len(errors)} problem(s), {warnings} warning(s)")
+    note(
+        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.cards)} valid, "
+        f"{len(errors)} problem(s), {warnings} warning(s)"
+    )
     if errors:
         raise ProblemsFound(f"{len(errors)} problem(s) found")
 
@@ -220,14 +223,14 @@ def edit(
 ) -> None:
     """Open the card in $EDITOR; it is saved only once it validates (re-opened on error).
 
-    Example: kacard edit hz-xinghe   (EDITOR=nano to choose the editor)
+    Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
     from kacard.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
     folder = opts.load()
     loaded = folder.get(card_id)
-    if edit_card(folder.path, loaded, interactive=_interactive()):
+    if edit_card(folder.path, loaded, folder.settings, interactive=_interactive()):
         typer.echo(f"saved {loaded.rel}")
     else:
         typer.echo("no changes")
@@ -251,7 +254,7 @@ def log(
 ) -> None:
     """Log a visit, always with the next step (every visit prepares the next one).
 
-    Example: kacard log hz-xinghe --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
+    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
     from kacard.editing import log_visit, visit_record
     from kacard.store import update_card
@@ -260,6 +263,8 @@ def log(
     folder = opts.load()
     loaded = folder.get(card_id)
     visit_date = parse_date(date, "--date") if date else opts.today
+    if visit_date > opts.today:
+        raise UsageError(f"--date {visit_date} is after today ({opts.today}); log a visit once it has happened")
     if summary is None and _interactive():
         summary = typer.prompt("Summary")
     if not summary:
