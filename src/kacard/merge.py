@@ -35,7 +35,6 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from kacard import yamlio

@@ -113,5 +113,5 @@ def report_problems(folder: Folder) -> None:
         return
     for problem in errors[:20]:
         note(str(problem))
-    more = f" (first 20 shown; `kacard validate` lists all)" if len(errors) > 20 else ""
+    more = " (first 20 shown; `kacard validate` lists all)" if len(errors) > 20 else ""
     note(f"{len(errors)} problem(s) in {folder.path.name}: affected cards are left out or flagged{more}")
