@@ -68,7 +68,7 @@ def new(
     address: Annotated[str | None, typer.Option()] = None,
     lat: Annotated[float | None, typer.Option(help="Latitude of the site.")] = None,
     lon: Annotated[float | None, typer.Option(help="Longitude of the site.")] = None,
-    since: Annotated[str | None, typer.Option(help="Customer since YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="On the books since YYYY-MM-DD (default: today).")] = None,
     visit_minutes: Annotated[int | None, typer.Option(help="Minutes a visit takes (default 45).")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Tag (repeatable).")] = None,
     dir: DirOpt = None,
@@ -106,7 +106,7 @@ def new(
         "industry": industry, "sector": sector, "region": region, "address": address,
         "location": {"lat": lat, "lon": lon} if lat is not None else None,
         "visit_minutes": visit_minutes,
-        "since": parse_date(since, "--since") if since else None,
+        "since": parse_date(since, "--since") if since else opts.today,
         "tags": list(tag or []),
     }
     path = create_card(folder, card_id, new_card_text(fields, schema_hint(folder, folder / f"{card_id}.yaml")))
