@@ -212,3 +212,11 @@ def test_validate_sorts_problems_with_and_without_lines(kacard, folder, write_ca
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert "merge=union" in result.output and "unknown field 'regoin'" in result.output
+
+
+def test_id_mismatch_is_reported_alongside_field_errors(kacard, folder, write_card):
+    write_card("hz-id", "id: hz-wrongid\nname: x\nowner: lina\nvisit_minutes: lots\n")
+    result = kacard("validate", "--format", "json")
+    assert result.exit_code == 1
+    fields = {p["field"] for p in json.loads(result.stdout)}
+    assert {"id", "visit_minutes"} <= fields

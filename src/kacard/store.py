@@ -128,17 +128,16 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
         return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
+    problems: list[Problem] = []
+    if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
+        line = _key_line(text, "id")
+        problems.append(Problem(rel, line, 1 if line else None, "id",
+                                f"id {raw['id']!r} does not match the file name {expect_id}.yaml"))
     try:
         card = Card.model_validate(raw)
     except ValidationError as exc:
-        return None, _validation_problems(rel, text, exc)
-    if expect_id is not None and card.id != expect_id:
-        line = _key_line(text, "id")
-        return None, [
-            Problem(rel, line, 1 if line else None, "id",
-                    f"id {card.id!r} does not match the file name {expect_id}.yaml")
-        ]
-    return card, []
+        return None, problems + _validation_problems(rel, text, exc)
+    return (None, problems) if problems else (card, [])
 
 
 def _key_line(text: str, key: str) -> int | None:
