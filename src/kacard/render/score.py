@@ -155,6 +155,11 @@ def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: s
             f"the top 20 % ({c.top20_accounts} account{'s' if c.top20_accounts != 1 else ''}) "
             f"hold {percent(c.top20_share)}."
         )
+        if len(accounts) < len(report.accounts):
+            lines.append(
+                f"(A subset of {len(report.accounts)} accounts: classes and tiers are team-wide; "
+                f"the shares above are of these {c.accounts} accounts' {report.metric}.)"
+            )
     counts = tier_counts(accounts)
     pinned = sum(1 for s in accounts if s.pinned)
     lines.append(
