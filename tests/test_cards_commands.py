@@ -159,3 +159,28 @@ def test_edit_refuses_an_owner_outside_the_team(kacard, write_card, tmp_path, mo
     assert result.exit_code == 2
     assert "unknown owner 'zhangwie'" in result.output
     assert card.read_bytes() == before
+
+
+def test_edit_reopens_until_valid_when_asked(folder, write_card, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from kacard.edit_session import edit_card
+    from kacard.store import load_folder
+
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    counter = tmp_path / "runs"
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, f"""\
+        import sys, pathlib
+        runs = pathlib.Path({str(counter)!r})
+        n = int(runs.read_text()) + 1 if runs.exists() else 1
+        runs.write_text(str(n))
+        p = pathlib.Path(sys.argv[1])
+        text = p.read_text('utf-8').replace('colour: red\\n', '')
+        p.write_text(text + ('colour: red\\n' if n == 1 else '# fixed\\n'), 'utf-8')
+        """))
+    asked = []
+    loaded_folder = load_folder(folder, dt.date(2026, 11, 23))
+    saved = edit_card(folder, loaded_folder.get("hz-xinghe"), loaded_folder.settings,
+                      edit_again=lambda problems: asked.append([p.field for p in problems]) or True)
+    assert saved and asked == [["colour"]]
+    assert card.read_text("utf-8").endswith("# fixed\n") and "colour" not in card.read_text("utf-8")

@@ -6,9 +6,11 @@ import os
 import shlex
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from kacard.errors import CardInvalid, UsageError
+from kacard.cache import digest
+from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError
 from kacard.model.settings import Settings
 from kacard.store import LoadedCard, parse_card, settings_problems, write_atomic
 
@@ -18,13 +20,23 @@ def _editor() -> list[str]:
     return shlex.split(editor)
 
 
-def edit_card(folder: Path, loaded: LoadedCard, settings: Settings, *, interactive: bool) -> bool:
+def edit_card(
+    folder: Path,
+    loaded: LoadedCard,
+    settings: Settings,
+    *,
+    edit_again: Callable[[list[Problem]], bool] | None,
+) -> bool:
     """Edit until valid (or the user gives up). Returns True when the card was saved.
 
-    The scratch file lives next to nothing shared (the system temp dir) and is
-    removed afterwards; the card is written atomically and only if it is still
-    the version that was opened (no clobbering a concurrent change)."""
+    `edit_again(problems)` asks the user whether to re-open the editor; None (no
+    terminal) means an invalid edit is refused at once. The scratch file lives in
+    the system temp dir and is removed afterwards; the card is written atomically
+    and only if it is still the version that was opened (no clobbering a
+    concurrent change)."""
     original = loaded.path.read_bytes()
+    if digest(original) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; run the command again")
     with tempfile.TemporaryDirectory(prefix="kacard-edit-") as scratch:
         temp = Path(scratch) / loaded.path.name
         temp.write_bytes(original)
@@ -42,11 +54,7 @@ def edit_card(folder: Path, loaded: LoadedCard, settings: Settings, *, interacti
             if card is not None and not problems:
                 write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
                 return True
-            if not interactive:
+            if edit_again is None:
                 raise CardInvalid(f"{loaded.rel} not saved: the edited card is invalid", problems)
-            import typer
-
-            for problem in problems:
-                typer.echo(str(problem), err=True)
-            if not typer.confirm("The card is invalid and was not saved. Edit again?", default=True):
+            if not edit_again(problems):
                 raise CardInvalid(f"{loaded.rel} not saved; your edit was discarded", problems)

@@ -229,7 +229,12 @@ def edit(
     opts = run(ctx, dir, today, format)
     folder = opts.load()
     loaded = folder.get(card_id)
-    if edit_card(folder.path, loaded, folder.settings, interactive=_interactive()):
+    def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        return typer.confirm("The card is invalid and was not saved. Edit again?", default=True)
+
+    if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None):
         typer.echo(f"saved {loaded.rel}")
     else:
         typer.echo("no changes")
