@@ -21,7 +21,8 @@ from pathlib import Path
 from kacard.model.card import Card
 
 # Bump when the Card model changes shape: old entries are then ignored.
-FORMAT = "card-v2"
+FORMAT = "card-v3"
+SCHEMA = 3  # the table's layout
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
 RACY_NS = 2_000_000_000
@@ -32,7 +33,7 @@ class Entry:
     digest: str
     stat: tuple[int, int, int]  # (mtime_ns, size, inode) when cached
     checked_ns: int  # wall clock when cached
-    blob: bytes
+    blob: bytes  # the pickled card, or its index (kacard.index) when loaded with index=True
 
     def trusted(self, stat: tuple[int, int, int]) -> bool:
         """Unchanged by its stat, and not modified within RACY_NS of being cached."""
@@ -57,7 +58,7 @@ class CardCache:
 
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str, tuple[int, int, int], bytes]] = []
+        self._pending: list[tuple[str, str, tuple[int, int, int], bytes, bytes]] = []
         if os.environ.get("KACARD_NO_CACHE"):
             return
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
@@ -77,21 +78,26 @@ class CardCache:
         db = sqlite3.connect(path, timeout=1.0, isolation_level=None)
         db.execute("pragma journal_mode=wal")
         db.execute("pragma synchronous=normal")
+        if db.execute("pragma user_version").fetchone()[0] != SCHEMA:
+            db.execute("drop table if exists cards")  # written by another kacard version
+            db.execute(f"pragma user_version = {SCHEMA}")
         db.execute(
             "create table if not exists cards (path text primary key, digest text not null,"
             " format text not null, mtime_ns integer, size integer, inode integer,"
-            " checked_ns integer, blob blob not null)"
+            " checked_ns integer, blob blob not null, fast blob not null)"
         )
         db.execute("select count(*) from cards").fetchone()
         return db
 
-    def load_all(self) -> dict[str, Entry]:
-        """Every entry of this format, by relative path. One query, no per-file I/O."""
+    def load_all(self, index: bool = False) -> dict[str, Entry]:
+        """Every entry of this format, by relative path, with the pickled card or (index=True)
+        the card's index. One query, no per-file I/O."""
         if self._db is None:
             return {}
+        column = "fast" if index else "blob"
         try:
             rows = self._db.execute(
-                "select path, digest, mtime_ns, size, inode, checked_ns, blob from cards"
+                f"select path, digest, mtime_ns, size, inode, checked_ns, {column} from cards"
                 " where format = ?",
                 (FORMAT,),
             ).fetchall()
@@ -110,9 +116,26 @@ class CardCache:
             return None
         return card if isinstance(card, Card) else None
 
-    def put(self, rel: str, dig: str, stat: tuple[int, int, int], card: Card) -> None:
+    def card_blob(self, rel: str) -> bytes | None:
+        """The pickled card of one entry (when its index was not enough)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "select blob from cards where path = ? and format = ?", (rel, FORMAT)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put(self, rel: str, dig: str, stat: tuple[int, int, int], card: Card) -> bytes:
+        """Queue a card (and its index) for writing; returns the index bytes."""
+        from kacard import index
+
         blob = pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending.append((rel, dig, stat, blob))
+        fast = index.build(card)
+        self._pending.append((rel, dig, stat, blob, fast))
+        return fast
 
     def flush(self, keep: Iterable[str]) -> None:
         """Write new entries and drop entries of files that are gone."""
@@ -124,8 +147,9 @@ class CardCache:
                 now = time.time_ns()
                 self._db.executemany(
                     "insert or replace into cards (path, digest, format, mtime_ns, size, inode,"
-                    " checked_ns, blob) values (?,?,?,?,?,?,?,?)",
-                    [(rel, dig, FORMAT, *stat, now, blob) for rel, dig, stat, blob in self._pending],
+                    " checked_ns, blob, fast) values (?,?,?,?,?,?,?,?,?)",
+                    [(rel, dig, FORMAT, *stat, now, blob, fast)
+                     for rel, dig, stat, blob, fast in self._pending],
                 )
             keep_set = set(keep)
             stale = [

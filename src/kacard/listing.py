@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from kacard import facts
+from kacard.index import CardIndex
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 from kacard.render.output import Column, emit
@@ -24,8 +26,13 @@ COLUMNS = [
 ]
 
 
-def card_row(card: Card, settings: Settings, today: dt.date, tier: str | None) -> dict[str, Any]:
+def card_row(
+    card: Card, settings: Settings, today: dt.date, tier: str | None, index: CardIndex | None = None
+) -> dict[str, Any]:
+    """The row of one card; with its `index`, window sums come from the index (the card
+    may then be reduced: kacard.index)."""
     window = settings.scoring.pareto.window_days
+    measure = index.metric if index is not None else partial(facts.metric, card)
     last = facts.last_visit(card, today)
     step = facts.open_next_step(card, today)
     receivables = facts.overdue_receivables(card, today)
@@ -44,8 +51,8 @@ def card_row(card: Card, settings: Settings, today: dt.date, tier: str | None) -
         "since": card.since,
         "visit_minutes": card.visit_minutes,
         "tags": list(card.tags),
-        "revenue": facts.metric(card, today, window, "revenue"),
-        "margin": facts.metric(card, today, window, "margin"),
+        "revenue": measure(today, window, "revenue"),
+        "margin": measure(today, window, "margin"),
         "last_visit": last.date if last else None,
         "next_date": step.date if step else None,
         "next_action": step.action if step else None,
@@ -55,11 +62,20 @@ def card_row(card: Card, settings: Settings, today: dt.date, tier: str | None) -
     }
 
 
-def card_rows(cards: list[Card], settings: Settings, today: dt.date) -> list[dict[str, Any]]:
-    from kacard.scoring import tiers
+def card_rows(
+    cards: list[Card], settings: Settings, today: dt.date, indexes: dict[str, CardIndex] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of every card, by id; with `indexes` (a summary load) tiers and sums use them."""
+    if indexes is not None:
+        from kacard.scoring.fast import tiers as fast_tiers
 
-    tier_of = tiers(cards, settings, today)
-    rows = [card_row(card, settings, today, tier_of.get(card.id)) for card in cards]
+        tier_of = fast_tiers(list(indexes.values()), settings, today)
+        rows = [card_row(c, settings, today, tier_of.get(c.id), indexes[c.id]) for c in cards]
+    else:
+        from kacard.scoring import tiers
+
+        tier_of = tiers(cards, settings, today)
+        rows = [card_row(card, settings, today, tier_of.get(card.id)) for card in cards]
     return sorted(rows, key=lambda r: r["id"])
 
 

@@ -18,9 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kacard import yamlio
+from kacard import index, yamlio
 from kacard.cache import CardCache, digest
 from kacard.cache import Entry as CacheEntry
+from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.card import Card, card_warnings
 from kacard.model.settings import Settings
@@ -42,6 +43,9 @@ class Folder:
     cards: list[LoadedCard] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # With load_folder(summary=True): each card's index, and the cards are reduced
+    # (no history but the latest visit; see kacard.index). None for whole cards.
+    indexes: dict[str, CardIndex] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -195,21 +199,28 @@ def card_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def load_folder(folder: Path, today: dt.date) -> Folder:
-    """Load settings and every card; problems are collected, never raised (but for settings)."""
+def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folder:
+    """Load settings and every card; problems are collected, never raised (but for settings).
+
+    summary=True is the fast path of `list`, `filter` and `due`: cards come from their
+    cached index (kacard.index) reduced to what those commands read, with `indexes`
+    set; suspicious-data warnings (which they do not show) are not computed."""
     settings = load_settings(folder)
-    result = Folder(folder, settings)
+    result = Folder(folder, settings, indexes={} if summary else None)
     files, result.problems = card_files(folder)
     result.files = len(files)
     cache = CardCache(folder)
-    cached = cache.load_all()
+    cached = cache.load_all(index=summary)
     rels: list[str] = []
     prefix = len(str(folder)) + 1
     for path in files:
         rel = str(path)[prefix:].replace(os.sep, "/")
         rels.append(rel)
         try:
-            loaded, problems = _load_card(path, rel, cache, cached.get(rel))
+            if summary:
+                loaded, problems = _load_summary(path, rel, cache, cached.get(rel), result, today)
+            else:
+                loaded, problems = _load_card(path, rel, cache, cached.get(rel))
         except OSError as exc:
             problems = [Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")]
             loaded = None
@@ -219,8 +230,44 @@ def load_folder(folder: Path, today: dt.date) -> Folder:
             result.cards.append(loaded)
     cache.flush(rels)
     cache.close()
-    result.problems.extend(folder_problems(result, today))
+    result.problems.extend(folder_problems(result, today, warnings=not summary))
     return result
+
+
+def _load_summary(
+    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None, result: Folder, today: dt.date
+) -> tuple[LoadedCard | None, list[Problem]]:
+    """One card as its index and reduced card; the whole card only when the index is stale."""
+    info = os.stat(path)
+    stat = (info.st_mtime_ns, info.st_size, info.st_ino)
+    ix = index.read(entry.blob) if entry is not None and entry.trusted(stat) else None
+    dig = entry.digest if ix is not None and entry is not None else ""
+    if ix is None:
+        loaded, problems = _load_card(path, rel, cache, _full_entry(cache, rel, entry))
+        if loaded is None:
+            return None, problems
+        ix = index.read(index.build(loaded.card))
+        dig = loaded.digest
+    assert ix is not None
+    if ix.id != path.stem:
+        return _load_card(path, rel, cache, None)  # reports the mismatch
+    card = ix.reduced_card(today)
+    if card is None:  # --today before the visits the index keeps: read the whole card
+        blob = cache.card_blob(rel)
+        card = cache.decode(blob) if blob is not None else None
+        if card is None:
+            return _load_card(path, rel, cache, None)
+    assert result.indexes is not None
+    result.indexes[ix.id] = ix
+    return LoadedCard(card, path, rel, dig), []
+
+
+def _full_entry(cache: CardCache, rel: str, entry: CacheEntry | None) -> CacheEntry | None:
+    """The entry with its pickled card (instead of its index), for _load_card."""
+    if entry is None:
+        return None
+    blob = cache.card_blob(rel)
+    return None if blob is None else CacheEntry(entry.digest, entry.stat, entry.checked_ns, blob)
 
 
 def _load_card(
@@ -263,7 +310,7 @@ def settings_problems(rel: str, card: Card, settings: Settings) -> list[Problem]
     return problems
 
 
-def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
+def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) -> list[Problem]:
     """Checks across cards and against settings: duplicate ids, owners, criteria names."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -276,7 +323,7 @@ def folder_problems(folder: Folder, today: dt.date) -> list[Problem]:
         seen[card.id] = rel
         kept.append(loaded)
         problems.extend(settings_problems(rel, card, folder.settings))
-        for path, message in card_warnings(card, today):
+        for path, message in card_warnings(card, today) if warnings else ():
             problems.append(Problem(rel, None, None, path, message, severity="warning"))
     folder.cards = kept
     return _with_lines(folder.path, problems)

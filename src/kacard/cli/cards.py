@@ -136,7 +136,7 @@ def show(
 def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
     from kacard.listing import card_rows
 
-    return card_rows([c.card for c in folder.cards], folder.settings, today)
+    return card_rows([c.card for c in folder.cards], folder.settings, today, folder.indexes)
 
 
 def list_cards(
@@ -153,7 +153,7 @@ def list_cards(
     from kacard.listing import print_rows
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load()
+    folder = opts.load(summary=True)
     rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -175,7 +175,7 @@ def filter_cards(
 
     opts = run(ctx, dir, today, format)
     parsed = parse_all(conditions)
-    folder = opts.load()
+    folder = opts.load(summary=True)
     rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)

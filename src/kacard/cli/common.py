@@ -57,10 +57,11 @@ class Run:
 
         return find_folder(self.dir_option)
 
-    def load(self) -> Folder:
+    def load(self, *, summary: bool = False) -> Folder:
+        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index)."""
         from kacard.store import load_folder
 
-        return load_folder(self.folder(), self.today)
+        return load_folder(self.folder(), self.today, summary=summary)
 
 
 def parse_date(text: str, what: str) -> dt.date:

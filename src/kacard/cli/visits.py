@@ -16,6 +16,7 @@ from kacard.errors import UsageError
 
 if TYPE_CHECKING:
     from kacard.model.settings import Settings
+    from kacard.store import Folder
 
 WeekOpt = Annotated[
     str | None,
@@ -85,6 +86,17 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
+def folder_tiers(folder: Folder, today: dt.date) -> dict[str, str]:
+    """Every account's tier, from the indexes when the folder was loaded as a summary."""
+    if folder.indexes is not None:
+        from kacard.scoring.fast import tiers as fast_tiers
+
+        return fast_tiers(list(folder.indexes.values()), folder.settings, today)
+    from kacard.scoring import tiers
+
+    return tiers([loaded.card for loaded in folder.cards], folder.settings, today)
+
+
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -106,7 +118,7 @@ def due(
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
     start = week_start(week, opts.today)
-    folder = opts.load()
+    folder = opts.load(summary=explain is None)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
     cards = [loaded.card for loaded in folder.cards]
     the_week = Week(start)
@@ -127,7 +139,7 @@ def due(
                 text += f"(status {card.status}: only active and prospect accounts are considered)\n"
             typer.echo(text, nl=False)
         return
-    items = core.due(cards, folder.settings, opts.today, start, who)
+    items = core.due(cards, folder.settings, opts.today, start, who, tier_of=folder_tiers(folder, opts.today))
     if opts.format == "ics":
         from kacard.render.ics import due_calendar
 
