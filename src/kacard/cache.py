@@ -58,7 +58,7 @@ class CardCache:
 
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str, tuple[int, int, int], bytes, bytes]] = []
+        self._pending: dict[str, tuple[str, tuple[int, int, int], bytes, bytes]] = {}
         if os.environ.get("KACARD_NO_CACHE"):
             return
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
@@ -132,9 +132,12 @@ class CardCache:
         """Queue a card (and its index) for writing; returns the index bytes."""
         from kacard import index
 
+        queued = self._pending.get(rel)
+        if queued is not None and queued[0] == dig:
+            return queued[3]
         blob = pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL)
         fast = index.build(card)
-        self._pending.append((rel, dig, stat, blob, fast))
+        self._pending[rel] = (dig, stat, blob, fast)
         return fast
 
     def flush(self, keep: Iterable[str]) -> None:
@@ -149,7 +152,7 @@ class CardCache:
                     "insert or replace into cards (path, digest, format, mtime_ns, size, inode,"
                     " checked_ns, blob, fast) values (?,?,?,?,?,?,?,?,?)",
                     [(rel, dig, FORMAT, *stat, now, blob, fast)
-                     for rel, dig, stat, blob, fast in self._pending],
+                     for rel, (dig, stat, blob, fast) in self._pending.items()],
                 )
             keep_set = set(keep)
             stale = [

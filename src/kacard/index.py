@@ -5,9 +5,9 @@ Rebuilding a whole validated card from the cache costs ~1 ms for an 11 KB card
 10,000 cards. The index is written once per card version (it does not depend on
 today or the settings) and holds:
 
-* the card's "head": the card without its history (no visits, opportunities or
-  handovers; trades only the unpaid ones), pickled — what `due` and `list`
-  show about an account;
+* the card's "head": the card without its history (no visits, contacts,
+  opportunities or handovers; trades only the unpaid ones), pickled — what `due`
+  and `list` show about an account (and the number of contacts);
 * sorted visit and trade dates with running totals, so window sums and counts
   for any `today` are two bisections;
 * the last few visits (pickled), so the latest visit on or before `today` is
@@ -29,7 +29,7 @@ from typing import Any
 
 from kacard.model.card import OPEN_STAGES, Card
 
-FORMAT = 1
+FORMAT = 2
 LAST_VISITS = 3  # visits kept in full: enough unless --today is before the third latest
 
 
@@ -48,7 +48,8 @@ class CardIndex:
     positive_ords: tuple[int, ...]  # dates of trades with a positive amount, ascending
     visit_ords: tuple[int, ...]  # all visits, ascending by (date, position in the file)
     last_visits: tuple[bytes, ...]  # the last LAST_VISITS of those, pickled
-    head: bytes  # pickled Card without history
+    head: bytes  # pickled Card without history or contacts
+    contacts: int  # how many contacts the card has
 
     # -- facts for any today ------------------------------------------------------------
 
@@ -94,6 +95,7 @@ def build(card: Card) -> bytes:
     head = card.model_copy(
         update={
             "visits": [],
+            "contacts": [],
             "opportunities": [],
             "handovers": [],
             "trades": [t for t in card.trades if t.paid is None],
@@ -119,6 +121,7 @@ def build(card: Card) -> bytes:
         tuple(v.date.toordinal() for v in visits),
         tuple(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in visits[-LAST_VISITS:]),
         pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL),
+        len(card.contacts),
     )
     return marshal.dumps(fields)
 

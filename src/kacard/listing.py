@@ -56,7 +56,7 @@ def card_row(
         "last_visit": last.date if last else None,
         "next_date": step.date if step else None,
         "next_action": step.action if step else None,
-        "contacts": len(card.contacts),
+        "contacts": index.contacts if index is not None else len(card.contacts),
         "receivable": sum((r.amount for r in receivables), start=0),
         **{f"custom.{k}": v for k, v in card.custom.items()},
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -20,6 +21,10 @@ class KacardGroup(TyperGroup):
     """Translates KacardError into a message and its exit code, in one place."""
 
     def invoke(self, ctx: Any) -> Any:
+        # A command is short-lived and allocates many small objects (cards) that it keeps:
+        # the cyclic garbage collector's passes over them are pure overhead (about half of
+        # a warm `kacard due` on 10,000 cards). Reference counting still frees everything.
+        gc.disable()
         try:
             return super().invoke(ctx)
         except KacardError as exc:
@@ -30,6 +35,8 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        finally:
+            gc.enable()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
