@@ -4,6 +4,7 @@ tiers, list rows and the due list, over varied folders, dates and settings."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -110,3 +111,27 @@ def test_old_today_falls_back_to_the_whole_card(folder, write_card):
     assert [v.summary for v in card.visits] == ["v1", "v2", "v3", "v4", "v5"]  # the whole card
     rows = card_rows([card], ix.settings, today, ix.indexes)
     assert rows[0]["last_visit"] == dt.date(2026, 2, 10) and rows[0]["next_action"] == "a2"
+
+
+def test_a_stale_or_damaged_index_is_rebuilt_once(folder, write_card, monkeypatch):
+    import sqlite3
+
+    from kacard.cache import CardCache, cache_dir
+
+    write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n")
+    path = folder / "hz-a.yaml"
+    old = 1_700_000_000
+    os.utime(path, (old, old))
+    today = dt.date(2026, 11, 23)
+    first = load_folder(folder, today, summary=True)
+    with sqlite3.connect(next(cache_dir().glob("*.sqlite"))) as db:
+        db.execute("update cards set fast = x'00'")  # as if written by another version
+    second = load_folder(folder, today, summary=True)
+    assert [c.card for c in second.cards] == [c.card for c in first.cards]
+
+    def no_whole_cards(self, rel):
+        raise AssertionError("the index should have been rebuilt")
+
+    monkeypatch.setattr(CardCache, "card_blob", no_whole_cards)
+    third = load_folder(folder, today, summary=True)
+    assert [c.card for c in third.cards] == [c.card for c in first.cards]
