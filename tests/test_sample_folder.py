@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from kacard import facts
 from kacard.model.card import ID_RE, Card, card_warnings
 from kacard.model.settings import TEN_TWO_CRITERIA, Settings
 
@@ -145,7 +146,7 @@ def test_revenue_is_pareto_shaped(cards: dict[str, Card]) -> None:
 
 def test_the_week_of_2026_11_23_is_meaningful(cards: dict[str, Card]) -> None:
     live = [c for c in cards.values() if c.status in ("active", "prospect")]
-    latest = {c.id: c.last_visit() for c in live}
+    latest = {c.id: facts.last_visit(c) for c in live}
 
     fixed = [
         c
@@ -186,7 +187,7 @@ def test_the_week_of_2026_11_23_is_meaningful(cards: dict[str, Card]) -> None:
 
 def test_fixed_appointments_fit_the_visit_hours(cards: dict[str, Card]) -> None:
     for card in cards.values():
-        last = card.last_visit()
+        last = facts.last_visit(card)
         if not (last and last.next and last.next.time):
             continue
         hours = card.visit_hours
@@ -197,7 +198,7 @@ def test_fixed_appointments_fit_the_visit_hours(cards: dict[str, Card]) -> None:
 
 def test_lost_account_says_why_there_is_no_next_step(cards: dict[str, Card]) -> None:
     lost = [c for c in cards.values() if c.status == "lost"]
-    assert lost and all(c.last_visit().no_next == "客户已流失" for c in lost)
+    assert lost and all(facts.last_visit(c).no_next == "客户已流失" for c in lost)
 
 
 def test_some_pins_criteria_and_custom_fields(cards: dict[str, Card]) -> None:

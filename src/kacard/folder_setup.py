@@ -11,7 +11,6 @@ from kacard.schemas import schema_text
 from kacard.model.card import Card
 
 SCHEMA_DIR = ".schema"
-GITATTRIBUTES_LINE = "*.yaml merge=kacard"
 
 SETTINGS_TEMPLATE = """\
 # kacard team settings. Reference: README "kacard.yaml".

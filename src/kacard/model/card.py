@@ -206,16 +206,6 @@ class Card(Strict):
                 raise ValueError(f"rating for {name!r} must be 0, 1 or 2, not {rating}")
         return value
 
-    # -- facts the core uses everywhere -------------------------------------------------
-
-    def last_visit(self) -> Visit | None:
-        """The latest visit by date (file order breaks ties: later in the file wins)."""
-        latest: Visit | None = None
-        for visit in self.visits:
-            if latest is None or visit.date >= latest.date:
-                latest = visit
-        return latest
-
 
 def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
     """Suspicious but valid data: (field path, message) pairs for `validate` to warn about."""
