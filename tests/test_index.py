@@ -135,3 +135,17 @@ def test_a_stale_or_damaged_index_is_rebuilt_once(folder, write_card, monkeypatc
     monkeypatch.setattr(CardCache, "card_blob", no_whole_cards)
     third = load_folder(folder, today, summary=True)
     assert [c.card for c in third.cards] == [c.card for c in first.cards]
+
+
+def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
+    write_card("dup", "id: dup\nname: First\nowner: lina\nstatus: active\n"
+                      "trades:\n  - {date: 2026-10-01, amount: 500}\n")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "dup.yaml").write_text(
+        "id: dup\nname: Second\nowner: lina\ntrades:\n  - {date: 2026-10-01, amount: 9}\n", encoding="utf-8")
+    today = dt.date(2026, 11, 23)
+    whole, fast = load_folder(folder, today), load_folder(folder, today, summary=True)
+    assert [c.rel for c in fast.cards] == [c.rel for c in whole.cards] == ["dup.yaml"]
+    rows = card_rows([c.card for c in fast.cards], fast.settings, today, fast.indexes)
+    assert rows == card_rows([c.card for c in whole.cards], whole.settings, today)
+    assert rows[0]["revenue"] == 500

@@ -226,6 +226,9 @@ def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folde
     cache.flush(rels)
     cache.close()
     result.problems.extend(folder_problems(result, today, warnings=not summary))
+    if result.indexes is not None:  # the kept cards' indexes, by card id
+        by_file = result.indexes
+        result.indexes = {loaded.card.id: by_file[loaded.rel] for loaded in result.cards}
     return result
 
 
@@ -274,7 +277,7 @@ def _load_summary(
         if card is None:
             return _load_card(path, rel, cache, None)
     assert result.indexes is not None
-    result.indexes[ix.id] = ix
+    result.indexes[rel] = ix  # by file until duplicate ids are resolved in load_folder
     return LoadedCard(card, path, rel, dig), []
 
 
