@@ -66,16 +66,13 @@ def card_rows(
     cards: list[Card], settings: Settings, today: dt.date, indexes: dict[str, CardIndex] | None = None
 ) -> list[dict[str, Any]]:
     """Rows of every card, by id; with `indexes` (a summary load) tiers and sums use them."""
-    if indexes is not None:
-        from kacard.scoring.fast import tiers as fast_tiers
+    from kacard.scoring import tiers
 
-        tier_of = fast_tiers(list(indexes.values()), settings, today)
-        rows = [card_row(c, settings, today, tier_of.get(c.id), indexes[c.id]) for c in cards]
-    else:
-        from kacard.scoring import tiers
-
-        tier_of = tiers(cards, settings, today)
-        rows = [card_row(card, settings, today, tier_of.get(card.id)) for card in cards]
+    tier_of = tiers(cards, settings, today, indexes)
+    rows = [
+        card_row(c, settings, today, tier_of.get(c.id), indexes[c.id] if indexes is not None else None)
+        for c in cards
+    ]
     return sorted(rows, key=lambda r: r["id"])
 
 

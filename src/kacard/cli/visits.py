@@ -16,7 +16,6 @@ from kacard.errors import UsageError
 
 if TYPE_CHECKING:
     from kacard.model.settings import Settings
-    from kacard.store import Folder
 
 WeekOpt = Annotated[
     str | None,
@@ -86,17 +85,6 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
-def folder_tiers(folder: Folder, today: dt.date) -> dict[str, str]:
-    """Every account's tier, from the indexes when the folder was loaded as a summary."""
-    if folder.indexes is not None:
-        from kacard.scoring.fast import tiers as fast_tiers
-
-        return fast_tiers(list(folder.indexes.values()), folder.settings, today)
-    from kacard.scoring import tiers
-
-    return tiers([loaded.card for loaded in folder.cards], folder.settings, today)
-
-
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -115,6 +103,7 @@ def due(
     from kacard import due as core
     from kacard.dates import Week
     from kacard.render import report
+    from kacard.scoring import tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
     start = week_start(week, opts.today)
@@ -124,7 +113,6 @@ def due(
     the_week = Week(start)
     if explain is not None:
         from kacard.render.output import dumps_json
-        from kacard.scoring import tiers
 
         card = folder.get(explain).card
         tier = tiers(cards, folder.settings, opts.today).get(card.id) or card.tier or "C"
@@ -139,7 +127,8 @@ def due(
                 text += f"(status {card.status}: only active and prospect accounts are considered)\n"
             typer.echo(text, nl=False)
         return
-    items = core.due(cards, folder.settings, opts.today, start, who, tier_of=folder_tiers(folder, opts.today))
+    tier_of = tiers(cards, folder.settings, opts.today, folder.indexes)
+    items = core.due(cards, folder.settings, opts.today, start, who, tier_of=tier_of)
     if opts.format == "ics":
         from kacard.render.ics import due_calendar
 
