@@ -300,6 +300,24 @@ def check_owner(settings: Settings, owner: str) -> None:
         raise UsageError(f"unknown owner {owner!r}; team: {', '.join(team)}")
 
 
+def checked_tiers(
+    cards: list[Card],
+    settings: Settings,
+    today: dt.date,
+    owner: str | None,
+    tier_of: Mapping[str, str] | None,
+) -> Mapping[str, str]:
+    """The owner filter checked, and every account's tier (over all `cards`, so
+    filtering by owner changes no one's tier); `tier_of` when already computed."""
+    if owner is not None:
+        check_owner(settings, owner)
+    if tier_of is not None:
+        return tier_of
+    from kacard.scoring import tiers
+
+    return tiers(cards, settings, today)
+
+
 def due(
     cards: Iterable[Card],
     settings: Settings,
@@ -316,12 +334,7 @@ def due(
     owner does not change anyone's tier); pass `tier_of` to reuse tiers already computed.
     """
     cards = list(cards)
-    if owner is not None:
-        check_owner(settings, owner)
-    if tier_of is None:
-        from kacard.scoring import tiers
-
-        tier_of = tiers(cards, settings, today)
+    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
     week = Week(week_start)
     items = [
         assess(card, tier_of.get(card.id) or card.tier or "C", settings, today, week)

@@ -16,7 +16,7 @@ from typing import Any
 
 from kacard import facts
 from kacard.dates import Week
-from kacard.due import CONSIDERED_STATUSES, DueItem, assess, cadence_limits, check_owner
+from kacard.due import CONSIDERED_STATUSES, DueItem, assess, cadence_limits, checked_tiers
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 
@@ -191,12 +191,7 @@ def review(
 ) -> Review:
     """Per rep (the team's order, then owners not in the team), or one rep with `owner`."""
     cards = list(cards)
-    if owner is not None:
-        check_owner(settings, owner)
-    if tier_of is None:
-        from kacard.scoring import tiers
-
-        tier_of = tiers(cards, settings, today)
+    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
     week = Week(week_start)
     reps = [rep.id for rep in settings.team]
     reps += sorted({c.owner for c in cards} - set(reps))
