@@ -1,5 +1,6 @@
-"""The fast path (card indexes, reduced cards) gives exactly what whole cards give:
-tiers, list rows and the due list, over varied folders, dates and settings."""
+"""The fast path (the folder snapshot of briefs and indexes) gives exactly what whole
+cards give: tiers, list rows and the due list, over varied folders, dates and settings;
+and the snapshot follows every change to the folder."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from kacard import index
+from kacard import brief, index, store
 from kacard.dates import monday_of
 from kacard.due import due
 from kacard.listing import card_rows
 from kacard.model.settings import Settings
 from kacard.scoring import tiers
 from kacard.scoring.fast import tiers as fast_tiers
-from kacard.store import load_folder
+from kacard.store import Folder, load_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -69,72 +70,142 @@ def folders(tmp_path_factory) -> list[Path]:
     return _folders(tmp_path_factory)
 
 
+def _fast(folder: Folder) -> tuple[list[brief.Brief], dict[str, index.CardIndex]]:
+    assert folder.summaries is not None and folder.cards == []
+    return [s.brief for s in folder.summaries], {s.brief.id: s.index for s in folder.summaries}
+
+
 @pytest.mark.parametrize("today", DATES)
 def test_fast_path_equals_whole_cards(folders, today):
     for folder in folders:
         whole = load_folder(folder, today)
         fast = load_folder(folder, today, summary=True)
-        assert fast.indexes is not None and whole.indexes is None
-        assert sorted(c.card.id for c in fast.cards) == sorted(c.card.id for c in whole.cards)
+        briefs, indexes = _fast(fast)
+        assert whole.summaries is None
+        assert sorted(b.id for b in briefs) == sorted(c.card.id for c in whole.cards)
         assert fast.errors == whole.errors
         full_cards = [c.card for c in whole.cards]
-        reduced = [c.card for c in fast.cards]
         for settings in _variants(whole.settings):
             slow = tiers(full_cards, settings, today)
-            quick = fast_tiers(list(fast.indexes.values()), settings, today)
+            quick = fast_tiers(list(indexes.values()), settings, today)
             assert quick == slow, (folder.name, today, settings.scoring)
-            assert card_rows(reduced, settings, today, fast.indexes) == card_rows(full_cards, settings, today)
+            fast_rows = card_rows(briefs, settings, today, quick, indexes)
+            assert fast_rows == card_rows(full_cards, settings, today, slow)
             week = monday_of(today)
             slow_due = [i.as_json() for i in due(full_cards, settings, today, week)]
-            fast_due = [i.as_json() for i in due(reduced, settings, today, week, tier_of=quick)]
+            fast_due = [i.as_json() for i in due(briefs, settings, today, week, tier_of=quick)]
             assert fast_due == slow_due, (folder.name, today)
 
 
-def test_index_round_trip_and_damage(folders):
+def test_records_round_trip(folders):
     whole = load_folder(folders[0], DATES[0])
-    card = whole.cards[0].card
-    ix = index.read(index.build(card))
-    assert ix is not None and ix.id == card.id
-    assert index.read(b"not an index") is None
-    assert index.read(index.build(card)[:-5]) is None
+    for loaded in whole.cards:
+        card = loaded.card
+        assert brief.from_record(brief.record(brief.of(card))) == brief.of(card)
+        ix = index.from_record(index.record(card))
+        assert ix.id == card.id and ix.metric(DATES[0], 100_000, "revenue") == sum(t.amount for t in card.trades)
+
+
+def test_sums_beyond_64_bits_stay_exact(folder, write_card):
+    # scaled by 10**4 (for the 0.0001), 999999999999999 is beyond 2**63
+    big = "9" * 15
+    write_card("hz-big", f"id: hz-big\nname: B\nowner: lina\ntrades:\n"
+                         f"  - {{date: 2026-10-01, amount: {big}}}\n  - {{date: 2026-10-02, amount: {big}}}\n"
+                         f"  - {{date: 2026-10-03, amount: 0.0001}}\n")
+    today = dt.date(2026, 11, 23)
+    load_folder(folder, today, summary=True)
+    _, indexes = _fast(load_folder(folder, today, summary=True))
+    from decimal import Decimal
+    assert isinstance(indexes["hz-big"].amount_sums, tuple)
+    assert indexes["hz-big"].metric(today, 365, "revenue") == 2 * Decimal(big) + Decimal("0.0001")
 
 
 def test_old_today_falls_back_to_the_whole_card(folder, write_card):
     visits = "".join(f"  - {{date: 2026-0{m}-10, summary: v{m}, next: {{date: 2026-0{m}-20, action: a{m}}}}}\n"
                      for m in range(1, 6))
     write_card("hz-many", "id: hz-many\nname: M\nowner: lina\nvisits:\n" + visits)
-    load_folder(folder, dt.date(2026, 11, 23))  # fills the cache
+    load_folder(folder, dt.date(2026, 11, 23), summary=True)  # fills the snapshot
+    assert len(_fast(load_folder(folder, dt.date(2026, 11, 23), summary=True))[0][0].visits) == store.LAST_VISITS
     today = dt.date(2026, 2, 15)  # the latest visit by then is the 2nd of 5: older than the 3 kept
-    ix = load_folder(folder, today, summary=True)
-    assert ix.indexes["hz-many"].reduced_card(today) is None
-    card = ix.cards[0].card
-    assert [v.summary for v in card.visits] == ["v1", "v2", "v3", "v4", "v5"]  # the whole card
-    rows = card_rows([card], ix.settings, today, ix.indexes)
+    briefs, indexes = _fast(load_folder(folder, today, summary=True))
+    assert [v.summary for v in briefs[0].visits] == ["v1", "v2", "v3", "v4", "v5"]  # the whole card
+    rows = card_rows(briefs, Settings(), today, {"hz-many": "C"}, indexes)
     assert rows[0]["last_visit"] == dt.date(2026, 2, 10) and rows[0]["next_action"] == "a2"
 
 
-def test_a_stale_or_damaged_index_is_rebuilt_once(folder, write_card, monkeypatch):
+def _snapshot_db():
     import sqlite3
 
-    from kacard.cache import CardCache, cache_dir
+    from kacard.cache import cache_dir
 
-    write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n")
-    path = folder / "hz-a.yaml"
+    return sqlite3.connect(next(cache_dir().glob("*.sqlite")))
+
+
+def _old(path: Path) -> None:
     old = 1_700_000_000
     os.utime(path, (old, old))
+
+
+def test_a_warm_load_reads_no_card_file(folder, write_card, monkeypatch):
+    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     today = dt.date(2026, 11, 23)
     first = load_folder(folder, today, summary=True)
-    with sqlite3.connect(next(cache_dir().glob("*.sqlite"))) as db:
-        db.execute("update cards set fast = x'00'")  # as if written by another version
-    second = load_folder(folder, today, summary=True)
-    assert [c.card for c in second.cards] == [c.card for c in first.cards]
 
-    def no_whole_cards(self, rel):
-        raise AssertionError("the index should have been rebuilt")
+    def no_reads(*args, **kwargs):
+        raise AssertionError("an unchanged file was read")
 
-    monkeypatch.setattr(CardCache, "card_blob", no_whole_cards)
-    third = load_folder(folder, today, summary=True)
-    assert [c.card for c in third.cards] == [c.card for c in first.cards]
+    monkeypatch.setattr(store, "_snap", no_reads)
+    assert load_folder(folder, today, summary=True).summaries == first.summaries
+
+
+def test_a_damaged_snapshot_is_rebuilt_once(folder, write_card, monkeypatch):
+    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
+    today = dt.date(2026, 11, 23)
+    first = load_folder(folder, today, summary=True)
+    with _snapshot_db() as db:
+        db.execute("update snapshot set blob = x'00ff00'")
+    assert load_folder(folder, today, summary=True).summaries == first.summaries
+    with _snapshot_db() as db:
+        db.execute("update snapshot set format = 'snapshot-v0'")  # as if written by another version
+    assert load_folder(folder, today, summary=True).summaries == first.summaries
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("the snapshot should have been rebuilt")
+
+    monkeypatch.setattr(store, "_snap", no_reads)
+    assert load_folder(folder, today, summary=True).summaries == first.summaries
+
+
+def test_the_snapshot_follows_edits_touches_and_removals(folder, write_card, monkeypatch):
+    today = dt.date(2026, 11, 23)
+    a = write_card("hz-a", "id: hz-a\nname: Before\nowner: lina\n")
+    b = write_card("hz-b", "id: hz-b\nname: B\nowner: lina\n")
+    _old(a), _old(b)
+    load_folder(folder, today, summary=True)
+    a.write_text("id: hz-a\nname: After\nowner: lina\n", encoding="utf-8")
+    assert [s.brief.name for s in load_folder(folder, today, summary=True).summaries] == ["After", "B"]
+    stat = a.stat()
+    a.write_text("id: hz-a\nname: Later\nowner: lina\n", encoding="utf-8")  # same size
+    os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime: hashed, not trusted
+    assert load_folder(folder, today, summary=True).summaries[0].brief.name == "Later"
+    b.write_text("id: hz-b\nname: B\nowner: lina\nbogus: 1\n", encoding="utf-8")
+    broken = load_folder(folder, today, summary=True)
+    assert [s.brief.id for s in broken.summaries] == ["hz-a"] and broken.errors[0].field == "bogus"
+    b.unlink()
+    os.utime(a)  # touched, unchanged: hashed again, not parsed
+    real_parse = store.parse_card
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("an unchanged card was parsed")
+
+    monkeypatch.setattr(store, "parse_card", no_parse)
+    left = load_folder(folder, today, summary=True)
+    assert [s.brief.name for s in left.summaries] == ["Later"] and left.errors == []
+    monkeypatch.setattr(store, "parse_card", real_parse)
+    with _snapshot_db() as db:
+        import marshal
+        kept = marshal.loads(db.execute("select blob from snapshot").fetchone()[0])
+    assert sorted(kept) == ["hz-a.yaml"]
 
 
 def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
@@ -145,7 +216,9 @@ def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
         "id: dup\nname: Second\nowner: lina\ntrades:\n  - {date: 2026-10-01, amount: 9}\n", encoding="utf-8")
     today = dt.date(2026, 11, 23)
     whole, fast = load_folder(folder, today), load_folder(folder, today, summary=True)
-    assert [c.rel for c in fast.cards] == [c.rel for c in whole.cards] == ["dup.yaml"]
-    rows = card_rows([c.card for c in fast.cards], fast.settings, today, fast.indexes)
-    assert rows == card_rows([c.card for c in whole.cards], whole.settings, today)
+    assert [s.rel for s in fast.summaries] == [c.rel for c in whole.cards] == ["dup.yaml"]
+    assert fast.errors == whole.errors and fast.errors[0].file == "sub/dup.yaml"
+    briefs, indexes = _fast(fast)
+    rows = card_rows(briefs, fast.settings, today, {"dup": "C"}, indexes)
+    assert rows == card_rows([c.card for c in whole.cards], whole.settings, today, {"dup": "C"})
     assert rows[0]["revenue"] == 500

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kacard import facts
+from kacard import brief, facts
+from kacard.brief import Brief, NextStep, Trade
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
-from kacard.model.card import Card, NextStep, Trade
+from kacard.model.card import Card
 from kacard.model.settings import Settings, Urgency
 
 REASON_KINDS: tuple[str, ...] = ("cadence", "next_step", "no_next_step", "receivable", "signal")
@@ -54,7 +55,7 @@ class DueItem:
 
     The route planner uses: `id`, `owner`, `tier`, `urgency` (drop the lowest first),
     `reasons`, `terms`, `appointment` (a next step with a time is a fixed
-    appointment) and `card` (location, visit_hours, visit_minutes).
+    appointment) and `card`, the account's brief (location, visit_hours, visit_minutes).
     """
 
     id: str
@@ -69,7 +70,7 @@ class DueItem:
     last_visit: dt.date | None
     visit_by: dt.date | None  # the cadence's ideal date for the next visit
     next_step: NextStep | None  # the latest visit's next step (open until a later visit)
-    card: Card = field(repr=False, compare=False)
+    card: Brief = field(repr=False, compare=False)
 
     @property
     def is_due(self) -> bool:
@@ -140,7 +141,7 @@ def _weights(urgency: Urgency) -> tuple[dict[str, float], dict[str, float]]:
 # -- reasons ----------------------------------------------------------------------------
 
 
-def cadence_reason(card: Card, tier: str, settings: Settings, today: dt.date, week: Week) -> Reason | None:
+def cadence_reason(card: Brief, tier: str, settings: Settings, today: dt.date, week: Week) -> Reason | None:
     """No visit ever, or last visit + cadence_days(tier) ≤ week end ("soon" / "overdue")."""
     ideal, longest = cadence_limits(settings, tier)
     limits = {"cadence_days": ideal, "max_days": longest}
@@ -172,7 +173,7 @@ def cadence_reason(card: Card, tier: str, settings: Settings, today: dt.date, we
                    "days_since_visit": since_visit, "visit_by": visit_by, "latest": latest, **limits})
 
 
-def next_step_reasons(card: Card, today: dt.date, week: Week) -> list[Reason]:
+def next_step_reasons(card: Brief, today: dt.date, week: Week) -> list[Reason]:
     """`next_step` when the latest visit's next step is dated ≤ week end;
     `no_next_step` when the latest visit has neither a next step nor a deliberate `no_next`."""
     last = facts.last_visit(card, today)
@@ -195,7 +196,7 @@ def next_step_reasons(card: Card, today: dt.date, week: Week) -> list[Reason]:
                    {"status": status, "time": step.time, "action": step.action, "visit": last.date})]
 
 
-def _due_source(card: Card, trade: Trade) -> str:
+def _due_source(card: Brief, trade: Trade) -> str:
     if trade.due is not None:
         return "invoice due date"
     if card.credit is not None and card.credit.terms_days is not None:
@@ -203,7 +204,7 @@ def _due_source(card: Card, trade: Trade) -> str:
     return f"default {facts.DEFAULT_TERMS_DAYS} days"
 
 
-def receivable_reasons(card: Card, today: dt.date) -> list[Reason]:
+def receivable_reasons(card: Brief, today: dt.date) -> list[Reason]:
     """One reason per unpaid invoice whose due date is before today (oldest first)."""
     found = []
     for item in facts.overdue_receivables(card, today):
@@ -218,7 +219,7 @@ def receivable_reasons(card: Card, today: dt.date) -> list[Reason]:
     return found
 
 
-def signal_reasons(card: Card, today: dt.date) -> list[Reason]:
+def signal_reasons(card: Brief, today: dt.date) -> list[Reason]:
     """One reason per churn signal with no visit on or after its date."""
     return [
         Reason("signal", s.date, 0,
@@ -264,8 +265,9 @@ def urgency_terms(tier: str, pinned: bool, reasons: Iterable[Reason], urgency: U
 # -- the list ---------------------------------------------------------------------------
 
 
-def assess(card: Card, tier: str, settings: Settings, today: dt.date, week: Week) -> DueItem:
+def assess(account: Card | Brief, tier: str, settings: Settings, today: dt.date, week: Week) -> DueItem:
     """Every reason this card is due in `week` (possibly none) and its urgency."""
+    card = account if isinstance(account, Brief) else brief.of(account)
     reasons: list[Reason] = []
     cadence = cadence_reason(card, tier, settings, today, week)
     if cadence is not None:
@@ -301,7 +303,7 @@ def check_owner(settings: Settings, owner: str) -> None:
 
 
 def checked_tiers(
-    cards: list[Card],
+    cards: list[Card | Brief],
     settings: Settings,
     today: dt.date,
     owner: str | None,
@@ -315,11 +317,14 @@ def checked_tiers(
         return tier_of
     from kacard.scoring import tiers
 
-    return tiers(cards, settings, today)
+    whole = [card for card in cards if isinstance(card, Card)]
+    if len(whole) < len(cards):
+        raise TypeError("tiers need whole cards; pass tier_of with briefs")
+    return tiers(whole, settings, today)
 
 
 def due(
-    cards: Iterable[Card],
+    cards: Iterable[Card | Brief],
     settings: Settings,
     today: dt.date,
     week_start: dt.date,
@@ -328,7 +333,8 @@ def due(
     tier_of: Mapping[str, str] | None = None,
 ) -> list[DueItem]:
     """Active and prospect accounts due in the week starting `week_start` (7 days),
-    optionally one rep's, most urgent first (ties by id).
+    optionally one rep's, most urgent first (ties by id). Cards may be whole or briefs
+    (kacard.brief); with briefs, pass `tier_of`.
 
     Tiers come from `kacard.scoring.tiers` over *all* the cards given (so filtering by
     owner does not change anyone's tier); pass `tier_of` to reuse tiers already computed.

@@ -50,7 +50,7 @@ def edit_card(
                 return False
             card, problems = parse_card(loaded.rel, data, expect_id=loaded.card.id)
             if card is not None:
-                problems = settings_problems(loaded.rel, card, settings)
+                problems = settings_problems(loaded.rel, card.owner, card.criteria, settings)
             if card is not None and not problems:
                 write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
                 return True

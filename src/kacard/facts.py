@@ -10,12 +10,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kacard import brief
+from kacard.brief import Brief
 from kacard.model.card import Card, NextStep, Signal, Trade, Visit
+
+# Functions reading only trades, visits, signals, credit and since take a whole card or
+# its brief (kacard.brief), whose parts have the same attribute names.
+CardLike = Card | Brief
 
 DEFAULT_TERMS_DAYS = 30
 
 
-def trade_due(card: Card, trade: Trade) -> dt.date:
+def trade_due(card: CardLike, trade: Trade | brief.Trade) -> dt.date:
     """A trade's due date: its own `due`, else date + credit.terms_days, else 30 days."""
     if trade.due is not None:
         return trade.due
@@ -25,7 +31,7 @@ def trade_due(card: Card, trade: Trade) -> dt.date:
 
 @dataclass(frozen=True)
 class Receivable:
-    trade: Trade
+    trade: Trade | brief.Trade
     due: dt.date
     days_overdue: int
 
@@ -34,7 +40,7 @@ class Receivable:
         return self.trade.amount
 
 
-def overdue_receivables(card: Card, today: dt.date) -> list[Receivable]:
+def overdue_receivables(card: CardLike, today: dt.date) -> list[Receivable]:
     """Unpaid trades past their due date (逾期未收货款), oldest first."""
     found = []
     for trade in card.trades:
@@ -61,9 +67,9 @@ def metric(card: Card, today: dt.date, window_days: int, kind: str = "revenue") 
     return total
 
 
-def last_visit(card: Card, today: dt.date | None = None) -> Visit | None:
+def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Visit | None:
     """The latest visit (on or before today when given)."""
-    latest: Visit | None = None
+    latest: Visit | brief.Visit | None = None
     for visit in card.visits:
         if today is not None and visit.date > today:
             continue
@@ -72,7 +78,7 @@ def last_visit(card: Card, today: dt.date | None = None) -> Visit | None:
     return latest
 
 
-def open_next_step(card: Card, today: dt.date | None = None) -> NextStep | None:
+def open_next_step(card: CardLike, today: dt.date | None = None) -> NextStep | brief.NextStep | None:
     """The next step of the latest visit: the one the rep still owes the account."""
     latest = last_visit(card, today)
     return latest.next if latest is not None else None
@@ -85,7 +91,7 @@ def last_touched(card: Card) -> dt.date | None:
     return max(dates) if dates else card.since
 
 
-def open_signals(card: Card, today: dt.date) -> list[Signal]:
+def open_signals(card: CardLike, today: dt.date) -> list[Signal | brief.Signal]:
     """Churn signals (跳槽征兆) dated on or before today with no visit on or after their date."""
     visited = [v.date for v in card.visits if v.date <= today]
     return [

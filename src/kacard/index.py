@@ -1,36 +1,31 @@
-"""A per-card index: the facts whole-folder commands need, small and fast to read.
+"""A per-card index: the numbers the tiers need, for any `today`, by bisection.
 
-Rebuilding a whole validated card from the cache costs ~1 ms for an 11 KB card
-(about a hundred pydantic objects), too slow for `kacard list` / `due` on
-10,000 cards. The index is written once per card version (it does not depend on
-today or the settings) and holds:
+Computing tiers for `list`, `filter` and `due` needs every account's revenue (or
+margin) in a window ending today, its visit count in that window and the years it
+bought in. The index holds, once per card version (it depends neither on today
+nor on the settings):
 
-* the card's "head": the card without its history (no visits, contacts,
-  opportunities or handovers; trades only the unpaid ones), pickled — what `due`
-  and `list` show about an account (and the number of contacts);
-* sorted visit and trade dates with running totals, so window sums and counts
-  for any `today` are two bisections;
-* the last few visits (pickled), so the latest visit on or before `today` is
-  one small read.
+* sorted trade and visit dates, and running totals of amounts and margins as
+  integers (scaled by 10**scale, so sums stay exact), packed as machine arrays;
+* what the 10/2 derivations read: status, pinned tier, manual ratings,
+  purchasing, the open pipeline.
 
-`reduced_card(today)` gives a real Card that is exact for `due.assess` and
-`listing.card_row` (see tests/test_index.py, which compares both paths).
+`kacard.scoring.fast` computes tiers from it; tests/test_index.py checks they equal
+those of the explained score on whole cards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import marshal
-import pickle
+from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kacard.model.card import OPEN_STAGES, Card
-
-FORMAT = 2
-LAST_VISITS = 3  # visits kept in full: enough unless --today is before the third latest
+if TYPE_CHECKING:
+    from kacard.model.card import Card
 
 
 @dataclass(slots=True)
@@ -42,71 +37,69 @@ class CardIndex:
     centralized: bool | None
     pattern: str | None
     open_opportunities: Decimal
-    trade_ords: tuple[int, ...]  # all trades' dates, ascending
-    amount_sums: tuple[str, ...]  # running totals (len + 1), Decimal text
-    margin_sums: tuple[str, ...]
-    positive_ords: tuple[int, ...]  # dates of trades with a positive amount, ascending
-    visit_ords: tuple[int, ...]  # all visits, ascending by (date, position in the file)
-    last_visits: tuple[bytes, ...]  # the last LAST_VISITS of those, pickled
-    head: bytes  # pickled Card without history or contacts
-    contacts: int  # how many contacts the card has
-
-    # -- facts for any today ------------------------------------------------------------
+    trade_ords: Sequence[int]  # all trades' dates, ascending
+    amount_sums: Sequence[int]  # running totals (len + 1) × 10**scale
+    margin_sums: Sequence[int]
+    scale: int
+    positive_ords: Sequence[int]  # dates of trades with a positive amount, ascending
+    visit_ords: Sequence[int]  # all visits' dates, ascending
 
     def metric(self, today: dt.date, window_days: int, kind: str) -> Decimal:
         """Sum of trade amounts (or margins) dated in (today - window_days, today]."""
         sums = self.amount_sums if kind == "revenue" else self.margin_sums
         hi = bisect_right(self.trade_ords, today.toordinal())
         lo = bisect_right(self.trade_ords, today.toordinal() - window_days)
-        return Decimal(sums[hi]) - Decimal(sums[lo]) if hi > lo else Decimal(0)
+        return Decimal(sums[hi] - sums[lo]).scaleb(-self.scale) if hi > lo else Decimal(0)
 
     def visits_in(self, today: dt.date, window_days: int) -> int:
         hi = bisect_right(self.visit_ords, today.toordinal())
         return hi - bisect_right(self.visit_ords, today.toordinal() - window_days)
+
+    def visits_until(self, today: dt.date) -> int:
+        """How many visits are dated on or before today."""
+        return bisect_right(self.visit_ords, today.toordinal())
 
     def has_trade_in(self, start: dt.date, end: dt.date) -> bool:
         """Any trade with a positive amount dated in (start, end]."""
         hi = bisect_right(self.positive_ords, end.toordinal())
         return hi > bisect_right(self.positive_ords, start.toordinal())
 
-    def reduced_card(self, today: dt.date) -> Card | None:
-        """The head plus the latest visit on or before today; None when that visit is
-        older than the ones kept (then the caller reads the whole card)."""
-        card: Card = pickle.loads(self.head)
-        at = bisect_right(self.visit_ords, today.toordinal())
-        if at == 0:
-            return card
-        kept_from = len(self.visit_ords) - len(self.last_visits)
-        if at - 1 < kept_from:
-            return None
-        card.__dict__["visits"] = [pickle.loads(self.last_visits[at - 1 - kept_from])]
-        return card
+
+def _pack_dates(days: list[dt.date]) -> bytes:
+    return array("i", [d.toordinal() for d in days]).tobytes()
 
 
-def build(card: Card) -> bytes:
-    """The index of one validated card, as bytes for the cache."""
+def _pack_sums(values: list[Decimal], scale: int) -> bytes | tuple[int, ...]:
+    totals = [0]
+    for value in values:
+        totals.append(totals[-1] + int(value.scaleb(scale)))
+    try:
+        return array("q", totals).tobytes()
+    except OverflowError:  # beyond 64 bits: kept as Python integers
+        return tuple(totals)
+
+
+def _unpack(packed: bytes | tuple[int, ...], code: str) -> Sequence[int]:
+    if isinstance(packed, tuple):
+        return packed
+    numbers = array(code)
+    numbers.frombytes(packed)
+    return numbers
+
+
+def record(card: Card) -> tuple[Any, ...]:
+    """The index of one validated card as a plain record (for marshal)."""
+    from kacard.model.card import OPEN_STAGES
+
     trades = sorted(card.trades, key=lambda t: t.date)
-    amounts, margins = [Decimal(0)], [Decimal(0)]
-    for trade in trades:
-        amounts.append(amounts[-1] + trade.amount)
-        margins.append(margins[-1] + (trade.margin or Decimal(0)))
-    order = sorted(range(len(card.visits)), key=lambda i: (card.visits[i].date, i))
-    visits = [card.visits[i] for i in order]
-    head = card.model_copy(
-        update={
-            "visits": [],
-            "contacts": [],
-            "opportunities": [],
-            "handovers": [],
-            "trades": [t for t in card.trades if t.paid is None],
-        }
-    )
+    margins = [t.margin or Decimal(0) for t in trades]
+    exponents = [int(v.as_tuple().exponent) for v in [t.amount for t in trades] + margins]
+    scale = max([0, *(-e for e in exponents)])
     pipeline = sum(
         (o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES),
         start=Decimal(0),
     )
-    fields: tuple[Any, ...] = (
-        FORMAT,
+    return (
         card.id,
         card.status,
         card.tier,
@@ -114,27 +107,20 @@ def build(card: Card) -> bytes:
         card.purchasing.centralized if card.purchasing else None,
         card.purchasing.pattern if card.purchasing else None,
         str(pipeline),
-        tuple(t.date.toordinal() for t in trades),
-        tuple(str(a) for a in amounts),
-        tuple(str(m) for m in margins),
-        tuple(t.date.toordinal() for t in trades if t.amount > 0),
-        tuple(v.date.toordinal() for v in visits),
-        tuple(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in visits[-LAST_VISITS:]),
-        pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL),
-        len(card.contacts),
+        _pack_dates([t.date for t in trades]),
+        _pack_sums([t.amount for t in trades], scale),
+        _pack_sums(margins, scale),
+        scale,
+        _pack_dates([t.date for t in trades if t.amount > 0]),
+        _pack_dates(sorted(v.date for v in card.visits)),
     )
-    return marshal.dumps(fields)
 
 
-def read(blob: bytes) -> CardIndex | None:
-    """The index from its bytes; None when it is damaged or of another format."""
-    try:
-        fields = marshal.loads(blob)
-        if fields[0] != FORMAT:
-            return None
-        return CardIndex(
-            fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], Decimal(fields[7]),
-            *fields[8:],
-        )
-    except Exception:  # a damaged entry is a miss, whatever went wrong
-        return None
+def from_record(r: tuple[Any, ...]) -> CardIndex:
+    (card_id, status, tier, criteria, centralized, pattern, pipeline, trade_ords, amounts,
+     margins, scale, positive, visits) = r
+    return CardIndex(
+        card_id, status, tier, criteria, centralized, pattern, Decimal(pipeline),
+        _unpack(trade_ords, "i"), _unpack(amounts, "q"), _unpack(margins, "q"), scale,
+        _unpack(positive, "i"), _unpack(visits, "i"),
+    )

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from kacard import facts
+from kacard.brief import Brief
 from kacard.index import CardIndex
 from kacard.model.card import Card
 from kacard.model.settings import Settings
@@ -27,12 +28,16 @@ COLUMNS = [
 
 
 def card_row(
-    card: Card, settings: Settings, today: dt.date, tier: str | None, index: CardIndex | None = None
+    card: Card | Brief, settings: Settings, today: dt.date, tier: str | None, index: CardIndex | None = None
 ) -> dict[str, Any]:
-    """The row of one card; with its `index`, window sums come from the index (the card
-    may then be reduced: kacard.index)."""
+    """The row of one whole card, or of a brief (kacard.brief) with its `index`, which
+    gives the window sums."""
     window = settings.scoring.pareto.window_days
-    measure = index.metric if index is not None else partial(facts.metric, card)
+    if index is not None:
+        measure = index.metric
+    else:
+        assert isinstance(card, Card), "a brief needs its index"
+        measure = partial(facts.metric, card)
     last = facts.last_visit(card, today)
     step = facts.open_next_step(card, today)
     receivables = facts.overdue_receivables(card, today)
@@ -56,19 +61,17 @@ def card_row(
         "last_visit": last.date if last else None,
         "next_date": step.date if step else None,
         "next_action": step.action if step else None,
-        "contacts": index.contacts if index is not None else len(card.contacts),
+        "contacts": card.contact_count if isinstance(card, Brief) else len(card.contacts),
         "receivable": sum((r.amount for r in receivables), start=0),
         **{f"custom.{k}": v for k, v in card.custom.items()},
     }
 
 
 def card_rows(
-    cards: list[Card], settings: Settings, today: dt.date, indexes: dict[str, CardIndex] | None = None
+    cards: list[Card] | list[Brief], settings: Settings, today: dt.date, tier_of: dict[str, str],
+    indexes: dict[str, CardIndex] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of every card, by id; with `indexes` (a summary load) tiers and sums use them."""
-    from kacard.scoring import tiers
-
-    tier_of = tiers(cards, settings, today, indexes)
+    """Rows of every card, by id: whole cards, or briefs with their `indexes` by id."""
     rows = [
         card_row(c, settings, today, tier_of.get(c.id), indexes[c.id] if indexes is not None else None)
         for c in cards

@@ -12,15 +12,17 @@ import datetime as dt
 import gc
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from kacard import index, yamlio
-from kacard.cache import CardCache, digest
+from kacard import brief, index, yamlio
+from kacard.brief import Brief
+from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
@@ -37,6 +39,18 @@ class LoadedCard:
     digest: str  # hash of the bytes read: a write checks the file still has them
 
 
+# Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
+LAST_VISITS = 3
+
+
+class Summary(NamedTuple):
+    """One card as the fast path of `list`, `filter` and `due` reads it."""
+
+    rel: str
+    brief: Brief
+    index: CardIndex
+
+
 @dataclass
 class Folder:
     path: Path
@@ -44,9 +58,8 @@ class Folder:
     cards: list[LoadedCard] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
-    # With load_folder(summary=True): each card's index, and the cards are reduced
-    # (no history but the latest visit; see kacard.index). None for whole cards.
-    indexes: dict[str, CardIndex] | None = None
+    # With load_folder(summary=True): each card's brief and index instead of `cards`.
+    summaries: list[Summary] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -170,32 +183,34 @@ def load_settings(folder: Path) -> Settings:
         ) from None
 
 
-def card_files(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Card files under the folder (any depth), skipping hidden entries and kacard.yaml.
-    Symlinks that lead outside the folder are refused with a problem."""
-    found: list[Path] = []
+def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Card files under the folder (any depth) as (relative path with /, path), sorted;
+    hidden entries and kacard.yaml skipped. Symlinks that lead outside the folder are
+    refused with a problem."""
+    found: list[tuple[str, str]] = []
     problems: list[Problem] = []
-    stack = [folder]
+    stack = [("", str(folder))]
     while stack:
-        current = stack.pop()
+        rel_dir, current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(current) as scan:
+                entries = list(scan)
         except OSError as exc:
-            problems.append(Problem(str(current.relative_to(folder)), None, None, "", f"cannot read folder: {exc.strerror}"))
+            problems.append(Problem(rel_dir or ".", None, None, "", f"cannot read folder: {exc.strerror}"))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(entry.path)
-            rel = path.relative_to(folder).as_posix()
-            if entry.is_symlink() and not inside(folder, path):
-                if entry.name.endswith(".yaml") or entry.is_dir():
+            rel = rel_dir + name
+            if entry.is_symlink() and not inside(folder, Path(entry.path)):
+                if name.endswith(".yaml") or entry.is_dir():
                     problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append(path)
-            elif is_card_file(entry.name) and not (current == folder and entry.name == SETTINGS_FILE):
-                found.append(path)
+                stack.append((rel + "/", entry.path))
+            elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
+                found.append((rel, entry.path))
     found.sort()
     return found, problems
 
@@ -203,104 +218,120 @@ def card_files(folder: Path) -> tuple[list[Path], list[Problem]]:
 def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
 
-    summary=True is the fast path of `list`, `filter` and `due`: cards come from their
-    cached index (kacard.index) reduced to what those commands read, with `indexes`
-    set; suspicious-data warnings (which they do not show) are not computed."""
+    summary=True is the fast path of `list`, `filter` and `due`: each card comes as its
+    brief and index (`summaries`) from the folder snapshot, and only files changed
+    since are read; suspicious-data warnings (which they do not show) are not computed."""
     settings = load_settings(folder)
-    result = Folder(folder, settings, indexes={} if summary else None)
+    result = Folder(folder, settings)
     files, result.problems = card_files(folder)
     result.files = len(files)
     cache = CardCache(folder)
-    cached = cache.load_all(index=summary)
-    rels: list[str] = []
-    prefix = len(str(folder)) + 1
     # Loading allocates many small objects and frees none: the cyclic GC's passes over
     # them are pure overhead (measured: a fifth of a warm load), so it waits until after.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _load_files(files, prefix, rels, cache, cached, result, today, summary)
+        if summary:
+            _load_summaries(files, cache, result, today)
+        else:
+            _load_cards(files, cache, result)
     finally:
+        cache.close()
         if collecting:
             gc.enable()
-    cache.flush(rels)
-    cache.close()
     result.problems.extend(folder_problems(result, today, warnings=not summary))
-    if result.indexes is not None:  # the kept cards' indexes, by card id
-        by_file = result.indexes
-        result.indexes = {loaded.card.id: by_file[loaded.rel] for loaded in result.cards}
     return result
 
 
-def _load_files(
-    files: list[Path], prefix: int, rels: list[str], cache: CardCache,
-    cached: dict[str, CacheEntry], result: Folder, today: dt.date, summary: bool,
-) -> None:
-    for path in files:
-        rel = str(path)[prefix:].replace(os.sep, "/")
-        rels.append(rel)
+def _load_cards(files: list[tuple[str, str]], cache: CardCache, result: Folder) -> None:
+    cached = cache.load_all()
+    for rel, path in files:
         try:
-            if summary:
-                loaded, problems = _load_summary(path, rel, cache, cached.get(rel), result, today)
-            else:
-                loaded, problems = _load_card(path, rel, cache, cached.get(rel))
+            loaded, problems = _load_card(Path(path), rel, cache, cached.get(rel))
         except OSError as exc:
-            problems = [Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")]
-            loaded = None
+            loaded, problems = None, [_unreadable(rel, exc)]
         if loaded is None:
             result.problems.extend(problems)
         else:
             result.cards.append(loaded)
+    cache.flush(rel for rel, _ in files)
 
 
-def _load_summary(
-    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None, result: Folder, today: dt.date
-) -> tuple[LoadedCard | None, list[Problem]]:
-    """One card as its index and reduced card; the whole card only when the index is stale."""
-    info = os.stat(path)
-    stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-    ix = index.read(entry.blob) if entry is not None and entry.trusted(stat) else None
-    dig = entry.digest if ix is not None and entry is not None else ""
-    if ix is None:  # new, changed, or indexed by another kacard version
-        loaded, problems = _load_card(path, rel, cache, _full_entry(cache, rel, entry))
-        if loaded is None:
-            return None, problems
-        ix = index.read(cache.put(rel, loaded.digest, stat, loaded.card))
-        dig = loaded.digest
-    assert ix is not None
-    if ix.id != path.stem:
-        return _load_card(path, rel, cache, None)  # reports the mismatch
-    card = ix.reduced_card(today)
-    if card is None:  # --today before the visits the index keeps: read the whole card
-        blob = cache.card_blob(rel)
-        card = cache.decode(blob) if blob is not None else None
-        if card is None:
-            return _load_card(path, rel, cache, None)
-    assert result.indexes is not None
-    result.indexes[rel] = ix  # by file until duplicate ids are resolved in load_folder
-    return LoadedCard(card, path, rel, dig), []
+def _unreadable(rel: str, exc: OSError) -> Problem:
+    return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
 
 
-def _full_entry(cache: CardCache, rel: str, entry: CacheEntry | None) -> CacheEntry | None:
-    """The entry with its pickled card (instead of its index), for _load_card."""
-    if entry is None:
-        return None
-    blob = cache.card_blob(rel)
-    return None if blob is None else CacheEntry(entry.digest, entry.stat, entry.checked_ns, blob)
+def _load_summaries(files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date) -> None:
+    """Briefs and indexes from the snapshot; a file whose stat changed is re-read (and
+    re-parsed only when its bytes changed) and the snapshot rewritten."""
+    snaps = cache.snapshot()
+    fresh: dict[str, Snap] = {}
+    summaries: list[Summary] = []
+    for rel, path in files:
+        snap = snaps.get(rel)
+        try:
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size, info.st_ino)
+            if snap is None or not snap.trusted(stat):
+                snap, problems = _snap(rel, path, stat, snap, cache)
+        except OSError as exc:
+            snap, problems = None, [_unreadable(rel, exc)]
+        if snap is None:
+            result.problems.extend(problems)
+            continue
+        fresh[rel] = snap
+        summaries.append(_summary(rel, path, snap, cache, today))
+    if fresh != snaps:
+        cache.flush(rel for rel, _ in files)
+        cache.save_snapshot(fresh)
+    result.summaries = summaries
+
+
+def _snap(
+    rel: str, path: str, stat: tuple[int, int, int], old: Snap | None, cache: CardCache
+) -> tuple[Snap | None, list[Problem]]:
+    """A snapshot entry for a file that is new or whose stat changed."""
+    checked = time.time_ns()
+    with open(path, "rb") as handle:
+        data = handle.read()
+    dig = digest(data)
+    if old is not None and old.digest == dig:  # touched, not changed
+        return old._replace(stat=stat, checked_ns=checked), []
+    entry = cache.entry(rel)
+    loaded, problems = _load_card(Path(path), rel, cache, entry, data=data, dig=dig)
+    if loaded is None:
+        return None, problems
+    card = loaded.card
+    return Snap(dig, stat, checked, brief.record(brief.of(card, LAST_VISITS)), index.record(card)), []
+
+
+def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) -> Summary:
+    ix = index.from_record(snap.index)
+    summary = brief.from_record(snap.brief)
+    at = ix.visits_until(today)
+    if at and at - 1 < len(ix.visit_ords) - len(summary.visits):
+        # --today is before the visits the brief keeps: brief the whole card
+        loaded, _ = _load_card(Path(path), rel, cache, cache.entry(rel))
+        if loaded is not None:
+            summary = brief.of(loaded.card)
+    return Summary(rel, summary, ix)
 
 
 def _load_card(
-    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None
+    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None,
+    *, data: bytes | None = None, dig: str | None = None,
 ) -> tuple[LoadedCard | None, list[Problem]]:
-    """One card: from the cache when its stat (or else its content hash) is unchanged."""
+    """One card: from the cache when its stat (or else its content hash) is unchanged.
+    `data` and `dig` are the file's bytes and hash when already read."""
     info = os.stat(path)
     stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-    if entry is not None and entry.trusted(stat):
+    if data is None and entry is not None and entry.trusted(stat):
         card = cache.decode(entry.blob)
         if card is not None and card.id == path.stem:
             return LoadedCard(card, path, rel, entry.digest), []
-    data = path.read_bytes()
-    dig = digest(data)
+    if data is None or dig is None:
+        data = path.read_bytes()
+        dig = digest(data)
     if entry is not None and entry.digest == dig:
         card = cache.decode(entry.blob)
         if card is not None and card.id == path.stem:
@@ -313,17 +344,17 @@ def _load_card(
     return LoadedCard(card, path, rel, dig), []
 
 
-def settings_problems(rel: str, card: Card, settings: Settings) -> list[Problem]:
+def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
     """What makes a valid card wrong for this team: an owner not in the team, an
     unknown 10/2 criterion. Used when loading and before any write (edit)."""
     problems = []
     team = {rep.id for rep in settings.team}
-    if team and card.owner not in team:
+    if team and owner not in team:
         problems.append(Problem(rel, None, None, "owner",
-                                f"unknown owner {card.owner!r}; team: {', '.join(sorted(team))}"))
-    criteria = set(settings.scoring.ten_two.criteria)
-    for name in card.criteria:
-        if name not in criteria:
+                                f"unknown owner {owner!r}; team: {', '.join(sorted(team))}"))
+    known = set(settings.scoring.ten_two.criteria)
+    for name in criteria:
+        if name not in known:
             problems.append(Problem(rel, None, None, f"criteria.{name}",
                                     f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
     return problems
@@ -333,18 +364,24 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
     """Checks across cards and against settings: duplicate ids, owners, criteria names."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    kept: list[LoadedCard] = []
+
+    def first(rel: str, card_id: str) -> bool:
+        if card_id in seen:
+            problems.append(Problem(rel, None, None, "id", f"duplicate id {card_id!r}: also in {seen[card_id]}"))
+            return False
+        seen[card_id] = rel
+        return True
+
+    if folder.summaries is not None:
+        folder.summaries = [s for s in folder.summaries if first(s.rel, s.brief.id)]
+        for s in folder.summaries:
+            problems.extend(settings_problems(s.rel, s.brief.owner, s.index.criteria, folder.settings))
+    folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
-        if card.id in seen:
-            problems.append(Problem(rel, None, None, "id", f"duplicate id {card.id!r}: also in {seen[card.id]}"))
-            continue
-        seen[card.id] = rel
-        kept.append(loaded)
-        problems.extend(settings_problems(rel, card, folder.settings))
+        problems.extend(settings_problems(rel, card.owner, card.criteria, folder.settings))
         for path, message in card_warnings(card, today) if warnings else ():
             problems.append(Problem(rel, None, None, path, message, severity="warning"))
-    folder.cards = kept
     return _with_lines(folder.path, problems)
 
 

@@ -103,17 +103,18 @@ def due(
     from kacard import due as core
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.scoring import tiers
+    from kacard.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
     start = week_start(week, opts.today)
     folder = opts.load(summary=explain is None)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
-    cards = [loaded.card for loaded in folder.cards]
     the_week = Week(start)
     if explain is not None:
         from kacard.render.output import dumps_json
+        from kacard.scoring import tiers
 
+        cards = [loaded.card for loaded in folder.cards]
         card = folder.get(explain).card
         tier = tiers(cards, folder.settings, opts.today).get(card.id) or card.tier or "C"
         item = core.assess(card, tier, folder.settings, opts.today, the_week)
@@ -127,8 +128,10 @@ def due(
                 text += f"(status {card.status}: only active and prospect accounts are considered)\n"
             typer.echo(text, nl=False)
         return
-    tier_of = tiers(cards, folder.settings, opts.today, folder.indexes)
-    items = core.due(cards, folder.settings, opts.today, start, who, tier_of=tier_of)
+    assert folder.summaries is not None
+    tier_of = folder_tiers(folder, opts.today)
+    briefs = [s.brief for s in folder.summaries]
+    items = core.due(briefs, folder.settings, opts.today, start, who, tier_of=tier_of)
     if opts.format == "ics":
         from kacard.render.ics import due_calendar
 
@@ -201,7 +204,8 @@ def brief(
                  for c in chosen]
     else:
         items = core.due(cards, settings, opts.today, start, who, tier_of=tier_of)
-    entries = [(brief_data(item.card, settings, opts.today), item) for item in items]
+    card_of = {c.id: c for c in cards}
+    entries = [(brief_data(card_of[item.id], settings, opts.today), item) for item in items]
     rep = settings.rep(who) if who else None
     title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
     if who:
