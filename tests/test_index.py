@@ -116,21 +116,27 @@ def test_sums_beyond_64_bits_stay_exact(folder, write_card):
     load_folder(folder, today, summary=True)
     _, indexes = _fast(load_folder(folder, today, summary=True))
     from decimal import Decimal
-    assert isinstance(indexes["hz-big"].amount_sums, tuple)
+    assert isinstance(indexes["hz-big"].sums, tuple)
     assert indexes["hz-big"].metric(today, 365, "revenue") == 2 * Decimal(big) + Decimal("0.0001")
 
 
-def test_old_today_falls_back_to_the_whole_card(folder, write_card):
+def test_old_today_falls_back_to_the_whole_card(folder, write_card, monkeypatch):
     visits = "".join(f"  - {{date: 2026-0{m}-10, summary: v{m}, next: {{date: 2026-0{m}-20, action: a{m}}}}}\n"
                      for m in range(1, 6))
     write_card("hz-many", "id: hz-many\nname: M\nowner: lina\nvisits:\n" + visits)
     load_folder(folder, dt.date(2026, 11, 23), summary=True)  # fills the snapshot
-    assert len(_fast(load_folder(folder, dt.date(2026, 11, 23), summary=True))[0][0].visits) == store.LAST_VISITS
+    whole_reads = []
+    real = store._load_card
+    monkeypatch.setattr(store, "_load_card", lambda *a, **k: whole_reads.append(a[1]) or real(*a, **k))
+    briefs, _ = _fast(load_folder(folder, dt.date(2026, 3, 15), summary=True))  # 3rd latest: kept
+    assert [v.next.action for v in briefs[0].visits] == ["a3"] and whole_reads == []
     today = dt.date(2026, 2, 15)  # the latest visit by then is the 2nd of 5: older than the 3 kept
     briefs, indexes = _fast(load_folder(folder, today, summary=True))
-    assert [v.summary for v in briefs[0].visits] == ["v1", "v2", "v3", "v4", "v5"]  # the whole card
+    assert whole_reads == ["hz-many.yaml"]
     rows = card_rows(briefs, Settings(), today, {"hz-many": "C"}, indexes)
     assert rows[0]["last_visit"] == dt.date(2026, 2, 10) and rows[0]["next_action"] == "a2"
+    briefs, _ = _fast(load_folder(folder, dt.date(2025, 12, 31), summary=True))  # before any visit
+    assert briefs[0].visits == () and whole_reads == ["hz-many.yaml"]
 
 
 def _snapshot_db():

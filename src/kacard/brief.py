@@ -13,7 +13,7 @@ millisecond for a whole validated card of ~100 pydantic objects.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -45,7 +45,7 @@ class NextStep(NamedTuple):
 class Visit(NamedTuple):
     date: dt.date
     kind: str
-    summary: str
+    summary: str  # only of a visit that left no next step (the due list quotes it); else ""
     next: NextStep | None
     no_next: str | None
 
@@ -90,6 +90,10 @@ class Brief:
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
 
+    def as_of(self, today: dt.date) -> Brief:
+        """This brief with only its latest visit on or before today (what `due` and `list` read)."""
+        return replace(self, visits=tuple(v for v in self.visits if v.date <= today)[-1:])
+
 
 def of(card: Card, keep_visits: int | None = None) -> Brief:
     """The brief of a whole card; `keep_visits` keeps only that many of the latest visits."""
@@ -100,7 +104,8 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
     for i in order:
         v = card.visits[i]
         step = NextStep(v.next.date, v.next.time, v.next.action) if v.next is not None else None
-        visits.append(Visit(v.date, v.kind, v.summary, step, v.no_next))
+        quoted = v.summary if step is None and v.no_next is None else ""
+        visits.append(Visit(v.date, v.kind, quoted, step, v.no_next))
     hours = card.visit_hours
     return Brief(
         card.id, card.name, card.owner, card.status, card.tier, card.industry, card.sector,
@@ -127,6 +132,9 @@ def _clock(at: dt.time | None) -> str | None:
     return at.isoformat() if at is not None else None
 
 
+VISITS = 19  # where a record keeps its visits
+
+
 def record(b: Brief) -> tuple[Any, ...]:
     return (
         b.id, b.name, b.owner, b.status, b.tier, b.industry, b.sector, b.region, b.address,
@@ -144,11 +152,15 @@ def record(b: Brief) -> tuple[Any, ...]:
     )
 
 
-def from_record(r: tuple[Any, ...]) -> Brief:
+def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
+    """The brief of a record; with `visits_until` (how many of its visits are dated on or
+    before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
      minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals) = r
     day = dt.date.fromordinal
     clock = dt.time.fromisoformat
+    if visits_until is not None:
+        visits = visits[visits_until - 1:visits_until] if visits_until > 0 else ()
     return Brief(
         card_id, name, owner, status, tier, industry, sector, region, address,
         Location(*location) if location is not None else None,
@@ -157,9 +169,9 @@ def from_record(r: tuple[Any, ...]) -> Brief:
         Credit(terms) if terms != -1 else None,
         tags, custom, contacts,
         tuple([Trade(day(d), invoice, Decimal(amount), day(due) if due is not None else None)
-               for d, invoice, amount, due in trades]),
+               for d, invoice, amount, due in trades]) if trades else (),
         tuple([Visit(day(d), kind, summary,
                      NextStep(day(step[0]), clock(step[1]) if step[1] else None, step[2]) if step else None,
-                     no_next) for d, kind, summary, step, no_next in visits]),
-        tuple([Signal(day(d), kind, note) for d, kind, note in signals]),
+                     no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
+        tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
     )

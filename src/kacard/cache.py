@@ -31,7 +31,7 @@ from kacard.model.card import Card
 
 # Bump when the Card model changes shape: old entries are then ignored.
 FORMAT = "card-v3"
-SNAPSHOT_FORMAT = "snapshot-v1"  # bump when kacard.brief or kacard.index records change
+SNAPSHOT_FORMAT = "snapshot-v2"  # bump when kacard.brief or kacard.index records change
 SCHEMA = 4  # the tables' layout
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.

@@ -138,14 +138,31 @@ def _weights(urgency: Urgency) -> tuple[dict[str, float], dict[str, float]]:
     return ({**defaults.tier, **urgency.tier}, {**defaults.reasons, **urgency.reasons})
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What `assess` reads from the settings, worked out once for a whole list."""
+
+    settings: Settings
+    cadence: dict[str, tuple[int, int]]  # tier -> cadence_limits
+    tier_weights: dict[str, float]
+    reason_weights: dict[str, float]
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rules:
+        tier_weights, reason_weights = _weights(settings.urgency)
+        cadence = {tier: cadence_limits(settings, tier) for tier in ("S", "A", "B", "C")}
+        return cls(settings, cadence, tier_weights, reason_weights)
+
+
 # -- reasons ----------------------------------------------------------------------------
 
 
-def cadence_reason(card: Brief, tier: str, settings: Settings, today: dt.date, week: Week) -> Reason | None:
-    """No visit ever, or last visit + cadence_days(tier) ≤ week end ("soon" / "overdue")."""
-    ideal, longest = cadence_limits(settings, tier)
-    limits = {"cadence_days": ideal, "max_days": longest}
-    last = facts.last_visit(card, today)
+def cadence_reason(
+    card: Brief, last: brief.Visit | None, limits: tuple[int, int], today: dt.date, week_end: dt.date
+) -> Reason | None:
+    """No visit ever, or last visit + cadence_days(tier) ≤ week end ("soon" / "overdue").
+    `last` is the latest visit on or before today; `limits` the tier's cadence_limits."""
+    ideal, longest = limits
     if last is None:
         since = card.since
         overdue = days_past(since + dt.timedelta(days=longest), today) if since else 0
@@ -154,9 +171,9 @@ def cadence_reason(card: Brief, tier: str, settings: Settings, today: dt.date, w
             text += f": {overdue} days past the {longest}-day cadence"
         return Reason("cadence", since + dt.timedelta(days=ideal) if since else None, overdue, text,
                       {"status": "never", "last_visit": None, "days_since_visit": None,
-                       "visit_by": None, "latest": None, **limits})
+                       "visit_by": None, "latest": None, "cadence_days": ideal, "max_days": longest})
     visit_by = last.date + dt.timedelta(days=ideal)
-    if visit_by > week.end:
+    if visit_by > week_end:
         return None
     latest = last.date + dt.timedelta(days=longest)
     overdue = days_past(latest, today)
@@ -170,13 +187,13 @@ def cadence_reason(card: Brief, tier: str, settings: Settings, today: dt.date, w
             text += f" (at the latest {latest})"
     return Reason("cadence", visit_by, overdue, text,
                   {"status": "overdue" if overdue else "soon", "last_visit": last.date,
-                   "days_since_visit": since_visit, "visit_by": visit_by, "latest": latest, **limits})
+                   "days_since_visit": since_visit, "visit_by": visit_by, "latest": latest,
+                   "cadence_days": ideal, "max_days": longest})
 
 
-def next_step_reasons(card: Brief, today: dt.date, week: Week) -> list[Reason]:
+def next_step_reasons(last: brief.Visit | None, today: dt.date, week_end: dt.date) -> list[Reason]:
     """`next_step` when the latest visit's next step is dated ≤ week end;
     `no_next_step` when the latest visit has neither a next step nor a deliberate `no_next`."""
-    last = facts.last_visit(card, today)
     if last is None:
         return []
     step = last.next
@@ -186,7 +203,7 @@ def next_step_reasons(card: Brief, today: dt.date, week: Week) -> list[Reason]:
         return [Reason("no_next_step", last.date, 0,
                        f"{last.kind} on {last.date} left no next step (没有下一步的行动安排)",
                        {"visit": last.date, "visit_kind": last.kind, "summary": last.summary})]
-    if step.date > week.end:
+    if step.date > week_end:
         return []
     overdue = days_past(step.date, today)
     when = f"{step.date}" + (f" {step.time.strftime('%H:%M')}" if step.time else "")
@@ -236,16 +253,20 @@ def _money(amount: Decimal) -> str:
 # -- urgency ----------------------------------------------------------------------------
 
 
-def urgency_terms(tier: str, pinned: bool, reasons: Iterable[Reason], urgency: Urgency) -> list[Term]:
+def urgency_terms(
+    tier: str, pinned: bool, reasons: Iterable[Reason], urgency: Urgency,
+    weights: tuple[dict[str, float], dict[str, float]] | None = None,
+) -> list[Term]:
     """tier weight + per_day_overdue × min(days overdue, max_days_overdue) + a weight per reason kind.
 
     Days overdue is the most overdue reason's, so urgency never falls as days grow.
-    No reasons, no terms: an account that is not due has urgency 0.
+    No reasons, no terms: an account that is not due has urgency 0. `weights` are
+    `_weights(urgency)` when already worked out.
     """
     reasons = list(reasons)
     if not reasons:
         return []
-    tier_weights, reason_weights = _weights(urgency)
+    tier_weights, reason_weights = weights if weights is not None else _weights(urgency)
     terms = [Term("tier", 1.0, tier_weights.get(tier, 0.0), f"tier {tier}" + (" (pinned)" if pinned else ""))]
     worst = max(reasons, key=lambda r: r.days_overdue)
     if worst.days_overdue > 0:
@@ -254,8 +275,9 @@ def urgency_terms(tier: str, pinned: bool, reasons: Iterable[Reason], urgency: U
         if counted < worst.days_overdue:
             source += f", counted up to {urgency.max_days_overdue}"
         terms.append(Term("days overdue", float(counted), urgency.per_day_overdue, source))
+    kinds = [r.kind for r in reasons]
     for kind in REASON_KINDS:
-        count = sum(1 for r in reasons if r.kind == kind)
+        count = kinds.count(kind)
         if count:
             source = kind if count == 1 else f"{kind} ({count}, weighted once)"
             terms.append(Term(f"reason {kind}", 1.0, reason_weights.get(kind, 0.0), source))
@@ -267,17 +289,25 @@ def urgency_terms(tier: str, pinned: bool, reasons: Iterable[Reason], urgency: U
 
 def assess(account: Card | Brief, tier: str, settings: Settings, today: dt.date, week: Week) -> DueItem:
     """Every reason this card is due in `week` (possibly none) and its urgency."""
+    return _assess(account, tier, Rules.of(settings), today, week.end)
+
+
+def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week_end: dt.date) -> DueItem:
     card = account if isinstance(account, Brief) else brief.of(account)
+    last = facts.last_visit(card, today)
+    limits = rules.cadence.get(tier) or cadence_limits(rules.settings, tier)
     reasons: list[Reason] = []
-    cadence = cadence_reason(card, tier, settings, today, week)
+    cadence = cadence_reason(card, last, limits, today, week_end)
     if cadence is not None:
         reasons.append(cadence)
-    reasons += next_step_reasons(card, today, week)
-    reasons += receivable_reasons(card, today)
-    reasons += signal_reasons(card, today)
-    terms = urgency_terms(tier, card.tier is not None, reasons, settings.urgency)
-    last = facts.last_visit(card, today)
-    ideal, _ = cadence_limits(settings, tier)
+    reasons += next_step_reasons(last, today, week_end)
+    if card.trades:
+        reasons += receivable_reasons(card, today)
+    if card.signals:
+        reasons += signal_reasons(card, today)
+    terms = urgency_terms(tier, card.tier is not None, reasons, rules.settings.urgency,
+                          (rules.tier_weights, rules.reason_weights))
+    ideal = limits[0]
     return DueItem(
         id=card.id,
         name=card.name,
@@ -341,9 +371,10 @@ def due(
     """
     cards = list(cards)
     tier_of = checked_tiers(cards, settings, today, owner, tier_of)
-    week = Week(week_start)
+    rules = Rules.of(settings)
+    week_end = Week(week_start).end
     items = [
-        assess(card, tier_of.get(card.id) or card.tier or "C", settings, today, week)
+        _assess(card, tier_of.get(card.id) or card.tier or "C", rules, today, week_end)
         for card in cards
         if card.status in CONSIDERED_STATUSES and (owner is None or card.owner == owner)
     ]

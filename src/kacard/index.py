@@ -37,46 +37,46 @@ class CardIndex:
     centralized: bool | None
     pattern: str | None
     open_opportunities: Decimal
-    trade_ords: Sequence[int]  # all trades' dates, ascending
-    amount_sums: Sequence[int]  # running totals (len + 1) × 10**scale
-    margin_sums: Sequence[int]
+    # dates as ordinals, each part ascending: all trades [0, trades), trades with a positive
+    # amount [trades, visits_from), all visits [visits_from, len)
+    ords: Sequence[int]
+    trades: int
+    visits_from: int
+    # running totals × 10**scale: amounts [0, trades], margins [trades + 1, 2 * trades + 1]
+    sums: Sequence[int]
     scale: int
-    positive_ords: Sequence[int]  # dates of trades with a positive amount, ascending
-    visit_ords: Sequence[int]  # all visits' dates, ascending
+
+    @property
+    def visit_count(self) -> int:
+        return len(self.ords) - self.visits_from
 
     def metric(self, today: dt.date, window_days: int, kind: str) -> Decimal:
         """Sum of trade amounts (or margins) dated in (today - window_days, today]."""
-        sums = self.amount_sums if kind == "revenue" else self.margin_sums
-        hi = bisect_right(self.trade_ords, today.toordinal())
-        lo = bisect_right(self.trade_ords, today.toordinal() - window_days)
-        return Decimal(sums[hi] - sums[lo]).scaleb(-self.scale) if hi > lo else Decimal(0)
+        n = self.trades
+        hi = bisect_right(self.ords, today.toordinal(), 0, n)
+        lo = bisect_right(self.ords, today.toordinal() - window_days, 0, n)
+        if hi <= lo:
+            return Decimal(0)
+        base = 0 if kind == "revenue" else n + 1
+        return Decimal(self.sums[base + hi] - self.sums[base + lo]).scaleb(-self.scale)
 
     def visits_in(self, today: dt.date, window_days: int) -> int:
-        hi = bisect_right(self.visit_ords, today.toordinal())
-        return hi - bisect_right(self.visit_ords, today.toordinal() - window_days)
+        start, end = self.visits_from, len(self.ords)
+        return (bisect_right(self.ords, today.toordinal(), start, end)
+                - bisect_right(self.ords, today.toordinal() - window_days, start, end))
 
     def visits_until(self, today: dt.date) -> int:
         """How many visits are dated on or before today."""
-        return bisect_right(self.visit_ords, today.toordinal())
+        return bisect_right(self.ords, today.toordinal(), self.visits_from) - self.visits_from
 
     def has_trade_in(self, start: dt.date, end: dt.date) -> bool:
         """Any trade with a positive amount dated in (start, end]."""
-        hi = bisect_right(self.positive_ords, end.toordinal())
-        return hi > bisect_right(self.positive_ords, start.toordinal())
+        return self.positive_trades_in(start.toordinal(), end.toordinal())
 
-
-def _pack_dates(days: list[dt.date]) -> bytes:
-    return array("i", [d.toordinal() for d in days]).tobytes()
-
-
-def _pack_sums(values: list[Decimal], scale: int) -> bytes | tuple[int, ...]:
-    totals = [0]
-    for value in values:
-        totals.append(totals[-1] + int(value.scaleb(scale)))
-    try:
-        return array("q", totals).tobytes()
-    except OverflowError:  # beyond 64 bits: kept as Python integers
-        return tuple(totals)
+    def positive_trades_in(self, start: int, end: int) -> bool:
+        """has_trade_in with ordinals."""
+        lo, hi = self.trades, self.visits_from
+        return bisect_right(self.ords, end, lo, hi) > bisect_right(self.ords, start, lo, hi)
 
 
 def _unpack(packed: bytes | tuple[int, ...], code: str) -> Sequence[int]:
@@ -95,6 +95,19 @@ def record(card: Card) -> tuple[Any, ...]:
     margins = [t.margin or Decimal(0) for t in trades]
     exponents = [int(v.as_tuple().exponent) for v in [t.amount for t in trades] + margins]
     scale = max([0, *(-e for e in exponents)])
+    totals = []
+    for values in ([t.amount for t in trades], margins):
+        running = 0
+        totals.append(running)
+        for value in values:
+            running += int(value.scaleb(scale))
+            totals.append(running)
+    try:
+        sums: bytes | tuple[int, ...] = array("q", totals).tobytes()
+    except OverflowError:  # beyond 64 bits: kept as Python integers
+        sums = tuple(totals)
+    positive = [t.date for t in trades if t.amount > 0]
+    ords = [d.toordinal() for d in [t.date for t in trades] + positive + sorted(v.date for v in card.visits)]
     pipeline = sum(
         (o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES),
         start=Decimal(0),
@@ -107,20 +120,19 @@ def record(card: Card) -> tuple[Any, ...]:
         card.purchasing.centralized if card.purchasing else None,
         card.purchasing.pattern if card.purchasing else None,
         str(pipeline),
-        _pack_dates([t.date for t in trades]),
-        _pack_sums([t.amount for t in trades], scale),
-        _pack_sums(margins, scale),
+        array("i", ords).tobytes(),
+        len(trades),
+        len(trades) + len(positive),
+        sums,
         scale,
-        _pack_dates([t.date for t in trades if t.amount > 0]),
-        _pack_dates(sorted(v.date for v in card.visits)),
     )
 
 
 def from_record(r: tuple[Any, ...]) -> CardIndex:
-    (card_id, status, tier, criteria, centralized, pattern, pipeline, trade_ords, amounts,
-     margins, scale, positive, visits) = r
+    (card_id, status, tier, criteria, centralized, pattern, pipeline, ords, trades, visits_from,
+     sums, scale) = r
     return CardIndex(
-        card_id, status, tier, criteria, centralized, pattern, Decimal(pipeline),
-        _unpack(trade_ords, "i"), _unpack(amounts, "q"), _unpack(margins, "q"), scale,
-        _unpack(positive, "i"), _unpack(visits, "i"),
+        card_id, status, tier, criteria, centralized, pattern,
+        Decimal(pipeline) if pipeline != "0" else Decimal(0),
+        _unpack(ords, "i"), trades, visits_from, _unpack(sums, "q"), scale,
     )

@@ -306,15 +306,17 @@ def _snap(
 
 
 def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) -> Summary:
+    """A card's brief as of today (kacard.brief.Brief.as_of) and its index."""
     ix = index.from_record(snap.index)
-    summary = brief.from_record(snap.brief)
-    at = ix.visits_until(today)
-    if at and at - 1 < len(ix.visit_ords) - len(summary.visits):
-        # --today is before the visits the brief keeps: brief the whole card
+    at = ix.visits_until(today)  # visits on or before today
+    kept = len(snap.brief[brief.VISITS])
+    first_kept = ix.visit_count - kept
+    if at and at - 1 < first_kept:
+        # --today is before the visits the snapshot keeps: brief the whole card
         loaded, _ = _load_card(Path(path), rel, cache, cache.entry(rel))
         if loaded is not None:
-            summary = brief.of(loaded.card)
-    return Summary(rel, summary, ix)
+            return Summary(rel, brief.of(loaded.card).as_of(today), ix)
+    return Summary(rel, brief.from_record(snap.brief, max(0, at - first_kept)), ix)
 
 
 def _load_card(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -15,20 +16,24 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e
 def clean(value: object) -> str:
     """One line of card text safe for a terminal: control chars become \\xNN escapes."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # no control, format or line-separator characters: as is
+        return text
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+@cache
+def _cells(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def width(text: str) -> int:
-    """Terminal cells taken by `text`: wide (CJK) characters take two."""
+    """Terminal cells taken by `text`: wide (CJK) characters take two, combining marks none."""
     if text.isascii():
         return len(text)
-    total = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return total
+    return sum(map(_cells, text))
 
 
 def pad(text: str, cells: int, right: bool = False) -> str:
@@ -37,11 +42,11 @@ def pad(text: str, cells: int, right: bool = False) -> str:
 
 
 def truncate(text: str, cells: int) -> str:
-    if width(text) <= cells:
+    if (len(text) <= cells and text.isascii()) or width(text) <= cells:
         return text
     out, used = [], 0
     for ch in text:
-        w = width(ch)
+        w = _cells(ch)
         if used + w > cells - 1:
             break
         out.append(ch)

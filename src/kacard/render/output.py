@@ -43,20 +43,33 @@ def dumps_json(document: Any) -> str:
     return json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)
 
 
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def _sequence(value: list[Any] | tuple[Any, ...]) -> str:
+    return ", ".join(clean(v) for v in value)
+
+
+# How each type of value is shown in a table cell (looked up by exact type: fast).
+_CELL: dict[type, Any] = {
+    str: clean,
+    type(None): lambda value: "",
+    bool: lambda value: "yes" if value else "no",
+    int: lambda value: f"{value:,}",
+    Decimal: _money,
+    float: lambda value: f"{value:.1f}",
+    dt.date: lambda value: value.isoformat(),
+    list: _sequence,
+    tuple: _sequence,
+}
+
+
 def fmt_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return f"{value:,.0f}" if isinstance(value, Decimal) else f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ", ".join(clean(v) for v in value)
-    return clean(value)
+    show = _CELL.get(type(value))
+    if show is None:  # a subclass (datetime, an enum ...): the first matching kind
+        show = next((f for kind, f in _CELL.items() if isinstance(value, kind)), clean)
+    return str(show(value))
 
 
 def is_terminal() -> bool:
@@ -65,21 +78,28 @@ def is_terminal() -> bool:
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
     """A table: rich on a terminal (colour unless NO_COLOR), aligned plain text otherwise."""
-    cells = [[fmt_cell(row.get(c.key)) for c in columns] for row in rows]
-    cells = [
-        [truncate(v, c.max_width) if c.max_width else v for v, c in zip(line, columns, strict=True)]
-        for line in cells
-    ]
+    texts = []  # column by column: one pass of each helper over a column is cheaper per cell
+    for c in columns:
+        column = list(map(fmt_cell, [row.get(c.key) for row in rows]))
+        if c.max_width:
+            column = [truncate(v, c.max_width) for v in column]
+        texts.append(column)
     if is_terminal():
-        _print_rich(cells, columns, title)
+        _print_rich([list(line) for line in zip(*texts)], columns, title)
         return
-    widths = [max([width(c.header)] + [width(line[i]) for line in cells]) for i, c in enumerate(columns)]
     out = []
     if title:
         out.append(clean(title))
-    out.append("  ".join(pad(c.header, w, c.right) for c, w in zip(columns, widths, strict=True)).rstrip())
-    for line in cells:
-        out.append("  ".join(pad(v, w, c.right) for v, c, w in zip(line, columns, widths, strict=True)).rstrip())
+    padded = []
+    for c, column in zip(columns, texts, strict=True):
+        sizes = list(map(width, column))
+        cells = max([width(c.header), *sizes])
+        out_header = pad(c.header, cells, c.right)
+        if c.right:
+            padded.append([out_header] + [" " * (cells - n) + v for v, n in zip(column, sizes)])
+        else:
+            padded.append([out_header] + [v + " " * (cells - n) for v, n in zip(column, sizes)])
+    out.extend("  ".join(line).rstrip() for line in zip(*padded))
     sys.stdout.write("\n".join(out) + "\n")
 
 

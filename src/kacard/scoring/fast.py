@@ -10,74 +10,91 @@ checks that both give the same tiers on varied folders, dates and settings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from kacard.index import CardIndex
 from kacard.model.settings import Settings
-from kacard.scoring.pareto import classify
+from kacard.scoring.pareto import ParetoEntry, classify
 from kacard.scoring.periods import trailing_periods
 from kacard.scoring.ten_two import DERIVATIONS, ten_two_class
 from kacard.scoring.tier import computed_tier
 
+TEN_TWO_CLASSES = ("key", "potential", "regular")
+# (Pareto class, 10/2 class) -> tier
+TIER_OF = {(p, t): computed_tier(p, t)[0] for p in "ABC" for t in TEN_TWO_CLASSES}
 
-def _years_with_trades(index: CardIndex, periods: list[tuple[dt.date, dt.date]]) -> int:
-    return sum(1 for start, end in periods if index.has_trade_in(start, end))
+# points(index, Pareto entry, years with trades) of one derived criterion
+Points = Callable[[CardIndex, ParetoEntry, int], int]
 
 
-def _steps(value: Decimal, full: float, partly: float) -> int:
-    return 2 if value >= Decimal(str(full)) else 1 if value >= Decimal(str(partly)) else 0
+def _steps(full: float, partly: float) -> Callable[[Decimal], int]:
+    high, low = Decimal(str(full)), Decimal(str(partly))
+    return lambda value: 2 if value >= high else 1 if value >= low else 0
+
+
+def _derivations(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[str, Points]:
+    """The points function of every criterion kacard derives, with this folder's numbers."""
+    ten_two = settings.scoring.ten_two
+    derive = ten_two.derive
+    window = settings.scoring.pareto.window_days
+    loss = _steps(derive.loss_impact.full, derive.loss_impact.partly)
+    invested = _steps(derive.time_invested.full, derive.time_invested.partly)
+    visits = {ix.id: ix.visits_in(today, window) for ix in indexes}
+    average = Decimal(sum(visits.values())) / len(indexes) if indexes else Decimal(0)
+    ratio = Decimal(str(derive.growth_ratio))
+    long_term = derive.long_term
+
+    def growth(ix: CardIndex, entry: ParetoEntry, years: int) -> int:
+        pipeline = ix.open_opportunities
+        if pipeline <= 0:
+            return 0
+        return 2 if pipeline >= ratio * ix.metric(today, 365, "revenue") else 1
+
+    found: dict[str, Points] = {
+        "profit_share": lambda ix, entry, years: 2 if entry.klass == "A" else 1 if entry.klass == "B" else 0,
+        "loss_impact": lambda ix, entry, years: loss(entry.share),
+        "long_term": lambda ix, entry, years: 2 if years >= long_term.full else 1 if years >= long_term.partly else 0,
+        "continuous_purchasing": lambda ix, entry, years: (
+            2 if ix.pattern == "recurring" else 1 if years >= derive.continuous_years else 0),
+        "growth_potential": growth,
+        "time_invested": lambda ix, entry, years: (
+            invested(Decimal(visits[ix.id]) / average) if average > 0 else 0),
+        "centralized_purchasing": lambda ix, entry, years: 2 if ix.centralized else 0,
+    }
+    # strategic_goals, product_fit, influence: not derived (0)
+    assert set(found) <= set(DERIVATIONS)
+    return {name: found[name] for name in ten_two.criteria
+            if name in found and name not in derive.manual_only}
 
 
 def tiers(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[str, str]:
     """Effective tier per card id (the pin, else computed), equal to scoring.tiers."""
     pareto, ten_two = settings.scoring.pareto, settings.scoring.ten_two
-    derive = ten_two.derive
-    window, kind = pareto.window_days, pareto.metric
-    metrics = {ix.id: ix.metric(today, window, kind) for ix in indexes}
+    metrics = {ix.id: ix.metric(today, pareto.window_days, pareto.metric) for ix in indexes}
     prospects = {ix.id for ix in indexes if ix.status == "prospect"}
     entries = {e.id: e for e in classify(metrics, prospects, pareto.a, pareto.b)}
-    visits = {ix.id: ix.visits_in(today, window) for ix in indexes}
-    average = Decimal(sum(visits.values())) / len(indexes) if indexes else Decimal(0)
-    periods = trailing_periods(today, derive.long_term.years, 12)
-    derived = {name for name in ten_two.criteria
-               if name in DERIVATIONS and name not in derive.manual_only}
+    derived = _derivations(indexes, settings, today)
+    points = list(derived.values())
+    periods = [(start.toordinal(), end.toordinal())
+               for start, end in trailing_periods(today, ten_two.derive.long_term.years, 12)]
+    need_years = bool({"long_term", "continuous_purchasing"} & set(derived))
     result = {}
     for ix in indexes:
         entry = entries[ix.id]
-        years = None
-        total = 0
-        for name in ten_two.criteria:
-            if name in ix.criteria:
-                total += ix.criteria[name]
-                continue
-            if name not in derived:
-                continue
-            if name == "profit_share":
-                total += {"A": 2, "B": 1}.get(entry.klass, 0)
-            elif name == "loss_impact":
-                total += _steps(entry.share, derive.loss_impact.full, derive.loss_impact.partly)
-            elif name in ("long_term", "continuous_purchasing"):
-                if years is None:
-                    years = _years_with_trades(ix, periods)
-                if name == "long_term":
-                    spec = derive.long_term
-                    total += 2 if years >= spec.full else 1 if years >= spec.partly else 0
-                elif ix.pattern == "recurring":
-                    total += 2
-                else:
-                    total += 1 if years >= derive.continuous_years else 0
-            elif name == "growth_potential":
-                pipeline = ix.open_opportunities
-                revenue = ix.metric(today, 365, "revenue")
-                ratio = Decimal(str(derive.growth_ratio))
-                total += 2 if pipeline > 0 and pipeline >= ratio * revenue else 1 if pipeline > 0 else 0
-            elif name == "time_invested":
-                if average > 0:
-                    steps = derive.time_invested
-                    total += _steps(Decimal(visits[ix.id]) / average, steps.full, steps.partly)
-            elif name == "centralized_purchasing":
-                total += 2 if ix.centralized else 0
-            # strategic_goals, product_fit, influence: not derived (0)
-        tier, _ = computed_tier(entry.klass, ten_two_class(total, ten_two))
-        result[ix.id] = ix.tier or tier
+        years = 0
+        if need_years:
+            years = sum(1 for start, end in periods if ix.positive_trades_in(start, end))
+        if ix.criteria:  # manual ratings win over derived points
+            total = 0
+            for name in ten_two.criteria:
+                if name in ix.criteria:
+                    total += ix.criteria[name]
+                elif name in derived:
+                    total += derived[name](ix, entry, years)
+        else:
+            total = 0
+            for rule in points:
+                total += rule(ix, entry, years)
+        result[ix.id] = ix.tier or TIER_OF[entry.klass, ten_two_class(total, ten_two)]
     return result

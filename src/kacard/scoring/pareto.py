@@ -17,7 +17,7 @@ from decimal import Decimal
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParetoEntry:
     id: str
     metric: Decimal
@@ -26,7 +26,21 @@ class ParetoEntry:
     before: Decimal  # cumulative share of the accounts ranked above it (S_i)
     after: Decimal  # cumulative share including it
     klass: str  # "A" | "B" | "C"
-    reason: str  # the rule that decided the class, in words
+    cuts: tuple[Decimal, Decimal]  # the a and b cut-offs it was classed with
+    prospect: bool = False
+
+    @property
+    def reason(self) -> str:
+        """The rule that decided the class, in words."""
+        cut_a, cut_b = self.cuts
+        if self.rank is None:
+            why = "prospect" if self.prospect else "metric is 0" if self.metric == 0 else "metric is negative"
+            return f"{why}: class C, not ranked"
+        if self.klass == "A":
+            return f"cumulative share before it {self.before:.1%} < a {cut_a:.0%}"
+        if self.klass == "B":
+            return f"cumulative share before it {self.before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}"
+        return f"cumulative share before it {self.before:.1%} >= b {cut_b:.0%}"
 
 
 @dataclass(frozen=True)
@@ -45,7 +59,7 @@ def classify(
     metrics: dict[str, Decimal], prospects: set[str], a: float, b: float
 ) -> list[ParetoEntry]:
     """ABC class of every account; returns entries ranked first (metric desc, id asc), then the rest by id."""
-    cut_a, cut_b = Decimal(str(a)), Decimal(str(b))
+    cuts = cut_a, cut_b = Decimal(str(a)), Decimal(str(b))
     ranked = sorted(
         (i for i, m in metrics.items() if m > 0 and i not in prospects),
         key=lambda i: (-metrics[i], i),
@@ -58,28 +72,11 @@ def classify(
         before = running / total
         running += value
         after = running / total
-        if before < cut_a:
-            klass, rule = "A", f"cumulative share before it {before:.1%} < a {cut_a:.0%}"
-        elif before < cut_b:
-            klass, rule = (
-                "B",
-                f"cumulative share before it {before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}",
-            )
-        else:
-            klass, rule = "C", f"cumulative share before it {before:.1%} >= b {cut_b:.0%}"
-        entries.append(ParetoEntry(account, value, rank, value / total, before, after, klass, rule))
+        klass = "A" if before < cut_a else "B" if before < cut_b else "C"
+        entries.append(ParetoEntry(account, value, rank, value / total, before, after, klass, cuts))
     for account in sorted(set(metrics) - set(ranked)):
-        value = metrics[account]
-        why = (
-            "prospect"
-            if account in prospects
-            else "metric is 0"
-            if value == 0
-            else "metric is negative"
-        )
-        entries.append(
-            ParetoEntry(account, value, None, ZERO, ZERO, ZERO, "C", f"{why}: class C, not ranked")
-        )
+        entries.append(ParetoEntry(account, metrics[account], None, ZERO, ZERO, ZERO, "C", cuts,
+                                   account in prospects))
     return entries
 
 
