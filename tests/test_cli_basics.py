@@ -50,3 +50,26 @@ def test_log_refuses_a_visit_in_the_future(kacard, folder, write_card):
                     "--next-date", "2026-12-30", "--next-action", "y")
     assert result.exit_code == 2 and "after today" in result.output
     assert path.read_bytes() == before
+
+
+def test_console_script_flushes_output_and_keeps_exit_codes(tmp_path):
+    """main() leaves with os._exit (no teardown): output must still be complete and the
+    exit codes those of the command."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cards = Path(__file__).resolve().parents[1] / "cards"
+    env = {**os.environ, "KACARD_CACHE_DIR": str(tmp_path / "cache"), "KACARD_TODAY": "2026-11-23"}
+    run = [sys.executable, "-m", "kacard"]
+    listed = subprocess.run([*run, "list", "--dir", str(cards), "--format", "json"],
+                            capture_output=True, text=True, env=env, check=False)
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 40
+    missing = subprocess.run([*run, "show", "no-such-card", "--dir", str(cards)],
+                             capture_output=True, text=True, env=env, check=False)
+    assert missing.returncode == 2 and "no card with id 'no-such-card'" in missing.stderr
+    usage = subprocess.run([*run, "due", "--week", "soon", "--dir", str(cards)],
+                           capture_output=True, text=True, env=env, check=False)
+    assert usage.returncode == 2 and "--week must look like 2026-W48" in usage.stderr

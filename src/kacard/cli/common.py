@@ -21,6 +21,9 @@ from kacard.errors import UsageError
 if TYPE_CHECKING:
     from kacard.store import Folder
 
+# Set by kacard.cli.app.main: loaded folders stay referenced until the process exits.
+KEEP_UNTIL_EXIT: list[object] | None = None
+
 DirOpt = Annotated[
     Path | None,
     typer.Option("--dir", "-d", help="Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml).",
@@ -61,7 +64,10 @@ class Run:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index)."""
         from kacard.store import load_folder
 
-        return load_folder(self.folder(), self.today, summary=summary)
+        folder = load_folder(self.folder(), self.today, summary=summary)
+        if KEEP_UNTIL_EXIT is not None:
+            KEEP_UNTIL_EXIT.append(folder)
+        return folder
 
 
 def parse_date(text: str, what: str) -> dt.date:

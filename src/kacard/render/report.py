@@ -10,13 +10,15 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
 from kacard.due import DueItem
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
-from kacard.review import CHECKLIST, Review, RepReview
 from kacard.text import clean
+
+if TYPE_CHECKING:
+    from kacard.review import Review, RepReview
 
 # -- due --------------------------------------------------------------------------------
 
@@ -164,6 +166,8 @@ def review_markdown(result: Review, currency: str = "CNY") -> str:
             "signals", "stale", "help")) + " |")
     for r in result.reps:
         lines += ["", *_rep_markdown(r, currency)]
+    from kacard.review import CHECKLIST
+
     lines += ["", "Checklist: " + "; ".join(f"`{key}` {label}" for key, label in CHECKLIST) + "."]
     return "\n".join(lines) + "\n"
 
