@@ -25,9 +25,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kacard.model.card import Card
+if TYPE_CHECKING:
+    from kacard.model.card import Card
+
 
 # Bump when the Card model changes shape: old entries are then ignored.
 FORMAT = "card-v3"
@@ -152,6 +154,8 @@ class CardCache:
 
     @staticmethod
     def decode(blob: bytes) -> Card | None:
+        from kacard.model.card import Card
+
         try:
             card = pickle.loads(blob)
         except Exception:  # a damaged entry is a miss, whatever went wrong

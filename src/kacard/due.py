@@ -17,15 +17,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kacard import brief, facts
 from kacard.brief import Brief, NextStep, Trade
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
-from kacard.model.card import Card
 from kacard.model.settings import Settings, Urgency
+
+if TYPE_CHECKING:
+    from kacard.model.card import Card
 
 REASON_KINDS: tuple[str, ...] = ("cadence", "next_step", "no_next_step", "receivable", "signal")
 CONSIDERED_STATUSES: tuple[str, ...] = ("active", "prospect")
@@ -347,7 +349,7 @@ def checked_tiers(
         return tier_of
     from kacard.scoring import tiers
 
-    whole = [card for card in cards if isinstance(card, Card)]
+    whole = [card for card in cards if not isinstance(card, Brief)]
     if len(whole) < len(cards):
         raise TypeError("tiers need whole cards; pass tier_of with briefs")
     return tiers(whole, settings, today)

@@ -10,13 +10,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kacard import brief
-from kacard.brief import Brief
-from kacard.model.card import Card, NextStep, Signal, Trade, Visit
+from typing import TYPE_CHECKING
 
-# Functions reading only trades, visits, signals, credit and since take a whole card or
-# its brief (kacard.brief), whose parts have the same attribute names.
-CardLike = Card | Brief
+from kacard import brief
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from kacard.brief import Brief
+    from kacard.model.card import Card, NextStep, Signal, Trade, Visit
+
+    # Functions reading only trades, visits, signals, credit and since take a whole card
+    # or its brief (kacard.brief), whose parts have the same attribute names.
+    CardLike: TypeAlias = Card | Brief
 
 DEFAULT_TERMS_DAYS = 30
 

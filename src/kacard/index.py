@@ -89,7 +89,7 @@ def _unpack(packed: bytes | tuple[int, ...], code: str) -> Sequence[int]:
 
 def record(card: Card) -> tuple[Any, ...]:
     """The index of one validated card as a plain record (for marshal)."""
-    from kacard.model.card import OPEN_STAGES
+    from kacard.model.common import OPEN_STAGES
 
     trades = sorted(card.trades, key=lambda t: t.date)
     margins = [t.margin or Decimal(0) for t in trades]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kacard import facts
 from kacard.brief import Brief
 from kacard.index import CardIndex
-from kacard.model.card import Card
 from kacard.model.settings import Settings
 from kacard.render.output import Column, emit
+
+if TYPE_CHECKING:
+    from kacard.model.card import Card
 
 COLUMNS = [
     Column("id", "id"),
@@ -36,7 +38,7 @@ def card_row(
     if index is not None:
         measure = index.metric
     else:
-        assert isinstance(card, Card), "a brief needs its index"
+        assert not isinstance(card, Brief), "a brief needs its index"
         measure = partial(facts.metric, card)
     last = facts.last_visit(card, today)
     step = facts.open_next_step(card, today)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from kacard.errors import FolderNotFound, UnsafePath
-from kacard.model.card import ID_RE
+from kacard.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
 CARD_SUFFIX = ".yaml"

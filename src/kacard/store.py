@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -26,9 +26,11 @@ from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
-from kacard.model.card import Card, card_warnings
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+
+if TYPE_CHECKING:
+    from kacard.model.card import Card
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
 
 def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
     """Validate one card file's bytes; (card, problems). Never raises for bad content."""
+    from kacard.model.card import Card
+
     try:
         text = yamlio.decode(data)
         raw = yamlio.load_data(text)
@@ -382,9 +386,16 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
         problems.extend(settings_problems(rel, card.owner, card.criteria, folder.settings))
-        for path, message in card_warnings(card, today) if warnings else ():
-            problems.append(Problem(rel, None, None, path, message, severity="warning"))
+        if warnings:
+            problems.extend(_warnings(rel, card, today))
     return _with_lines(folder.path, problems)
+
+
+def _warnings(rel: str, card: Card, today: dt.date) -> list[Problem]:
+    from kacard.model.card import card_warnings
+
+    return [Problem(rel, None, None, path, message, severity="warning")
+            for path, message in card_warnings(card, today)]
 
 
 def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:

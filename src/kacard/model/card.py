@@ -8,15 +8,22 @@ under `custom`, so a typo never silently loses data.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Tier = Literal["S", "A", "B", "C"]
+from kacard.model.common import (  # noqa: F401 (re-exported)
+    ID_PATTERN,
+    ID_RE,
+    OPEN_STAGES,
+    WEEKDAYS,
+    Location,
+    Strict,
+    Tier,
+    Weekday,
+)
+
 Status = Literal["prospect", "active", "dormant", "lost"]
 Stage = Literal[
     "development",
@@ -28,9 +35,6 @@ Stage = Literal[
     "won",
     "lost",
 ]
-OPEN_STAGES: frozenset[str] = frozenset(
-    {"development", "initiation", "proposal", "bidding", "negotiation", "implementation"}
-)
 VisitKind = Literal["visit", "call", "meeting", "event", "gift", "complaint"]
 SignalKind = Literal[
     "sharing_wallet", "strategy_change", "procurement_change", "channel_conflict", "other"
@@ -40,25 +44,11 @@ ContactRole = Literal[
     "other",
 ]
 
-ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
-ID_RE = re.compile(ID_PATTERN)
-
 Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4)]
 """Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused."""
 
 Text = Annotated[str, Field(max_length=4000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Strict(BaseModel):
-    """Base for every card part: unknown keys are errors, values are not coerced oddly."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
-
-
-class Location(Strict):
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
 
 
 class VisitHours(Strict):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kacard.model.card import ID_PATTERN, Location, Tier, Weekday
+from kacard.model.common import ID_PATTERN, Location, Tier, Weekday
 
 TEN_TWO_CRITERIA: tuple[str, ...] = (
     "profit_share",

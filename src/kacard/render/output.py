@@ -85,7 +85,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
             column = [truncate(v, c.max_width) for v in column]
         texts.append(column)
     if is_terminal():
-        _print_rich([list(line) for line in zip(*texts)], columns, title)
+        _print_rich([list(line) for line in zip(*texts, strict=True)], columns, title)
         return
     out = []
     if title:
@@ -96,10 +96,10 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
         cells = max([width(c.header), *sizes])
         out_header = pad(c.header, cells, c.right)
         if c.right:
-            padded.append([out_header] + [" " * (cells - n) + v for v, n in zip(column, sizes)])
+            padded.append([out_header] + [" " * (cells - n) + v for v, n in zip(column, sizes, strict=True)])
         else:
-            padded.append([out_header] + [v + " " * (cells - n) for v, n in zip(column, sizes)])
-    out.extend("  ".join(line).rstrip() for line in zip(*padded))
+            padded.append([out_header] + [v + " " * (cells - n) for v, n in zip(column, sizes, strict=True)])
+    out.extend("  ".join(line).rstrip() for line in zip(*padded, strict=True))
     sys.stdout.write("\n".join(out) + "\n")
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from kacard.model.card import Card
 from kacard.model.settings import Settings
 
 if TYPE_CHECKING:
+    from kacard.model.card import Card
     from kacard.store import Folder
 
 

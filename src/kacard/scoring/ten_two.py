@@ -12,12 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kacard import facts
 from kacard.explain import Term
-from kacard.model.card import OPEN_STAGES, Card
+from kacard.model.common import OPEN_STAGES
 from kacard.model.settings import Derive, TenTwo
+
 from kacard.scoring.periods import periods_with, trailing_periods
+
+if TYPE_CHECKING:
+    from kacard.model.card import Card
 
 MEANINGS: dict[str, str] = {
     "profit_share": "takes a large part of our profit (占据利润的很大一部分)",
