@@ -49,6 +49,9 @@ BAD_CARDS: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
     "unknown-owner": ("id: unknown-owner\nname: x\nowner: nobody\n", 3, ("unknown owner 'nobody'",)),
     "nan-money": ("id: nan-money\nname: x\nowner: lina\ntrades:\n  - {date: 2026-01-02, amount: .nan}\n", 5,
                   ("trades.0.amount", "finite")),
+    # 17 significant digits: a YAML float would round it, so it is refused, not changed
+    "long-money": ("id: long-money\nname: x\nowner: lina\ntrades:\n  - {date: 2026-01-02, amount: 12345678901234567.8}\n",
+                   5, ("trades.0.amount", "15 digits")),
     "no-amount": ("id: no-amount\nname: x\nowner: lina\ntrades:\n  - {date: 2026-01-02}\n", 5,
                   ("trades.0.amount", "required")),
     "rating-3": ("id: rating-3\nname: x\nowner: lina\ncriteria: {product_fit: 3}\n", 4, ("0, 1 or 2",)),

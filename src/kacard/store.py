@@ -353,17 +353,26 @@ def _load_card(
 def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
     """What makes a valid card wrong for this team: an owner not in the team, an
     unknown 10/2 criterion. Used when loading and before any write (edit)."""
-    problems = []
-    team = {rep.id for rep in settings.team}
-    if team and owner not in team:
-        problems.append(Problem(rel, None, None, "owner",
-                                f"unknown owner {owner!r}; team: {', '.join(sorted(team))}"))
-    known = set(settings.scoring.ten_two.criteria)
-    for name in criteria:
-        if name not in known:
-            problems.append(Problem(rel, None, None, f"criteria.{name}",
-                                    f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
-    return problems
+    return _TeamCheck(settings).problems(rel, owner, criteria)
+
+
+class _TeamCheck:
+    """settings_problems with the team and the criteria worked out once per folder."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.team = {rep.id for rep in settings.team}
+        self.known = set(settings.scoring.ten_two.criteria)
+
+    def problems(self, rel: str, owner: str, criteria: dict[str, int]) -> list[Problem]:
+        problems = []
+        if self.team and owner not in self.team:
+            problems.append(Problem(rel, None, None, "owner",
+                                    f"unknown owner {owner!r}; team: {', '.join(sorted(self.team))}"))
+        for name in criteria:
+            if name not in self.known:
+                problems.append(Problem(rel, None, None, f"criteria.{name}",
+                                        f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+        return problems
 
 
 def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) -> list[Problem]:
@@ -378,14 +387,15 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
         seen[card_id] = rel
         return True
 
+    check = _TeamCheck(folder.settings)
     if folder.summaries is not None:
         folder.summaries = [s for s in folder.summaries if first(s.rel, s.brief.id)]
         for s in folder.summaries:
-            problems.extend(settings_problems(s.rel, s.brief.owner, s.index.criteria, folder.settings))
+            problems += check.problems(s.rel, s.brief.owner, s.index.criteria)
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
-        problems.extend(settings_problems(rel, card.owner, card.criteria, folder.settings))
+        problems += check.problems(rel, card.owner, card.criteria)
         if warnings:
             problems.extend(_warnings(rel, card, today))
     return _with_lines(folder.path, problems)

@@ -44,8 +44,11 @@ ContactRole = Literal[
     "other",
 ]
 
-Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4)]
-"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused."""
+Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=4)]
+"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused.
+At most 15 significant digits: YAML reads an unquoted 12345.67 as a float, and a
+float carries 15 significant digits exactly (DBL_DIG), so no accepted amount is
+ever silently rounded (a longer one is an error naming the field)."""
 
 Text = Annotated[str, Field(max_length=4000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]

@@ -10,7 +10,6 @@ checks that both give the same tiers on varied folders, dates and settings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from kacard.index import CardIndex
@@ -24,48 +23,52 @@ TEN_TWO_CLASSES = ("key", "potential", "regular")
 # (Pareto class, 10/2 class) -> tier
 TIER_OF = {(p, t): computed_tier(p, t)[0] for p in "ABC" for t in TEN_TWO_CLASSES}
 
-# points(index, Pareto entry, years with trades) of one derived criterion
-Points = Callable[[CardIndex, ParetoEntry, int], int]
+def _steps(value: Decimal, high: Decimal, low: Decimal) -> int:
+    return 2 if value >= high else 1 if value >= low else 0
 
 
-def _steps(full: float, partly: float) -> Callable[[Decimal], int]:
-    high, low = Decimal(str(full)), Decimal(str(partly))
-    return lambda value: 2 if value >= high else 1 if value >= low else 0
-
-
-def _derivations(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[str, Points]:
-    """The points function of every criterion kacard derives, with this folder's numbers."""
+def _derived_columns(
+    indexes: list[CardIndex], entries: list[ParetoEntry], settings: Settings, today: dt.date
+) -> dict[str, list[int]]:
+    """The points of every criterion kacard derives, as scoring/ten_two.py's DERIVATIONS
+    rate them: one column (list) per criterion, in the order of `indexes`."""
     ten_two = settings.scoring.ten_two
     derive = ten_two.derive
-    window = settings.scoring.pareto.window_days
-    loss = _steps(derive.loss_impact.full, derive.loss_impact.partly)
-    invested = _steps(derive.time_invested.full, derive.time_invested.partly)
-    visits = {ix.id: ix.visits_in(today, window) for ix in indexes}
-    average = Decimal(sum(visits.values())) / len(indexes) if indexes else Decimal(0)
-    ratio = Decimal(str(derive.growth_ratio))
-    long_term = derive.long_term
-
-    def growth(ix: CardIndex, entry: ParetoEntry, years: int) -> int:
-        pipeline = ix.open_opportunities
-        if pipeline <= 0:
-            return 0
-        return 2 if pipeline >= ratio * ix.metric(today, 365, "revenue") else 1
-
-    found: dict[str, Points] = {
-        "profit_share": lambda ix, entry, years: 2 if entry.klass == "A" else 1 if entry.klass == "B" else 0,
-        "loss_impact": lambda ix, entry, years: loss(entry.share),
-        "long_term": lambda ix, entry, years: 2 if years >= long_term.full else 1 if years >= long_term.partly else 0,
-        "continuous_purchasing": lambda ix, entry, years: (
-            2 if ix.pattern == "recurring" else 1 if years >= derive.continuous_years else 0),
-        "growth_potential": growth,
-        "time_invested": lambda ix, entry, years: (
-            invested(Decimal(visits[ix.id]) / average) if average > 0 else 0),
-        "centralized_purchasing": lambda ix, entry, years: 2 if ix.centralized else 0,
-    }
-    # strategic_goals, product_fit, influence: not derived (0)
-    assert set(found) <= set(DERIVATIONS)
-    return {name: found[name] for name in ten_two.criteria
-            if name in found and name not in derive.manual_only}
+    wanted = [name for name in ten_two.criteria if name in DERIVATIONS and name not in derive.manual_only]
+    columns: dict[str, list[int]] = {}
+    years: list[int] = []
+    if "long_term" in wanted or "continuous_purchasing" in wanted:
+        periods = [(start.toordinal(), end.toordinal())
+                   for start, end in trailing_periods(today, derive.long_term.years, 12)]
+        years = [sum(1 for start, end in periods if ix.positive_trades_in(start, end)) for ix in indexes]
+    for name in wanted:
+        if name == "profit_share":
+            columns[name] = [2 if e.klass == "A" else 1 if e.klass == "B" else 0 for e in entries]
+        elif name == "loss_impact":
+            high, low = Decimal(str(derive.loss_impact.full)), Decimal(str(derive.loss_impact.partly))
+            columns[name] = [_steps(e.share, high, low) for e in entries]
+        elif name == "long_term":
+            full, partly = derive.long_term.full, derive.long_term.partly
+            columns[name] = [2 if y >= full else 1 if y >= partly else 0 for y in years]
+        elif name == "continuous_purchasing":
+            columns[name] = [2 if ix.pattern == "recurring" else 1 if y >= derive.continuous_years else 0
+                             for ix, y in zip(indexes, years, strict=True)]
+        elif name == "growth_potential":
+            ratio = Decimal(str(derive.growth_ratio))
+            columns[name] = [
+                0 if ix.open_opportunities <= 0
+                else 2 if ix.open_opportunities >= ratio * ix.metric(today, 365, "revenue") else 1
+                for ix in indexes
+            ]
+        elif name == "time_invested":
+            visits = [ix.visits_in(today, settings.scoring.pareto.window_days) for ix in indexes]
+            average = Decimal(sum(visits)) / len(indexes) if indexes else Decimal(0)
+            high, low = Decimal(str(derive.time_invested.full)), Decimal(str(derive.time_invested.partly))
+            columns[name] = [_steps(Decimal(v) / average, high, low) if average > 0 else 0 for v in visits]
+        elif name == "centralized_purchasing":
+            columns[name] = [2 if ix.centralized else 0 for ix in indexes]
+        # strategic_goals, product_fit, influence: not derived (0)
+    return columns
 
 
 def tiers(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[str, str]:
@@ -73,28 +76,15 @@ def tiers(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[
     pareto, ten_two = settings.scoring.pareto, settings.scoring.ten_two
     metrics = {ix.id: ix.metric(today, pareto.window_days, pareto.metric) for ix in indexes}
     prospects = {ix.id for ix in indexes if ix.status == "prospect"}
-    entries = {e.id: e for e in classify(metrics, prospects, pareto.a, pareto.b)}
-    derived = _derivations(indexes, settings, today)
-    points = list(derived.values())
-    periods = [(start.toordinal(), end.toordinal())
-               for start, end in trailing_periods(today, ten_two.derive.long_term.years, 12)]
-    need_years = bool({"long_term", "continuous_purchasing"} & set(derived))
+    by_id = {e.id: e for e in classify(metrics, prospects, pareto.a, pareto.b)}
+    entries = [by_id[ix.id] for ix in indexes]
+    columns = _derived_columns(indexes, entries, settings, today)
+    totals = [sum(points) for points in zip(*columns.values(), strict=True)] if columns else [0] * len(indexes)
     result = {}
-    for ix in indexes:
-        entry = entries[ix.id]
-        years = 0
-        if need_years:
-            years = sum(1 for start, end in periods if ix.positive_trades_in(start, end))
+    for k, ix in enumerate(indexes):
+        total = totals[k]
         if ix.criteria:  # manual ratings win over derived points
-            total = 0
-            for name in ten_two.criteria:
-                if name in ix.criteria:
-                    total += ix.criteria[name]
-                elif name in derived:
-                    total += derived[name](ix, entry, years)
-        else:
-            total = 0
-            for rule in points:
-                total += rule(ix, entry, years)
-        result[ix.id] = ix.tier or TIER_OF[entry.klass, ten_two_class(total, ten_two)]
+            total = sum(ix.criteria[name] if name in ix.criteria else columns[name][k] if name in columns else 0
+                        for name in ten_two.criteria)
+        result[ix.id] = ix.tier or TIER_OF[entries[k].klass, ten_two_class(total, ten_two)]
     return result
