@@ -91,6 +91,7 @@ def main() -> None:
     """
     # kacard uses no pydantic plugins; looking for them costs every run ~25 ms
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    gc.disable()  # from the start: a short run makes no garbage cycles worth collecting
     common.KEEP_UNTIL_EXIT = []
     code: int = 0
     try:

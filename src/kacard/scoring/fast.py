@@ -40,7 +40,7 @@ def _derived_columns(
     if "long_term" in wanted or "continuous_purchasing" in wanted:
         periods = [(start.toordinal(), end.toordinal())
                    for start, end in trailing_periods(today, derive.long_term.years, 12)]
-        years = [sum(1 for start, end in periods if ix.positive_trades_in(start, end)) for ix in indexes]
+        years = [sum([ix.positive_trades_in(start, end) for start, end in periods]) for ix in indexes]
     for name in wanted:
         if name == "profit_share":
             columns[name] = [2 if e.klass == "A" else 1 if e.klass == "B" else 0 for e in entries]
@@ -80,11 +80,14 @@ def tiers(indexes: list[CardIndex], settings: Settings, today: dt.date) -> dict[
     entries = [by_id[ix.id] for ix in indexes]
     columns = _derived_columns(indexes, entries, settings, today)
     totals = [sum(points) for points in zip(*columns.values(), strict=True)] if columns else [0] * len(indexes)
+    # tier by Pareto class and 10/2 total (each criterion gives 0, 1 or 2 points)
+    most = 2 * len(ten_two.criteria)
+    tier_by = {p: [TIER_OF[p, ten_two_class(t, ten_two)] for t in range(most + 1)] for p in "ABC"}
     result = {}
     for k, ix in enumerate(indexes):
         total = totals[k]
         if ix.criteria:  # manual ratings win over derived points
             total = sum(ix.criteria[name] if name in ix.criteria else columns[name][k] if name in columns else 0
                         for name in ten_two.criteria)
-        result[ix.id] = ix.tier or TIER_OF[entries[k].klass, ten_two_class(total, ten_two)]
+        result[ix.id] = ix.tier or tier_by[entries[k].klass][total]
     return result

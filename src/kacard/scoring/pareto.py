@@ -17,7 +17,7 @@ from decimal import Decimal
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParetoEntry:
     id: str
     metric: Decimal
@@ -60,10 +60,8 @@ def classify(
 ) -> list[ParetoEntry]:
     """ABC class of every account; returns entries ranked first (metric desc, id asc), then the rest by id."""
     cuts = cut_a, cut_b = Decimal(str(a)), Decimal(str(b))
-    ranked = sorted(
-        (i for i, m in metrics.items() if m > 0 and i not in prospects),
-        key=lambda i: (-metrics[i], i),
-    )
+    ranked = sorted(i for i, m in metrics.items() if m > 0 and i not in prospects)
+    ranked.sort(key=metrics.__getitem__, reverse=True)  # stable: equal metrics stay by id
     total = sum((metrics[i] for i in ranked), start=ZERO)
     entries: list[ParetoEntry] = []
     running = ZERO
