@@ -13,7 +13,6 @@ millisecond for a whole validated card of ~100 pydantic objects.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -66,8 +65,7 @@ class Signal(NamedTuple):
     note: str | None
 
 
-@dataclass(slots=True)
-class Brief:
+class Brief(NamedTuple):
     id: str
     name: str
     owner: str
@@ -92,7 +90,7 @@ class Brief:
 
     def as_of(self, today: dt.date) -> Brief:
         """This brief with only its latest visit on or before today (what `due` and `list` read)."""
-        return replace(self, visits=tuple(v for v in self.visits if v.date <= today)[-1:])
+        return self._replace(visits=tuple(v for v in self.visits if v.date <= today)[-1:])
 
 
 def of(card: Card, keep_visits: int | None = None) -> Brief:

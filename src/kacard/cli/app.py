@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from kacard.cli import common
+from kacard import lifetime
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
 from kacard.errors import KacardError
 
@@ -86,13 +86,13 @@ def main() -> None:
 
     Freeing a big folder's objects one by one and the interpreter's own teardown cost
     about a tenth of a second on 10,000 cards for nothing: the process ends anyway.
-    So the loaded folder is kept alive (cli.common.Run.load) and the process exits
-    directly once its output is flushed.
+    So big data is kept alive (kacard.lifetime) and the process exits directly once
+    its output is flushed.
     """
     # kacard uses no pydantic plugins; looking for them costs every run ~25 ms
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()  # from the start: a short run makes no garbage cycles worth collecting
-    common.KEEP_UNTIL_EXIT = []
+    lifetime.keep_until_exit()
     code: int = 0
     try:
         app()

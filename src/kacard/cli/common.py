@@ -21,9 +21,6 @@ from kacard.errors import UsageError
 if TYPE_CHECKING:
     from kacard.store import Folder
 
-# Set by kacard.cli.app.main: loaded folders stay referenced until the process exits.
-KEEP_UNTIL_EXIT: list[object] | None = None
-
 DirOpt = Annotated[
     Path | None,
     typer.Option("--dir", "-d", help="Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml).",
@@ -64,9 +61,10 @@ class Run:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index)."""
         from kacard.store import load_folder
 
+        from kacard.lifetime import keep
+
         folder = load_folder(self.folder(), self.today, summary=summary)
-        if KEEP_UNTIL_EXIT is not None:
-            KEEP_UNTIL_EXIT.append(folder)
+        keep(folder)
         return folder
 
 
