@@ -123,6 +123,7 @@ def main() -> int:
         for name, seconds, fastest in rows:
             print(f"  {name:<40} {seconds:9.3f} {f'({fastest:.3f})':>10} {seconds / size * 1000:8.3f}"
                   f" {seconds / floor:8.1f}")
+    print(f"\ncalibration again: {calibration():.3f} s (a big change means the machine's speed drifted)")
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
