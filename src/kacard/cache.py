@@ -72,7 +72,7 @@ class Snap(NamedTuple):
     stat: tuple[int, int, int]
     checked_ns: int
     brief: tuple[Any, ...]  # kacard.brief.record
-    index: tuple[Any, ...]  # kacard.index.record
+    numbers: tuple[Any, ...]  # kacard.index.record
 
     def trusted(self, stat: tuple[int, int, int]) -> bool:
         return stat == self.stat and stat[0] < self.checked_ns - RACY_NS

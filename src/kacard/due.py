@@ -14,13 +14,13 @@ date has passed (due < today), like `show` and `review` count it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kacard import brief, facts
-from kacard.brief import Brief, NextStep, Trade
+from kacard.brief import Brief, NextStep
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
@@ -137,7 +137,8 @@ def cadence_limits(settings: Settings, tier: str) -> tuple[int, int]:
 def _weights(urgency: Urgency) -> tuple[dict[str, float], dict[str, float]]:
     """Tier and reason weights, with built-in defaults for kinds kacard.yaml leaves out."""
     defaults = Urgency()
-    return ({**defaults.tier, **urgency.tier}, {**defaults.reasons, **urgency.reasons})
+    tiers = {**defaults.tier, **urgency.tier}
+    return ({str(tier): weight for tier, weight in tiers.items()}, {**defaults.reasons, **urgency.reasons})
 
 
 @dataclass(frozen=True)
@@ -215,8 +216,8 @@ def next_step_reasons(last: brief.Visit | None, today: dt.date, week_end: dt.dat
                    {"status": status, "time": step.time, "action": step.action, "visit": last.date})]
 
 
-def _due_source(card: Brief, trade: Trade) -> str:
-    if trade.due is not None:
+def _due_source(card: Brief, own_due: dt.date | None) -> str:
+    if own_due is not None:
         return "invoice due date"
     if card.credit is not None and card.credit.terms_days is not None:
         return f"credit terms {card.credit.terms_days} days"
@@ -233,7 +234,7 @@ def receivable_reasons(card: Brief, today: dt.date) -> list[Reason]:
             "receivable", item.due, item.days_overdue,
             f"{label}: {_money(item.amount)} unpaid, due {item.due}, {item.days_overdue} days overdue",
             {"invoice": trade.invoice, "invoiced": trade.date, "amount": item.amount,
-             "due_source": _due_source(card, trade)},
+             "due_source": _due_source(card, trade.due)},
         ))
     return found
 
@@ -335,7 +336,7 @@ def check_owner(settings: Settings, owner: str) -> None:
 
 
 def checked_tiers(
-    cards: list[Card | Brief],
+    cards: Sequence[Card | Brief],
     settings: Settings,
     today: dt.date,
     owner: str | None,

@@ -60,7 +60,7 @@ def move_tail_comment(seq: CommentedSeq, old: int, new: int) -> None:
     items, key, pos = _tail_slot(seq, old)
     entry = items.get(key)
     token = entry[pos] if entry and len(entry) > pos else None
-    if not isinstance(token, CommentToken):
+    if entry is None or not isinstance(token, CommentToken):
         return
     first, _, rest = token.value.partition("\n")
     if not rest.strip("\n "):

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from kacard import brief
 
@@ -71,6 +70,12 @@ def metric(card: Card, today: dt.date, window_days: int, kind: str = "revenue") 
             value = trade.amount if kind == "revenue" else (trade.margin or Decimal(0))
             total += value
     return total
+
+
+@overload
+def last_visit(card: Card, today: dt.date | None = None) -> Visit | None: ...
+@overload
+def last_visit(card: Brief, today: dt.date | None = None) -> brief.Visit | None: ...
 
 
 def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Visit | None:

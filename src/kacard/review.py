@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from kacard import facts
 from kacard.dates import Week
@@ -117,7 +117,7 @@ def aging(cards: Iterable[Card], today: dt.date) -> Aging:
             buckets[label] = (amount + r.amount, count + 1)
             items.append({"id": card.id, "invoice": r.trade.invoice, "amount": r.amount, "due": r.due,
                           "days_overdue": r.days_overdue, "bucket": label})
-    items.sort(key=lambda i: (-i["days_overdue"], i["id"]))
+    items.sort(key=lambda i: (-cast(int, i["days_overdue"]), cast(str, i["id"])))
     return Aging(buckets, tuple(items))
 
 
@@ -256,7 +256,7 @@ def rep_review(
         days = (today - touched).days if touched else None
         if days is None or days > settings.stale_days:
             stale.append({"id": card.id, "last_touched": touched, "days": days})
-    stale.sort(key=lambda s: (-(s["days"] if s["days"] is not None else 10**6), s["id"]))
+    stale.sort(key=lambda s: (-(cast(int, s["days"]) if s["days"] is not None else 10**6), cast(str, s["id"])))
 
     receivables = aging(owned, today)
     completeness = sum(scores) / len(scores) if scores else None

@@ -50,7 +50,7 @@ class Summary(NamedTuple):
 
     rel: str
     brief: Brief
-    index: CardIndex
+    card_index: CardIndex
 
 
 @dataclass
@@ -311,7 +311,7 @@ def _snap(
 
 def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) -> Summary:
     """A card's brief as of today (kacard.brief.Brief.as_of) and its index."""
-    ix = index.from_record(snap.index)
+    ix = index.from_record(snap.numbers)
     at = ix.visits_until(today)  # visits on or before today
     kept = len(snap.brief[brief.VISITS])
     first_kept = ix.visit_count - kept
@@ -391,7 +391,7 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
     if folder.summaries is not None:
         folder.summaries = [s for s in folder.summaries if first(s.rel, s.brief.id)]
         for s in folder.summaries:
-            problems += check.problems(s.rel, s.brief.owner, s.index.criteria)
+            problems += check.problems(s.rel, s.brief.owner, s.card_index.criteria)
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel

@@ -140,7 +140,7 @@ def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
         briefs = [s.brief for s in folder.summaries]
-        indexes = {s.brief.id: s.index for s in folder.summaries}
+        indexes = {s.brief.id: s.card_index for s in folder.summaries}
         return card_rows(briefs, folder.settings, today, tier_of, indexes)
     return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
 

@@ -22,6 +22,7 @@ from kacard.model.common import (  # noqa: F401 (re-exported)
     Strict,
     Tier,
     Weekday,
+    workdays,
 )
 
 Status = Literal["prospect", "active", "dormant", "lost"]
@@ -57,7 +58,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 class VisitHours(Strict):
     """When the account receives visits: weekdays and a daily time window."""
 
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Weekday] = Field(default_factory=workdays)
     start: dt.time = dt.time(9, 0)
     end: dt.time = dt.time(17, 0)
 

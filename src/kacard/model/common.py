@@ -22,6 +22,11 @@ ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 ID_RE = re.compile(ID_PATTERN)
 
 
+def workdays() -> list[Weekday]:
+    """Monday to Friday: a new list for each model that defaults to it."""
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
 class Strict(BaseModel):
     """Base for every card part: unknown keys are errors, values are not coerced oddly."""
 

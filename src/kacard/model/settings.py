@@ -7,10 +7,13 @@ travel model) lives here so a team can read and change it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kacard.model.common import ID_PATTERN, Location, Tier, Weekday
+from kacard.model.common import ID_PATTERN, Location, Tier, Weekday, workdays
+
+T = TypeVar("T")
 
 TEN_TWO_CRITERIA: tuple[str, ...] = (
     "profit_share",
@@ -24,6 +27,11 @@ TEN_TWO_CRITERIA: tuple[str, ...] = (
     "continuous_purchasing",
     "influence",
 )
+
+
+def _per_tier(s: T, a: T, b: T, c: T) -> dict[Tier, T]:
+    """A default value per tier (a new dict for each model)."""
+    return {"S": s, "A": a, "B": b, "C": c}
 
 
 class Strict(BaseModel):
@@ -45,7 +53,7 @@ class Rep(Strict):
 
 
 class Workweek(Strict):
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Weekday] = Field(default_factory=workdays)
     start: dt.time = dt.time(8, 30)
     end: dt.time = dt.time(17, 30)
 
@@ -162,7 +170,7 @@ class Scoring(Strict):
 class Urgency(Strict):
     """Coefficients of `kacard due` urgency (a sum of explained terms)."""
 
-    tier: dict[Tier, float] = Field(default_factory=lambda: {"S": 8.0, "A": 6.0, "B": 3.0, "C": 1.0})
+    tier: dict[Tier, float] = Field(default_factory=lambda: _per_tier(8.0, 6.0, 3.0, 1.0))
     per_day_overdue: float = Field(default=0.5, ge=0)
     max_days_overdue: int = Field(default=60, ge=0, description="Overdue days counted at most.")
     reasons: dict[str, float] = Field(
@@ -188,7 +196,7 @@ class Settings(Strict):
     team: list[Rep] = Field(default_factory=list)
     workweek: Workweek = Field(default_factory=Workweek)
     cadence_days: dict[Tier, int] = Field(
-        default_factory=lambda: {"S": 7, "A": 14, "B": 30, "C": 90},
+        default_factory=lambda: _per_tier(7, 14, 30, 90),
         description="Ideal days between visits per tier.",
     )
     cadence_max_days: dict[Tier, int] = Field(

@@ -76,7 +76,7 @@ def _eject_for(p: Problem, s: Solution, u: int) -> bool:
     for k in p.allowed_days[u]:
         r = s.routes[k]
         movable = [i for i, j in enumerate(r.jobs) if not p.is_fixed[j]]
-        options = [(r.jobs[i],) for i in movable]
+        options: list[tuple[int, ...]] = [(r.jobs[i],) for i in movable]
         options += [(r.jobs[i], r.jobs[i + 1]) for i in movable
                     if i + 1 < len(r.jobs) and not p.is_fixed[r.jobs[i + 1]]]
         for out in options:

@@ -167,7 +167,9 @@ def _day_plan(problem: Problem, k: int, route: list[int]) -> DayPlan:
     if not route:
         return DayPlan(day=day.index, stops=(), leave_base=day.start, return_base=day.start)
     first = route[0]
-    earliest_first = max(day.start + m[0][problem.node[first]], problem.window[first][k][0])
+    first_window = problem.window[first][k]
+    assert first_window is not None  # a planned stop's day allows it
+    earliest_first = max(day.start + m[0][problem.node[first]], first_window[0])
     t = max(float(day.start), earliest_first - m[0][problem.node[first]])
     leave = t
     prev = 0
@@ -175,7 +177,9 @@ def _day_plan(problem: Problem, k: int, route: list[int]) -> DayPlan:
     for j in route:
         node = problem.node[j]
         arrive = t + m[prev][node]
-        start = max(arrive, problem.window[j][k][0])
+        window = problem.window[j][k]
+        assert window is not None
+        start = max(arrive, window[0])
         depart = start + problem.service[j]
         stops.append(Stop(key=problem.jobs[j].key, node=node, arrive=arrive, start=start,
                           depart=depart))

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .solve import Day, Job
 
 EPS = 1e-9
@@ -83,11 +85,11 @@ class Problem:
         p.allowed_days = [
             [k for k in range(len(days)) if p.fits_alone(j, k)] for j in range(len(jobs))
         ]
+        def closeness(j: int) -> Callable[[int], tuple[float, int]]:
+            return lambda i: (min(m[p.node[i]][p.node[j]], m[p.node[j]][p.node[i]]), i)
+
         p.near = [
-            sorted(
-                (i for i in range(len(jobs)) if i != j),
-                key=lambda i, j=j: (min(m[p.node[i]][p.node[j]], m[p.node[j]][p.node[i]]), i),
-            )
+            sorted((i for i in range(len(jobs)) if i != j), key=closeness(j))
             for j in range(len(jobs))
         ]
         return p
@@ -246,8 +248,10 @@ def best_in_route(
             if by_time:  # how much later the next stop (or home) can start
                 old = es[i] if i < n else prev_dep + mp[0]
                 nxt_start = start + serv + mv[nxt]
-                if i < n and nxt_start < p.window[nxt_job][k][0]:
-                    nxt_start = p.window[nxt_job][k][0]
+                if i < n:
+                    nxt_window = p.window[nxt_job][k]
+                    assert nxt_window is not None  # a planned stop's day allows it
+                    nxt_start = max(nxt_start, nxt_window[0])
                 delta = nxt_start - old
             else:
                 delta = mp[v] + mv[nxt] - mp[nxt]

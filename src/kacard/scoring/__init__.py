@@ -28,5 +28,5 @@ def folder_tiers(folder: Folder, today: dt.date) -> dict[str, str]:
     if folder.summaries is not None:
         from kacard.scoring.fast import tiers as fast_tiers
 
-        return fast_tiers([s.index for s in folder.summaries], folder.settings, today)
+        return fast_tiers([s.card_index for s in folder.summaries], folder.settings, today)
     return tiers([loaded.card for loaded in folder.cards], folder.settings, today)
