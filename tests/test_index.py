@@ -72,7 +72,7 @@ def folders(tmp_path_factory) -> list[Path]:
 
 def _fast(folder: Folder) -> tuple[list[brief.Brief], dict[str, index.CardIndex]]:
     assert folder.summaries is not None and folder.cards == []
-    return [s.brief for s in folder.summaries], {s.brief.id: s.index for s in folder.summaries}
+    return [s.brief for s in folder.summaries], {s.brief.id: s.card_index for s in folder.summaries}
 
 
 @pytest.mark.parametrize("today", DATES)
@@ -228,3 +228,17 @@ def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
     rows = card_rows(briefs, fast.settings, today, {"dup": "C"}, indexes)
     assert rows == card_rows([c.card for c in whole.cards], whole.settings, today, {"dup": "C"})
     assert rows[0]["revenue"] == 500
+
+
+def test_any_custom_values_go_through_the_snapshot(folder, write_card):
+    write_card("hz-c", "id: hz-c\nname: C\nowner: lina\ncustom:\n  n: 3\n  f: 2.5\n  ok: true\n  none: null\n"
+                       "  when: 2026-01-02\n  list: [1, a, {k: v}]\n  map: {x: [1.5, null]}\n")
+    today = dt.date(2026, 11, 23)
+    whole = load_folder(folder, today)
+    load_folder(folder, today, summary=True)
+    with _snapshot_db() as db:
+        assert db.execute("select count(*) from snapshot").fetchone()[0] == 1  # it could be stored
+    briefs, indexes = _fast(load_folder(folder, today, summary=True))
+    rows = card_rows(briefs, whole.settings, today, {"hz-c": "C"}, indexes)
+    assert rows == card_rows([c.card for c in whole.cards], whole.settings, today, {"hz-c": "C"})
+    assert rows[0]["custom.map"] == {"x": [1.5, None]}
