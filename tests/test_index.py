@@ -208,10 +208,34 @@ def test_the_snapshot_follows_edits_touches_and_removals(folder, write_card, mon
     left = load_folder(folder, today, summary=True)
     assert [s.brief.name for s in left.summaries] == ["Later"] and left.errors == []
     monkeypatch.setattr(store, "parse_card", real_parse)
+    assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
+
+
+def _snapshot_rows() -> dict[str, bytes]:
+    """Every path in the stored snapshot, with the blob of its shard."""
+    import marshal
+
     with _snapshot_db() as db:
-        import marshal
-        kept = marshal.loads(db.execute("select blob from snapshot").fetchone()[0])
-    assert sorted(kept) == ["hz-a.yaml"]
+        blobs = [blob for (blob,) in db.execute("select blob from snapshot")]
+    return {rel: blob for blob in blobs for rel in marshal.loads(blob)}
+
+
+def test_a_changed_card_rewrites_only_its_shard(folder, write_card):
+    from kacard.cache import SHARDS, shard_of
+
+    paths = {f"hz-{k}": write_card(f"hz-{k}", f"id: hz-{k}\nname: N{k}\nowner: lina\n") for k in range(200)}
+    for path in paths.values():
+        _old(path)
+    today = dt.date(2026, 11, 23)
+    load_folder(folder, today, summary=True)
+    before = _snapshot_rows()
+    assert len(before) == 200 and len(set(before.values())) == len({shard_of(r) for r in before}) > SHARDS // 2
+    paths["hz-7"].write_text("id: hz-7\nname: Renamed\nowner: lina\n", encoding="utf-8")
+    assert [s.brief.name for s in load_folder(folder, today, summary=True).summaries if s.brief.id == "hz-7"] == ["Renamed"]
+    after = _snapshot_rows()
+    rewritten = {rel for rel in after if after[rel] != before[rel]}
+    assert "hz-7.yaml" in rewritten
+    assert {shard_of(rel) for rel in rewritten} == {shard_of("hz-7.yaml")}
 
 
 def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
@@ -237,8 +261,39 @@ def test_any_custom_values_go_through_the_snapshot(folder, write_card):
     whole = load_folder(folder, today)
     load_folder(folder, today, summary=True)
     with _snapshot_db() as db:
-        assert db.execute("select count(*) from snapshot").fetchone()[0] == 1  # it could be stored
+        assert db.execute("select count(*) from snapshot").fetchone()[0] == 1  # its shard could be stored
     briefs, indexes = _fast(load_folder(folder, today, summary=True))
     rows = card_rows(briefs, whole.settings, today, {"hz-c": "C"}, indexes)
     assert rows == card_rows([c.card for c in whole.cards], whole.settings, today, {"hz-c": "C"})
     assert rows[0]["custom.map"] == {"x": [1.5, None]}
+
+
+def test_a_cache_of_another_layout_is_replaced(folder, write_card):
+    import sqlite3
+
+    from kacard.cache import CardCache, cache_dir
+
+    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
+    today = dt.date(2026, 11, 23)
+    CardCache(folder).close()  # creates the file
+    with _snapshot_db() as db:  # as an older kacard left it
+        db.execute("drop table snapshot")
+        db.execute("create table snapshot (id integer primary key check (id = 0), format text, blob blob)")
+        db.execute("pragma user_version = 4")
+    load_folder(folder, today, summary=True)
+    assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
+    assert len(list(cache_dir().glob("*.sqlite"))) == 1
+    with sqlite3.connect(next(cache_dir().glob("*.sqlite"))) as db:
+        assert "shard" in [row[1] for row in db.execute("pragma table_info(snapshot)")]
+
+
+def test_a_snapshot_table_of_another_layout_is_replaced_even_with_this_version(folder, write_card):
+    from kacard.cache import CardCache
+
+    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
+    CardCache(folder).close()
+    with _snapshot_db() as db:  # the right version number, the wrong columns
+        db.execute("drop table snapshot")
+        db.execute("create table snapshot (id integer primary key check (id = 0), format text, blob blob)")
+    load_folder(folder, dt.date(2026, 11, 23), summary=True)
+    assert sorted(_snapshot_rows()) == ["hz-a.yaml"]

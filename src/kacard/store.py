@@ -285,9 +285,11 @@ def _load_summaries(files: list[tuple[str, str]], cache: CardCache, result: Fold
             continue
         fresh[rel] = snap
         summaries.append(_summary(rel, path, snap, cache, today))
-    if fresh != snaps:
+    changed = [rel for rel, snap in fresh.items() if snaps.get(rel) is not snap]
+    changed += [rel for rel in snaps if rel not in fresh]
+    if changed:
         cache.flush(rel for rel, _ in files)
-        cache.save_snapshot(fresh)
+        cache.save_snapshot(fresh, changed)
     result.summaries = summaries
 
 
