@@ -78,12 +78,7 @@ def is_terminal() -> bool:
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
     """A table: rich on a terminal (colour unless NO_COLOR), aligned plain text otherwise."""
-    texts = []  # column by column: one pass of each helper over a column is cheaper per cell
-    for c in columns:
-        column = list(map(fmt_cell, [row.get(c.key) for row in rows]))
-        if c.max_width:
-            column = [truncate(v, c.max_width) for v in column]
-        texts.append(column)
+    texts = [_column_texts([row.get(c.key) for row in rows], c.max_width) for c in columns]
     if is_terminal():
         _print_rich([list(line) for line in zip(*texts, strict=True)], columns, title)
         return
@@ -92,15 +87,26 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
         out.append(clean(title))
     padded = []
     for c, column in zip(columns, texts, strict=True):
+        if all(map(str.isascii, column)):  # one cell per character: str's own padding
+            cells = max([width(c.header), *map(len, column)])
+            fit = str.rjust if c.right else str.ljust
+            padded.append([pad(c.header, cells, c.right), *(fit(v, cells) for v in column)])
+            continue
         sizes = list(map(width, column))
         cells = max([width(c.header), *sizes])
-        out_header = pad(c.header, cells, c.right)
-        if c.right:
-            padded.append([out_header] + [" " * (cells - n) + v for v, n in zip(column, sizes, strict=True)])
-        else:
-            padded.append([out_header] + [v + " " * (cells - n) for v, n in zip(column, sizes, strict=True)])
+        gaps = [" " * (cells - n) for n in sizes]
+        body = (g + v for v, g in zip(column, gaps, strict=True)) if c.right else map(str.__add__, column, gaps)
+        padded.append([pad(c.header, cells, c.right), *body])
     out.extend("  ".join(line).rstrip() for line in zip(*padded, strict=True))
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def _column_texts(values: list[Any], max_width: int | None) -> list[str]:
+    """A column's cells as text (fmt_cell), cut to max_width cells."""
+    texts = list(map(clean, values)) if set(map(type, values)) == {str} else list(map(fmt_cell, values))
+    if max_width:
+        texts = [truncate(v, max_width) for v in texts]
+    return texts
 
 
 def _print_rich(cells: list[list[str]], columns: Sequence[Column], title: str | None) -> None:
