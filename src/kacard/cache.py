@@ -43,6 +43,12 @@ SCHEMA = 5  # the tables' layout
 RACY_NS = 2_000_000_000
 
 
+def trusted(recorded: tuple[int, int, int], checked_ns: int, stat: tuple[int, int, int]) -> bool:
+    """A file is unchanged when its (mtime, size, inode) are those recorded, and it was
+    not modified within RACY_NS of being recorded (else it is hashed: "racy git")."""
+    return stat == recorded and stat[0] < checked_ns - RACY_NS
+
+
 @dataclass(frozen=True)
 class Entry:
     digest: str
@@ -51,8 +57,7 @@ class Entry:
     blob: bytes  # the pickled card
 
     def trusted(self, stat: tuple[int, int, int]) -> bool:
-        """Unchanged by its stat, and not modified within RACY_NS of being cached."""
-        return stat == self.stat and stat[0] < self.checked_ns - RACY_NS
+        return trusted(self.stat, self.checked_ns, stat)
 
 
 def shard_of(rel: str) -> int:
@@ -83,7 +88,7 @@ class Snap(NamedTuple):
     numbers: tuple[Any, ...]  # kacard.index.record
 
     def trusted(self, stat: tuple[int, int, int]) -> bool:
-        return stat == self.stat and stat[0] < self.checked_ns - RACY_NS
+        return trusted(self.stat, self.checked_ns, stat)
 
 
 class CardCache:

@@ -374,14 +374,18 @@ def due(
     """
     cards = list(cards)
     tier_of = checked_tiers(cards, settings, today, owner, tier_of)
-    rules = Rules.of(settings)
-    week_end = Week(week_start).end
-    items = [
-        _assess(card, tier_of.get(card.id) or card.tier or "C", rules, today, week_end)
-        for card in cards
-        if card.status in CONSIDERED_STATUSES and (owner is None or card.owner == owner)
-    ]
+    considered = [card for card in cards
+                  if card.status in CONSIDERED_STATUSES and (owner is None or card.owner == owner)]
+    items = assess_each(considered, tier_of, settings, today, Week(week_start))
     return sort_items([item for item in items if item.is_due])
+
+
+def assess_each(
+    cards: Iterable[Card | Brief], tier_of: Mapping[str, str], settings: Settings, today: dt.date, week: Week
+) -> list[DueItem]:
+    """`assess` of every card, each with its tier from `tier_of` (else its pin, else C)."""
+    rules = Rules.of(settings)
+    return [_assess(card, tier_of.get(card.id) or card.tier or "C", rules, today, week.end) for card in cards]
 
 
 def sort_items(items: Iterable[DueItem]) -> list[DueItem]:

@@ -69,12 +69,8 @@ class CardIndex:
         """How many visits are dated on or before today."""
         return bisect_right(self.ords, today.toordinal(), self.visits_from) - self.visits_from
 
-    def has_trade_in(self, start: dt.date, end: dt.date) -> bool:
-        """Any trade with a positive amount dated in (start, end]."""
-        return self.positive_trades_in(start.toordinal(), end.toordinal())
-
     def positive_trades_in(self, start: int, end: int) -> bool:
-        """has_trade_in with ordinals."""
+        """Any trade with a positive amount dated in (start, end] (dates as ordinals)."""
         lo, hi = self.trades, self.visits_from
         return bisect_right(self.ords, end, lo, hi) > bisect_right(self.ords, start, lo, hi)
 

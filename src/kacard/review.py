@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from kacard import facts
 from kacard.dates import Week
-from kacard.due import CONSIDERED_STATUSES, DueItem, assess, cadence_limits, checked_tiers
+from kacard.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 
@@ -218,7 +218,7 @@ def rep_review(
 ) -> RepReview:
     active = [c for c in owned if c.status in CONSIDERED_STATUSES]
     tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
-    items: list[DueItem] = [assess(c, tier[c.id], settings, today, week) for c in active]
+    items: list[DueItem] = assess_each(active, tier, settings, today, week)
 
     gaps = []
     scores = []

@@ -67,8 +67,7 @@ def route(
     tier_of = tiers(cards, settings, opts.today)
     if ids:
         chosen = [folder.get(i.strip()).card for i in dict.fromkeys(ids.split(",")) if i.strip()]
-        items = core.sort_items(core.assess(c, tier_of.get(c.id) or c.tier or "C", settings, opts.today,
-                                            the_week) for c in chosen)
+        items = core.sort_items(core.assess_each(chosen, tier_of, settings, opts.today, the_week))
     else:
         items = core.due(cards, settings, opts.today, the_week.start, who, tier_of=tier_of)
     who = planner.choose_owner(items, settings, who)

@@ -200,8 +200,7 @@ def brief(
     tier_of = tiers(cards, settings, opts.today)
     if ids:
         chosen = [folder.get(i.strip()).card for i in ids.split(",") if i.strip()]
-        items = [core.assess(c, tier_of.get(c.id) or c.tier or "C", settings, opts.today, the_week)
-                 for c in chosen]
+        items = core.assess_each(chosen, tier_of, settings, opts.today, the_week)
     else:
         items = core.due(cards, settings, opts.today, start, who, tier_of=tier_of)
     card_of = {c.id: c for c in cards}
