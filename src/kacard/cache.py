@@ -22,6 +22,7 @@ import marshal
 import os
 import pickle
 import sqlite3
+import sys
 import time
 import zlib
 from collections.abc import Iterable
@@ -29,14 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pydantic.version import VERSION as PYDANTIC_VERSION
+
 if TYPE_CHECKING:
     from kacard.model.card import Card
 
 
 # Bump when the Card model changes shape: old entries are then ignored.
-FORMAT = "card-v3"
+# Pickled cards are only as good as the pydantic and Python that wrote them, and
+# marshal's format is Python's: both are part of an entry's format, so an upgrade
+# reads the cards afresh instead of trusting objects another version made.
+_RUNTIME = f"py{sys.version_info[0]}.{sys.version_info[1]}/pydantic{PYDANTIC_VERSION}"
+FORMAT = f"card-v3/{_RUNTIME}"
 SHARDS = 64  # snapshot rows: a changed card rewrites 1/64 of the snapshot
-SNAPSHOT_FORMAT = f"snapshot-v3/{SHARDS}"  # bump when kacard.brief or kacard.index records change
+# bump the v-number when kacard.brief or kacard.index records change
+SNAPSHOT_FORMAT = f"snapshot-v3/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
 SCHEMA = 5  # the tables' layout
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
