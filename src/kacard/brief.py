@@ -130,7 +130,7 @@ def _clock(at: dt.time | None) -> str | None:
     return at.isoformat() if at is not None else None
 
 
-VISITS = 19  # where a record keeps its visits
+VISITS = Brief._fields.index("visits")  # a record keeps the brief's fields in order
 
 
 def record(b: Brief) -> tuple[Any, ...]:
