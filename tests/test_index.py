@@ -297,3 +297,22 @@ def test_a_snapshot_table_of_another_layout_is_replaced_even_with_this_version(f
         db.execute("create table snapshot (id integer primary key check (id = 0), format text, blob blob)")
     load_folder(folder, dt.date(2026, 11, 23), summary=True)
     assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
+
+
+def test_a_cache_locked_by_another_process_is_skipped(folder, write_card):
+    import sqlite3
+
+    from kacard.cache import CardCache, cache_dir
+
+    write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n")
+    CardCache(folder).close()
+    other = sqlite3.connect(next(cache_dir().glob("*.sqlite")), isolation_level=None)
+    other.execute("begin exclusive")  # another kacard writing for longer than our 1 s wait
+    try:
+        briefs, _ = _fast(load_folder(folder, dt.date(2026, 11, 23), summary=True))
+        assert [b.name for b in briefs] == ["A"]  # the result, without a cache write
+    finally:
+        other.execute("rollback")
+        other.close()
+    load_folder(folder, dt.date(2026, 11, 23), summary=True)
+    assert sorted(_snapshot_rows()) == ["hz-a.yaml"]  # written once the lock is gone

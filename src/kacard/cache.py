@@ -25,7 +25,8 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -231,51 +232,50 @@ class CardCache:
             shard = shards.get(shard_of(rel))
             if shard is not None:
                 shard[rel] = tuple(snap)
-        try:
-            self._db.execute("begin")
-            self._db.execute("delete from snapshot where format != ?", (SNAPSHOT_FORMAT,))
+        with self._transaction() as db:
+            db.execute("delete from snapshot where format != ?", (SNAPSHOT_FORMAT,))
             for k, shard in shards.items():
                 try:
                     blob = marshal.dumps(shard)
                 except ValueError:  # a value marshal cannot store: that shard is read afresh
-                    self._db.execute("delete from snapshot where shard = ?", (k,))
+                    db.execute("delete from snapshot where shard = ?", (k,))
                     continue
-                self._db.execute("insert or replace into snapshot (shard, format, blob) values (?, ?, ?)",
-                                 (k, SNAPSHOT_FORMAT, blob))
-            self._db.execute("commit")
-        except sqlite3.Error:
-            try:
-                self._db.execute("rollback")
-            except sqlite3.Error:
-                pass
+                db.execute("insert or replace into snapshot (shard, format, blob) values (?, ?, ?)",
+                           (k, SNAPSHOT_FORMAT, blob))
 
     def flush(self, keep: Iterable[str]) -> None:
         """Write new entries and drop entries of files that are gone."""
         if self._db is None:
             return
-        try:
-            self._db.execute("begin")
+        with self._transaction() as db:
             if self._pending:
                 now = time.time_ns()
-                self._db.executemany(
+                db.executemany(
                     "insert or replace into cards (path, digest, format, mtime_ns, size, inode,"
                     " checked_ns, blob) values (?,?,?,?,?,?,?,?)",
                     [(rel, dig, FORMAT, *stat, now, blob)
                      for rel, (dig, stat, blob) in self._pending.items()],
                 )
             keep_set = set(keep)
-            stale = [
-                (p,) for (p,) in self._db.execute("select path from cards") if p not in keep_set
-            ]
+            stale = [(p,) for (p,) in db.execute("select path from cards") if p not in keep_set]
             if stale:
-                self._db.executemany("delete from cards where path = ?", stale)
+                db.executemany("delete from cards where path = ?", stale)
+        self._pending.clear()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any SQLite error rolls it back and is swallowed (a
+        cache that cannot be written is skipped, never an error)."""
+        assert self._db is not None
+        try:
+            self._db.execute("begin")
+            yield self._db
             self._db.execute("commit")
         except sqlite3.Error:
             try:
                 self._db.execute("rollback")
             except sqlite3.Error:
                 pass
-        self._pending.clear()
 
     def close(self) -> None:
         if self._db is not None:
