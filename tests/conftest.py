@@ -77,6 +77,16 @@ def kacard(folder: Path) -> Kacard:
     return Kacard(folder)
 
 
+# An account whose next step is ten days overdue at 2026-11-23 (pinned S).
+LATE_CARD = """\
+id: hz-late
+name: 杭州迟到科技
+owner: lina
+tier: S
+visits:
+  - {date: 2026-11-01, summary: 初访, next: {date: 2026-11-13, action: 报价}}
+"""
+
 SAMPLE_CARD = """\
 # the account's card
 id: hz-xinghe

@@ -10,16 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import SAMPLE_CARD
-
-LATE = """\
-id: hz-late
-name: 杭州迟到科技
-owner: lina
-tier: S
-visits:
-  - {date: 2026-11-01, summary: 初访, next: {date: 2026-11-13, action: 报价}}
-"""
+from tests.conftest import LATE_CARD, SAMPLE_CARD
 
 FINE = """\
 id: hz-fine
@@ -41,7 +32,7 @@ owner: zhangwei
 @pytest.fixture
 def team(write_card):
     write_card("hz-xinghe", SAMPLE_CARD)  # zhangwei, next step 11-24 -> due
-    write_card("hz-late", LATE)
+    write_card("hz-late", LATE_CARD)
     write_card("hz-fine", FINE)
     write_card("hz-lost", LOST)
 

@@ -8,6 +8,7 @@ import json
 from icalendar import Calendar
 
 from kacard.render.ics import EventSpec, calendar_bytes
+from tests.conftest import LATE_CARD
 
 APPOINTMENT = """\
 id: hz-appt
@@ -21,15 +22,6 @@ visits:
   - date: 2026-11-16
     summary: 方案讨论
     next: {date: 2026-11-26, time: "14:30", action: "签约; 带合同, 盖章"}
-"""
-
-LATE = """\
-id: hz-late
-name: 杭州迟到科技
-owner: lina
-tier: S
-visits:
-  - {date: 2026-11-01, summary: 初访, next: {date: 2026-11-13, action: 报价}}
 """
 
 SOON = """\
@@ -49,7 +41,7 @@ def events(text: str) -> dict[str, object]:
 
 def test_due_calendar_round_trip(kacard, write_card):
     write_card("hz-appt", APPOINTMENT)
-    write_card("hz-late", LATE)
+    write_card("hz-late", LATE_CARD)
     write_card("hz-soon", SOON)
     result = kacard("due", "--format", "ics")
     assert result.exit_code == 0, result.output
@@ -76,7 +68,7 @@ def test_due_calendar_round_trip(kacard, write_card):
 
 def test_owner_filter_applies_to_the_calendar(kacard, write_card):
     write_card("hz-appt", APPOINTMENT)
-    write_card("hz-late", LATE)
+    write_card("hz-late", LATE_CARD)
     result = kacard("due", "--format", "ics", "--owner", "zhangwei")
     assert list(events(result.stdout)) == ["due-2026-W48-hz-appt@kacard"]
 
