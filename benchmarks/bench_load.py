@@ -3,7 +3,8 @@
 
 Generates folders of realistic ~11 KB cards (benchmarks/make_cards.py), then times
 whole `kacard` runs as a user starts them (a new process each time, stdout to a
-file so the plain writer is used), next to the floor: reading every card's bytes.
+file, and for `list` and `due` also to a terminal), next to the floor: reading every
+card's bytes.
 
     python benchmarks/bench_load.py                 # 1,000 and 10,000 cards
     python benchmarks/bench_load.py --sizes 1000 --repeat 5
@@ -53,9 +54,35 @@ def time_command(args: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def timed(args: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
+def time_on_terminal(args: list[str], env: dict[str, str]) -> float:
+    """Seconds for a run printing to a terminal (a pseudo-terminal 120 columns wide),
+    where kacard fits its tables to the width and styles the header."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    while True:  # read what a terminal would show until the program closes it
+        try:
+            if not os.read(master, 1 << 16):
+                break
+        except OSError:
+            break
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    os.close(master)
+    return elapsed
+
+
+def timed(args: list[str], env: dict[str, str], repeat: int, run=time_command) -> tuple[float, float]:
     """(median, fastest) of `repeat` runs."""
-    runs = [time_command(args, env) for _ in range(repeat)]
+    runs = [run(args, env) for _ in range(repeat)]
     return statistics.median(runs), min(runs)
 
 
@@ -100,6 +127,8 @@ def bench(size: int, repeat: int, workdir: Path) -> list[tuple[str, float, float
         cold = time_command(args, env)
         rows.append((f"kacard {command[0]} cold", cold, cold))
         rows.append((f"kacard {command[0]} warm", *timed(args, env, repeat)))
+        if command != ["validate"] and os.name == "posix":
+            rows.append((f"kacard {command[0]} warm, on a terminal", *timed(args, env, repeat, time_on_terminal)))
     return rows
 
 

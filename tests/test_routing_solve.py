@@ -237,7 +237,7 @@ def brute_force_key(m, jobs: list[Job], days: list[Day]) -> tuple[int, float, in
         travel = 0.0
         ok = True
         for k, day in enumerate(days):
-            mine = [j for j, a in zip(jobs, assign) if a == k]
+            mine = [j for j, a in zip(jobs, assign, strict=True) if a == k]
             tr = _best_day(m, mine, day) if mine else 0.0
             if tr is None:
                 ok = False
@@ -245,7 +245,7 @@ def brute_force_key(m, jobs: list[Job], days: list[Day]) -> tuple[int, float, in
             travel += tr
         if not ok:
             continue
-        kept = [j for j, a in zip(jobs, assign) if a < len(days)]
+        kept = [j for j, a in zip(jobs, assign, strict=True) if a < len(days)]
         key = (sum(1 for j in kept if j.fixed), round(sum(j.priority for j in kept), 6),
                len(kept), -round(travel, 6))
         if best is None or key > best:

@@ -1,0 +1,95 @@
+"""Tables on a real terminal (a pseudo-terminal of a set size): fitted, bold header,
+card text still printed literally."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+from kacard.render.output import NARROWEST, Column, _fit
+from kacard.text import width
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[str, str]:
+    """stdout and stderr of `kacard ARGS` run on a pseudo-terminal `columns` cells wide."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.Popen([sys.executable, "-m", "kacard", *args], stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    err = proc.stderr.read().decode("utf-8") if proc.stderr else ""
+    assert proc.wait(timeout=60) == 0, err
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), err
+
+
+def sample_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "KACARD_CACHE_DIR": str(tmp_path / "cache"), "KACARD_TODAY": "2026-11-23"}
+    env.pop("NO_COLOR", None)
+    env.update(extra)
+    return env
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "cards"
+
+
+def test_list_fits_a_narrow_terminal_and_keeps_ids_whole(tmp_path):
+    out, err = on_terminal(["list", "--dir", str(SAMPLE)], 80, sample_env(tmp_path))
+    lines = out.splitlines()
+    assert lines[0].startswith("\x1b[1mid") and lines[0].endswith("\x1b[0m")  # bold header
+    assert set(lines[1].replace(" ", "")) == {"─"}
+    assert all(width(SGR.sub("", line)) <= 80 for line in lines), max(lines, key=width)
+    ids = sorted(p.stem for p in SAMPLE.glob("*.yaml") if p.name != "kacard.yaml")
+    assert sorted(line.split()[0] for line in lines[2:]) == ids
+    assert any("…" in line for line in lines[2:])  # names were cut to fit
+    assert "action" not in lines[0]  # left off, and said so
+    assert "not shown, the terminal is 80 columns wide:" in err and err.rstrip().endswith("(--format csv has every column)")
+
+
+def test_wide_terminal_shows_the_whole_table(tmp_path):
+    out, err = on_terminal(["list", "--dir", str(SAMPLE)], 250, sample_env(tmp_path, NO_COLOR="1"))
+    plain = subprocess.run([sys.executable, "-m", "kacard", "list", "--dir", str(SAMPLE)],
+                           capture_output=True, text=True, env=sample_env(tmp_path), check=True).stdout
+    lines = out.splitlines()
+    assert "\x1b" not in out  # NO_COLOR: no styling at all
+    assert [lines[0], *lines[2:]] == plain.splitlines()  # the plain table plus a rule
+    assert err == ""
+
+
+def test_card_text_stays_literal_on_a_terminal(tmp_path, folder, write_card):
+    write_card("hz-red", 'id: hz-red\nname: "\\e[31mRED\\e]0;title\\a 红"\nowner: lina\n')
+    out, _ = on_terminal(["list", "--dir", str(folder)], 120, sample_env(tmp_path))
+    body = out.splitlines()[2]
+    assert "\\x1b[31mRED" in body and "\x1b" not in body
+
+
+def test_fit_cuts_free_text_only_and_never_below_the_narrowest():
+    columns = [Column("id", "id"), Column("name", "name", max_width=28),
+               Column("revenue", "revenue", right=True), Column("action", "action", max_width=24)]
+    natural = [20, 28, 9, 24]  # 81 cells + 3 gaps of 2
+    assert _fit(natural, columns, 200) == natural
+    fitted = _fit(natural, columns, 60)
+    assert fitted[0] == 20 and fitted[2] == 9
+    assert sum(fitted) + 6 == 60 and abs(fitted[1] - fitted[3]) <= 1
+    assert _fit(natural, columns, 41) == [20, NARROWEST, 9]  # the rightmost column is left off
+    assert _fit(natural, columns, 40) == [20, 18]  # and the next: room for more of the name
+    assert _fit(natural, columns, 10) == [20]  # the first column is always shown
