@@ -88,8 +88,9 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     max_width) are cut, and columns that still do not fit are left off, rightmost first,
     with a note on stderr. Ids, numbers and dates are never cut. The table is built
     column by column in plain strings: a 10,000-row table takes about 0.1 s."""
-    texts = [_column_texts([row.get(c.key) for row in rows], c.max_width) for c in columns]
-    sizes = [None if all(map(str.isascii, column)) else list(map(width, column)) for column in texts]
+    laid = [_column([row.get(c.key) for row in rows], c.max_width) for c in columns]
+    texts = [column for column, _ in laid]
+    sizes = [n for _, n in laid]
     cells = [max([width(c.header), *(map(len, column) if n is None else n)])
              for c, column, n in zip(columns, texts, sizes, strict=True)]
     terminal = is_terminal()
@@ -149,12 +150,21 @@ def _fit(cells: list[int], columns: Sequence[Column], limit: int) -> list[int]:
     return fitted
 
 
-def _column_texts(values: list[Any], max_width: int | None) -> list[str]:
-    """A column's cells as text (fmt_cell), cut to max_width cells."""
+def _column(values: list[Any], max_width: int | None) -> tuple[list[str], list[int] | None]:
+    """A column's cells as text (fmt_cell), cut to max_width cells, and their widths
+    (None when every cell is ASCII: one cell per character)."""
     texts = list(map(clean, values)) if set(map(type, values)) == {str} else list(map(fmt_cell, values))
+    if all(map(str.isascii, texts)):
+        if max_width:  # the "…" that ends a cut cell is one character, one cell
+            texts = [v if len(v) <= max_width else v[:max_width - 1] + "…" for v in texts]
+        return texts, None
+    sizes = list(map(width, texts))
     if max_width:
-        texts = [truncate(v, max_width) for v in texts]
-    return texts
+        for i, n in enumerate(sizes):
+            if n > max_width:
+                texts[i] = truncate(texts[i], max_width)
+                sizes[i] = width(texts[i])
+    return texts, sizes
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
