@@ -82,14 +82,17 @@ def test_card_text_stays_literal_on_a_terminal(tmp_path, folder, write_card):
     assert "\\x1b[31mRED" in body and "\x1b" not in body
 
 
-def test_fit_cuts_free_text_only_and_never_below_the_narrowest():
+def test_fit_cuts_free_text_then_headers_and_never_below_the_narrowest():
     columns = [Column("id", "id"), Column("name", "name", max_width=28),
-               Column("revenue", "revenue", right=True), Column("action", "action", max_width=24)]
-    natural = [20, 28, 9, 24]  # 81 cells + 3 gaps of 2
-    assert _fit(natural, columns, 200) == natural
-    fitted = _fit(natural, columns, 60)
-    assert fitted[0] == 20 and fitted[2] == 9
-    assert sum(fitted) + 6 == 60 and abs(fitted[1] - fitted[3]) <= 1
-    assert _fit(natural, columns, 41) == [20, NARROWEST, 9]  # the rightmost column is left off
-    assert _fit(natural, columns, 40) == [20, 18]  # and the next: room for more of the name
-    assert _fit(natural, columns, 10) == [20]  # the first column is always shown
+               Column("revenue", "revenue", right=True), Column("action", "action", max_width=24),
+               Column("help", "needs help")]
+    body = [20, 28, 9, 24, 3]  # widest cells; "needs help" is wider than its yes/no cells
+    natural = [20, 28, 9, 24, 10]  # 91 cells + 4 gaps of 2
+    assert _fit(body, columns, 200) == natural
+    fitted = _fit(body, columns, 70)
+    assert fitted[0] == 20 and fitted[2] == 9 and fitted[4] == 10  # only free text cut
+    assert sum(fitted) + 8 == 70 and abs(fitted[1] - fitted[3]) <= 1
+    assert _fit(body, columns, 61) == [20, NARROWEST, 9, NARROWEST, NARROWEST]  # then the long header
+    assert _fit(body, columns, 51) == [20, NARROWEST, 9, NARROWEST]  # then the rightmost column is left off
+    assert _fit(body, columns, 50) == [20, 17, 9]  # and the next, leaving room for more of the name
+    assert _fit(body, columns, 10) == [20]  # the first column is always shown

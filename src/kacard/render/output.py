@@ -84,20 +84,20 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     """Columns aligned in display cells (CJK characters take two).
 
     On a terminal the header is bold (not with NO_COLOR or TERM=dumb) and underlined by
-    a rule, and the table fits the terminal's width: free-text columns (those with a
-    max_width) are cut, and columns that still do not fit are left off, rightmost first,
-    with a note on stderr. Ids, numbers and dates are never cut. The table is built
+    a rule, and the table fits the terminal's width (`_fit`): free text is cut, then
+    long headers, and columns that still do not fit are left off, rightmost first, with
+    a note on stderr. Ids, numbers and dates are never cut. The table is built
     column by column in plain strings: a 10,000-row table takes about 0.1 s."""
     laid = [_column([row.get(c.key) for row in rows], c.max_width) for c in columns]
     texts = [column for column, _ in laid]
     sizes = [n for _, n in laid]
-    cells = [max([width(c.header), *(map(len, column) if n is None else n)])
-             for c, column, n in zip(columns, texts, sizes, strict=True)]
+    body = [max(map(len, column) if n is None else n, default=0) for column, n in zip(texts, sizes, strict=True)]
+    cells = [max(n, width(c.header)) for n, c in zip(body, columns, strict=True)]
     terminal = is_terminal()
     shown = columns
     if terminal:
         limit = shutil.get_terminal_size().columns
-        fitted = _fit(cells, columns, limit)
+        fitted = _fit(body, columns, limit)
         shown = columns[:len(fitted)]
         for i, cut in enumerate(fitted):
             if cut < cells[i]:
@@ -130,19 +130,24 @@ def _padded(column: list[str], cells: int, sizes: list[int] | None, right: bool)
     return (g + v for v, g in zip(column, gaps, strict=True)) if right else map(str.__add__, column, gaps)
 
 
-def _fit(cells: list[int], columns: Sequence[Column], limit: int) -> list[int]:
-    """Widths that fit `limit` cells (two between columns). Columns that do not fit even
-    with free text cut to NARROWEST are left off, rightmost first (fewer widths are
-    returned); then free-text columns give one cell at a time, the one with the most to
-    spare first, until the rest fits."""
-    least = [min(n, NARROWEST) if c.max_width else n for n, c in zip(cells, columns, strict=True)]
+def _fit(body: list[int], columns: Sequence[Column], limit: int) -> list[int]:
+    """Widths that fit `limit` cells (two between columns), from each column's widest
+    cell (`body`) and its header. Free-text columns (with a max_width) may be cut to
+    NARROWEST cells, other columns' headers (never their cells) to NARROWEST too.
+    Columns that do not fit even so are left off, rightmost first (fewer widths are
+    returned); then free text gives one cell at a time, the column with the most to
+    spare first, and headers after it, until the rest fits."""
+    cells = [max(n, width(c.header)) for n, c in zip(body, columns, strict=True)]
+    least = [min(n, NARROWEST) if c.max_width else max(b, min(n, NARROWEST))
+             for n, b, c in zip(cells, body, columns, strict=True)]
     shown = len(cells)
     while shown > 1 and sum(least[:shown]) + 2 * (shown - 1) > limit:
         shown -= 1
     fitted = cells[:shown]
     excess = sum(fitted) + 2 * (shown - 1) - limit
     while excess > 0:
-        i = max(range(shown), key=lambda k: fitted[k] - least[k])
+        i = max(range(shown), key=lambda k: (fitted[k] > least[k] and bool(columns[k].max_width),
+                                             fitted[k] - least[k]))
         if fitted[i] <= least[i]:
             break
         fitted[i] -= 1
