@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +81,10 @@ def time_on_terminal(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def timed(args: list[str], env: dict[str, str], repeat: int, run=time_command) -> tuple[float, float]:
+def timed(
+    args: list[str], env: dict[str, str], repeat: int,
+    run: Callable[[list[str], dict[str, str]], float] = time_command,
+) -> tuple[float, float]:
     """(median, fastest) of `repeat` runs."""
     runs = [run(args, env) for _ in range(repeat)]
     return statistics.median(runs), min(runs)

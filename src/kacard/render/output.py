@@ -77,7 +77,7 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-NARROWEST = 8  # a free-text column (and its header) is never cut below this many cells
+NARROWEST = 8  # free text and headers are never cut below this many cells
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
@@ -100,7 +100,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
         fitted = _fit(body, columns, limit)
         shown = columns[:len(fitted)]
         for i, cut in enumerate(fitted):
-            if cut < cells[i]:
+            if cut < body[i]:  # cells cut too, not only the header
                 texts[i] = [truncate(v, cut) for v in texts[i]]
                 sizes[i] = list(map(width, texts[i]))
         cells = fitted
@@ -160,8 +160,8 @@ def _column(values: list[Any], max_width: int | None) -> tuple[list[str], list[i
     (None when every cell is ASCII: one cell per character)."""
     texts = list(map(clean, values)) if set(map(type, values)) == {str} else list(map(fmt_cell, values))
     if all(map(str.isascii, texts)):
-        if max_width:  # the "…" that ends a cut cell is one character, one cell
-            texts = [v if len(v) <= max_width else v[:max_width - 1] + "…" for v in texts]
+        if max_width:  # a cut cell ends in "…": still one cell per character
+            texts = [v if len(v) <= max_width else truncate(v, max_width) for v in texts]
         return texts, None
     sizes = list(map(width, texts))
     if max_width:
