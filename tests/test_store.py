@@ -214,3 +214,44 @@ def test_log_keeps_a_section_comment_above_the_next_key(kacard, folder, write_ca
     assert all(d.startswith("+ ") for d in changes), changes
     assert after[after.index("signals:") - 1] == "# 流失信号"
     assert after.index("    next: {date: 2026-12-01, action: y}") < after.index("# 流失信号")
+
+
+def test_a_load_tells_progress_of_the_cards_it_reads(folder, write_card):
+    old = 1_700_000_000
+    for card_id in ("a", "b", "c"):
+        os.utime(write_card(card_id, f"id: {card_id}\nname: {card_id.upper()}\nowner: lina\n"), (old, old))
+    calls: list[tuple[int, int]] = []
+    load_folder(folder, TODAY, summary=True, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3)]  # cold: every file parsed
+    calls.clear()
+    load_folder(folder, TODAY, summary=True, progress=lambda done, total: calls.append((done, total)))
+    assert calls == []  # warm: nothing read, nothing to tell
+    os.utime(write_card("b", "id: b\nname: Bee\nowner: lina\n"), (old + 1, old + 1))
+    load_folder(folder, TODAY, summary=True, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3)]  # only the changed card
+    calls.clear()
+    load_folder(folder, TODAY, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3)]  # whole cards: each one decoded
+
+
+def test_progress_shows_only_when_slow_at_most_ten_times_a_second_and_is_cleared():
+    import io
+
+    from kacard.render.output import Progress
+
+    now = [0.0]
+    stream = io.StringIO()
+    progress = Progress(stream, after=1.0, clock=lambda: now[0])
+    progress(10, 100)
+    assert stream.getvalue() == ""  # a fast load shows nothing
+    now[0] = 1.0
+    progress(20, 100)
+    now[0] = 1.05
+    progress(21, 100)  # too soon after the last line
+    now[0] = 1.2
+    progress(30, 10_000)
+    progress.close()
+    assert stream.getvalue() == "\rreading cards 20/100\rreading cards 30/10,000\r\x1b[K"
+    quiet = io.StringIO()
+    Progress(quiet).close()
+    assert quiet.getvalue() == ""

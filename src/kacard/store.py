@@ -219,12 +219,19 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     return found, problems
 
 
-def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folder:
+Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
+
+
+def load_folder(
+    folder: Path, today: dt.date, *, summary: bool = False, progress: Progress | None = None
+) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
 
     summary=True is the fast path of `list`, `filter` and `due`: each card comes as its
     brief and index (`summaries`) from the folder snapshot, and only files changed
-    since are read; suspicious-data warnings (which they do not show) are not computed."""
+    since are read; suspicious-data warnings (which they do not show) are not computed.
+    `progress` is told of every card file read (with summary=True, only of those not
+    in the snapshot: the slow part of a first run)."""
     settings = load_settings(folder)
     result = Folder(folder, settings)
     files, result.problems = card_files(folder)
@@ -236,9 +243,9 @@ def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folde
     gc.disable()
     try:
         if summary:
-            _load_summaries(files, cache, result, today)
+            _load_summaries(files, cache, result, today, progress)
         else:
-            _load_cards(files, cache, result)
+            _load_cards(files, cache, result, progress)
     finally:
         cache.close()
         if collecting:
@@ -247,9 +254,13 @@ def load_folder(folder: Path, today: dt.date, *, summary: bool = False) -> Folde
     return result
 
 
-def _load_cards(files: list[tuple[str, str]], cache: CardCache, result: Folder) -> None:
+def _load_cards(
+    files: list[tuple[str, str]], cache: CardCache, result: Folder, progress: Progress | None
+) -> None:
     cached = cache.load_all()
-    for rel, path in files:
+    for done, (rel, path) in enumerate(files):
+        if progress is not None:
+            progress(done, len(files))
         try:
             loaded, problems = _load_card(Path(path), rel, cache, cached.get(rel))
         except OSError as exc:
@@ -265,18 +276,22 @@ def _unreadable(rel: str, exc: OSError) -> Problem:
     return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
 
 
-def _load_summaries(files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date) -> None:
+def _load_summaries(
+    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date, progress: Progress | None
+) -> None:
     """Briefs and indexes from the snapshot; a file whose stat changed is re-read (and
     re-parsed only when its bytes changed) and the snapshot rewritten."""
     snaps = cache.snapshot()
     fresh: dict[str, Snap] = {}
     summaries: list[Summary] = []
-    for rel, path in files:
+    for done, (rel, path) in enumerate(files):
         snap = snaps.get(rel)
         try:
             info = os.stat(path)
             stat = (info.st_mtime_ns, info.st_size, info.st_ino)
             if snap is None or not snap.trusted(stat):
+                if progress is not None:
+                    progress(done, len(files))
                 snap, problems = _snap(rel, path, stat, snap, cache)
         except OSError as exc:
             snap, problems = None, [_unreadable(rel, exc)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -59,11 +60,16 @@ class Run:
 
     def load(self, *, summary: bool = False) -> Folder:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index)."""
+        from kacard.lifetime import keep
+        from kacard.render.output import Progress
         from kacard.store import load_folder
 
-        from kacard.lifetime import keep
-
-        folder = load_folder(self.folder(), self.today, summary=summary)
+        progress = Progress() if sys.stderr.isatty() else None
+        try:
+            folder = load_folder(self.folder(), self.today, summary=summary, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         keep(folder)
         return folder
 

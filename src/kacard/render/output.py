@@ -10,10 +10,11 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from kacard.text import clean, pad, truncate, width
 
@@ -211,6 +212,36 @@ def emit(
         print_csv(rows, columns)
     else:
         print_table(rows, columns, title)
+
+
+class Progress:
+    """How far a long folder load is, on one line of stderr rewritten in place (the first
+    run after a clone or an upgrade parses every card): from `after` seconds on, ten
+    times a second at most, cleared when done. For terminals only: a log or a pipe gets
+    no progress lines."""
+
+    def __init__(self, stream: TextIO | None = None, after: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.after = after
+        self.clock = clock
+        self.start = clock()
+        self.written = float("-inf")
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.start < self.after or now - self.written < 0.1:  # ten lines a second at most
+            return
+        self.stream.write(f"\rreading cards {done:,}/{total:,}")
+        self.stream.flush()
+        self.written = now
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")  # back to the line's start, and clear it
+            self.stream.flush()
 
 
 def note(message: str) -> None:
