@@ -61,6 +61,15 @@ def test_owner_filter(kacard, team):
     assert [r["id"] for r in due_json(kacard, "--owner", "lina")] == ["hz-late"]
 
 
+def test_one_reps_table_names_the_rep_in_the_title_not_in_a_column(kacard, team):
+    everyone = kacard("due").stdout.splitlines()
+    assert everyone[1].split()[:4] == ["urgency", "id", "name", "owner"]
+    title, header, row = kacard("due", "--owner", "lina").stdout.splitlines()
+    assert " · lina · 1 account(s)" in title
+    assert header.split()[:4] == ["urgency", "id", "name", "tier"] and " lina " not in row
+    assert kacard("due", "--owner", "lina", "--format", "csv").stdout.startswith("id,name,owner,")
+
+
 def test_unknown_owner_exits_2_with_the_team(kacard, team):
     result = kacard("due", "--owner", "nobody")
     assert result.exit_code == 2

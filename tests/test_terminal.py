@@ -59,8 +59,13 @@ def test_list_fits_a_narrow_terminal_and_keeps_ids_whole(tmp_path):
     assert set(lines[1].replace(" ", "")) == {"─"}
     assert all(width(SGR.sub("", line)) <= 80 for line in lines), max(lines, key=width)
     ids = sorted(p.stem for p in SAMPLE.glob("*.yaml") if p.name != "kacard.yaml")
-    assert sorted(line.split()[0] for line in lines[2:]) == ids
-    assert any("…" in line for line in lines[2:])  # names were cut to fit
+    rows = [line for line in lines[2:] if not line.startswith(" ")]
+    assert sorted(line.split()[0] for line in rows) == ids
+    # names too wide for their column go on in the next lines, under themselves
+    at = lines[0].index("name") - len("\x1b[1m")
+    first = next(i for i, line in enumerate(lines) if line.startswith("hz-beichen-foods "))
+    assert lines[first][at:].startswith("杭州北辰食品有 ") and lines[first + 1].strip() == "限公司"
+    assert width(lines[first + 1][:lines[first + 1].index("限")]) == at
     assert "action" not in lines[0]  # left off, and said so
     assert "not shown, the terminal is 80 columns wide:" in err and err.rstrip().endswith("(--format csv has every column)")
 
@@ -96,3 +101,16 @@ def test_fit_cuts_free_text_then_headers_and_never_below_the_narrowest():
     assert _fit(body, columns, 51) == [20, NARROWEST, 9, NARROWEST]  # then the rightmost column is left off
     assert _fit(body, columns, 50) == [20, 17, 9]  # and the next, leaving room for more of the name
     assert _fit(body, columns, 10) == [20]  # the first column is always shown
+
+
+def test_wrap_breaks_at_spaces_or_between_chinese_characters_and_cuts_the_last_line():
+    from kacard.text import wrap
+
+    assert wrap("cadence overdue 39d; next step 2026-07-27 (119d late)", 12) == [
+        "cadence", "overdue 39d;", "next step 2…"]
+    assert wrap("2026-07-27 拜访采购总监", 12) == ["2026-07-27", "拜访采购总监"]
+    assert wrap("杭州禾丰数据科技有限公司", 8) == ["杭州禾丰", "数据科技", "有限公司"]
+    assert wrap("杭州禾丰数据科技有限公司", 8, max_lines=2) == ["杭州禾丰", "数据科…"]
+    assert wrap("Aldermoor Electronics (Hangzhou)", 15) == ["Aldermoor", "Electronics", "(Hangzhou)"]
+    assert wrap("short", 8) == ["short"] and wrap("", 8) == [""]
+    assert all(width(line) <= 9 for line in wrap("杭州 禾丰 Data 科技 有限公司 and more words here", 9, max_lines=9))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -52,3 +54,30 @@ def truncate(text: str, cells: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + "…"
+
+
+def wrap(text: str, cells: int, max_lines: int = 3) -> list[str]:
+    """`text` in lines of at most `cells` terminal cells: broken at the last space that
+    lets a line fit, else between any two characters (as Chinese text breaks). When
+    more than `max_lines` lines would be needed, the last one is cut with "…"."""
+    ends = list(accumulate(map(_cells, text)))  # cells taken by text[:i + 1]
+    lines: list[str] = []
+    start, used = 0, 0  # where the rest of the text starts, and the cells before it
+    while start < len(text) and ends[-1] - used > cells:
+        if len(lines) == max_lines - 1:
+            lines.append(truncate(text[start:], cells))
+            return lines
+        fits = max(bisect_right(ends, used + cells, start) - start, 1)
+        space = text.rfind(" ", start, start + fits + 1)
+        if space > start:
+            lines.append(text[start:space].rstrip())
+            start = space + 1
+            while start < len(text) and text[start] == " ":
+                start += 1
+        else:
+            lines.append(text[start:start + fits])
+            start += fits
+        used = ends[start - 1]
+    if start < len(text) or not lines:
+        lines.append(text[start:])
+    return lines

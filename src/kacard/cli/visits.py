@@ -138,7 +138,7 @@ def due(
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
         title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
-        report.print_due(items, opts.format, title)
+        report.print_due(items, opts.format, title, one_rep=who is not None)
     report_problems(folder)
 
 

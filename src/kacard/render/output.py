@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from kacard.text import clean, pad, truncate, width
+from kacard.text import clean, pad, truncate, width, wrap
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,17 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-NARROWEST = 8  # free text and headers are never cut below this many cells
+NARROWEST = 8  # free text is never narrowed, nor headers cut, below this many cells
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
     """Columns aligned in display cells (CJK characters take two).
 
     On a terminal the header is bold (not with NO_COLOR or TERM=dumb) and underlined by
-    a rule, and the table fits the terminal's width (`_fit`): free text is cut, then
-    long headers, and columns that still do not fit are left off, rightmost first, with
-    a note on stderr. Ids, numbers and dates are never cut. The table is built
+    a rule, and the table fits the terminal's width (`_fit`): free text is narrowed and
+    wrapped onto up to three lines (text.wrap), then long headers are cut, and columns
+    that still do not fit are left off, rightmost first, with a note on stderr. Ids,
+    numbers and dates are never cut. The table is built
     column by column in plain strings: a 10,000-row table takes about 0.1 s."""
     laid = [_column([row.get(c.key) for row in rows], c.max_width) for c in columns]
     texts = [column for column, _ in laid]
@@ -96,14 +97,12 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     cells = [max(n, width(c.header)) for n, c in zip(body, columns, strict=True)]
     terminal = is_terminal()
     shown = columns
+    further: dict[int, dict[int, list[str]]] = {}
     if terminal:
         limit = shutil.get_terminal_size().columns
         fitted = _fit(body, columns, limit)
         shown = columns[:len(fitted)]
-        for i, cut in enumerate(fitted):
-            if cut < body[i]:  # cells cut too, not only the header
-                texts[i] = [truncate(v, cut) for v in texts[i]]
-                sizes[i] = list(map(width, texts[i]))
+        further = _wrap(texts, sizes, fitted, body)
         cells = fitted
     header = "  ".join(pad(truncate(c.header, n), n, c.right) for c, n in zip(shown, cells, strict=True))
     out = [clean(title)] if title else []
@@ -114,12 +113,43 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     if terminal:
         out.append("  ".join("─" * n for n in cells))
     padded = [_padded(texts[i], n, sizes[i], c.right) for i, (c, n) in enumerate(zip(shown, cells, strict=True))]
-    out.extend("  ".join(line).rstrip() for line in zip(*padded, strict=True))
+    blanks = [" " * n for n in cells]
+    for row, line in enumerate(zip(*padded, strict=True)):
+        out.append("  ".join(line).rstrip())
+        if row in further:  # the lines of its wrapped cells after their first
+            more = further[row]
+            for k in range(max(map(len, more.values()))):
+                parts = list(blanks)
+                for i, lines in more.items():
+                    if k < len(lines):
+                        parts[i] = pad(lines[k], cells[i], shown[i].right)
+                out.append("  ".join(parts).rstrip())
     sys.stdout.write("\n".join(out) + "\n")
     if len(shown) < len(columns):
         sys.stdout.flush()
         left_off = ", ".join(c.header for c in columns[len(shown):])
         note(f"not shown, the terminal is {limit} columns wide: {left_off} (--format csv has every column)")
+
+
+def _wrap(texts: list[list[str]], sizes: list[list[int] | None], fitted: list[int], body: list[int]
+          ) -> dict[int, dict[int, list[str]]]:
+    """Wrap the cells wider than their fitted column (text.wrap): each keeps its first
+    line in place (`texts` and `sizes` are updated); the lines after it are returned by
+    row, then by column."""
+    further: dict[int, dict[int, list[str]]] = {}
+    for i, cut in enumerate(fitted):
+        if cut >= body[i]:  # its cells fit (only a long header is cut)
+            continue
+        column = texts[i]
+        widths = list(map(len, column)) if sizes[i] is None else list(sizes[i] or ())
+        for row, n in enumerate(widths):
+            if n > cut:
+                lines = wrap(column[row], cut)
+                column[row], widths[row] = lines[0], width(lines[0])
+                if len(lines) > 1:
+                    further.setdefault(row, {})[i] = lines[1:]
+        sizes[i] = widths
+    return further
 
 
 def _padded(column: list[str], cells: int, sizes: list[int] | None, right: bool) -> Iterable[str]:

@@ -71,13 +71,16 @@ def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
     return rows
 
 
-def print_due(items: Sequence[DueItem], fmt: str, title: str) -> None:
+def print_due(items: Sequence[DueItem], fmt: str, title: str, *, one_rep: bool = False) -> None:
+    """The due list; `one_rep` (a list filtered by owner, named in the title) leaves the
+    owner column out of the table, which leaves a terminal more room for the rest."""
     if fmt == "json":
         sys.stdout.write(dumps_json([item.as_json() for item in items]) + "\n")
     elif fmt == "csv":
         emit(due_rows(items), DUE_CSV_COLUMNS, "csv")
     else:
-        emit(due_rows(items), DUE_COLUMNS, "table", title=title)
+        columns = [c for c in DUE_COLUMNS if not (one_rep and c.key == "owner")]
+        emit(due_rows(items), columns, "table", title=title)
 
 
 def explain_text(item: DueItem, week: Week) -> str:
