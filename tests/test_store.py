@@ -255,3 +255,45 @@ def test_progress_shows_only_when_slow_at_most_ten_times_a_second_and_is_cleared
     quiet = io.StringIO()
     Progress(quiet).close()
     assert quiet.getvalue() == ""
+
+
+def test_a_one_card_load_reads_that_card_only_and_keeps_the_cache_of_the_others(folder, write_card, monkeypatch):
+    old = 1_700_000_000
+    for card_id in ("a", "b"):
+        os.utime(write_card(card_id, f"id: {card_id}\nname: {card_id.upper()}\nowner: lina\n"), (old, old))
+    write_card("broken", "id: broken\nname: [unclosed\n")
+    load_folder(folder, TODAY)  # both good cards cached
+    real_read = Path.read_bytes
+
+    def reads_only_a(self):
+        assert self.suffix != ".yaml" or self.name in ("kacard.yaml", "a.yaml"), f"read {self}"
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reads_only_a)
+    os.utime(folder / "a.yaml", (old + 1, old + 1))  # a's stat changed: it is read again
+    one = load_folder(folder, TODAY, only="a")
+    assert [c.card.id for c in one.cards] == ["a"] and one.problems == []  # not the broken card's
+    assert one.get("a").card.name == "A"
+
+    def reads_no_cached_card(self):  # a broken card is never cached: it is read each time
+        assert self.suffix != ".yaml" or self.name in ("kacard.yaml", "broken.yaml"), f"read {self}"
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reads_no_cached_card)
+    whole = load_folder(folder, TODAY)  # b's cache entry survived the one-card load
+    assert [c.card.id for c in whole.cards] == ["a", "b"]
+    assert [p.file for p in whole.problems] == ["broken.yaml"]
+
+
+def test_a_one_card_load_still_sees_a_duplicate_id_and_refuses_unsafe_ids(folder, write_card):
+    import pytest
+
+    from kacard.errors import UnsafePath
+
+    write_card("a", "id: a\nname: A\nowner: lina\n")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "a.yaml").write_text("id: a\nname: Other A\nowner: lina\n", encoding="utf-8")
+    assert [p.file for p in load_folder(folder, TODAY, only="a").problems] == \
+        [p.file for p in load_folder(folder, TODAY).problems if "duplicate" in p.message]
+    with pytest.raises(UnsafePath):
+        load_folder(folder, TODAY, only="../a")

@@ -243,8 +243,9 @@ class CardCache:
                 db.execute("insert or replace into snapshot (shard, format, blob) values (?, ?, ?)",
                            (k, SNAPSHOT_FORMAT, blob))
 
-    def flush(self, keep: Iterable[str]) -> None:
-        """Write new entries and drop entries of files that are gone."""
+    def flush(self, keep: Iterable[str] | None) -> None:
+        """Write new entries and drop the entries of files not in `keep` (gone from the
+        folder); `keep=None` drops none (a load of some cards only)."""
         if self._db is None:
             return
         with self._transaction() as db:
@@ -256,10 +257,11 @@ class CardCache:
                     [(rel, dig, FORMAT, *stat, now, blob)
                      for rel, (dig, stat, blob) in self._pending.items()],
                 )
-            keep_set = set(keep)
-            stale = [(p,) for (p,) in db.execute("select path from cards") if p not in keep_set]
-            if stale:
-                db.executemany("delete from cards where path = ?", stale)
+            if keep is not None:
+                kept = set(keep)
+                stale = [(p,) for (p,) in db.execute("select path from cards") if p not in kept]
+                if stale:
+                    db.executemany("delete from cards where path = ?", stale)
         self._pending.clear()
 
     @contextmanager

@@ -58,15 +58,16 @@ class Run:
 
         return find_folder(self.dir_option)
 
-    def load(self, *, summary: bool = False) -> Folder:
-        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index)."""
+    def load(self, *, summary: bool = False, only: str | None = None) -> Folder:
+        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index),
+        only=ID the one card of a command about one card (store.load_folder)."""
         from kacard.lifetime import keep
         from kacard.render.output import Progress
         from kacard.store import load_folder
 
         progress = Progress() if sys.stderr.isatty() else None
         try:
-            folder = load_folder(self.folder(), self.today, summary=summary, progress=progress)
+            folder = load_folder(self.folder(), self.today, summary=summary, only=only, progress=progress)
         finally:
             if progress is not None:
                 progress.close()

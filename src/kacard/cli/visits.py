@@ -107,16 +107,15 @@ def due(
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
     start = week_start(week, opts.today)
-    folder = opts.load(summary=explain is None)  # the list itself needs no card history
+    folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
     the_week = Week(start)
+    tier_of = folder_tiers(folder, opts.today)
     if explain is not None:
         from kacard.render.output import dumps_json
-        from kacard.scoring import tiers
 
-        cards = [loaded.card for loaded in folder.cards]
-        card = folder.get(explain).card
-        tier = tiers(cards, folder.settings, opts.today).get(card.id) or card.tier or "C"
+        card = opts.load(only=explain).get(explain).card
+        tier = tier_of.get(card.id) or card.tier or "C"
         item = core.assess(card, tier, folder.settings, opts.today, the_week)
         if card.status not in core.CONSIDERED_STATUSES:
             item = replace(item, reasons=(), terms=(), urgency=0.0)
@@ -129,7 +128,6 @@ def due(
             typer.echo(text, nl=False)
         return
     assert folder.summaries is not None
-    tier_of = folder_tiers(folder, opts.today)
     briefs = [s.brief for s in folder.summaries]
     items = core.due(briefs, folder.settings, opts.today, start, who, tier_of=tier_of)
     if opts.format == "ics":
