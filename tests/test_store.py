@@ -271,7 +271,7 @@ def test_a_one_card_load_reads_that_card_only_and_keeps_the_cache_of_the_others(
 
     monkeypatch.setattr(Path, "read_bytes", reads_only_a)
     os.utime(folder / "a.yaml", (old + 1, old + 1))  # a's stat changed: it is read again
-    one = load_folder(folder, TODAY, only="a")
+    one = load_folder(folder, TODAY, only=["a"])
     assert [c.card.id for c in one.cards] == ["a"] and one.problems == []  # not the broken card's
     assert one.get("a").card.name == "A"
 
@@ -293,7 +293,7 @@ def test_a_one_card_load_still_sees_a_duplicate_id_and_refuses_unsafe_ids(folder
     write_card("a", "id: a\nname: A\nowner: lina\n")
     (folder / "sub").mkdir()
     (folder / "sub" / "a.yaml").write_text("id: a\nname: Other A\nowner: lina\n", encoding="utf-8")
-    assert [p.file for p in load_folder(folder, TODAY, only="a").problems] == \
+    assert [p.file for p in load_folder(folder, TODAY, only=["a"]).problems] == \
         [p.file for p in load_folder(folder, TODAY).problems if "duplicate" in p.message]
     with pytest.raises(UnsafePath):
-        load_folder(folder, TODAY, only="../a")
+        load_folder(folder, TODAY, only=["../a"])

@@ -13,10 +13,10 @@ import gc
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from pydantic import ValidationError
 
@@ -72,6 +72,17 @@ class Folder:
         for loaded in self.cards:
             if loaded.card.id == card_id:
                 return loaded
+        self._missing(card_id)
+
+    def brief(self, card_id: str) -> Brief:
+        """A card's brief, of a folder loaded with summary=True; the errors of `get`."""
+        check_id(card_id)
+        for loaded in self.summaries or ():
+            if loaded.brief.id == card_id:
+                return loaded.brief
+        self._missing(card_id)
+
+    def _missing(self, card_id: str) -> NoReturn:
         broken = [p for p in self.problems if Path(p.file).stem == card_id]
         if broken:
             raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
@@ -223,7 +234,7 @@ Progress = Callable[[int, int], None]  # (files done, files in all), while a loa
 
 
 def load_folder(
-    folder: Path, today: dt.date, *, summary: bool = False, only: str | None = None,
+    folder: Path, today: dt.date, *, summary: bool = False, only: Collection[str] | None = None,
     progress: Progress | None = None,
 ) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
@@ -231,7 +242,7 @@ def load_folder(
     summary=True is the fast path of `list`, `filter` and `due`: each card comes as its
     brief and index (`summaries`) from the folder snapshot, and only files changed
     since are read; suspicious-data warnings (which they do not show) are not computed.
-    `only` loads the files of that one card id and nothing else (`show`, `edit`, `log`:
+    `only` loads the files of those card ids and nothing else (`show`, `edit`, `log`:
     on a folder of 10,000 cards they cost a directory walk, not 10,000 cards).
     `progress` is told of every card file read (with summary=True, only of those not
     in the snapshot: the slow part of a first run)."""
@@ -240,9 +251,9 @@ def load_folder(
     files, result.problems = card_files(folder)
     result.files = len(files)
     if only is not None:
-        check_id(only)
-        files = [(rel, path) for rel, path in files if Path(rel).stem == only]
-        result.problems = [p for p in result.problems if Path(p.file).stem == only]
+        wanted = {check_id(card_id) for card_id in only}
+        files = [(rel, path) for rel, path in files if Path(rel).stem in wanted]
+        result.problems = [p for p in result.problems if Path(p.file).stem in wanted]
     cache = CardCache(folder)
     # Loading allocates many small objects and frees none: the cyclic GC's passes over
     # them are pure overhead (measured: a fifth of a warm load), so it waits until after.

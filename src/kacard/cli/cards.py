@@ -127,7 +127,7 @@ def show(
     from kacard.render.brief import print_brief, brief_data
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
-    folder = opts.load(only=card_id)
+    folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     data = brief_data(loaded.card, folder.settings, opts.today)
     print_brief(data, opts.format)
@@ -233,7 +233,7 @@ def edit(
     from kacard.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load(only=card_id)
+    folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
@@ -270,7 +270,7 @@ def log(
     from kacard.store import update_card
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load(only=card_id)
+    folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     visit_date = parse_date(date, "--date") if date else opts.today
     if visit_date > opts.today:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -58,9 +59,9 @@ class Run:
 
         return find_folder(self.dir_option)
 
-    def load(self, *, summary: bool = False, only: str | None = None) -> Folder:
+    def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index),
-        only=ID the one card of a command about one card (store.load_folder)."""
+        only=[ID, ...] just those cards (store.load_folder)."""
         from kacard.lifetime import keep
         from kacard.render.output import Progress
         from kacard.store import load_folder

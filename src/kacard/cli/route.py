@@ -51,7 +51,7 @@ def route(
     from kacard.dates import Week, week_of
     from kacard.render import route as render
     from kacard.render.output import note
-    from kacard.scoring import tiers
+    from kacard.scoring import folder_tiers
 
     from kacard.cli.visits import resolve_owner, week_start
 
@@ -60,16 +60,17 @@ def route(
         raise UsageError("give --week or --day, not both")
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
-    folder = opts.load()
+    folder = opts.load(summary=True)  # the plan reads briefs (kacard.brief), not card history
+    assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)
-    cards = [loaded.card for loaded in folder.cards]
-    tier_of = tiers(cards, settings, opts.today)
+    tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.get(i.strip()).card for i in dict.fromkeys(ids.split(",")) if i.strip()]
+        chosen = [folder.brief(i.strip()) for i in dict.fromkeys(ids.split(",")) if i.strip()]
         items = core.sort_items(core.assess_each(chosen, tier_of, settings, opts.today, the_week))
     else:
-        items = core.due(cards, settings, opts.today, the_week.start, who, tier_of=tier_of)
+        briefs = [s.brief for s in folder.summaries]
+        items = core.due(briefs, settings, opts.today, the_week.start, who, tier_of=tier_of)
     who = planner.choose_owner(items, settings, who)
     items = [i for i in items if ids or i.owner == who]
     dates = planner.route_days(settings, the_week, opts.today, the_day)
@@ -107,7 +108,7 @@ def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignor
     if account in plan.candidates:
         typer.echo(plan.explain(account), nl=False)
         return
-    card = folder.get(account).card  # CardNotFound (exit 2) for unknown ids
+    card = folder.brief(account)  # CardNotFound (exit 2) for unknown ids
     if card.owner != who:
         why = f"it belongs to {card.owner}, and this is {who}'s plan"
     else:

@@ -114,7 +114,7 @@ def due(
     if explain is not None:
         from kacard.render.output import dumps_json
 
-        card = opts.load(only=explain).get(explain).card
+        card = opts.load(only=[explain]).get(explain).card
         tier = tier_of.get(card.id) or card.tier or "C"
         item = core.assess(card, tier, folder.settings, opts.today, the_week)
         if card.status not in core.CONSIDERED_STATUSES:
@@ -186,23 +186,26 @@ def brief(
     from kacard.render.brief import brief_data
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.scoring import tiers
+    from kacard.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
     start = week_start(week, opts.today)
-    folder = opts.load()
+    folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
+    assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)
-    cards = [loaded.card for loaded in folder.cards]
     the_week = Week(start)
-    tier_of = tiers(cards, settings, opts.today)
+    tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.get(i.strip()).card for i in ids.split(",") if i.strip()]
+        chosen = [folder.brief(i.strip()) for i in ids.split(",") if i.strip()]
         items = core.assess_each(chosen, tier_of, settings, opts.today, the_week)
     else:
-        items = core.due(cards, settings, opts.today, start, who, tier_of=tier_of)
-    card_of = {c.id: c for c in cards}
-    entries = [(brief_data(card_of[item.id], settings, opts.today), item) for item in items]
+        briefs = [s.brief for s in folder.summaries]
+        items = core.due(briefs, settings, opts.today, start, who, tier_of=tier_of)
+    whole = opts.load(only=[item.id for item in items])
+    card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
+    entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
+               for item in items]
     rep = settings.rep(who) if who else None
     title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
     if who:
