@@ -64,3 +64,12 @@ def test_nothing_due_is_still_a_document(kacard):
     result = kacard("brief", "--format", "html")
     assert result.exit_code == 0, result.output
     assert "Nothing due" in result.stdout
+
+
+def test_ids_of_a_broken_card_name_its_problems(kacard, write_card):
+    write_card("hz-xinghe", SAMPLE_CARD)
+    write_card("hz-bad", "id: hz-bad\nname: [unclosed\n")
+    for command in ("brief", "route"):
+        result = kacard(command, "--ids", "hz-xinghe,hz-bad")
+        assert result.exit_code != 0 and "hz-bad" in result.stderr and "problems" in result.stderr, result.output
+        assert "Traceback" not in result.output
