@@ -86,6 +86,11 @@ def parse_date(text: str, what: str) -> dt.date:
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
+def split_ids(text: str) -> list[str]:
+    """The ids of an --ids option ("a, b,c"): stripped, empty ones dropped, in order."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def parse_week(text: str) -> dt.date:
     """Monday of an ISO week written 2026-W48."""
     match = _WEEK_RE.match(text.strip())

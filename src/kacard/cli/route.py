@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 
@@ -66,7 +66,7 @@ def route(
     who = resolve_owner(settings, folder.path, owner, mine)
     tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.brief(i.strip()) for i in dict.fromkeys(ids.split(",")) if i.strip()]
+        chosen = [folder.brief(i) for i in dict.fromkeys(split_ids(ids))]
         items = core.sort_items(core.assess_each(chosen, tier_of, settings, opts.today, the_week))
     else:
         briefs = [s.brief for s in folder.summaries]

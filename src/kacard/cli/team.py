@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 
@@ -96,7 +96,7 @@ def handover(
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
     folder = opts.load()
-    chosen = [i.strip() for i in ids.split(",") if i.strip()] if ids else None
+    chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
     cards = apply_handover(folder, plan)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def brief(
     the_week = Week(start)
     tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.brief(i.strip()) for i in ids.split(",") if i.strip()]
+        chosen = [folder.brief(i) for i in split_ids(ids)]
         items = core.assess_each(chosen, tier_of, settings, opts.today, the_week)
     else:
         briefs = [s.brief for s in folder.summaries]
