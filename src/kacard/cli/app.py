@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from kacard import lifetime
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
 from kacard.errors import KacardError
+from kacard.i18n import _
 
 # Command families, one module each under kacard.cli; each has register(app).
 COMMAND_MODULES = ("cards", "score", "visits", "team", "route")
@@ -33,7 +34,7 @@ class KacardGroup(TyperGroup):
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            sys.stderr.write("interrupted; nothing was written\n")
+            sys.stderr.write(_("interrupted; nothing was written") + "\n")
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None

@@ -1,0 +1,42 @@
+"""The committed compiled catalogs (.mo) match their .po sources, and both languages load."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from kacard import i18n
+
+
+def _po_files():
+    return sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+
+
+@pytest.mark.parametrize("po", _po_files(), ids=lambda p: f"{p.parts[-3]}/{p.name}")
+def test_compiled_catalog_matches_its_source(po):
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=po.parts[-3])
+    expected = io.BytesIO()
+    write_mo(expected, catalog, use_fuzzy=False)
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} missing: run python -m kacard.i18n.compile"
+    assert mo.read_bytes() == expected.getvalue(), f"{mo} is stale: run python -m kacard.i18n.compile"
+
+
+def test_chinese_catalog_translates_and_english_is_the_msgid():
+    try:
+        i18n.set_language("zh")
+        assert i18n._("interrupted; nothing was written") == "已中断；没有写入任何内容"
+        i18n.set_language("en")
+        assert i18n._("interrupted; nothing was written") == "interrupted; nothing was written"
+    finally:
+        i18n.set_language("en")
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError):
+        i18n.set_language("xx")
