@@ -6,7 +6,7 @@ rule in words, so a solver bug cannot hide behind the solver's own numbers.
 
 from __future__ import annotations
 
-from .solve import Day, Job, Plan
+from .types import Day, Job, Plan
 
 TOL = 1e-6
 

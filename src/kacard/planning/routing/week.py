@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .solve import Day, Job
+    from .types import Day, Job
 
 EPS = 1e-9
 _versions = itertools.count(1)
