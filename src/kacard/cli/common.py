@@ -62,7 +62,7 @@ class Run:
     def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.cards.index),
         only=[ID, ...] just those cards (store.load_folder)."""
-        from kacard.lifetime import keep
+        from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
         from kacard.cards.store import load_folder
 
