@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def score(
             "--chart", metavar="FILE.svg", help="Also write the Pareto chart (SVG) to this file."
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -69,7 +70,7 @@ def score(
     from kacard.analysis.scoring.report import score as score_folder
     from kacard.analysis.scoring.report import what_if as tier_changes
 
-    opts = run(ctx, dir, today, format)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     if set_ and not what_if:
         what_if = True
     if explain and (what_if or chart):
