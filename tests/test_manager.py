@@ -306,3 +306,47 @@ def test_card_changes_keeps_identical_records_added_twice():
     visit = {"date": "2026-11-21", "summary": "电话回访"}
     events = card_changes({"id": "x", "visits": [visit]}, {"id": "x", "visits": [visit, visit]})
     assert [k for k, _ in events] == ["visit"]
+
+
+# -- care without over-care, and the review -------------------------------------------------
+
+from kacard.analysis import care  # noqa: E402
+from kacard.analysis.review import review  # noqa: E402
+from kacard.cards.plans import PlanTargets  # noqa: E402
+
+
+def _visits(*days_and_kinds: tuple[str, str]) -> list[dict]:
+    return [{"date": d, "kind": k, "next": {"date": "2026-12-20", "action": "回访"}} for d, k in days_and_kinds]
+
+
+def test_monotone_contacts_need_five_of_one_kind():
+    five_calls = card(id="hz-calls", visits=_visits(*[(f"2026-0{m}-01", "call") for m in range(5, 10)]))
+    mixed = card(id="hz-mixed", visits=_visits(("2026-10-01", "call"), ("2026-10-08", "call"),
+                                               ("2026-10-15", "gift"), ("2026-10-22", "call"), ("2026-11-01", "call")))
+    found = care.monotone([five_calls, mixed], SETTINGS, TODAY)
+    assert [(f["id"], f["kind"]) for f in found] == [("hz-calls", "call")]
+
+
+def test_over_care_only_while_a_higher_tier_is_overdue():
+    busy_c = card(id="hz-c", visits=_visits(("2026-09-01", "visit"), ("2026-10-01", "visit"),
+                                            ("2026-11-01", "visit")))
+    two_c = card(id="hz-c2", visits=_visits(("2026-10-01", "visit"), ("2026-11-01", "visit")))
+    tiers = {"hz-c": "C", "hz-c2": "C"}
+    assert [f["id"] for f in care.over_care([busy_c, two_c], tiers, SETTINGS, TODAY, True)] == ["hz-c"]
+    assert care.over_care([busy_c], tiers, SETTINGS, TODAY, False) == []
+    overdue_s = card(id="hz-s", tier="S", visits=_visits(("2026-08-01", "visit")))
+    result = review([busy_c, overdue_s], SETTINGS, TODAY, dt.date(2026, 11, 23), tier_of={"hz-c": "C", "hz-s": "S"})
+    flags = result.reps[0].flags
+    assert any("far above cadence" in f for f in flags), flags
+
+
+def test_review_flags_a_rep_behind_the_set_plan():
+    cards = [card(id="hz-a", trades=[{"date": "2026-03-01", "amount": 100}])]
+    targets = PlanTargets.model_validate({"year": 2026, "reps": {"zhangwei": {"target": 1000}}})
+    result = review(cards, SETTINGS, TODAY, dt.date(2026, 11, 23), tier_of={"hz-a": "C"}, targets=targets)
+    zhangwei = result.reps[0]
+    assert zhangwei.plan is not None and zhangwei.plan["behind"]
+    assert any(f.startswith("behind plan: 100 of") for f in zhangwei.flags)
+    on_track = review(cards, SETTINGS, TODAY, dt.date(2026, 11, 23), tier_of={"hz-a": "C"},
+                      targets=PlanTargets.model_validate({"year": 2026, "reps": {"zhangwei": {"target": 100}}}))
+    assert on_track.reps[0].plan is not None and not on_track.reps[0].plan["behind"]

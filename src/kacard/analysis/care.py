@@ -5,7 +5,7 @@ Two findings for the manager's review, per rep:
 * monotone: the account's last `care.same_kind` contacts (visits of any kind: visit, call,
   meeting, event, gift, complaint) were all of one kind: vary the form;
 * over_care: a low-tier account (B or C) visited at least `care.over_factor` times as often as
-  its cadence asks over the last `care.window_days`, while an account of a higher tier (S or
+  its cadence asks (and at least 3 times) over the last `care.window_days`, while an account of a higher tier (S or
   A) of the same rep is overdue for a visit: the time goes to the wrong accounts.
 
 Pure functions of cards, tiers, settings and today.
@@ -50,7 +50,7 @@ def over_care(cards: Iterable[Card], tier_of: Mapping[str, str], settings: Setti
             continue
         visits = sum(1 for v in card.visits if start < v.date <= today)
         expected = window / settings.cadence(tier)
-        if visits >= max(2, settings.care.over_factor * expected):
+        if visits >= max(3, settings.care.over_factor * expected):  # two in a quarter is no excess
             found.append({"id": card.id, "tier": tier, "visits": visits, "expected": round(expected, 1),
                           "window_days": window})
     return sorted(found, key=lambda f: (-f["visits"], f["id"]))

@@ -227,7 +227,7 @@ class AnnualPlan(Strict):
 class Care(Strict):
     """Care without over-care (seed 003): what the review flags."""
 
-    same_kind: int = Field(default=4, ge=2, le=20, description="The last N contacts all of one kind: vary the form.")
+    same_kind: int = Field(default=5, ge=2, le=20, description="The last N contacts all of one kind: vary the form.")
     over_factor: float = Field(default=2.0, ge=1, le=20,
                                description="Low-tier accounts visited this many times their cadence ...")
     window_days: int = Field(default=90, ge=14, le=730, description="... over this window.")
