@@ -40,7 +40,7 @@ from ruamel.yaml.tokens import CommentToken
 from kacard import yamlio
 from kacard.editing import insert_key, move_tail_comment
 from kacard.errors import KacardError, Problem
-from kacard.paths import SETTINGS_FILE
+from kacard.paths import IMPORT_DIR, SETTINGS_FILE
 
 OURS_MARKER = "<<<<<<< ours\n"
 SEPARATOR = "=======\n"
@@ -392,11 +392,12 @@ class _Merger:
 
 
 def is_card_path(path: str) -> bool:
-    """Whether git's %P names a card (not kacard.yaml, not a hidden file like .pre-commit-config.yaml)."""
+    """Whether git's %P names a card (not kacard.yaml, not a hidden file like .pre-commit-config.yaml,
+    not an import mapping under an import/ folder: those keep git's line merge)."""
     parts = PurePosixPath(path.replace("\\", "/")).parts
     if not parts or not parts[-1].endswith(".yaml") or parts[-1] == SETTINGS_FILE:
         return False
-    return not any(part.startswith(".") for part in parts)
+    return not any(part.startswith(".") or part == IMPORT_DIR for part in parts[:-1]) and not parts[-1].startswith(".")
 
 
 def _with_newline(text: str) -> str:

@@ -9,6 +9,7 @@ from kacard.errors import FolderNotFound, UnsafePath
 from kacard.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
+IMPORT_DIR = "import"  # import mappings (import/<source>.yaml) at the folder's top: not cards
 CARD_SUFFIX = ".yaml"
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
     f"lpt{i}" for i in range(1, 10)

@@ -27,7 +27,7 @@ from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.settings import Settings
-from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.paths import IMPORT_DIR, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
@@ -200,7 +200,7 @@ def load_settings(folder: Path) -> Settings:
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries and kacard.yaml skipped. Symlinks that lead outside the folder are
+    hidden entries, kacard.yaml and the top folder import/ (import mappings) skipped. Symlinks that lead outside the folder are
     refused with a problem."""
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
@@ -223,7 +223,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append((rel + "/", entry.path))
+                if not (not rel_dir and name == IMPORT_DIR):  # import mappings are not cards
+                    stack.append((rel + "/", entry.path))
             elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                 found.append((rel, entry.path))
     found.sort()
@@ -531,12 +532,8 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
     The document is read from the bytes whose digest `loaded` recorded, so an edit
     is never applied on top of content the user has not seen.
     """
-    if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
-    data = loaded.path.read_bytes()
-    if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
-    document = yamlio.load_document(yamlio.decode(data))
+    text, _digest = read_for_update(folder, loaded)
+    document = yamlio.load_document(text)
     change(document)
     text = document.dump()
     card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
@@ -544,6 +541,27 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
         raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
     write_atomic(loaded.path, text, loaded.digest)
     return card
+
+
+def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
+    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
+    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    return yamlio.decode(data), loaded.digest
+
+
+def write_card_text(folder: Path, rel: str, text: str, expect_digest: str | None) -> Path:
+    """Write a card's text (already validated by the caller) at `rel` in the folder:
+    a new file when `expect_digest` is None, else over the bytes of that digest."""
+    path = folder / rel
+    if not inside(folder, path) or not is_card_file(path.name):
+        raise UnsafePath(f"{rel} is outside the card folder")
+    write_atomic(path, text, expect_digest)
+    return path
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:
