@@ -25,7 +25,7 @@ from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.errors import CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath
 from kacard.model.settings import Settings
 from kacard.paths import IMPORT_DIR, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
@@ -554,14 +554,49 @@ def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
     return yamlio.decode(data), loaded.digest
 
 
-def write_card_text(folder: Path, rel: str, text: str, expect_digest: str | None) -> Path:
-    """Write a card's text (already validated by the caller) at `rel` in the folder:
-    a new file when `expect_digest` is None, else over the bytes of that digest."""
-    path = folder / rel
-    if not inside(folder, path) or not is_card_file(path.name):
-        raise UnsafePath(f"{rel} is outside the card folder")
-    write_atomic(path, text, expect_digest)
-    return path
+def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
+    """Write many cards (rel, text, digest read or None for a new file) as write_atomic
+    does one, with one flush to disk for all: every text goes to its `<name>.lock` first,
+    then `os.sync()`, then each lock is renamed over its card (after the digest check),
+    then each folder is synced once. Per-file fsyncs cost ~20 ms each on a plain disk:
+    10,000 imported cards would wait minutes. Returns the cards not written, and why."""
+    failed: list[tuple[str, KacardError]] = []
+    locked: list[tuple[str, Path, Path, str | None]] = []
+    try:
+        for rel, text, expect in items:
+            path = folder / rel
+            lock = path.with_name(path.name + ".lock")
+            if not inside(folder, path) or not is_card_file(path.name):
+                failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
+                continue
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
+                                               "if that is not so)")))
+                continue
+            with os.fdopen(fd, "wb") as handle:
+                locked.append((rel, path, lock, expect))
+                handle.write(text.encode("utf-8"))
+        if hasattr(os, "sync"):
+            os.sync()
+        folders = set()
+        while locked:
+            rel, path, lock, expect = locked.pop(0)
+            try:
+                _check_unchanged(path, expect)
+            except StaleWrite as exc:
+                lock.unlink(missing_ok=True)
+                failed.append((rel, exc))
+                continue
+            os.replace(lock, path)
+            folders.add(path.parent)
+        for parent in folders:
+            _fsync_folder(parent)
+    finally:
+        for _rel, _path, lock, _expect in locked:
+            lock.unlink(missing_ok=True)
+    return failed
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:

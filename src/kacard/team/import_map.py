@@ -72,7 +72,7 @@ class ImportMap(Strict):
     source: str | None = None
     datum: Literal["wgs84", "gcj02", "bd09"] | None = None
     owners: dict[str, str] = Field(default_factory=dict)
-    defaults: dict[str, Any] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=lambda: {"status": "active"})
     next_action: str = "按计划回访"
     dates: list[str] = Field(default_factory=lambda: list(DEFAULT_DATES))
     sheets: list[SheetMap] = Field(default_factory=list)

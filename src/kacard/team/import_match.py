@@ -95,6 +95,7 @@ class AccountIndex:
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     phones: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    code_of: dict[str, str] = field(default_factory=dict)
 
     def add(self, card_id: str, name: str | None, code: str | None = None, phones: Iterable[str] = ()) -> None:
         self.ids.add(card_id)
@@ -102,6 +103,7 @@ class AccountIndex:
             _add_once(self.names[normalise_name(name)], card_id)
         if code:
             _add_once(self.codes[code.upper()], card_id)
+            self.code_of[card_id] = code.upper()
         for phone in phones:
             key = phone_key(phone)
             if key:
@@ -109,19 +111,25 @@ class AccountIndex:
 
     def find(self, *, card_id: str | None = None, name: str | None = None, code: str | None = None,
              phone: str | None = None) -> tuple[str | None, str | None]:
-        """(id, how) of the one account these point to; (None, reason) when several match
-        one key (ambiguous), (None, None) when none does."""
+        """(id, how) of the one account these point to; (None, "ambiguous:how:ids") when
+        several match one key, (None, None) when none does. A card whose credit code
+        differs from the row's is never matched by name or phone (two companies)."""
         if card_id and card_id in self.ids:
             return card_id, "id"
+        code = code.upper() if code else None
         for how, table, key in (("name", self.names, normalise_name(name) if name else None),
-                                ("credit_code", self.codes, code.upper() if code else None),
+                                ("credit_code", self.codes, code),
                                 ("phone", self.phones, phone_key(phone) if phone else None)):
-            found = table.get(key, []) if key else []
+            found = [i for i in (table.get(key, []) if key else []) if not self._conflict(i, code)]
             if len(found) == 1:
                 return found[0], how
             if len(found) > 1:
                 return None, f"ambiguous:{how}:{','.join(found)}"
         return None, None
+
+    def _conflict(self, card_id: str, code: str | None) -> bool:
+        known = self.code_of.get(card_id)
+        return bool(code and known and known != code)
 
 
 def _add_once(ids: list[str], card_id: str) -> None:

@@ -55,49 +55,57 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def set_field(root: CommentedMap, path: str, value: Any) -> bool:
+def set_field(root: CommentedMap, path: str, value: Any, *, probe: bool = False) -> bool:
     """Set a card field (`name`, `credit.limit`, `custom.erp`); True when it changed.
-    A missing parent (`credit:`) is added as a one-line mapping."""
+    A missing parent (`credit:`) is added as a one-line mapping. With `probe`, only say
+    whether it would change (`root` may then be the card's plain data, model_dump)."""
     parent_key, _, child = path.partition(".")
     if not child:
-        if parent_key in root and same(root[parent_key], value):
+        if root.get(parent_key) is not None and same(root[parent_key], value):
             return False
-        insert_key(root, parent_key, yaml_value(value))
+        if not probe:
+            insert_key(root, parent_key, yaml_value(value))
         return True
     parent = root.get(parent_key)
     if not isinstance(parent, dict):
-        insert_key(root, parent_key, flow_map({child: yaml_value(value)}))
+        if not probe:
+            insert_key(root, parent_key, flow_map({child: yaml_value(value)}))
         return True
-    if child in parent and same(parent[child], value):
+    if parent.get(child) is not None and same(parent[child], value):
         return False
-    parent[child] = yaml_value(value)
+    if not probe:
+        parent[child] = yaml_value(value)
     return True
 
 
-def set_location(root: CommentedMap, lat: float, lon: float) -> bool:
+def set_location(root: CommentedMap, lat: float, lon: float, *, probe: bool = False) -> bool:
     current = root.get("location")
     if isinstance(current, dict) and same(current.get("lat"), lat) and same(current.get("lon"), lon):
         return False
-    insert_key(root, "location", flow_map({"lat": lat, "lon": lon}))
+    if not probe:
+        insert_key(root, "location", flow_map({"lat": lat, "lon": lon}))
     return True
 
 
-def _patch_record(record: CommentedMap, values: dict[str, Any], order: tuple[str, ...]) -> bool:
+def _patch_record(record: CommentedMap, values: dict[str, Any], order: tuple[str, ...], probe: bool) -> bool:
     changed = False
     for key in order:
-        if key in values and not (key in record and same(record[key], values[key])):
+        if key in values and not (record.get(key) is not None and same(record[key], values[key])):
+            if probe:
+                return True
             record[key] = yaml_value(values[key])
             changed = True
     return changed
 
 
-def add_contact(root: CommentedMap, values: dict[str, Any]) -> bool:
+def add_contact(root: CommentedMap, values: dict[str, Any], *, probe: bool = False) -> bool:
     """Add a contact, or fill in the sheet's differing fields of the one of that name."""
     name = _text(values["name"])
     for record in root.get("contacts") or []:
         if isinstance(record, dict) and _text(record.get("name", "")) == name:
-            return _patch_record(record, values, CONTACT_ORDER)
-    append_record(root, "contacts", flow_map({k: yaml_value(values[k]) for k in CONTACT_ORDER if k in values}))
+            return _patch_record(record, values, CONTACT_ORDER, probe)
+    if not probe:
+        append_record(root, "contacts", flow_map({k: yaml_value(values[k]) for k in CONTACT_ORDER if k in values}))
     return True
 
 
@@ -108,18 +116,20 @@ def _trade_key(record: dict[str, Any]) -> tuple[str, ...]:
     return ("date", str(record.get("date")), str(Decimal(str(amount)).normalize()) if amount is not None else "")
 
 
-def add_trade(root: CommentedMap, values: dict[str, Any]) -> bool:
+def add_trade(root: CommentedMap, values: dict[str, Any], *, probe: bool = False) -> bool:
     """Add an invoice in date order, or update the one with that invoice number."""
     key = _trade_key(values)
     for record in root.get("trades") or []:
         if isinstance(record, dict) and _trade_key(record) == key:
-            return _patch_record(record, values, TRADE_ORDER)
+            return _patch_record(record, values, TRADE_ORDER, probe)
+    if probe:
+        return True
     insert_dated(root, "trades", flow_map({k: yaml_value(values[k]) for k in TRADE_ORDER if k in values}))
     _block_list(root, "trades")
     return True
 
 
-def add_visit(root: CommentedMap, values: dict[str, Any], next_action: str) -> bool:
+def add_visit(root: CommentedMap, values: dict[str, Any], next_action: str, *, probe: bool = False) -> bool:
     """Add a visit in date order unless one of that date, rep and kind is on the card."""
     owner = root.get("owner")
     by = values.get("by") or owner
@@ -128,6 +138,8 @@ def add_visit(root: CommentedMap, values: dict[str, Any], next_action: str) -> b
         if (isinstance(record, dict) and str(record.get("date")) == str(values["date"])
                 and (record.get("by") or owner) == by and record.get("kind", "visit") == kind):
             return False
+    if probe:
+        return True
     next_date = values.get("next_date")
     record = visit_record(
         values["date"], values.get("summary", ""), by=by, kind=kind, with_=values.get("with", []),

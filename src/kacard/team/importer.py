@@ -25,6 +25,7 @@ from kacard.i18n import _
 from kacard.store import Folder, LoadedCard
 from kacard.team.import_map import ImportMap
 from kacard.team.import_match import AccountIndex, suggest_id
+from kacard.team.import_emit import card_text
 from kacard.team.import_patch import add_contact, add_trade, add_visit, set_field, set_location
 from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows
 
@@ -88,6 +89,8 @@ def import_file(
     written = not dry_run and not (all_or_nothing and problems) and bool(changed)
     if written:
         problems += _write(folder, changed)
+    order = {(s.file, s.sheet): i for i, s in enumerate(sources)}
+    problems.sort(key=lambda p: (order.get((p.file, p.sheet), len(order)), p.row or 0))
     return ImportResult(changes, problems, sources, dry_run, written)
 
 
@@ -121,7 +124,7 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
             account = str(values["account"])
             card_id, how = index.find(card_id=account.lower(), name=account)
         if how and how.startswith("ambiguous:"):
-            _, key, ids = how.split(":", 2)
+            key, ids = how.split(":", 2)[1:]
             target = "name" if row.kind == "cards" else "account"
             problems.append(row.problem(target, _("matches several cards by {key} ({ids}); give the card id").format(
                 key=key, ids=ids)))
@@ -153,31 +156,32 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
 
 def _render(folder: Folder, account: _Account, mapping: ImportMap, today: dt.date
             ) -> tuple[CardChange | None, list[ImportProblem]]:
-    """The account's card after the import (text, diff) and the problems found on the way."""
+    """The account's card after the import (text, diff) and the problems found on the way.
+
+    An existing card is first probed on its validated model: when no row would change
+    it (the second import of a file), its file is not even parsed again."""
     loaded = account.loaded
     problems: list[ImportProblem] = []
     if loaded is not None:
         rel = loaded.rel
+        if not _apply_all(loaded.card.model_dump(by_alias=True), account, mapping, problems, probe=True):
+            return CardChange(account.card_id, rel, "unchanged", "", "", loaded.digest), problems
         try:
             original, digest = store.read_for_update(folder.path, loaded)
-            root = yamlio.load_document(original)
+            document = yamlio.load_document(original)
         except (KacardError, yamlio.YamlProblem) as exc:
             return None, [account.first.problem(None, f"{rel}: {exc}")]
+        _apply_all(document.root, account, mapping, [], probe=False)
+        text = document.dump()
     else:
-        rel = f"{account.card_id}.yaml"
-        original, digest = "", None
-        root = yamlio.Document(CommentedMap())
-        _new_card_fields(root.root, account, mapping, today, problems)
-    visits: list[dict[str, Any]] = []
-    for row in account.rows:
-        visits += _apply_row(root.root, row, mapping, problems, new=loaded is None)
-    for visit in visits:  # after the visit sheets' rows, which say more about the same visit
-        add_visit(root.root, visit, mapping.next_action)
-    text = root.dump()
-    if loaded is None:
+        rel, original, digest = f"{account.card_id}.yaml", "", None
+        root = CommentedMap()
+        if not _new_card_fields(root, account, mapping, today, problems):
+            return None, problems
+        _apply_all(root, account, mapping, problems, probe=False)
         schema = folder.path / ".schema" / "card.schema.json"
         header = [SCHEMA_COMMENT.format(schema=".schema/card.schema.json")] if schema.exists() else []
-        text = "\n".join([*header, HEADER]) + "\n" + text
+        text = card_text(root, [*header, HEADER])
     if text == original:
         return CardChange(account.card_id, rel, "unchanged", text, "", digest), problems
     card, found = store.parse_card(rel, text.encode("utf-8"), expect_id=account.card_id)
@@ -193,47 +197,63 @@ def _render(folder: Folder, account: _Account, mapping: ImportMap, today: dt.dat
     return CardChange(account.card_id, rel, "created" if loaded is None else "updated", text, diff, digest), problems
 
 
+def _apply_all(root: Any, account: _Account, mapping: ImportMap, problems: list[ImportProblem], *,
+               probe: bool) -> bool:
+    """Apply every row of the account; whether anything changed (with `probe`, would)."""
+    changed = False
+    visits: list[dict[str, Any]] = []
+    for row in account.rows:
+        row_changed, row_visits = _apply_row(root, row, mapping, problems, probe=probe)
+        changed |= row_changed
+        visits += row_visits
+    for visit in visits:  # after the visit sheets' rows, which say more about the same visit
+        changed |= add_visit(root, visit, mapping.next_action, probe=probe)
+    return changed
+
+
 def _new_card_fields(root: CommentedMap, account: _Account, mapping: ImportMap, today: dt.date,
-                     problems: list[ImportProblem]) -> None:
+                     problems: list[ImportProblem]) -> bool:
+    """The id, name and defaults of a new card; False (with a problem) without an owner."""
+    if "owner" not in account.first.values and "owner" not in mapping.defaults:
+        problems.append(account.first.problem("owner", _(
+            "no owner; a new card needs one (a good 负责业务员 cell, or defaults.owner in the mapping): "
+            "not imported")))
+        return False
     set_field(root, "id", account.card_id)
     set_field(root, "name", account.first.values["name"])
     for key, value in mapping.defaults.items():
         if key not in account.first.values:
             set_field(root, key, today if value == "today" else value)
-    if "owner" not in account.first.values and "owner" not in mapping.defaults:
-        problems.append(account.first.problem("owner", _(
-            "a new card needs an owner (a column for it, or defaults.owner in the mapping)")))
+    return True
 
 
 _RECORD_PREFIX = ("contact.", "visit.")
 
 
-def _apply_row(root: CommentedMap, row: Row, mapping: ImportMap, problems: list[ImportProblem], *, new: bool
-               ) -> list[dict[str, Any]]:
-    """Patch the card's document with one row (a card row's fields, or one record);
-    the visit a card row describes (最近拜访, 下次拜访) is returned, to be added last."""
+def _apply_row(root: Any, row: Row, mapping: ImportMap, problems: list[ImportProblem], *, probe: bool
+               ) -> tuple[bool, list[dict[str, Any]]]:
+    """Patch the card's document with one row (a card row's fields, or one record): whether
+    it changed, and the visit a card row describes (最近拜访, 下次拜访), to be added last."""
     values = row.values
     record = {k: v for k, v in values.items() if k != "account"}
     if row.kind == "contacts":
-        add_contact(root, record)
-        return []
+        return add_contact(root, record, probe=probe), []
     if row.kind == "trades":
-        add_trade(root, record)
-        return []
+        return add_trade(root, record, probe=probe), []
     if row.kind == "visits":
-        add_visit(root, record, mapping.next_action)
-        return []
+        return add_visit(root, record, mapping.next_action, probe=probe), []
+    changed = False
     for key, value in values.items():
         if key == "id" or key.startswith(_RECORD_PREFIX) or key.startswith("location."):
             continue
-        if key == "name" and not new and values.get("id") != root.get("id"):
+        if key == "name" and values.get("id") != root.get("id"):
             continue  # matched by name, code or phone: the card's own spelling stays
-        set_field(root, key, value)
+        changed |= set_field(root, key, value, probe=probe)
     if "location.lat" in values:
-        set_location(root, values["location.lat"], values["location.lon"])
+        changed |= set_location(root, values["location.lat"], values["location.lon"], probe=probe)
     contact = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("contact.")}
     if contact and "name" in contact:
-        add_contact(root, contact)
+        changed |= add_contact(root, contact, probe=probe)
     elif contact:
         problems.append(row.problem(next(f"contact.{k}" for k in contact), _(
             "a contact needs a name (the 联系人 column); not imported")))
@@ -241,24 +261,20 @@ def _apply_row(root: CommentedMap, row: Row, mapping: ImportMap, problems: list[
     if visit and "date" not in visit:
         problems.append(row.problem(next(f"visit.{k}" for k in visit), _(
             "a next visit needs the last visit's date (最近拜访); not imported")))
-        return []
+        return changed, []
     if visit and "owner" in values:
         visit["by"] = values["owner"]
-    return [visit] if visit else []
+    return changed, [visit] if visit else []
 
 
 # -- writing ------------------------------------------------------------------------------------
 
 
 def _write(folder: Folder, changes: list[CardChange]) -> list[ImportProblem]:
-    """Write every changed card; a card that cannot be written is a problem, the rest go on."""
-    problems = []
-    for change in changes:
-        try:
-            store.write_card_text(folder.path, change.rel, change.text, change.digest)
-        except KacardError as exc:
-            problems.append(ImportProblem(change.rel, None, None, None, "", exc.message))
-    return problems
+    """Write every changed card (store.write_many); one that cannot be written is a
+    problem, the rest are written."""
+    failed = store.write_many(folder.path, [(c.rel, c.text, c.digest) for c in changes])
+    return [ImportProblem(rel, None, None, None, "", exc.message) for rel, exc in failed]
 
 
 def summary_counts(result: ImportResult) -> dict[str, int]:
