@@ -216,3 +216,41 @@ def test_template_writes_the_workbook_and_its_ready_mapping(kacard, folder: Path
     card = (folder / "hangzhouqianjiangshiliwuliu.yaml").read_text("utf-8")
     assert "summary: 介绍仓储管理方案，客户关注实施周期" in card  # the visit sheet's row, not the bare 最近拜访
     assert card.count("date: 2026-10-30") == 1
+
+
+def test_the_readme_import_session_is_what_kacard_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README "Importing from Excel": every command of its session, run with /tmp/ moved
+    to a temp folder, prints the lines shown (a "…" line leaves out the middle)."""
+    import re
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from kacard.cli.app import app
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("\n## Importing from Excel")
+    block = re.search(r"```console\n(.*?)```", readme[start:], re.S).group(1)  # type: ignore[union-attr]
+    sessions: list[tuple[str, list[str]]] = []
+    for line in block.rstrip("\n").split("\n"):
+        if line.startswith("$ "):
+            sessions.append((line[2:], []))
+        else:
+            sessions[-1][1].append(line)
+    monkeypatch.delenv("KACARD_TODAY")
+    base = str(tmp_path) + "/"
+    for command, shown in sessions:
+        args = shlex.split(command.replace("/tmp/", base))
+        if args[0] == "cat":
+            printed = Path(args[1]).read_text("utf-8").rstrip("\n").split("\n")
+        else:
+            result = CliRunner().invoke(app, args[1:])
+            assert "Traceback" not in result.output
+            printed = (result.stdout + result.stderr).replace(base, "/tmp/").rstrip("\n").split("\n")
+        if "…" in shown:
+            cut = shown.index("…")
+            head, tail = shown[:cut], shown[cut + 1:]
+            assert printed[:len(head)] == head, command
+            assert printed[-len(tail):] == tail, command
+        else:
+            assert printed == shown, command

@@ -146,6 +146,8 @@ def add_visit(root: CommentedMap, values: dict[str, Any], next_action: str, *, p
         next_date=next_date, next_time=None, next_action=values.get("next_action") or (next_action if next_date else None),
         no_next=values.get("no_next"),
     )
+    if not record.get("summary"):
+        del record["summary"]  # a 客户资料卡's 最近拜访 has a date only
     if values.get("next_time") and isinstance(record.get("next"), dict):
         step = record["next"]
         record["next"] = flow_map({"date": step["date"], "time": DoubleQuotedScalarString(values["next_time"]),
