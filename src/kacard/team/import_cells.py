@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kacard.i18n import _
-from kacard.model.common import ID_RE
+from kacard.cards.model.common import ID_RE
 from kacard.team.import_fields import Target
 from kacard.team.import_match import credit_code_ok
 

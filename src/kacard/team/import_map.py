@@ -32,10 +32,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from kacard import yamlio
+from kacard.cards import yamlio
 from kacard.errors import CardInvalid, Problem
 from kacard.i18n import _
-from kacard.model.common import Strict
+from kacard.cards.model.common import Strict
 from kacard.team import import_read as read
 from kacard.team.import_cells import DEFAULT_DATES
 from kacard.team.import_fields import (KINDS, SHEET_WORDS, header_key, header_scale, match_header,

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kacard.model.common import ID_RE
+from kacard.cards.model.common import ID_RE
 
 # Company-form words left out when comparing names (after NFKC, so full-width forms and
 # （中国） are already half-width). Longest first: 股份有限公司 before 有限公司.

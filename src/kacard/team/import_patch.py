@@ -17,8 +17,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kacard.editing import append_record, insert_dated, insert_key, text_scalar, visit_record
-from kacard.yamlio import flow_map, flow_seq
+from kacard.cards.editing import append_record, insert_dated, insert_key, text_scalar, visit_record
+from kacard.cards.yamlio import flow_map, flow_seq
 
 CONTACT_ORDER = ("name", "title", "role", "level", "influence", "stance", "phone", "email", "birthday", "notes")
 TRADE_ORDER = ("date", "invoice", "amount", "margin", "due", "paid")

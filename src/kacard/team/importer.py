@@ -18,11 +18,11 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from kacard import store, yamlio
-from kacard.editing import SCHEMA_COMMENT
+from kacard.cards import store, yamlio
+from kacard.cards.editing import SCHEMA_COMMENT
 from kacard.errors import KacardError
 from kacard.i18n import _
-from kacard.store import Folder, LoadedCard
+from kacard.cards.store import Folder, LoadedCard
 from kacard.team.import_map import ImportMap
 from kacard.team.import_match import AccountIndex, suggest_id
 from kacard.team.import_emit import card_text
