@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from make_workbook import write_workbook  # noqa: E402
+from make_workbook import write_workbook
 
 KACARD = [sys.executable, "-m", "kacard"]
 SETTINGS = "schema: 1\nteam:\n  - {id: zhangwei, name: 张伟}\n  - {id: lina, name: 李娜}\n"

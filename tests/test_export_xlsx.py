@@ -39,7 +39,7 @@ def test_the_workbook_has_typed_cells_a_frozen_header_and_fitted_widths(kacard, 
     cards, trades = book["cards"], book["trades"]
     assert cards.freeze_panes == "A2" and trades.freeze_panes == "A2"
     assert cards["B2"].value.startswith("=HYPERLINK") and cards["B2"].data_type == "s"  # text, not a formula
-    address = [c.column_letter for c in cards[1] if c.value == "address"][0]
+    address = next(c.column_letter for c in cards[1] if c.value == "address")
     assert cards.column_dimensions[address].width == 58 + 2  # 52 wide characters and 6 digits: 58 cells
     assert cards.column_dimensions["A"].width == len("hz-formula") + 2
     amount, date = trades["D2"], trades["B2"]

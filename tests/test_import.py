@@ -15,7 +15,7 @@ from kacard.team.import_read import decode_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from make_workbook import BadCell, company, credit_code, write_workbook  # noqa: E402
+from make_workbook import BadCell, company, credit_code, write_workbook
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -104,7 +104,7 @@ def test_import_into_a_folder_with_some_of_the_accounts_matches_them(
     assert not any(company(0) in c or "hangzhouxingheranqi" == c for c in report["created"])
     cards = list(folder.glob("*.yaml"))
     names = [p.read_text("utf-8").split("\nname: ", 1)[1].split("\n", 1)[0] for p in cards if p.name != "kacard.yaml"]
-    assert len(names) == len(set(normalise_name(n) for n in names)), "no duplicate accounts"
+    assert len(names) == len({normalise_name(n) for n in names}), "no duplicate accounts"
     text = (folder / "hz-xinghe.yaml").read_text("utf-8")
     assert text.startswith("# 老客户：2019 年起合作（a comment that must survive）\nid: hz-xinghe\n")
     assert "tier: A   # pinned by the manager" in text  # the sheet's 客户等级 A类 patched in place
@@ -230,7 +230,7 @@ def test_the_readme_import_session_is_what_kacard_prints(tmp_path: Path, monkeyp
 
     readme = (ROOT / "README.md").read_text("utf-8")
     start = readme.index("\n## Importing from Excel")
-    block = re.search(r"```console\n(.*?)```", readme[start:], re.S).group(1)  # type: ignore[union-attr]
+    block = re.search(r"```console\n(.*?)```", readme[start:], re.DOTALL).group(1)  # type: ignore[union-attr]
     sessions: list[tuple[str, list[str]]] = []
     for line in block.rstrip("\n").split("\n"):
         if line.startswith("$ "):
@@ -254,3 +254,28 @@ def test_the_readme_import_session_is_what_kacard_prints(tmp_path: Path, monkeyp
             assert printed[-len(tail):] == tail, command
         else:
             assert printed == shown, command
+
+
+def test_coordinates_in_another_datum_than_the_folders_are_refused_with_one_problem(folder: Path, tmp_path: Path) -> None:
+    """The mapping records the datum of lat/lon columns; converting belongs to the routes'
+    map module, so a sheet in another datum than the folder's keeps its coordinates out."""
+    import datetime as dt
+
+    from kacard.cards.store import load_folder
+    from kacard.team.import_map import build_map
+    from kacard.team.importer import import_file
+
+    sheet = tmp_path / "客户.csv"
+    sheet.write_text("客户名称,负责业务员,纬度,经度\n杭州甲有限公司,张伟,30.2741,120.1551\n", encoding="utf-8")
+    mapping, _found = build_map(sheet)
+    mapping.datum = "bd09"
+    seen: list[tuple[int, int]] = []
+    result = import_file(load_folder(folder, dt.date(2026, 11, 23)), sheet, mapping, dt.date(2026, 11, 23),
+                         dry_run=True, folder_datum="gcj02", progress=lambda done, total: seen.append((done, total)))
+    assert [(p.field, p.row) for p in result.problems] == [("纬度", None)]
+    assert "bd09" in result.problems[0].message and "gcj02" in result.problems[0].message
+    assert "location" not in result.changes[0].text and "name: 杭州甲有限公司" in result.changes[0].text
+    assert seen[-1] == (1, 1)  # the progress line is told the rows done
+    same = import_file(load_folder(folder, dt.date(2026, 11, 23)), sheet, mapping.model_copy(update={"datum": "gcj02"}),
+                       dt.date(2026, 11, 23), dry_run=True, folder_datum="gcj02")
+    assert same.problems == [] and "location: {lat: 30.2741, lon: 120.1551}" in same.changes[0].text

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, run
+from kacard.cli.common import DirOpt, FormatOpt, Run, TodayOpt, run
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
+
+if TYPE_CHECKING:
+    from kacard.team.import_map import ImportMap
 
 
 def register(app: typer.Typer) -> None:
@@ -75,7 +78,7 @@ def import_command(
     _import(opts, file, mapping, mapping_note, dry_run=dry_run, all_or_nothing=all_or_nothing)
 
 
-def _mapping(folder: Path, file: Path, name: str | None, also: list[Path]) -> tuple[object, str]:
+def _mapping(folder: Path, file: Path, name: str | None, also: list[Path]) -> tuple[ImportMap, str]:
     from kacard.team import import_map as maps
 
     if name is not None:
@@ -95,7 +98,8 @@ def _mapping(folder: Path, file: Path, name: str | None, also: list[Path]) -> tu
                       "writes them to {path} to edit)").format(file=file.name, path=kept.relative_to(folder))
 
 
-def _import(opts, file: Path, mapping, mapping_note: str, *, dry_run: bool, all_or_nothing: bool) -> None:  # type: ignore[no-untyped-def]
+def _import(opts: Run, file: Path, mapping: ImportMap, mapping_note: str, *, dry_run: bool, all_or_nothing: bool
+            ) -> None:
     from kacard.render.importing import print_import
     from kacard.render.output import Progress
     from kacard.team.importer import import_file

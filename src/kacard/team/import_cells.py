@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kacard.i18n import _
 from kacard.cards.model.common import ID_RE
+from kacard.i18n import _
 from kacard.team.import_fields import Target
 from kacard.team.import_match import credit_code_ok
 

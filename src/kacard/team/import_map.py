@@ -25,6 +25,7 @@ sheets:
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -33,13 +34,20 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from kacard.cards import yamlio
+from kacard.cards.model.common import Strict
 from kacard.errors import CardInvalid, Problem
 from kacard.i18n import _
-from kacard.cards.model.common import Strict
 from kacard.team import import_read as read
 from kacard.team.import_cells import DEFAULT_DATES
-from kacard.team.import_fields import (KINDS, SHEET_WORDS, header_key, header_scale, match_header,
-                                       target_of, value_words)
+from kacard.team.import_fields import (
+    KINDS,
+    SHEET_WORDS,
+    header_key,
+    header_scale,
+    match_header,
+    target_of,
+    value_words,
+)
 
 MAP_DIR = "import"
 Kind = Literal["cards", "contacts", "trades", "visits"]
@@ -200,10 +208,9 @@ def detect_sheet(sheet: read.Sheet, header: list[int], *, index: int | None = No
         words = value_words(target_of(kind, target))  # type: ignore[arg-type]
         if words:
             values[target] = words
-    where: dict[str, Any] = {"file": sheet.file} if sheet.name is None else {"sheet": sheet.name}
     header_value: int | list[int] = header[0] if len(header) == 1 else header
-    return Detected(SheetMap(**where, kind=kind, header=header_value, columns=columns, values=values),  # type: ignore[arg-type]
-                    name, unmatched)
+    return Detected(SheetMap(sheet=sheet.name, kind=kind, header=header_value, columns=columns,  # type: ignore[arg-type]
+                             values=values), name, unmatched)
 
 
 def _required(kind: str) -> list[Any]:
@@ -216,17 +223,16 @@ def build_map(path: Path, extra: list[Path] = ()) -> tuple[ImportMap, list[Detec
     """A starting mapping for a workbook (every sheet) or CSV file, and other files
     (CSV) imported with it; the sheets it could not place are in the Detected list."""
     found: list[Detected] = []
+    sheets = []
     for file in (path, *extra):
         for index, name in enumerate(read.sheet_names(file)):
             sheet = read.read_sheet(file, name or None)
-            if file != path and sheet.name is None:
-                sheet.file = file.name
-            found.append(detect_sheet(sheet, detect_header(sheet), index=index))
-    sheets = []
-    for item in found:
-        if item.sheet is not None:
-            if item.sheet.file is not None and Path(item.sheet.file).name == path.name:
-                item.sheet.file = None  # the CSV file imported itself
+            item = detect_sheet(sheet, detect_header(sheet), index=index)
+            found.append(item)
+            if item.sheet is None:
+                continue
+            # another file than FILE is named relative to FILE's folder (as the mapping reads it)
+            item.sheet.file = None if file == path else os.path.relpath(file, path.parent)
             sheets.append(item.sheet)
     return ImportMap(source=path.stem, sheets=sheets), found
 
@@ -252,10 +258,12 @@ def map_text(mapping: ImportMap, detected: list[Detected] = ()) -> str:  # type:
         "dates: [" + ", ".join(_q(d) for d in mapping.dates) + "]",
         "sheets:",
     ]
-    unmatched = {d.name: d.unmatched for d in detected}
+    unmatched = {id(d.sheet): d.unmatched for d in detected if d.sheet is not None}
     for sheet in mapping.sheets:
         if sheet.file is not None:
             lines.append(f"  - file: {_q(sheet.file)}")
+            if sheet.sheet is not None:
+                lines.append(f"    sheet: {_q(sheet.sheet)}")
         else:
             lines.append(f"  - sheet: {_q(sheet.sheet)}")
         lines.append(f"    kind: {sheet.kind}")
@@ -266,7 +274,7 @@ def map_text(mapping: ImportMap, detected: list[Detected] = ()) -> str:  # type:
                 lines.append(f"      {_q(label)}: {spec}")
             else:
                 lines.append(f"      {_q(label)}: {{field: {spec.field}, scale: {spec.scale}}}")
-        for label in unmatched.get(str(sheet.sheet or sheet.file), []):
+        for label in unmatched.get(id(sheet), []):
             lines.append(f"      # {_q(label)}: ?   (not recognised; give it a field or leave it out)")
         if sheet.values:
             lines.append("    values:")

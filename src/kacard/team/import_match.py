@@ -76,7 +76,7 @@ def suggest_id(name: str, taken: set[str]) -> str:
     made unique with -2, -3 … (pypinyin; a fuller id generator may replace this)."""
     from pypinyin import lazy_pinyin
 
-    words = lazy_pinyin(_without_forms(name) or name, errors=lambda text: [text])
+    words = lazy_pinyin(_without_forms(name) or name, errors=lambda text: text)
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(words).lower()).strip("-")[:48].strip("-") or "account"
     if not ID_RE.match(slug):
         slug = "account"

@@ -87,7 +87,7 @@ def set_location(root: CommentedMap, lat: float, lon: float, *, probe: bool = Fa
     return True
 
 
-def _patch_record(record: CommentedMap, values: dict[str, Any], order: tuple[str, ...], probe: bool) -> bool:
+def _patch_record(record: dict[str, Any], values: dict[str, Any], order: tuple[str, ...], probe: bool) -> bool:
     changed = False
     for key in order:
         if key in values and not (record.get(key) is not None and same(record[key], values[key])):

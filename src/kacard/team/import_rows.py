@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kacard.i18n import _
 from kacard.cards.model.settings import Settings
+from kacard.i18n import _
 from kacard.team import import_read as read
 from kacard.team.import_cells import CellContext, CellError, convert, is_empty, value_key
 from kacard.team.import_fields import Target, header_key, target_of

@@ -8,7 +8,6 @@ from typing import Any
 
 from kacard.team.import_match import with_check_char as credit_code
 
-
 D = dt.date
 
 SAMPLE: tuple[list[list[Any]], ...] = (

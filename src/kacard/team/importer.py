@@ -20,12 +20,12 @@ from ruamel.yaml.comments import CommentedMap
 
 from kacard.cards import store, yamlio
 from kacard.cards.editing import SCHEMA_COMMENT
+from kacard.cards.store import Folder, LoadedCard
 from kacard.errors import KacardError
 from kacard.i18n import _
-from kacard.cards.store import Folder, LoadedCard
+from kacard.team.import_emit import card_text
 from kacard.team.import_map import ImportMap
 from kacard.team.import_match import AccountIndex, suggest_id
-from kacard.team.import_emit import card_text
 from kacard.team.import_patch import add_contact, add_trade, add_visit, set_field, set_location
 from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows
 
