@@ -279,3 +279,34 @@ def test_coordinates_in_another_datum_than_the_folders_are_refused_with_one_prob
     same = import_file(load_folder(folder, dt.date(2026, 11, 23)), sheet, mapping.model_copy(update={"datum": "gcj02"}),
                        dt.date(2026, 11, 23), dry_run=True, folder_datum="gcj02")
     assert same.problems == [] and "location: {lat: 30.2741, lon: 120.1551}" in same.changes[0].text
+
+
+def test_new_card_text_reads_back_as_the_values_written() -> None:
+    """import_emit writes new cards without ruamel: any text reads back unchanged."""
+    import datetime as dt
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from ruamel.yaml.comments import CommentedMap
+
+    from kacard.cards import yamlio
+    from kacard.cards.yamlio import flow_map, flow_seq
+    from kacard.team.import_emit import card_text
+
+    @given(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))
+    def check(text: str, tags: list[str]) -> None:
+        root = CommentedMap()
+        root["name"] = text
+        root["tags"] = flow_seq(tags)
+        root["credit"] = flow_map({"rating": text, "limit": 1200.5})
+        root["since"] = dt.date(2026, 1, 2)
+        try:
+            data = yamlio.load_data(card_text(root, ["# header"]))
+        except yamlio.YamlProblem:
+            assert any(ch in text + "".join(tags) for ch in "\x00\ufffe\uffff") or any(
+                0xD800 <= ord(ch) <= 0xDFFF for ch in text + "".join(tags)), repr(text)
+            return
+        assert data == {"name": text, "tags": tags, "credit": {"rating": text, "limit": 1200.5},
+                        "since": "2026-01-02"}
+
+    check()

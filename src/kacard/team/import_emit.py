@@ -20,9 +20,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-_SPECIAL = set(":#,[]{}&*!|>'\"%@`?\\")
+# JSON leaves these raw; YAML wants them escaped in a double-quoted scalar
+_NOT_PRINTABLE_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _KEYWORDS = {"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "="}
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# not plain: YAML punctuation, controls and line separators, astral characters
+_UNSAFE_RE = re.compile("[:#,\\[\\]{}&*!|>'\"%@`?\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\U00010000-\U0010ffff]")
 
 
 def scalar(value: Any) -> str:
@@ -40,15 +42,14 @@ def scalar(value: Any) -> str:
         return value.isoformat()
     text = str(value)
     if isinstance(value, DoubleQuotedScalarString) or not _plain_ok(text):
-        quoted = json.dumps(text, ensure_ascii=False)
-        return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\ufeff", "\\ufeff")
+        return _NOT_PRINTABLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
     return text
 
 
 def _plain_ok(text: str) -> bool:
     return not (
         not text or text != text.strip() or text[0] in "-.+~0123456789" or text.lower() in _KEYWORDS
-        or any(ch in _SPECIAL or ord(ch) > 0xFFFF for ch in text) or _CONTROL_RE.search(text)
+        or _UNSAFE_RE.search(text)
     )
 
 
