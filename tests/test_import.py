@@ -197,6 +197,12 @@ def test_a_bad_mapping_is_named_with_its_line(kacard, folder: Path, tmp_path: Pa
     assert result.exit_code == 2
     assert "crm.yaml:3:" in result.stderr and "sheets.0.kind" in result.stderr
     assert "Traceback" not in result.output
+    (folder / "import" / "crm.yaml").write_text(
+        "version: 1\ndefaults: {stauts: active}\nsheets:\n  - {kind: cards, columns: {名称: name}}\n", encoding="utf-8")
+    result = kacard("import", str(sheet))
+    assert result.exit_code == 2 and "defaults.stauts: unknown field 'stauts'" in result.stderr
+    result = kacard("import", str(sheet), "--also", str(sheet))
+    assert result.exit_code == 2 and "--also is for an import without a mapping" in result.stderr
 
 
 def test_template_writes_the_workbook_and_its_ready_mapping(kacard, folder: Path, tmp_path: Path) -> None:

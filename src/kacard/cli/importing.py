@@ -88,6 +88,9 @@ def _mapping(folder: Path, file: Path, name: str | None, also: list[Path]) -> tu
                 name=name, path=maps.map_path(folder, name)))
         return maps.load_map(path), _("mapping: {path}").format(path=path)
     kept = maps.map_path(folder, file.stem)
+    if kept.is_file() and also:
+        raise UsageError(_("--also is for an import without a mapping; {path} names the files it reads "
+                           "(add a `file:` entry there)").format(path=kept.relative_to(folder)))
     if kept.is_file():
         return maps.load_map(kept), _("mapping: {path}").format(path=kept.relative_to(folder))
     mapping, _detected = maps.build_map(file, also)

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from kacard.cards import yamlio
+from kacard.cards.editing import CARD_KEYS
 from kacard.cards.model.common import Strict
 from kacard.errors import CardInvalid, Problem
 from kacard.i18n import _
@@ -117,6 +118,10 @@ def load_map(path: Path) -> ImportMap:
             if target_of(sheet.kind, name) is None:
                 problems.append(Problem(rel, None, None, f"sheets.{i}.columns.{label}",
                                         _("unknown field {name!r} for {kind} rows").format(name=name, kind=sheet.kind)))
+    for key in mapping.defaults:
+        if key not in CARD_KEYS and target_of("cards", key) is None:
+            problems.append(Problem(rel, None, None, f"defaults.{key}",
+                                    _("unknown field {name!r} for {kind} rows").format(name=key, kind="cards")))
     if problems:
         raise CardInvalid(_("{file} is not a valid import mapping").format(file=rel), problems)
     return mapping
