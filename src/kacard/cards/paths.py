@@ -9,8 +9,10 @@ from kacard.errors import FolderNotFound, UnsafePath
 from kacard.cards.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
-IMPORT_DIR = "import"  # import mappings (import/<source>.yaml) at the folder's top: not cards
 CARD_SUFFIX = ".yaml"
+# Top-level folders of kacard's own files, never cards: annual plans (`kacard plan`) and
+# import mappings (`kacard import`). Versioned with the cards, read by their commands.
+RESERVED_FOLDERS = ("plans", "import")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
     f"lpt{i}" for i in range(1, 10)
 }

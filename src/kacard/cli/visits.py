@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ def due(
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help="Show how one account's urgency adds up.")] = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -105,7 +106,7 @@ def due(
     from kacard.render import report
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -144,6 +145,7 @@ def review(
     ctx: typer.Context,
     week: WeekOpt = None,
     owner: OwnerOpt = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -156,10 +158,13 @@ def review(
     from kacard.render.report import print_review
     from kacard.analysis.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
     start = week_start(week, opts.today)
+    from kacard.cards.plans import load_targets
+
     folder = opts.load()
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
+                   targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
