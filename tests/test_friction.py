@@ -75,3 +75,48 @@ def test_pareto_chart_names_accounts_scales_its_axis_and_caps_its_width(kacard, 
     assert "others (91)" in texts  # 59 bars, then the rest summed
     assert "131,950" in texts and "0" in texts  # the largest bar (the others: 91 x 1,000 + 10 x 4,095), zero
     assert len(root.findall(".//s:rect[s:title]", ns)) == 60
+
+
+# -- 6. the review: severity and reason, stale cards named, visits counted, new prospects -------
+
+
+def test_review_severity_reason_and_a_new_prospect(kacard, write_card):
+    write_card("hz-new", """\
+        id: hz-new
+        name: 新客户
+        owner: zhangwei
+        status: prospect
+        since: 2026-11-18
+        """)
+    write_card("hz-old", """\
+        id: hz-old
+        name: 老客户
+        owner: lina
+        visits:
+          - {date: 2026-11-10, summary: 拜访, next: {date: 2026-12-10, action: 回访}}
+        trades:
+          - {date: 2026-06-01, amount: 5000}
+        """)
+    data = json.loads(kacard("review", "--format", "json").stdout)
+    reps = {r["rep"]: r for r in data["reps"]}
+    zhangwei, lina = reps["zhangwei"], reps["lina"]
+    assert zhangwei["overdue_visits"] == [] and zhangwei["stale"] == []  # added last week: not yet
+    assert zhangwei["reason"].startswith("cards ")  # only its card's completeness is flagged
+    assert lina["severity"] == "high" and lina["needs_help"] is True
+    assert lina["reason"].startswith("5,000 CNY receivable overdue > 60 days")
+    assert lina["recent_visits"] == 1
+    table = kacard("review").stdout
+    assert "visits 28d" in table and "yes (high)" in table
+
+
+def test_review_table_names_stale_cards(kacard, write_card):
+    write_card("hz-quiet", """\
+        id: hz-quiet
+        name: 沉默客户
+        owner: zhangwei
+        since: 2025-01-01
+        visits:
+          - {date: 2025-06-01, summary: 拜访, next: {date: 2025-07-01, action: 回访}}
+        """)
+    table = kacard("review").stdout
+    assert "hz-quiet" in table.split("\n\n")[0]  # in the table itself
