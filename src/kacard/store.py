@@ -25,6 +25,7 @@ from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
+from kacard.i18n import _
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
@@ -97,22 +98,31 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Problem]:
-    """One problem per pydantic error, positioned with the round-trip document."""
+    """One problem per pydantic error, positioned with the round-trip document and put
+    in plain words by kacard.cards.messages (which reads the card's line too)."""
+    from kacard.cards import messages
+
     try:
         root: Any = yamlio.load_document(text).root
     except yamlio.YamlProblem:
         root = None
+    lines = text.split("\n")
     problems = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in exc.errors(include_url=False, include_input=True):
         loc = tuple(error["loc"])
         where = yamlio.locate(root, loc) if root is not None else None
-        message = error["msg"]
+        line = where[0] if where else None
+        source = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+        raw_message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = _unknown_field_message(loc, root)
-        problems.append(
-            Problem(rel, where[0] if where else None, where[1] if where else None,
-                    _field_path(loc), message)
-        )
+            raw_message = _unknown_field_message(loc, root)
+        raw = messages.Raw(error["type"], loc, raw_message, error.get("input"), dict(error.get("ctx") or {}))
+        message = messages.explain(raw, source)
+        if error["type"] == "missing" and loc:
+            message = messages.missing_hint(text, str(loc[-1])) or message
+        problem = Problem(rel, line, where[1] if where else None, _field_path(loc), message)
+        if not any(p.line == line and p.message == message for p in problems):
+            problems.append(problem)
     return problems
 
 
@@ -124,8 +134,10 @@ def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
     name = str(loc[-1])
     known = _known_fields(loc[:-1], card_models.Card)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown field {name!r}{hint} (team fields go under 'custom')"
+    if close:
+        return _("unknown field '{name}'; did you mean '{close}'? (team fields go under 'custom')").format(
+            name=name, close=close[0])
+    return _("unknown field '{name}' (team fields go under 'custom')").format(name=name)
 
 
 def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
@@ -156,11 +168,15 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
     """Validate one card file's bytes; (card, problems). Never raises for bad content."""
     from kacard.model.card import Card
 
+    from kacard.cards.messages import yaml_problem
+
+    text = ""
     try:
         text = yamlio.decode(data)
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
-        return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
+        found = yaml_problem(text, exc.line, exc.column, exc.message) if text else exc
+        return None, [Problem(rel, found.line, found.column, "", found.message)]
     problems: list[Problem] = []
     if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
         line = _key_line(text, "id")
