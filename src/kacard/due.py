@@ -329,10 +329,12 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
 
 
 def check_owner(settings: Settings, owner: str) -> None:
-    """An owner filter must name a rep of the team (when the team is listed)."""
-    team = [rep.id for rep in settings.team]
-    if team and owner not in team:
-        raise UsageError(f"unknown owner {owner!r}; team: {', '.join(team)}")
+    """An owner filter must name a rep of the team (when the team is listed) by id: callers
+    turn a rep's name into the id first (kacard.cards.reps.rep_id)."""
+    from kacard.cards.reps import rep_id
+
+    if rep_id(settings, owner, role="owner") != owner:
+        raise UsageError(f"owner filter {owner!r} is a name; pass the rep's id")
 
 
 def checked_tiers(

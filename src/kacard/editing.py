@@ -15,6 +15,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from kacard.model.card import Card
+from kacard.cards import aliases
 from kacard.yamlio import Document, flow_map, flow_seq
 
 # Top-level key order of a card, as in the model; new keys are inserted in this order.
@@ -152,6 +153,9 @@ def log_visit(visit: CommentedMap) -> Any:
         root = document.root
         items = root.get("visits")
         if isinstance(items, CommentedSeq) and items:
+            kinds = [v.get("kind") for v in items if isinstance(v, dict)]
+            if aliases.uses_chinese("visit_kind", kinds):  # keep the words the file uses
+                visit["kind"] = aliases.label("visit_kind", aliases.to_english("visit_kind", visit["kind"]))
             later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > visit["date"]]
             if later:
                 items.insert(later[0], visit)

@@ -68,8 +68,25 @@ class Folder:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def resolve(self, text: str) -> str:
+        """The id of the loaded card `text` names: its id, or a unique id prefix, part of
+        its name, its pinyin or initials (kacard.cards.lookup.resolve; its errors)."""
+        from kacard.cards import lookup
+
+        if "/" in text or "\\" in text or text.startswith("."):
+            check_id(text)  # a path, not a name: refused as such
+        known = [loaded.card.id for loaded in self.cards] + [s.brief.id for s in self.summaries or ()]
+        if text in known or any(Path(p.file).stem == text for p in self.problems):
+            return text
+        keys = [lookup.search_keys(c.card.id, c.card.name) for c in self.cards]
+        keys += [lookup.search_keys(s.brief.id, s.brief.name) for s in self.summaries or ()]
+        try:
+            return lookup.resolve(text, keys)
+        finally:
+            lookup.save_readings()
+
     def get(self, card_id: str) -> LoadedCard:
-        check_id(card_id)
+        card_id = check_id(self.resolve(card_id))
         for loaded in self.cards:
             if loaded.card.id == card_id:
                 return loaded
@@ -77,7 +94,7 @@ class Folder:
 
     def brief(self, card_id: str) -> Brief:
         """A card's brief, of a folder loaded with summary=True; the errors of `get`."""
-        check_id(card_id)
+        card_id = check_id(self.resolve(card_id))
         for loaded in self.summaries or ():
             if loaded.brief.id == card_id:
                 return loaded.brief
@@ -414,18 +431,32 @@ class _TeamCheck:
     """settings_problems with the team and the criteria worked out once per folder."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.team = {rep.id for rep in settings.team}
         self.known = set(settings.scoring.ten_two.criteria)
+
+    def owner_id(self, owner: str) -> str:
+        """The rep id of a card's `owner:` (which may name the rep: `owner: 张伟`)."""
+        if owner in self.team or not self.team:
+            return owner
+        from kacard.cards.reps import matching
+
+        found = matching(self.settings, owner)
+        return found[0].id if len(found) == 1 else owner
 
     def problems(self, rel: str, owner: str, criteria: dict[str, int]) -> list[Problem]:
         problems = []
         if self.team and owner not in self.team:
-            problems.append(Problem(rel, None, None, "owner",
-                                    f"unknown owner {owner!r}; team: {', '.join(sorted(self.team))}"))
+            from kacard.cards.reps import problem
+
+            trouble = problem(self.settings, owner, "owner")
+            if trouble is not None:
+                problems.append(Problem(rel, None, None, "owner", trouble))
         for name in criteria:
             if name not in self.known:
                 problems.append(Problem(rel, None, None, f"criteria.{name}",
-                                        f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+                                        _("unknown criterion '{name}' (see scoring.ten_two.criteria)").format(
+                                            name=name)))
         return problems
 
 
@@ -444,12 +475,16 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
     check = _TeamCheck(folder.settings)
     if folder.summaries is not None:
         folder.summaries = [s for s in folder.summaries if first(s.rel, s.brief.id)]
-        for s in folder.summaries:
+        for i, s in enumerate(folder.summaries):
             problems += check.problems(s.rel, s.brief.owner, s.card_index.criteria)
+            owner = check.owner_id(s.brief.owner)
+            if owner != s.brief.owner:  # `owner: 张伟`: every command reads the rep's id
+                folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
         problems += check.problems(rel, card.owner, card.criteria)
+        card.owner = check.owner_id(card.owner)
         if warnings:
             problems.extend(_warnings(rel, card, today))
     return _with_lines(folder.path, problems)

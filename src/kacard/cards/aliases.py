@@ -96,6 +96,32 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Chinese names of the `kacard filter` fields (kacard.query.FIELDS).
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "客户编号"),
+    "name": ("名称", "客户名称", "客户", "公司"),
+    "status": ("状态", "客户状态"),
+    "owner": ("负责人", "业务员", "销售", "客户经理"),
+    "tier": ("等级", "级别", "客户等级"),
+    "industry": ("行业",),
+    "sector": ("性质", "企业性质", "所有制"),
+    "region": ("区域", "地区", "片区"),
+    "address": ("地址",),
+    "relationship": ("关系", "关系阶段"),
+    "since": ("合作起始", "建档日期"),
+    "visit_minutes": ("拜访时长",),
+    "tags": ("标签",),
+    "revenue": ("营收", "收入", "销售额", "金额"),
+    "margin": ("毛利",),
+    "last_visit": ("最近拜访", "上次拜访"),
+    "next_date": ("下一步日期", "下次拜访"),
+    "contacts": ("联系人", "联系人数"),
+    "receivable": ("应收", "应收款", "应收账款"),
+}
+
+# Filter fields whose values are enumerated, and the alias table of each.
+FIELD_VALUES: dict[str, str] = {"status": "status", "relationship": "relationship"}
+
 # English value of every alias, per kind (and the identity for the English values).
 _TO_ENGLISH: dict[str, dict[str, str]] = {
     kind: {word: english for english, words in table.items() for word in (english, *words)}

@@ -127,6 +127,7 @@ def show(
     from kacard.render.brief import print_brief, brief_data
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     data = brief_data(loaded.card, folder.settings, opts.today)
@@ -147,7 +148,7 @@ def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def list_cards(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's cards.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this rep's cards (a rep's id or name).")] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -158,8 +159,12 @@ def list_cards(
     """
     from kacard.listing import print_rows
 
+    from kacard.cards.reps import rep_id
+
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
+    if owner is not None:
+        owner = rep_id(folder.settings, owner, "--owner", role="owner")
     rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -180,8 +185,9 @@ def filter_cards(
     from kacard.query import matches_all, parse_all
 
     opts = run(ctx, dir, today, format)
-    parsed = parse_all(conditions)
+    parse_all(conditions)  # a mistyped condition is refused before any card is read
     folder = opts.load(summary=True)
+    parsed = parse_all(conditions, folder.settings)
     rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -233,6 +239,7 @@ def edit(
     from kacard.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
@@ -266,10 +273,12 @@ def log(
 
     Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
+    from kacard.cards.reps import rep_id
     from kacard.editing import log_visit, visit_record
     from kacard.store import update_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     visit_date = parse_date(date, "--date") if date else opts.today
@@ -300,10 +309,7 @@ def log(
             raise UsageError(f"--next-time must be HH:MM, not {next_time!r}") from None
     if parsed_next is not None and parsed_next < visit_date:
         raise UsageError(f"the next step ({parsed_next}) is dated before the visit ({visit_date})")
-    who = by or loaded.card.owner
-    team = {r.id for r in folder.settings.team}
-    if team and who not in team:
-        raise UsageError(f"unknown rep {who!r} for --by; team: {', '.join(sorted(team))}")
+    who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
     record = visit_record(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
         next_time=parsed_time, next_action=next_action, no_next=no_next,

@@ -76,6 +76,25 @@ class Run:
         return folder
 
 
+    def card_ids(self, texts: list[str]) -> list[str]:
+        """The ids the user's words name (an id, a unique id prefix, part of a name, its
+        pinyin or initials: kacard.cards.lookup.resolve). Ids of card files are taken as
+        they are, without reading any card; anything else is looked up in the folder's
+        snapshot (the fast path of `list`)."""
+        from kacard.store import card_files
+
+        files, _problems = card_files(self.folder())
+        stems = {Path(rel).stem for rel, _path in files}
+        if all(text in stems for text in texts):
+            return list(texts)
+        folder = self.load(summary=True)
+        return [text if text in stems else folder.resolve(text) for text in texts]
+
+    def card_id(self, text: str) -> str:
+        """The one id `text` names (see card_ids)."""
+        return self.card_ids([text])[0]
+
+
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -76,9 +76,10 @@ def score(
         raise UsageError("--explain shows one account; use it without --what-if and --chart")
     folder = opts.load()
     settings = folder.settings
-    team = {rep.id for rep in settings.team}
-    if owner is not None and team and owner not in team:
-        raise UsageError(f"unknown rep {owner!r} for --owner; team: {', '.join(sorted(team))}")
+    if owner is not None:
+        from kacard.cards.reps import rep_id
+
+        owner = rep_id(settings, owner, "--owner")
     cards = [loaded.card for loaded in folder.cards]
     report = score_folder(cards, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
