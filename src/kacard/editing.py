@@ -188,6 +188,8 @@ def new_card_text(fields: dict[str, Any], schema_path: str | None) -> str:
                 value = flow_map(value)
             elif key == "tags":
                 value = flow_seq(value)
+            elif key == "contacts":
+                value = CommentedSeq([flow_map({k: text_scalar(v) for k, v in c.items()}) for c in value])
             root[key] = value
     for key in ("contacts", "trades", "visits"):
         if key not in root:

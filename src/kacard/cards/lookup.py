@@ -226,7 +226,7 @@ def resolve(query: str, cards: Sequence[SearchKeys]) -> str:
     raise CardNotFound(not_found_message(query, cards))
 
 
-def not_found_message(query: str, cards: Sequence[SearchKeys]) -> str:
+def not_found_message(query: str, cards: Sequence[SearchKeys], *, suggest_find: bool = True) -> str:
     """No card for `query`, with the closest ids and names ("did you mean …")."""
     names = {k.name: k.id for k in cards}
     ids = {k.id: k.name for k in cards}
@@ -236,6 +236,8 @@ def not_found_message(query: str, cards: Sequence[SearchKeys]) -> str:
     if guesses:
         said = _(", ").join(f"{g} ({ids[g]})" for g in guesses)
         return _("no card matches '{query}'; did you mean {guesses}?").format(query=query, guesses=said)
+    if not suggest_find:
+        return _("no card matches '{query}'").format(query=query)
     return _("no card matches '{query}' (try `kacard find {query}`)").format(query=query)
 
 

@@ -95,6 +95,24 @@ class Run:
         return self.card_ids([text])[0]
 
 
+def card_id_choices(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Card ids for shell completion: those starting with `incomplete`, else containing it.
+    Reads only the folder's file names (--dir on the line, else $KACARD_DIR, else the
+    nearest folder with kacard.yaml); nothing at all when no folder is found."""
+    from kacard.paths import find_folder
+    from kacard.store import card_files
+
+    root = ctx.find_root()
+    chosen = ctx.params.get("dir") or (root.params.get("dir") if root is not None else None)
+    try:
+        files, _problems = card_files(find_folder(Path(chosen) if chosen else None))
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    ids = sorted(Path(rel).stem for rel, _path in files)
+    starting = [i for i in ids if i.startswith(incomplete)]
+    return starting or [i for i in ids if incomplete and incomplete in i]
+
+
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
