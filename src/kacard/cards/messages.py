@@ -108,9 +108,10 @@ def explain(raw: Raw, source_line: str | None = None) -> str:
     key = str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
     typed = written(source_line, key)
     text = typed if typed is not None else (raw.value if isinstance(raw.value, str) else None)
-    message = _explain(raw, key, text)
+    mistake = ime_mistake(source_line, 0) if source_line is not None else None
+    message = mistake.message if mistake is not None else _explain(raw, key, text)
     item = where(loc)
-    return f"{item}: {message}" if item else message
+    return _("{item}: {message}").format(item=item, message=message) if item else message
 
 
 def _explain(raw: Raw, key: str, text: str | None) -> str:  # noqa: C901 - one case per mistake
