@@ -14,8 +14,8 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from kacard.model.card import Card
 from kacard.cards import aliases
+from kacard.model.card import Card
 from kacard.yamlio import Document, flow_map, flow_seq
 
 # Top-level key order of a card, as in the model; new keys are inserted in this order.

@@ -24,9 +24,9 @@ from kacard import brief, index, yamlio
 from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
-from kacard.index import CardIndex
-from kacard.i18n import _
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.i18n import _
+from kacard.index import CardIndex
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
@@ -124,7 +124,7 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
     except yamlio.YamlProblem:
         root = None
     lines = text.split("\n")
-    problems = []
+    problems: list[Problem] = []
     for error in exc.errors(include_url=False, include_input=True):
         loc = tuple(error["loc"])
         where = yamlio.locate(root, loc) if root is not None else None
@@ -183,9 +183,8 @@ def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
 
 def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
     """Validate one card file's bytes; (card, problems). Never raises for bad content."""
-    from kacard.model.card import Card
-
     from kacard.cards.messages import yaml_problem
+    from kacard.model.card import Card
 
     text = ""
     try:

@@ -139,18 +139,14 @@ def matches_pinyin(query: str, keys: Readings) -> int | None:
         if (i, q) in seen:
             return seen[(i, q)]
         rest = query[q:]
-        ok = False
-        for reading in keys[i]:
-            if rest.startswith(reading) and fits(i + 1, q + len(reading)):
-                ok = True
-            elif reading.startswith(rest) and len(rest) >= 2:
-                ok = True  # the last syllable, cut short
-            elif rest[0] == reading[0] and fits(i + 1, q + 1):
-                ok = True
-            elif len(reading) > 2 and reading[1] == "h" and rest.startswith(reading[:2]) and fits(i + 1, q + 2):
-                ok = True
-            if ok:
-                break
+        ok = any(
+            (rest.startswith(reading) and fits(i + 1, q + len(reading)))  # the whole syllable
+            or (reading.startswith(rest) and len(rest) >= 2)  # the last syllable, cut short
+            or (rest[0] == reading[0] and fits(i + 1, q + 1))  # its initial
+            or (len(reading) > 2 and reading[1] == "h" and rest.startswith(reading[:2])
+                and fits(i + 1, q + 2))  # zh, ch, sh
+            for reading in keys[i]
+        )
         seen[(i, q)] = ok
         return ok
 

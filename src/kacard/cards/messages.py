@@ -114,7 +114,7 @@ def explain(raw: Raw, source_line: str | None = None) -> str:
     return _("{item}: {message}").format(item=item, message=message) if item else message
 
 
-def _explain(raw: Raw, key: str, text: str | None) -> str:  # noqa: C901 - one case per mistake
+def _explain(raw: Raw, key: str, text: str | None) -> str:  # one case per mistake
     kind, value, ctx = raw.kind, raw.value, raw.ctx
     personal = key in PERSONAL
     if key in TIME_FIELDS and kind.startswith("time"):

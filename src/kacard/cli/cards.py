@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
-
 
 ID_HELP = "The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy)."
 
@@ -99,7 +98,6 @@ def new(
     from kacard.cards.lookup import slug
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
-    from kacard.dates import parse_day
     from kacard.editing import new_card_text
     from kacard.folder_setup import schema_hint
     from kacard.paths import check_id
@@ -184,7 +182,7 @@ def show(
 
     Example: kacard show hz-xinghe-gas
     """
-    from kacard.render.brief import print_brief, brief_data
+    from kacard.render.brief import brief_data, print_brief
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
     card_id = opts.card_id(card_id)
@@ -245,9 +243,8 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
-    from kacard.listing import print_rows
-
     from kacard.cards.reps import rep_id
+    from kacard.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
@@ -361,13 +358,12 @@ def log(
 
     Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
-    from kacard.cards.reps import rep_id
-    from kacard.editing import log_visit, visit_record
-    from kacard.store import update_card
-
     from kacard.cards import aliases
+    from kacard.cards.reps import rep_id
     from kacard.cli import prompts
     from kacard.dates import parse_clock, parse_day
+    from kacard.editing import log_visit, visit_record
+    from kacard.store import update_card
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
