@@ -16,6 +16,8 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+from functools import cached_property
 from pathlib import Path
 
 from kacard.errors import CardNotFound, UsageError
@@ -26,14 +28,27 @@ Readings = tuple[tuple[str, ...], ...]  # per character of a text: its readings,
 
 @dataclass(frozen=True)
 class SearchKeys:
-    """What a card is found by: id, name, contacts' names and address, each text with
-    the pinyin readings of its characters (`Readings`)."""
+    """What a card is found by: id, name, contacts' names and address. The pinyin
+    readings of the name and contacts (`Readings`) are worked out when first needed:
+    most lookups are settled by the id or the Chinese text."""
 
     id: str
     name: str
-    name_readings: Readings
-    contacts: tuple[tuple[str, Readings], ...] = ()
+    contact_names: tuple[str, ...] = ()
     address: str = ""
+
+    @cached_property
+    def name_readings(self) -> Readings:
+        return readings(self.name)
+
+    @cached_property
+    def name_letters(self) -> frozenset[str]:
+        """Every letter of every reading of the name (a quick test before matching)."""
+        return frozenset("".join(r for char in self.name_readings for r in char))
+
+    @cached_property
+    def contacts(self) -> tuple[tuple[str, Readings], ...]:
+        return tuple((c, readings(c)) for c in self.contact_names)
 
 
 @dataclass(frozen=True)
@@ -50,8 +65,10 @@ RANKS = {"id": 0, "id_prefix": 1, "name": 2, "id_part": 3, "name_part": 4, "piny
 
 # -- pinyin readings ------------------------------------------------------------------
 
-_memo: dict[str, tuple[str, ...]] | None = None
+# The memo: a character -> its readings; "\0" + a text -> the text's Readings.
+_memo: dict[str, Any] | None = None
 _memo_changed = False
+MEMO_LIMIT = 300_000  # entries; past it the memo starts afresh (names that are gone)
 
 
 def _memo_path() -> Path | None:
@@ -62,7 +79,7 @@ def _memo_path() -> Path | None:
     return cache_dir() / "pinyin-readings.marshal"
 
 
-def _char_table() -> dict[str, tuple[str, ...]]:
+def _char_table() -> dict[str, Any]:
     global _memo
     if _memo is None:
         _memo = {}
@@ -83,10 +100,11 @@ def save_readings() -> None:
     path = _memo_path()
     if not _memo_changed or _memo is None or path is None:
         return
+    memo = _memo if len(_memo) <= MEMO_LIMIT else {k: v for k, v in _memo.items() if len(k) == 1}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(marshal.dumps(_memo))
+        temp.write_bytes(marshal.dumps(memo))
         os.replace(temp, path)
         _memo_changed = False
     except OSError:
@@ -113,13 +131,22 @@ def char_readings(char: str) -> tuple[str, ...]:
 
 
 def readings(text: str) -> Readings:
-    """The readings of each character of `text` that has any (see `char_readings`)."""
-    return tuple(r for r in (char_readings(c) for c in text) if r)
+    """The readings of each character of `text` that has any (see `char_readings`);
+    remembered per text, so a warm lookup over a folder's names only reads the memo."""
+    global _memo_changed
+    table = _char_table()
+    key = "\0" + text
+    found = table.get(key)
+    if found is None:
+        found = tuple(r for r in (char_readings(c) for c in text) if r)
+        table[key] = found
+        _memo_changed = True
+    return found  # type: ignore[no-any-return]
 
 
 def search_keys(card_id: str, name: str, contacts: Iterable[str] = (), address: str | None = None) -> SearchKeys:
     """A card's search keys: a pure function of its id, name, contacts' names and address."""
-    return SearchKeys(card_id, name, readings(name), tuple((c, readings(c)) for c in contacts), address or "")
+    return SearchKeys(card_id, name, tuple(contacts), address or "")
 
 
 def matches_pinyin(query: str, keys: Readings) -> int | None:
@@ -187,11 +214,11 @@ def rank(query: str, keys: SearchKeys, *, deep: bool = False) -> Match | None:
     if text in name:
         return hit("name_part")
     spelled = _pinyin_query(text)
-    if spelled and matches_pinyin(spelled, keys.name_readings) is not None:
+    if spelled and set(spelled) <= keys.name_letters and matches_pinyin(spelled, keys.name_readings) is not None:
         return hit("pinyin")
     if not deep:
         return None
-    if any(text in contact.casefold() for contact, _r in keys.contacts):
+    if any(text in contact.casefold() for contact in keys.contact_names):
         return hit("contact")
     if spelled and any(matches_pinyin(spelled, r) is not None for _c, r in keys.contacts):
         return hit("contact_pinyin")
