@@ -16,9 +16,9 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from kacard.errors import CardNotFound, UsageError
 from kacard.i18n import _
