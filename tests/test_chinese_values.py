@@ -9,8 +9,8 @@ import json
 import pytest
 
 from kacard.cards import aliases
-from kacard.model.card import Card
-from kacard.schemas import SCHEMA_FILES, schema_text
+from kacard.cards.model.card import Card
+from kacard.cards.schemas import SCHEMA_FILES, schema_text
 
 ENGLISH = """\
 id: hz-{n}
@@ -60,7 +60,7 @@ def test_every_alias_reads_as_its_english_value():
 
 
 def _load(text: str) -> Card:
-    from kacard import yamlio
+    from kacard.cards import yamlio
 
     return Card.model_validate(yamlio.load_data(text))
 

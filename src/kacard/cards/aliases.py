@@ -1,7 +1,7 @@
 """Chinese words a team may write for every enumerated card value: one table, as data.
 
 A card may say `status: 活跃`, `kind: 拜访` or `days: [周一, 周三]`; the models
-(kacard.model) turn each alias into its English value on reading, so everything after
+(kacard.cards.model) turn each alias into its English value on reading, so everything after
 them (the fast path of `list`/`due`, scoring, JSON output) sees only English values.
 The JSON Schema lists the aliases too, so an editor completes them.
 
@@ -96,7 +96,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# Chinese names of the `kacard filter` fields (kacard.query.FIELDS).
+# Chinese names of the `kacard filter` fields (kacard.analysis.query.FIELDS).
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("编号", "客户编号"),
     "name": ("名称", "客户名称", "客户", "公司"),

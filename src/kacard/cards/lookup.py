@@ -74,7 +74,7 @@ MEMO_LIMIT = 300_000  # entries; past it the memo starts afresh (names that are 
 def _memo_path() -> Path | None:
     if os.environ.get("KACARD_NO_CACHE"):
         return None
-    from kacard.cache import cache_dir
+    from kacard.cards.cache import cache_dir
 
     return cache_dir() / "pinyin-readings.marshal"
 

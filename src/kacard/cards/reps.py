@@ -15,7 +15,7 @@ from kacard.errors import UsageError
 from kacard.i18n import _
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Rep, Settings
+    from kacard.cards.model.settings import Rep, Settings
 
 
 def matching(settings: Settings, text: str) -> list[Rep]:

@@ -52,7 +52,7 @@ def init(
 
     Example: kacard init cards --rep zhangwei=张伟 --rep lina=李娜
     """
-    from kacard.folder_setup import init_folder
+    from kacard.team.folder_setup import init_folder
 
     opts = run(ctx, dir, today, format)
     target = path or opts.dir_option or Path.cwd()
@@ -98,10 +98,10 @@ def new(
     from kacard.cards.lookup import slug
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
-    from kacard.editing import new_card_text
-    from kacard.folder_setup import schema_hint
-    from kacard.paths import check_id
-    from kacard.store import card_files, create_card, load_settings
+    from kacard.cards.editing import new_card_text
+    from kacard.team.folder_setup import schema_hint
+    from kacard.cards.paths import check_id
+    from kacard.cards.store import card_files, create_card, load_settings
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
@@ -193,8 +193,8 @@ def show(
 
 
 def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
-    from kacard.listing import card_rows
-    from kacard.scoring import folder_tiers
+    from kacard.render.listing import card_rows
+    from kacard.analysis.scoring import folder_tiers
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
@@ -216,7 +216,7 @@ def find(
     Example: kacard find 燃气   (or: kacard find lyzy, kacard find 王建国)
     """
     from kacard.cards import lookup
-    from kacard.listing import print_rows
+    from kacard.render.listing import print_rows
     from kacard.render.output import note
 
     opts = run(ctx, dir, today, format)
@@ -244,7 +244,7 @@ def list_cards(
     Example: kacard list --owner zhangwei --format csv
     """
     from kacard.cards.reps import rep_id
-    from kacard.listing import print_rows
+    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
@@ -266,8 +266,8 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.listing import print_rows
-    from kacard.query import matches_all, parse_all
+    from kacard.render.listing import print_rows
+    from kacard.analysis.query import matches_all, parse_all
 
     opts = run(ctx, dir, today, format)
     parse_all(conditions)  # a mistyped condition is refused before any card is read
@@ -290,7 +290,7 @@ def validate(
     """
     from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
-    from kacard.validation import folder_checks
+    from kacard.team.validation import folder_checks
 
     opts = run(ctx, dir, today, format, formats=("table", "json"))
     folder = opts.load()
@@ -321,7 +321,7 @@ def edit(
 
     Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
-    from kacard.edit_session import edit_card
+    from kacard.cards.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
@@ -362,8 +362,8 @@ def log(
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
     from kacard.dates import parse_clock, parse_day
-    from kacard.editing import log_visit, visit_record
-    from kacard.store import update_card
+    from kacard.cards.editing import log_visit, visit_record
+    from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
@@ -437,7 +437,7 @@ def schema(
 
     Example: kacard schema --out schemas
     """
-    from kacard.schemas import write_schemas
+    from kacard.cards.schemas import write_schemas
 
     run(ctx, dir, today, format)
     for path in write_schemas(out):

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +53,7 @@ def score(
             "--chart", metavar="FILE.svg", help="Also write the Pareto chart (SVG) to this file."
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -66,10 +67,10 @@ def score(
     """
     from kacard.render.output import note
     from kacard.render.score import print_explain, print_score, print_what_if
-    from kacard.scoring.report import score as score_folder
-    from kacard.scoring.report import what_if as tier_changes
+    from kacard.analysis.scoring.report import score as score_folder
+    from kacard.analysis.scoring.report import what_if as tier_changes
 
-    opts = run(ctx, dir, today, format)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     if set_ and not what_if:
         what_if = True
     if explain and (what_if or chart):
@@ -153,7 +154,7 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
     """A copy of the settings with `pareto.a=0.7`-style changes under `scoring`, validated."""
     from pydantic import ValidationError
 
-    from kacard.model.settings import Scoring
+    from kacard.cards.model.settings import Scoring
 
     data: dict[str, Any] = settings.scoring.model_dump()
     for item in overrides:

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
-from kacard.due import DueItem
+from kacard.analysis.due import DueItem
+from kacard.i18n import _
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
 from kacard.text import clean
 
 if TYPE_CHECKING:
-    from kacard.review import Review, RepReview
+    from kacard.analysis.review import Review, RepReview
 
 # -- due --------------------------------------------------------------------------------
 
@@ -151,6 +152,9 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
                 sys.stdout.write(f"\n{clean(r.rep)}: " + "; ".join(r.flags) + "\n")
                 for gap in r.gaps:
                     sys.stdout.write(f"  {gap.id} {gap.score:.0%}: missing {', '.join(gap.missing)}\n")
+        if any(r.receivables.count for r in result.reps):
+            sys.stdout.write("\n" + _("Overdue receivables: `kacard collect` orders them into a collection plan "
+                                       "and gives the credit advice.") + "\n")
 
 
 def _md(value: Any) -> str:
@@ -169,7 +173,7 @@ def review_markdown(result: Review, currency: str = "CNY") -> str:
             "signals", "stale", "help")) + " |")
     for r in result.reps:
         lines += ["", *_rep_markdown(r, currency)]
-    from kacard.review import CHECKLIST
+    from kacard.analysis.review import CHECKLIST
 
     lines += ["", "Checklist: " + "; ".join(f"`{key}` {label}" for key, label in CHECKLIST) + "."]
     return "\n".join(lines) + "\n"
