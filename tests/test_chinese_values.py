@@ -174,3 +174,24 @@ def test_handover_writes_the_name_where_the_card_names_its_owner(kacard, write_c
     assert "owner: 李娜" in by_name.read_text(encoding="utf-8")
     assert "owner: lina" in by_id.read_text(encoding="utf-8")
     assert kacard("validate").exit_code == 0
+
+
+@pytest.mark.parametrize("command", [
+    ["due"], ["review"], ["score"], ["brief"], ["collect"], ["list"], ["route", "--format", "json"],
+])
+def test_every_owner_option_takes_a_name(command):
+    """--owner 张伟 means zhangwei in every command that filters by rep (sample folder)."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kacard.cli.app import app
+
+    sample = Path(__file__).resolve().parents[1] / "cards"
+    runs = []
+    for owner in ("张伟", "zhangwei"):
+        args = [command[0], "--dir", str(sample), "--today", "2026-11-23", "--owner", owner, *command[1:]]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        runs.append(result.stdout)
+    assert runs[0] == runs[1] and runs[0]

@@ -162,6 +162,8 @@ def review(
     from kacard.cards.plans import load_targets
 
     folder = opts.load()
+    if owner is not None:
+        owner = resolve_owner(folder.settings, folder.path, owner, False)
     result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
                    targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
