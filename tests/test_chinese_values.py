@@ -18,6 +18,7 @@ name: 杭州测试{n}有限公司
 status: {status}
 owner: {owner}
 relationship: stabilize
+sector: soe
 visit_hours: {{days: [mon, wed, fri], start: "09:00", end: "17:00"}}
 purchasing: {{centralized: true, pattern: recurring}}
 contacts:
@@ -39,6 +40,7 @@ CHINESE = {
     "relationship: stabilize": "relationship: 维系",
     "[mon, wed, fri]": "[周一, 星期三, 周五]",
     "centralized: true": "centralized: 是", "pattern: recurring": "pattern: 持续",
+    "sector: soe": "sector: 国企",
     "role: decision_maker": "role: 决策人", "level: top": "level: 高层", "stance: ally": "stance: 支持",
     "role: coach": "role: 内线", "stance: neutral": "stance: 中立",
     "stage: bidding": "stage: 投标", "kind: meeting": "kind: 会议", "kind: sharing_wallet": "kind: 分羹",
@@ -77,7 +79,7 @@ def test_unknown_chinese_value_names_the_choices(kacard, write_card):
     result = kacard("validate", "--format", "json")
     assert result.exit_code == 1
     [problem] = json.loads(result.stdout)
-    assert problem["field"] == "contacts.0.stance" and problem["line"] == 9
+    assert problem["field"] == "contacts.0.stance" and problem["line"] == 10
     assert "contact 1" in problem["message"] and "'支援'" in problem["message"]
     assert "支持/中立/反对/未知" in problem["message"]
 
@@ -95,7 +97,8 @@ def test_schema_lists_the_chinese_words_for_editors():
     assert "周一" in days and "周日" in days
 
 
-@pytest.mark.parametrize("command", [["list"], ["due"], ["score"], ["filter", "tier=A"]])
+@pytest.mark.parametrize("command", [["list"], ["due"], ["score"], ["filter", "tier=A"], ["filter", "性质=国企"],
+                                     ["filter", "状态＝潜在"]])
 def test_fast_path_of_a_chinese_folder_equals_the_english_folder(tmp_path, command):
     """The folder-wide fast path (snapshot briefs and indexes) and the whole-card path give
     the same JSON for a folder written in Chinese as for the same folder in English."""

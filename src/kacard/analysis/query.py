@@ -69,10 +69,12 @@ def parse(text: str) -> Condition:
     if field not in FIELDS and not field.startswith("custom."):
         import difflib
 
-        close = difflib.get_close_matches(field, [*FIELDS, *_FIELD_OF], n=1)
+        close = difflib.get_close_matches(field, [*FIELDS, *_FIELD_OF], n=1, cutoff=0.5)
         hint = _("; did you mean '{field}'?").format(field=close[0]) if close else ""
-        raise UsageError(_("unknown filter field '{field}'{hint} (fields: {fields}, custom.NAME)").format(
-            field=field, hint=hint, fields=", ".join(FIELDS)))
+        chinese = "/".join(words[0] for words in aliases.FIELD_NAMES.values())
+        raise UsageError(_("unknown filter field '{field}'{hint} (fields: {fields}, custom.NAME; "
+                           "or {chinese})").format(field=field, hint=hint, fields=", ".join(FIELDS),
+                                                   chinese=chinese))
     if op in (">", "<", ">=", "<=") and _number(value) is None and _date(value) is None:
         raise UsageError(_("'{text}': {op} needs a number or a date, not '{value}'").format(
             text=text, op=op, value=value))
@@ -88,6 +90,8 @@ def _known_value(field: str, op: str, value: str) -> str:
         if value.upper() in TIERS:
             return value.upper()
         raise UsageError(_("unknown tier '{value}' (one of S, A, B, C)").format(value=value))
+    if field in aliases.FIELD_WORDS:
+        return str(aliases.to_english(aliases.FIELD_WORDS[field], value))
     kind = aliases.FIELD_VALUES.get(field)
     if kind is None:
         return value

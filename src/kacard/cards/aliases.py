@@ -90,6 +90,15 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "project": ("项目", "项目采购"),
         "one_off": ("一次性",),
     },
+    # sector is free text (a team may add its own); these words read as the usual keys
+    "sector": {
+        "government": ("政府", "政府机关"),
+        "soe": ("国企", "国有企业", "央企"),
+        "foreign": ("外企", "外资企业"),
+        "private": ("民企", "民营企业", "私企"),
+        "public_institution": ("事业单位",),
+        "finance": ("金融", "金融机构"),
+    },
     "bool": {
         "true": ("是", "对"),
         "false": ("否", "不是"),
@@ -121,6 +130,10 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 
 # Filter fields whose values are enumerated, and the alias table of each.
 FIELD_VALUES: dict[str, str] = {"status": "status", "relationship": "relationship"}
+# Filter fields whose Chinese words read as English values, other values being allowed too.
+FIELD_WORDS: dict[str, str] = {"sector": "sector"}
+# Kinds whose field is free text: the English values are suggestions, not a closed list.
+FREE_TEXT = frozenset({"sector"})
 
 # English value of every alias, per kind (and the identity for the English values).
 _TO_ENGLISH: dict[str, dict[str, str]] = {
@@ -207,4 +220,6 @@ class Aliased:
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
         if self.kind == "bool":
             return {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": chinese("bool")}]}
+        if self.kind in FREE_TEXT:
+            return {**handler(schema), "examples": [*english_values(self.kind), *chinese(self.kind)]}
         return {"type": "string", "enum": [*english_values(self.kind), *chinese(self.kind)]}
