@@ -24,6 +24,7 @@ from kacard.cards.brief import Brief, NextStep
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
+from kacard.i18n import _
 from kacard.cards.model.settings import Settings, Urgency
 
 if TYPE_CHECKING:
@@ -334,7 +335,7 @@ def check_owner(settings: Settings, owner: str) -> None:
     from kacard.cards.reps import rep_id
 
     if rep_id(settings, owner, role="owner") != owner:
-        raise UsageError(f"owner filter {owner!r} is a name; pass the rep's id")
+        raise UsageError(_("owner filter {owner} is a name; pass the rep's id").format(owner=owner))
 
 
 def checked_tiers(
