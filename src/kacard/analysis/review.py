@@ -134,11 +134,18 @@ class RepReview:
     monotone: tuple[dict[str, Any], ...] = ()  # last N contacts all of one kind (analysis/care.py)
     over_care: tuple[dict[str, Any], ...] = ()  # low tiers far above cadence while higher are overdue
     plan: dict[str, Any] | None = None  # this year's plan line, when plans/YEAR.yaml sets one
-    flags: tuple[str, ...] = field(default=())
+    flags: tuple[str, ...] = field(default=())  # worst first
+    severity: str = "none"  # high | medium | low | none: the worst flag's (SEVERITY)
 
     @property
     def needs_help(self) -> bool:
-        return bool(self.flags)
+        """Only a high-severity finding says the rep needs the manager's help this week."""
+        return self.severity == "high"
+
+    @property
+    def reason(self) -> str | None:
+        """The worst finding, in words."""
+        return self.flags[0] if self.flags else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -160,6 +167,8 @@ class RepReview:
             "over_care": list(self.over_care),
             "plan": self.plan,
             "needs_help": self.needs_help,
+            "severity": self.severity,
+            "reason": self.reason,
             "flags": list(self.flags),
         }
 
@@ -245,7 +254,10 @@ def rep_review(
     no_next = []
     for item in items:
         for reason in item.reasons:
-            if reason.kind == "cadence" and reason.detail.get("status") in ("overdue", "never"):
+            status = reason.detail.get("status")
+            # a new account (since within its cadence) is not overdue before its first visit is
+            if reason.kind == "cadence" and (status == "overdue" or (status == "never" and (
+                    reason.days_overdue > 0 or reason.date is None))):
                 overdue.append({"id": item.id, "status": reason.detail["status"], "last_visit": item.last_visit,
                                 "days_overdue": reason.days_overdue})
             if reason.kind == "no_next_step":
@@ -284,31 +296,43 @@ def rep_review(
         monotone=tuple(care.monotone(active, settings, today)),
         over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,
     )
-    return replace(review_, flags=tuple(flags(review_, settings.currency)))
+    found = flags(review_, settings.currency)
+    order = {level: i for i, level in enumerate(SEVERITY)}
+    found.sort(key=lambda f: order[f[0]])  # stable: the order below within a level
+    return replace(review_, flags=tuple(text for _, text in found), severity=found[0][0] if found else "none")
 
 
-def flags(r: RepReview, currency: str) -> list[str]:
-    """What a manager should talk about with this rep, worst first."""
+# Severity levels, worst first. high: money or the account at risk (late receivables, an
+# unanswered churn signal, behind plan, cards too incomplete to manage by, a quarter or more
+# of the accounts overdue); medium: the visiting rhythm slips; low: housekeeping.
+SEVERITY = ("high", "medium", "low")
+OVERDUE_SHARE_HIGH = 0.25
+
+
+def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
+    """What a manager should talk about with this rep: (severity, words) pairs."""
     found = []
-    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
-        found.append(f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})")
-    if r.overdue_visits:
-        found.append(f"{len(r.overdue_visits)} account(s) overdue for a visit")
-    if r.no_next_step:
-        found.append(f"{len(r.no_next_step)} account(s) whose last visit has no next step")
     if r.receivables.late_amount > 0:
-        found.append(f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days")
+        found.append(("high", f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days"))
     if r.signals:
-        found.append(f"{len(r.signals)} churn signal(s) not followed up by a visit")
-    if r.stale:
-        found.append(f"{len(r.stale)} stale card(s)")
+        found.append(("high", f"{len(r.signals)} churn signal(s) not followed up by a visit"))
     if r.plan is not None and r.plan["behind"]:
         to_date = r.plan["target_to_date"]
         share = f" ({r.plan['actual'] / to_date:.0%})" if to_date else ""
-        found.append(f"behind plan: {r.plan['actual']:,.0f} of {to_date:,.0f} {currency} to date{share}")
+        found.append(("high", f"behind plan: {r.plan['actual']:,.0f} of {to_date:,.0f} {currency} to date{share}"))
+    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
+        found.append(("high", f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})"))
+    if r.overdue_visits:
+        level = "high" if r.active and len(r.overdue_visits) >= OVERDUE_SHARE_HIGH * r.active else "medium"
+        found.append((level, f"{len(r.overdue_visits)} account(s) overdue for a visit"))
+    if r.no_next_step:
+        found.append(("medium", f"{len(r.no_next_step)} account(s) whose last visit has no next step"))
     if r.over_care:
-        found.append(f"{len(r.over_care)} low-tier account(s) visited far above cadence while higher tiers "
-                     "are overdue")
+        found.append(("medium", f"{len(r.over_care)} low-tier account(s) visited far above cadence while "
+                                "higher tiers are overdue"))
+    if r.stale:
+        found.append(("low", f"{len(r.stale)} stale card(s)"))
     if r.monotone:
-        found.append(f"{len(r.monotone)} account(s) whose last contacts were all of one kind (vary the form)")
+        found.append(("low", f"{len(r.monotone)} account(s) whose last contacts were all of one kind "
+                             "(vary the form)"))
     return found

@@ -83,6 +83,9 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return rep_id(settings, chosen, role="owner") if chosen is not None else None
 
 
+TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -91,6 +94,8 @@ def due(
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help="Show how one account's urgency adds up.")] = None,
     as_of: AsOfOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every due account (a terminal shows the 30 most "
+                                                     "urgent and counts the rest).")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -135,8 +140,15 @@ def due(
 
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
+        from kacard.render.output import is_terminal, note
+
         title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
-        report.print_due(items, opts.format, title, one_rep=who is not None)
+        shown = items
+        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
+            shown = items[:TERMINAL_ROWS]
+        report.print_due(shown, opts.format, title, one_rep=who is not None)
+        if len(shown) < len(items):
+            note(f"… and {len(items) - len(shown)} less urgent account(s): kacard due --all lists every one")
     report_problems(folder)
 
 
