@@ -178,3 +178,9 @@ def test_completion_of_ids(kacard, folder, three):
     commands = CliRunner().invoke(app, [], env={**env, "COMP_WORDS": "kacard fi", "COMP_CWORD": "1"},
                                   prog_name="kacard")
     assert "filter" in commands.output and "find" in commands.output
+
+
+def test_rate_takes_a_name(kacard, folder, three):
+    result = kacard("rate", "朗越", "strategic_goals=2")
+    assert result.exit_code == 0, result.output
+    assert "strategic_goals: 2" in (folder / "hz-langyue-college.yaml").read_text(encoding="utf-8")

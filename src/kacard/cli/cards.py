@@ -9,19 +9,9 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
-
-ID_HELP = "The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy)."
-
-
-def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Shell completion of card ids (the names of the folder's card files)."""
-    from kacard.cli.common import card_id_choices
-
-    return card_id_choices(ctx, incomplete)
-
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
@@ -173,7 +163,7 @@ def _day_option(text: str, option: str, today: dt.date, *, past: bool = False) -
 
 def show(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP, autocompletion=complete_ids)],
+    card_id: CardIdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -313,7 +303,7 @@ def validate(
 
 def edit(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP, autocompletion=complete_ids)],
+    card_id: CardIdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -341,7 +331,7 @@ def edit(
 
 def log(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP, autocompletion=complete_ids)],
+    card_id: CardIdArg,
     summary: Annotated[str | None, typer.Option(help="What happened (asked for on a terminal).")] = None,
     date: Annotated[str | None, typer.Option(help="Visit date: 2026-11-20, 11-20, -3, fri (default: today).")] = None,
     kind: Annotated[str, typer.Option(help="visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉).")] = "visit",

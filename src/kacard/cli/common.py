@@ -39,6 +39,17 @@ FormatOpt = Annotated[
 ]
 
 
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    return card_id_choices(ctx, incomplete)
+
+
+CardIdArg = Annotated[
+    str,
+    typer.Argument(metavar="ID", autocompletion=_complete_ids,
+                   help="The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy)."),
+]
+
+
 @dataclass
 class Globals:
     dir: Path | None = None

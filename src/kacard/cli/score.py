@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 def rate(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: CardIdArg,
     ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
                                                  help="Manual 10/2 ratings; CRITERION=- removes one.")],
     dir: DirOpt = None,
@@ -38,6 +38,7 @@ def rate(
     from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     known = folder.settings.scoring.ten_two.criteria
     parsed: dict[str, int | None] = {}
