@@ -138,6 +138,7 @@ class RepReview:
     signals: tuple[dict[str, Any], ...]
     stale: tuple[dict[str, Any], ...]
     flags: tuple[str, ...] = field(default=())
+    parked: tuple[dict[str, Any], ...] = ()  # cadence quieted by parking (SPEC §9): still shown
 
     @property
     def needs_help(self) -> bool:
@@ -159,6 +160,7 @@ class RepReview:
             "receivables": self.receivables.as_json(),
             "signals": list(self.signals),
             "stale": list(self.stale),
+            "parked": list(self.parked),
             "needs_help": self.needs_help,
             "flags": list(self.flags),
         }
@@ -241,6 +243,8 @@ def rep_review(
             if reason.kind == "no_next_step":
                 no_next.append({"id": item.id, "visit": reason.date})
     overdue.sort(key=lambda o: (o["status"] != "never", -o["days_overdue"], o["id"]))
+    parked = sorted(({"id": i.id, "until": i.parked.until, "source": i.parked.source, "text": i.parked.text}
+                     for i in items if i.parked is not None), key=lambda p: (p["until"], p["id"]))
 
     recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
     recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
@@ -264,7 +268,7 @@ def rep_review(
         rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
         no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
-        receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+        receivables=receivables, signals=tuple(signals), stale=tuple(stale), parked=tuple(parked),
     )
     return replace(review_, flags=tuple(flags(review_, settings.currency)))
 

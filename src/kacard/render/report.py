@@ -92,6 +92,7 @@ def explain_text(item: DueItem, week: Week) -> str:
             lines.append(f"  cadence: last visit {item.last_visit}, next visit by {item.visit_by}")
         if item.next_step:
             lines.append(f"  next step: {item.next_step.date} {clean(item.next_step.action)}")
+        lines += _parked_lines(item)
         return "\n".join(lines) + "\n"
     lines += ["", f"  {'urgency term':<18} {'value':>6}   {'weight':>6}   {'points':>8}   source"]
     for t in item.terms:
@@ -99,7 +100,15 @@ def explain_text(item: DueItem, week: Week) -> str:
     lines.append(f"  {'total':<18} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", "reasons:"]
     lines += [f"  - {r.kind}: {clean(r.text)}" for r in item.reasons]
+    lines += _parked_lines(item)
     return "\n".join(lines) + "\n"
+
+
+def _parked_lines(item: DueItem) -> list[str]:
+    if item.parked is None:
+        return []
+    return [f"  parked: {clean(item.parked.text)}; the cadence reason is quiet until then "
+            "(parking: true in kacard.yaml)"]
 
 
 def explain_json(item: DueItem, week: Week) -> dict[str, Any]:
@@ -191,6 +200,9 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
         for o in r.overdue_visits:
             last = f"last visit {o['last_visit']}" if o["last_visit"] else "never visited"
             lines.append(f"- {_md(o['id'])}: {last}, {o['days_overdue']} days overdue")
+    if r.parked:
+        lines += ["", "### Parked (cadence quiet until an agreed date)", ""]
+        lines += [f"- {_md(p['id'])}: {_md(p['text'])}" for p in r.parked]
     if r.no_next_step:
         lines += ["", "### Last visit without a next step", ""]
         lines += [f"- {_md(n['id'])}: visit on {n['visit']}" for n in r.no_next_step]

@@ -37,10 +37,13 @@ def tour_cost(c: Costs, order: list[int], base: int = 0) -> float:
     return total + c[prev][base]
 
 
-def solve_tsp(c: Costs, *, time_budget_s: float = 0.1, seed: int = 0) -> list[int]:
+def solve_tsp(c: Costs, *, time_budget_s: float = 0.1, seed: int = 0,
+              deadline: float | None = None) -> list[int]:
     """Order of nodes 1..n (node 0 is the base) minimising the closed tour.
 
-    ``c`` is square, index 0 = base; it may be asymmetric.
+    ``c`` is square, index 0 = base; it may be asymmetric. The kick count ends the
+    search (deterministic for a seed); the clock guards it: ``deadline`` (a
+    time.perf_counter() value) when given, else twice the budget.
     """
     n = len(c) - 1
     if n <= 1:
@@ -49,7 +52,8 @@ def solve_tsp(c: Costs, *, time_budget_s: float = 0.1, seed: int = 0) -> list[in
         return _held_karp(c, n)
     rng = random.Random(seed)
     kicks = max(50, int(time_budget_s * KICKS_PER_SECOND))
-    deadline = time.perf_counter() + max(time_budget_s, 0.0) * 2.0 + 0.05
+    if deadline is None:
+        deadline = time.perf_counter() + max(time_budget_s, 0.0) * 2.0 + 0.05
     return _iterated_local_search(c, n, rng, kicks, deadline)
 
 
