@@ -24,13 +24,30 @@ from kacard.due import DueItem
 from kacard.errors import UsageError
 from kacard.model.settings import Base, Settings, Travel
 from kacard.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
-from kacard.routing.solve import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL, Day, Job, Plan, plan_week
+from kacard.routing.solve import (
+    FIXED_CONFLICT,
+    NO_DAY_FITS,
+    URGENT_FIRST,
+    WEEK_FULL,
+    Day,
+    Job,
+    Objective,
+    Plan,
+    plan_week,
+)
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NO_LOCATION = "no_location"
 HOURS_TOO_SHORT = "hours_too_short"
 NO_VISIT_DAY = "no_visit_day"
 APPOINTMENT_ELSEWHERE = "appointment_elsewhere"
+# What a rep would follow (issue 17): never a visit left out for a less urgent one, and at
+# equal visits the least of: driving minutes + EARLY_MINUTES x urgency x days later in the
+# week + SPREAD_MINUTES x visits² per day. So an urgency-30 visit moves two days earlier for
+# up to 30 minutes more driving, and a 7th visit on a day costs 52 minutes more than a 1st.
+EARLY_MINUTES = 0.5
+SPREAD_MINUTES = 4.0
+OBJECTIVE = Objective(rule=URGENT_FIRST, early=EARLY_MINUTES, spread=SPREAD_MINUTES)
 
 
 # -- results ----------------------------------------------------------------------------
@@ -116,6 +133,9 @@ class RoutePlan:
     candidates: dict[str, Candidate] = field(default_factory=dict, repr=False, compare=False)
     matrix: Matrix | None = field(default=None, repr=False, compare=False)
     raw: Plan | None = field(default=None, repr=False, compare=False)  # the solver's plan, in minutes
+    breaks: tuple[tuple[int, int], ...] = ()
+    max_visits: int | None = None
+    now: dt.datetime | None = None  # today planned from this time on
 
     @property
     def stops(self) -> list[PlannedStop]:
@@ -154,21 +174,27 @@ def day_label(day: dt.date) -> str:
     return f"{day.strftime('%a')} {day.isoformat()}"
 
 
-def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | None = None) -> list[dt.date]:
+def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | None = None,
+               now: dt.time | None = None) -> list[dt.date]:
     """The working days to plan: one `day`, else the week's workweek days from today on
-    (days already past in the current week are not planned). UsageError when none."""
+    (days already past in the current week are not planned, nor today once `now` is past
+    the workweek's end). UsageError when none."""
     workdays = set(settings.workweek.days)
     names = ", ".join(settings.workweek.days) or "none"
     if day is not None:
         if WEEKDAYS[day.weekday()] not in workdays:
             raise UsageError(f"{day_label(day)} is not a working day (workweek days: {names})")
+        if day == today and now is not None and now >= settings.workweek.end:
+            raise UsageError(f"the working day {day_label(day)} ended at {settings.workweek.end:%H:%M} "
+                             f"(now {now:%H:%M}); plan another day with --day")
         return [day]
     dates = [d for d in week.days() if WEEKDAYS[d.weekday()] in workdays]
     if not dates:
         raise UsageError(f"the workweek has no working days in {week} (workweek days: {names}); "
                          "set workweek.days in kacard.yaml")
     if today in week:
-        left = [d for d in dates if d >= today]
+        over = now is not None and now >= settings.workweek.end
+        left = [d for d in dates if d > today or (d == today and not over)]
         if not left:
             nxt = Week(week.start + dt.timedelta(days=7))
             raise UsageError(f"no working days left in {week.label} (today is {day_label(today)}); "
@@ -275,6 +301,14 @@ class Prepared:
     days: tuple[Day, ...]
     candidates: dict[str, Candidate]
     set_aside: tuple[Unplanned, ...]
+    breaks: tuple[tuple[int, int], ...] = ()
+    max_visits: int | None = None
+    now: dt.datetime | None = None  # planning today from this time on
+
+
+def day_breaks(settings: Settings) -> tuple[tuple[int, int], ...]:
+    """workweek.breaks as sorted (start, end) minutes."""
+    return tuple(sorted((minute_of(b.start), minute_of(b.end)) for b in settings.workweek.breaks))
 
 
 def prepare(
@@ -286,8 +320,10 @@ def prepare(
     today: dt.date,
     *,
     osrm_url: str | None = None,
+    now: dt.time | None = None,
 ) -> Prepared:
-    """Jobs for the solver from due items; accounts that cannot be planned set aside with a reason."""
+    """Jobs for the solver from due items; accounts that cannot be planned set aside with a reason.
+    `now` (the time of day, in the team's zone) leaves today only the time left."""
     rep_name, base = rep_base(settings, owner)
     day_lo, day_hi = _workday(settings)
     candidates: dict[str, Candidate] = {}
@@ -328,9 +364,14 @@ def prepare(
             fixed=(index_of[fixed.date()], minute_of(fixed.time())) if fixed else None)
         for n, (item, windows, fixed) in enumerate(kept, start=1)
     )
-    days = tuple(Day(index=k, start=day_lo, end=day_hi) for k in range(len(dates)))
+    breaks = day_breaks(settings)
+    cap = settings.workweek.max_visits
+    days = tuple(Day(index=k, start=max(day_lo, minute_of(now)) if now is not None and d == today else day_lo,
+                     end=day_hi, breaks=breaks, max_visits=cap)
+                 for k, d in enumerate(dates))
     return Prepared(owner, rep_name, base, tuple(dates), (day_lo, day_hi), matrix, model, tuple(warnings),
-                    jobs, days, candidates, tuple(set_aside))
+                    jobs, days, candidates, tuple(set_aside), breaks, cap,
+                    dt.datetime.combine(today, now) if now is not None and today in dates else None)
 
 
 def plan_route(
@@ -344,27 +385,33 @@ def plan_route(
     osrm_url: str | None = None,
     time_budget_s: float | None = None,
     seed: int = 0,
+    now: dt.time | None = None,
 ) -> RoutePlan:
     """Plan `items` for `owner` over `dates`: fixed appointments first, then the most
-    urgent visits, then as many as fit, with the least driving."""
-    prep = prepare(items, settings, owner, week, dates, today, osrm_url=osrm_url)
+    urgent visits (never one left out for a less urgent one), then as many as fit,
+    urgent ones early in the week, spread over the days, with the least driving.
+    `time_budget_s` bounds the solver's time (default: 0.2 s + 0.02 s a visit, at most
+    1 s); `now` leaves today only the time left."""
+    prep = prepare(items, settings, owner, week, dates, today, osrm_url=osrm_url, now=now)
     return solve(prep, week, time_budget_s=time_budget_s, seed=seed)
+
+
+def default_budget(visits: int) -> float:
+    return min(1.0, 0.2 + 0.02 * visits)
 
 
 def solve(prep: Prepared, week: Week, *, time_budget_s: float | None = None, seed: int = 0) -> RoutePlan:
     if time_budget_s is None:
-        time_budget_s = min(1.0, 0.2 + 0.02 * len(prep.jobs))
+        time_budget_s = default_budget(len(prep.jobs))
     plan = plan_week(prep.matrix.minutes, list(prep.jobs), list(prep.days),
-                     time_budget_s=time_budget_s, seed=seed)
+                     time_budget_s=time_budget_s, seed=seed, objective=OBJECTIVE)
     days = tuple(_route_day(plan, k, d, prep.matrix, prep.candidates) for k, d in enumerate(prep.dates))
-    solved = [_solver_unplanned(prep.candidates[key], code, prep.matrix, prep.workday,
-                                len(prep.dates) == 1, days)
-              for key, code in plan.unplanned]
+    solved = [_solver_unplanned(prep, prep.candidates[key], code, days) for key, code in plan.unplanned]
     unplanned = sorted([*prep.set_aside, *solved], key=lambda u: (-u.urgency, u.id))
     return RoutePlan(owner=prep.owner, rep_name=prep.rep_name, base=prep.base, week=week, days=days,
                      unplanned=tuple(unplanned), solver=plan.solver, travel_model=prep.travel_model,
                      warnings=prep.warnings, workweek=prep.workday, candidates=prep.candidates,
-                     matrix=prep.matrix, raw=plan)
+                     matrix=prep.matrix, raw=plan, breaks=prep.breaks, max_visits=prep.max_visits, now=prep.now)
 
 
 def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,
@@ -424,34 +471,70 @@ def _route_day(plan: Plan, k: int, day: dt.date, matrix: Matrix,
                     matrix.km[prev][0], matrix.minutes[prev][0])
 
 
-def _solver_unplanned(cand: Candidate, code: str, matrix: Matrix, workday: tuple[int, int],
-                      single: bool, days: tuple[RouteDay, ...]) -> Unplanned:
+def _solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[RouteDay, ...]) -> Unplanned:
+    """The true reason, in words, that the solver left a visit out."""
     item = cand.item
     loc = item.card.location
+    matrix, workday = prep.matrix, prep.workday
     if code == FIXED_CONFLICT and cand.fixed is not None and cand.node is not None:
         at = cand.fixed
         start = minute_of(at.time())
         out, back = matrix.minutes[0][cand.node], matrix.minutes[cand.node][0]
-        if start - out < workday[0] or start + item.card.visit_minutes + back > workday[1]:
+        day_start = next((d.start for d, date in zip(prep.days, prep.dates, strict=True) if date == at.date()),
+                         workday[0])
+        if start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
             reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
-                      f"{clock(workday[0])}–{clock(workday[1])} with the drive from the base "
+                      f"{clock(day_start)}–{clock(workday[1])} with the drive from the base "
                       f"({out:.0f} min) and back ({back:.0f} min)")
         else:
             clash = [s for d in days if d.date == at.date() for s in d.stops if s.fixed]
             names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or "another appointment"
             reason = f"its fixed appointment {at:%a %Y-%m-%d %H:%M} clashes with {names}"
     elif code == NO_DAY_FITS:
-        reason = ("no planned day fits: the drive from the base and back does not fit around a "
-                  f"{item.card.visit_minutes}-minute visit inside its hours")
+        reason = _no_fit_reason(prep, cand)
     elif code == WEEK_FULL:
-        span = "the day is" if single else "the week is"
-        kept = [s.urgency for d in days for s in d.stops]
-        least = f" (least urgent planned: {min(kept):g})" if kept else ""
-        reason = (f"{span} full: more urgent visits took the time (urgency {item.urgency:g}{least})")
+        reason = _full_reason(prep, cand, days)
     else:
         reason = code.replace("_", " ")
     return Unplanned(item.id, item.name, code, reason, item.urgency,
                      loc.lat if loc else None, loc.lon if loc else None)
+
+
+def _no_fit_reason(prep: Prepared, cand: Candidate) -> str:
+    item = cand.item
+    extras = []
+    if prep.breaks:
+        extras.append("the breaks " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks))
+    if prep.now is not None:
+        extras.append(f"today only from {prep.now:%H:%M}")
+    around = f" (with {'; '.join(extras)})" if extras else ""
+    return ("no planned day fits: the drive from the base and back does not fit around a "
+            f"{item.card.visit_minutes}-minute visit inside its hours{around}")
+
+
+def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) -> str:
+    """Which days it could go on, and what took them: the visit cap or more urgent visits."""
+    item = cand.item
+    single = len(prep.dates) == 1
+    by_date = {d.date: d for d in days}
+    capped = [d for d in sorted(cand.windows) if prep.max_visits is not None
+              and len(by_date[d].stops) >= prep.max_visits]
+    open_days = [d for d in sorted(cand.windows) if d not in capped]
+    lo, hi = next(iter(cand.windows.values()))
+    parts = []
+    if open_days:
+        where = "the day" if single else ", ".join(f"{d:%a}" for d in open_days)
+        parts.append(f"{where} has no room left within its hours {clock(lo)}–{clock(hi)} for a "
+                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits"
+                     if single or len(open_days) == 1 else
+                     f"{where} have no room left within its hours {clock(lo)}–{clock(hi)} for a "
+                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits")
+    if capped:
+        where = "the day" if single else ", ".join(f"{d:%a}" for d in capped)
+        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} "
+                     f"{prep.max_visits} visits (workweek.max_visits)")
+    span = "the day is full" if single else "the week is full"
+    return f"{span}: {'; '.join(parts)} (urgency {item.urgency:g})"
 
 
 # -- explain -----------------------------------------------------------------------------

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import (
+    DirOpt,
+    FormatOpt,
+    TodayOpt,
+    parse_clock,
+    parse_date,
+    report_problems,
+    run,
+    split_ids,
+    today_pinned,
+)
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 
@@ -34,6 +46,14 @@ def route(
                                              show_default=False)] = None,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help="Say why one account is on "
                                                 "its day or left out.", show_default=False)] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="HH:MM", help="Plan today from this time on "
+                                            "(also $KACARD_NOW; default: the clock, unless --today is "
+                                            "given).", show_default=False)] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", metavar="SECONDS", min=0.05, max=600,
+                                                     help="Planner time (default 0.2 s + 0.02 s a visit, "
+                                                     "at most 1 s).", show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Planner seed: another seed, another of the "
+                                      "equally good plans.")] = 0,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -73,9 +93,11 @@ def route(
         items = core.due(briefs, settings, opts.today, the_week.start, who, tier_of=tier_of)
     who = planner.choose_owner(items, settings, who)
     items = [i for i in items if ids or i.owner == who]
-    dates = planner.route_days(settings, the_week, opts.today, the_day)
+    clock = _now(ctx, today, now, settings)
+    dates = planner.route_days(settings, the_week, opts.today, the_day, now=clock)
     plan = planner.plan_route(items, settings, who, the_week, dates, opts.today,
-                              osrm_url=osrm or settings.travel.osrm)
+                              osrm_url=osrm or settings.travel.osrm, now=clock,
+                              time_budget_s=time_limit, seed=seed)
     for warning in plan.warnings:
         note(warning)
     if explain is not None:
@@ -102,6 +124,19 @@ def route(
     else:
         typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
     report_problems(folder)
+
+
+def _now(ctx: typer.Context, today: str | None, now: str | None, settings) -> dt.time | None:  # type: ignore[no-untyped-def]
+    """--now, else $KACARD_NOW, else the clock in the team's zone when today is the real date."""
+    text = now or os.environ.get("KACARD_NOW")
+    if text:
+        return parse_clock(text, "--now")
+    if today_pinned(ctx, today):
+        return None
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.timezone) if settings.timezone else None
+    return dt.datetime.now(zone).time().replace(second=0, microsecond=0)
 
 
 def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
