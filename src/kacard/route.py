@@ -136,6 +136,8 @@ class RoutePlan:
     breaks: tuple[tuple[int, int], ...] = ()
     max_visits: int | None = None
     now: dt.datetime | None = None  # today planned from this time on
+    map_app: str = "google"  # which app the links open (settings.map_app)
+    datum: str = "wgs84"  # the datum of every location (settings.map.datum)
 
     @property
     def stops(self) -> list[PlannedStop]:
@@ -304,6 +306,8 @@ class Prepared:
     breaks: tuple[tuple[int, int], ...] = ()
     max_visits: int | None = None
     now: dt.datetime | None = None  # planning today from this time on
+    map_app: str = "google"
+    datum: str = "wgs84"
 
 
 def day_breaks(settings: Settings) -> tuple[tuple[int, int], ...]:
@@ -371,7 +375,8 @@ def prepare(
                  for k, d in enumerate(dates))
     return Prepared(owner, rep_name, base, tuple(dates), (day_lo, day_hi), matrix, model, tuple(warnings),
                     jobs, days, candidates, tuple(set_aside), breaks, cap,
-                    dt.datetime.combine(today, now) if now is not None and today in dates else None)
+                    dt.datetime.combine(today, now) if now is not None and today in dates else None,
+                    settings.map_app, settings.map.datum)
 
 
 def plan_route(
@@ -411,7 +416,8 @@ def solve(prep: Prepared, week: Week, *, time_budget_s: float | None = None, see
     return RoutePlan(owner=prep.owner, rep_name=prep.rep_name, base=prep.base, week=week, days=days,
                      unplanned=tuple(unplanned), solver=plan.solver, travel_model=prep.travel_model,
                      warnings=prep.warnings, workweek=prep.workday, candidates=prep.candidates,
-                     matrix=prep.matrix, raw=plan, breaks=prep.breaks, max_visits=prep.max_visits, now=prep.now)
+                     matrix=prep.matrix, raw=plan, breaks=prep.breaks, max_visits=prep.max_visits, now=prep.now,
+                     map_app=prep.map_app, datum=prep.datum)
 
 
 def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,

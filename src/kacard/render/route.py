@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
+from kacard.planning import maps
+from kacard.planning.maps import Geo, Links, Place
 from kacard.render.output import dumps_json
 from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
@@ -45,16 +47,38 @@ def header(plan: RoutePlan) -> str:
 # -- map links ----------------------------------------------------------------------------
 
 
+def _place(plan: RoutePlan, name: str, lat: float, lon: float) -> Place:
+    return Place(name, Geo(lat, lon, plan.datum))
+
+
+def base_place(plan: RoutePlan) -> Place:
+    return _place(plan, plan.base.label or "base", plan.base.lat, plan.base.lon)
+
+
+def day_links(plan: RoutePlan, day: RouteDay, app: str | None = None) -> Links | None:
+    """The day's drive (base -> stops -> base) in the team's map app (or `app`)."""
+    return maps.day_links(app or plan.map_app, base_place(plan),
+                          [_place(plan, s.name, s.lat, s.lon) for s in day.stops])
+
+
+def stop_links(plan: RoutePlan, stop: PlannedStop, app: str | None = None) -> Links:
+    return maps.stop_links(app or plan.map_app, _place(plan, stop.name, stop.lat, stop.lon))
+
+
 def map_url(plan: RoutePlan, day: RouteDay) -> str | None:
-    """Google Maps directions from the base through the day's stops and back (lat,lon).
-    Phone apps open it in navigation; the mobile app honours up to 9 waypoints."""
-    if not day.stops:
-        return None
-    base = f"{plan.base.lat:.6f},{plan.base.lon:.6f}"
-    waypoints = "|".join(f"{s.lat:.6f},{s.lon:.6f}" for s in day.stops)
-    return ("https://www.google.com/maps/dir/?api=1"
-            f"&origin={quote(base)}&destination={quote(base)}"
-            f"&waypoints={quote(waypoints, safe=',')}&travelmode=driving")
+    """The web link of the day's route in the team's map app (None without stops)."""
+    links = day_links(plan, day)
+    return links.web if links else None
+
+
+def _links_json(links: Links | None) -> dict[str, Any] | None:
+    return None if links is None else {"app": links.app_name, "web": links.web, "uri": links.app}
+
+
+def wgs84(plan: RoutePlan, lat: float, lon: float) -> tuple[float, float]:
+    """(lat, lon) in WGS-84, as GeoJSON requires (RFC 7946), from the folder's datum."""
+    g = Geo(lat, lon, plan.datum).to("wgs84")
+    return round(g.lat, 6), round(g.lon, 6)
 
 
 # -- table -----------------------------------------------------------------------------------
@@ -95,7 +119,9 @@ def table(plan: RoutePlan) -> str:
         lines += _grid(rows)
         lines.append(f"day total: {day.travel_km:.1f} km, {day.travel_minutes:.0f} min driving, "
                      f"{day.visit_minutes} min on site")
-        lines.append(f"map: {map_url(plan, day)}")
+        links = day_links(plan, day)
+        if links is not None:
+            lines.append(f"map ({links.app_name}): {links.web}")
     visits = len(plan.stops)
     lines.append("")
     lines.append(f"week total: {visits} visit(s) on {sum(1 for d in plan.days if d.stops)} day(s), "
@@ -124,6 +150,8 @@ def document(plan: RoutePlan) -> dict[str, Any]:
         "base": {"lat": plan.base.lat, "lon": plan.base.lon, "label": plan.base.label},
         "solver": plan.solver,
         "travel_model": plan.travel_model,
+        "map_app": plan.map_app,
+        "datum": plan.datum,
         "warnings": list(plan.warnings),
         "days": [
             {
@@ -134,7 +162,7 @@ def document(plan: RoutePlan) -> dict[str, Any]:
                     {"order": s.order, "id": s.id, "name": s.name, "arrive": _iso(s.arrive),
                      "start": _iso(s.start), "depart": _iso(s.depart), "leg_km": round(s.leg_km, 2),
                      "leg_minutes": round(s.leg_minutes, 1), "lat": s.lat, "lon": s.lon,
-                     "fixed": s.fixed, "urgency": s.urgency}
+                     "fixed": s.fixed, "urgency": s.urgency, "map": _links_json(stop_links(plan, s))}
                     for s in day.stops
                 ],
                 "return_km": round(day.return_km, 2),
@@ -143,6 +171,7 @@ def document(plan: RoutePlan) -> dict[str, Any]:
                 "travel_minutes": round(day.travel_minutes, 1),
                 "visit_minutes": day.visit_minutes,
                 "map_url": map_url(plan, day),
+                "maps": {app: _links_json(day_links(plan, day, app)) for app in maps.APPS} if day.stops else None,
             }
             for day in plan.days
         ],
@@ -163,8 +192,13 @@ def json_text(plan: RoutePlan) -> str:
 
 def geojson(plan: RoutePlan) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: the base and each stop as Points, one LineString per
-    day (base -> stops -> base). Coordinates are [lon, lat]; simplestyle colours."""
-    base_xy = [plan.base.lon, plan.base.lat]
+    day (base -> stops -> base). Coordinates are [lon, lat] in WGS-84 (converted from the
+    folder's datum, as RFC 7946 requires); simplestyle colours."""
+    def xy(lat: float, lon: float) -> list[float]:
+        lat84, lon84 = wgs84(plan, lat, lon)
+        return [lon84, lat84]
+
+    base_xy = xy(plan.base.lat, plan.base.lon)
     features: list[dict[str, Any]] = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": base_xy},
@@ -178,7 +212,7 @@ def geojson(plan: RoutePlan) -> dict[str, Any]:
         features.append({
             "type": "Feature",
             "geometry": {"type": "LineString",
-                         "coordinates": [base_xy, *([s.lon, s.lat] for s in day.stops), base_xy]},
+                         "coordinates": [base_xy, *(xy(s.lat, s.lon) for s in day.stops), base_xy]},
             "properties": {"kind": "route", "day": day.date.isoformat(), "visits": len(day.stops),
                            "travel_km": round(day.travel_km, 2),
                            "travel_minutes": round(day.travel_minutes, 1),
@@ -187,7 +221,7 @@ def geojson(plan: RoutePlan) -> dict[str, Any]:
         for s in day.stops:
             features.append({
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "geometry": {"type": "Point", "coordinates": xy(s.lat, s.lon)},
                 "properties": {"kind": "stop", "day": day.date.isoformat(), "order": s.order, "id": s.id,
                                "name": s.name, "arrive": _iso(s.arrive), "start": _iso(s.start),
                                "depart": _iso(s.depart), "fixed": s.fixed,

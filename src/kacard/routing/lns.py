@@ -45,8 +45,8 @@ from .week import (
 # visits over 5 days. The iteration count (not the clock) ends the search, so
 # a seed gives the same plan everywhere; the clock is only a guard.
 ITERATIONS_PER_SECOND = 2000
-SEARCH_SHARE = 0.7  # of the budget for ruin-and-recreate (the iteration count ends it first)
-EXCHANGE_SHARE = 0.8  # ... until here the ejection and make-way passes; the rest polishes
+SEARCH_SHARE = 0.75  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
+EXCHANGE_SHARE = 0.85  # ... until here the ejection and make-way passes; the rest polishes
 MAX_RUIN = 8
 BY_TIME = 0.3  # share of recreates that place visits by time used, not km
 RESET_AFTER = 150  # iterations without a new best before going back to it (0 = never)
@@ -307,23 +307,23 @@ def _relocate_within(p: Problem, k: int, r: Route, deadline: float) -> None:
                     break
 
 
-def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
+def search_week(p: Problem, *, time_budget_s: float, seed: int, started: float | None = None) -> Solution:
     """Construction, ruin-and-recreate for a fixed number of iterations (the
     clock only guards), then the ejection pass and the per-day re-ordering."""
     rng = random.Random(seed)
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if started is None else started  # the caller's clock includes building p
     budget = max(0.0, time_budget_s)
     cur = construct(p)
     best, best_key = cur.copy(), cur.key(p)
     cur_key = best_key
-    iterations = int(budget * SEARCH_SHARE * ITERATIONS_PER_SECOND)
+    iterations = int(budget * ITERATIONS_PER_SECOND)
     deadline = t0 + budget * SEARCH_SHARE
     movable = sum(1 for j in range(len(p.jobs)) if p.allowed_days[j] and not p.is_fixed[j])
-    if movable == 0:
-        iterations = 0
+    if movable == 0 or (len(p.days) == 1 and not any(p.allowed_days[j] for j in cur.unassigned)):
+        iterations = 0  # nothing to choose: a single day holding every visit is a TSP for polish
     last_best = 0
     for it in range(iterations):
-        if it % 32 == 0 and time.perf_counter() > deadline:
+        if it % 4 == 0 and time.perf_counter() > deadline:
             break
         cand = cur.copy()
         ruin(p, cand, rng)

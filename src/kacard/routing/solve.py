@@ -8,6 +8,8 @@ every install.
 
 from __future__ import annotations
 
+import time
+
 from . import tsp
 from .lns import search_week
 from .model import (
@@ -74,9 +76,10 @@ def plan_week(
     any size; deterministic for a seed as long as the search is not cut short by
     the clock (only on a much slower machine).
     """
+    started = time.perf_counter()
     _check_inputs(minutes, jobs, days)
     problem = Problem.build(minutes, jobs, days, objective)
-    solution = search_week(problem, time_budget_s=time_budget_s, seed=seed)
+    solution = search_week(problem, time_budget_s=time_budget_s, seed=seed, started=started)
     return _to_plan(problem, solution)
 
 
