@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kacard.routing.check import plan_travel, plan_violations
-from kacard.routing.solve import Day, Job, Plan, plan_week
+from kacard.routing.solve import Day, Job, Plan, plan_week, shortest_legs
 
 DAY = Day(0, 8 * 60, 17 * 60)  # 08:00-17:00
 
@@ -39,7 +39,7 @@ def reasons(plan: Plan) -> dict[str, str]:
 
 def solve(m, jobs, days, **kw) -> Plan:
     plan = plan_week(m, jobs, days, time_budget_s=kw.pop("time_budget_s", 0.3), **kw)
-    assert plan_violations(m, jobs, days, plan) == []
+    assert plan_violations(shortest_legs(m), jobs, days, plan) == []  # the quicker way is driven
     return plan
 
 

@@ -34,6 +34,7 @@ from kacard.routing.solve import (
     Objective,
     Plan,
     plan_week,
+    shortest_legs,
 )
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -242,7 +243,9 @@ def travel(points: list[tuple[float, float]], settings: Settings,
     fallback = travel_model_name(t)
     if osrm_url:
         try:
-            return osrm_matrix(osrm_url, points), travel_model_name(t, osrm_url), []
+            road = osrm_matrix(osrm_url, points)
+            # the planner drives the quicker way where the table breaks the triangle inequality
+            return Matrix(road.km, shortest_legs(road.minutes)), travel_model_name(t, osrm_url), []
         except RoutingServiceError as exc:
             warning = f"warning: {exc}; travel times fall back to {fallback}"
             return travel_matrix(points, t.speed_kmh, t.circuity), fallback, [warning]

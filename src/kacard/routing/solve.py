@@ -25,11 +25,11 @@ from .model import (
     Plan,
     Stop,
 )
-from .week import Problem, Solution
+from .week import Problem, Solution, shortest_legs
 
 SOLVER_NAME = "kacard-lns"
 __all__ = ["FIXED_CONFLICT", "NO_DAY_FITS", "SOLVER_NAME", "SUM", "URGENT_FIRST", "WEEK_FULL", "Day",
-           "DayPlan", "Job", "Objective", "Plan", "Stop", "order_day", "plan_week"]
+           "DayPlan", "Job", "Objective", "Plan", "Stop", "order_day", "plan_week", "shortest_legs"]
 
 
 def order_day(
@@ -71,14 +71,16 @@ def plan_week(
     urgent_first: never a visit left out while a less urgent one is kept, unless
     it cannot fit beside the more urgent ones, (3) keep as many visits as
     possible, (4) minimise travel minutes plus the soft terms (urgent visits
-    early, work spread over the days). Visits never overlap a day's breaks and a
+    early, work spread over the days). Legs are first made as short as a way
+    through other points makes them (`shortest_legs`): the plan's times follow
+    that table, which equals ``minutes`` when it keeps the triangle inequality. Visits never overlap a day's breaks and a
     day holds at most its max_visits. Returns within about ``time_budget_s`` at
     any size; deterministic for a seed as long as the search is not cut short by
     the clock (only on a much slower machine).
     """
     started = time.perf_counter()
     _check_inputs(minutes, jobs, days)
-    problem = Problem.build(minutes, jobs, days, objective)
+    problem = Problem.build(shortest_legs(minutes), jobs, days, objective)
     solution = search_week(problem, time_budget_s=time_budget_s, seed=seed, started=started)
     return _to_plan(problem, solution)
 

@@ -133,6 +133,42 @@ class Problem:
         return cap is None or visits < cap or self.is_fixed[j]
 
 
+CLOSURE_MAX_NODES = 100  # Floyd-Warshall up to here (~0.1 s in pure Python); beyond, one relaxation pass
+RELAX_NEIGHBOURS = 8
+
+
+def shortest_legs(minutes: list[list[float]]) -> list[list[float]]:
+    """The travel table with every leg as short as a way through other points makes it.
+
+    A road table (OSRM snapping, one-way streets, hand-made tables) can break the
+    triangle inequality: A -> C slower than A -> B -> C. The rep drives the quicker way,
+    so the planner should too, or it calls reachable visits unreachable. Exact
+    (Floyd-Warshall) up to CLOSURE_MAX_NODES points; above, each leg is relaxed once
+    through the RELAX_NEIGHBOURS points nearest its start (bounded time). A table that
+    keeps the inequality comes back equal. Returns a new table.
+    """
+    d = [[float(x) for x in row] for row in minutes]
+    n = len(d)
+    if n <= CLOSURE_MAX_NODES:
+        for k in range(n):
+            rk = d[k]
+            for i in range(n):
+                dik = d[i][k]
+                ri = d[i]
+                if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
+                    d[i] = [a if a <= dik + b else dik + b for a, b in zip(ri, rk, strict=True)]
+        return d
+    for i in range(n):
+        ri = d[i]
+        near = sorted((k for k in range(n) if k != i), key=lambda k: ri[k])[:RELAX_NEIGHBOURS]
+        for k in near:
+            dik, rk = ri[k], d[k]
+            if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
+                ri = [a if a <= dik + b else dik + b for a, b in zip(ri, rk, strict=True)]
+        d[i] = ri
+    return d
+
+
 def _shortest(m: list[list[float]], nodes: list[int], *, forward: bool) -> list[float]:
     """Dijkstra from (forward) or to the base over ``nodes``; indexed by node."""
     dist = {v: math.inf for v in nodes}
