@@ -30,8 +30,8 @@ name: 杭州下周四
 owner: lina
 tier: A
 visits:
-  - {date: 2026-11-12, summary: 回访, next: {date: 2026-12-30, action: 年终}}
-"""
+  - {date: 2026-11-12, summary: 回访, no_next: 等客户来电}
+"""  # no agreed next step: not parked, so due by cadence
 
 
 def events(text: str) -> dict[str, object]:

@@ -139,6 +139,8 @@ class RoutePlan:
     now: dt.datetime | None = None  # today planned from this time on
     map_app: str = "google"  # which app the links open (settings.map_app)
     datum: str = "wgs84"  # the datum of every location (settings.map.datum)
+    timezone: str | None = None  # IANA zone of the team (settings.timezone)
+    alarm_minutes: int = 30  # settings.calendar.alarm_minutes
 
     @property
     def stops(self) -> list[PlannedStop]:
@@ -311,6 +313,8 @@ class Prepared:
     now: dt.datetime | None = None  # planning today from this time on
     map_app: str = "google"
     datum: str = "wgs84"
+    timezone: str | None = None
+    alarm_minutes: int = 30
 
 
 def day_breaks(settings: Settings) -> tuple[tuple[int, int], ...]:
@@ -379,7 +383,7 @@ def prepare(
     return Prepared(owner, rep_name, base, tuple(dates), (day_lo, day_hi), matrix, model, tuple(warnings),
                     jobs, days, candidates, tuple(set_aside), breaks, cap,
                     dt.datetime.combine(today, now) if now is not None and today in dates else None,
-                    settings.map_app, settings.map.datum)
+                    settings.map_app, settings.map.datum, settings.timezone, settings.calendar.alarm_minutes)
 
 
 def plan_route(
@@ -420,7 +424,8 @@ def solve(prep: Prepared, week: Week, *, time_budget_s: float | None = None, see
                      unplanned=tuple(unplanned), solver=plan.solver, travel_model=prep.travel_model,
                      warnings=prep.warnings, workweek=prep.workday, candidates=prep.candidates,
                      matrix=prep.matrix, raw=plan, breaks=prep.breaks, max_visits=prep.max_visits, now=prep.now,
-                     map_app=prep.map_app, datum=prep.datum)
+                     map_app=prep.map_app, datum=prep.datum, timezone=prep.timezone,
+                     alarm_minutes=prep.alarm_minutes)
 
 
 def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,

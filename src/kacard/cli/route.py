@@ -109,7 +109,7 @@ def route(
     elif opts.format == "geojson":
         text = render.geojson_text(plan)
     elif opts.format == "ics":
-        text = render.ics_bytes(plan, opts.today)
+        text = render.ics_bytes(plan, opts.today, clock)
     elif opts.format == "svg":
         text = render.svg(plan)
     else:

@@ -10,10 +10,8 @@ numbered stops, the base as a square and a legend with each day's totals.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
@@ -237,158 +235,18 @@ def geojson_text(plan: RoutePlan) -> str:
 # -- ICS -------------------------------------------------------------------------------------
 
 
-def ics_bytes(plan: RoutePlan, today: dt.date) -> bytes:
-    """One timed event per planned visit (start to departure), stable UIDs per week and id."""
-    from kacard.render.ics import EventSpec, calendar_bytes
+def ics_bytes(plan: RoutePlan, today: dt.date, issued: dt.time | None = None) -> bytes:
+    """The plan as a calendar (kacard.render.route_ics)."""
+    from kacard.render.route_ics import route_calendar
 
-    events = []
-    for day in plan.days:
-        for s in day.stops:
-            item = plan.candidates[s.id].item
-            lines = [f"stop {s.order} of {len(day.stops)} on {day_label(day.date)}; arrive {_hm(s.arrive)}, "
-                     f"leave {_hm(s.depart)}; drive {s.leg_km:.1f} km / {s.leg_minutes:.0f} min before",
-                     f"urgency {item.urgency:g}" + (" · fixed appointment" if s.fixed else "")]
-            lines += [f"- {r.kind}: {r.text}" for r in item.reasons]
-            if item.next_step is not None:
-                lines.append(f"next step: {item.next_step.date} {item.next_step.action}")
-            lines.append(f"card: {s.id} (kacard show {s.id})")
-            events.append(EventSpec(
-                uid=f"route-{plan.week.label}-{plan.owner}-{s.id}@kacard",
-                summary=f"{s.order}. {s.name}", start=s.start, end=s.depart,
-                description="\n".join(lines), location=s.address, geo=(s.lat, s.lon),
-                categories=("kacard", "route"),
-            ))
-    stamp = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
-    return calendar_bytes(events, stamp=stamp, name=f"kacard route {plan.week.label} {plan.owner}")
+    return route_calendar(plan, today, issued)
 
 
 # -- SVG -------------------------------------------------------------------------------------
 
 
-MAP_W, LEGEND_W, MARGIN, TITLE_H = 640, 330, 20, 64
-LINE_H = 17
-
-
-def _nice_km(target_km: float) -> float:
-    for step in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
-        if step >= target_km:
-            return step
-    return 1000.0
-
-
 def svg(plan: RoutePlan) -> str:
-    """The week as an SVG picture; every card text is XML-escaped."""
-    pts = [(plan.base.lat, plan.base.lon)] + [(s.lat, s.lon) for s in plan.stops]
-    pts += [(u.lat, u.lon) for u in plan.unplanned if u.lat is not None and u.lon is not None]
-    lat0 = sum(p[0] for p in pts) / len(pts)
-    kx = math.cos(math.radians(lat0))
-    xs = [lon * kx for _, lon in pts]
-    ys = [-lat for lat, _ in pts]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.01)
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    aspect = (max(ys) - min(ys) + span * 0.1) / (max(xs) - min(xs) + span * 0.1)
-    map_h = int(min(720, max(400, MAP_W * aspect)))
-    inner_w, inner_h = MAP_W - 2 * 28, map_h - 2 * 28
-    scale = min(inner_w / max(max(xs) - min(xs), span * 0.05), inner_h / max(max(ys) - min(ys), span * 0.05))
-    ox, oy = MARGIN + MAP_W / 2, TITLE_H + map_h / 2
+    """The plan as an SVG picture (kacard.render.route_svg)."""
+    from kacard.render.route_svg import svg as draw
 
-    def xy(lat: float, lon: float) -> tuple[float, float]:
-        return ox + (lon * kx - cx) * scale, oy + (-lat - cy) * scale
-
-    legend = _legend(plan)
-    height = TITLE_H + max(map_h, len(legend) * LINE_H + 10) + 44
-    total_w = MARGIN * 3 + MAP_W + LEGEND_W
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{height}" '
-           f'viewBox="0 0 {total_w} {height}" font-family={quoteattr(FONT)} font-size="12">',
-           f'<rect width="{total_w}" height="{height}" fill="#ffffff"/>',
-           f'<text x="{MARGIN}" y="26" font-size="17" font-weight="bold">'
-           f'{escape(f"Visit routes {plan.week.label}: {plan.rep_name} ({plan.owner})")}</text>',
-           f'<text x="{MARGIN}" y="46" fill="#555">{escape(_subtitle(plan))}</text>',
-           f'<rect x="{MARGIN}" y="{TITLE_H}" width="{MAP_W}" height="{map_h}" fill="#f6f6f2" '
-           'stroke="#cccccc"/>']
-    out += _scale_bar(scale, MARGIN + 12, TITLE_H + map_h - 14)
-    out.append(f'<text x="{MARGIN + MAP_W - 12}" y="{TITLE_H + map_h - 10}" text-anchor="end" '
-               'font-weight="bold" fill="#666">N ↑</text>')
-    for u in plan.unplanned:
-        if u.lat is None or u.lon is None:
-            continue
-        x, y = xy(u.lat, u.lon)
-        out.append(f'<g><title>{escape(f"left out: {u.name} ({u.id}): {u.reason}")}</title>'
-                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="none" stroke="#999" '
-                   'stroke-dasharray="2,1.5"/></g>')
-    bx, by = xy(plan.base.lat, plan.base.lon)
-    for day in plan.days:
-        if not day.stops:
-            continue
-        c = colour(day.date)
-        path = [(bx, by), *(xy(s.lat, s.lon) for s in day.stops), (bx, by)]
-        d = " ".join(f"{x:.1f},{y:.1f}" for x, y in path)
-        out.append(f'<polyline points="{d}" fill="none" stroke="{c}" stroke-width="2.5" '
-                   'stroke-opacity="0.85" stroke-linejoin="round"/>')
-    near = [xy(s.lat, s.lon) for s in plan.stops]
-    sx, sy = min(((1, 1), (-1, 1), (1, -1), (-1, -1)), key=lambda q: sum(
-        1 for x, y in near if (x - bx) * q[0] > -4 and (y - by) * q[1] > -4 and abs(x - bx) + abs(y - by) < 160))
-    anchor = "start" if sx > 0 else "end"
-    out.append(f'<text x="{bx + 10 * sx:.1f}" y="{by + (18 if sy > 0 else -10):.1f}" text-anchor="{anchor}" '
-               'font-weight="bold" fill="#222" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-               f'{escape(plan.base.label or "base")}</text>')
-    out.append(f'<rect x="{bx - 7:.1f}" y="{by - 7:.1f}" width="14" height="14" fill="#222222"/>')
-    for day in plan.days:
-        c = colour(day.date)
-        for s in day.stops:
-            x, y = xy(s.lat, s.lon)
-            tip = f"{day_label(day.date)} #{s.order} {s.name} ({s.id}) {_hm(s.start)}–{_hm(s.depart)}"
-            out.append(f'<g><title>{escape(tip)}</title>'
-                       f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="{c}" stroke-width="2"/>'
-                       f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
-                       f'font-weight="bold" fill="{c}">{s.order}</text></g>')
-    lx, ly = MARGIN * 2 + MAP_W, TITLE_H + 14
-    for i, (kind, text, col) in enumerate(legend):
-        y = ly + i * LINE_H
-        if kind == "day":
-            out.append(f'<rect x="{lx}" y="{y - 10}" width="12" height="12" fill="{col}"/>')
-            out.append(f'<text x="{lx + 18}" y="{y}" font-weight="bold">{escape(text)}</text>')
-        else:
-            out.append(f'<text x="{lx + 18}" y="{y}" fill="{col}">{escape(text)}</text>')
-    foot = (f"■ base · numbered circles = visit order · dashed circles = left out · "
-            f"travel: {plan.travel_model} · planner: {plan.solver}")
-    out.append(f'<text x="{MARGIN}" y="{height - 16}" fill="#555" font-size="11">{escape(foot)}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
-
-
-def _subtitle(plan: RoutePlan) -> str:
-    return (f"{plan.week.start} – {plan.week.end} · {len(plan.stops)} visits · {plan.travel_km:.1f} km · "
-            f"{plan.travel_minutes:.0f} min driving · {len(plan.unplanned)} left out")
-
-
-def _legend(plan: RoutePlan) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
-    for day in plan.days:
-        if day.stops:
-            rows.append(("day", f"{day_label(day.date)} · {len(day.stops)} visits · {day.travel_km:.1f} km · "
-                                f"{day.travel_minutes:.0f} min", colour(day.date)))
-            for s in day.stops:
-                rows.append(("stop", f"{s.order}. {_hm(s.start)} {truncate(clean(s.name), 26)}", "#333333"))
-        else:
-            rows.append(("day", f"{day_label(day.date)} · no visits", colour(day.date)))
-    if plan.unplanned:
-        rows.append(("stop", "", "#333333"))
-        rows.append(("day", f"left out: {len(plan.unplanned)}", "#999999"))
-        for u in plan.unplanned[:12]:
-            rows.append(("stop", f"{truncate(clean(u.name), 20)} · {u.code}", "#777777"))
-        if len(plan.unplanned) > 12:
-            rows.append(("stop", f"… and {len(plan.unplanned) - 12} more", "#777777"))
-    return rows
-
-
-def _scale_bar(scale: float, x: float, y: float) -> list[str]:
-    px_per_km = scale / 111.32  # one degree of latitude is about 111.32 km
-    km = _nice_km(100 / px_per_km)
-    length = km * px_per_km
-    label = f"{km:g} km"
-    return [f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + length:.1f}" y2="{y:.1f}" stroke="#333" stroke-width="2"/>',
-            f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x:.1f}" y2="{y + 1:.1f}" stroke="#333" stroke-width="2"/>',
-            f'<line x1="{x + length:.1f}" y1="{y - 4:.1f}" x2="{x + length:.1f}" y2="{y + 1:.1f}" '
-            'stroke="#333" stroke-width="2"/>',
-            f'<text x="{x + length + 6:.1f}" y="{y + 4:.1f}" fill="#333">{escape(label)}</text>']
+    return draw(plan)
