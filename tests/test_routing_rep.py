@@ -212,7 +212,7 @@ def tiny_weeks(draw):
 @given(tiny_weeks(), st.integers(0, 3))
 def test_tiny_weeks_urgent_first_is_optimal(week, seed) -> None:
     m, jobs, days = week
-    plan = plan_week(m, jobs, days, time_budget_s=0.2, seed=seed, objective=URGENT)
+    plan = plan_week(m, jobs, days, time_budget_s=1.0, seed=seed, objective=URGENT)  # the count ends it
     assert plan_violations(m, jobs, days, plan) == []
     assert urgency_violations(m, jobs, days, plan) == []
     kept = [j for j in jobs if j.key in where(plan)]

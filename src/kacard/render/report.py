@@ -275,6 +275,8 @@ def _ul(items: list[str], empty: str | None = None) -> str:
 
 def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
     """One card's brief as an HTML <section>; every value from the card is escaped."""
+    from kacard.render.brief import tel_uri, visit_hours_text
+
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
     meta = [f"status {_e(data['status'])}", f"owner {_e(data['owner'])}"
@@ -285,6 +287,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if data["address"]:
         out.append(f"<p>address: {_e(data['address'])}</p>")
+    out.append(f"<p>{_e(visit_hours_text(data))}</p>")
     out.append(f"<p>revenue last {data['window_days']} days: {_e(data['revenue_window'])} {_e(currency)}</p>")
     if data["credit"]:
         out.append("<p>credit: " + ", ".join(f"{_e(k)} {_e(v)}" for k, v in data["credit"].items()
@@ -308,8 +311,9 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(f"influence {_e(p['influence'])}")
         if p["stance"]:
             bits.append(_e(p["stance"]))
-        if p["phone"]:
-            bits.append(_e(p["phone"]))
+        tel = tel_uri(str(p["phone"])) if p["phone"] else None
+        if p["phone"]:  # the rep's own brief: tap to call (sharing outputs redact phones: issue 13)
+            bits.append(f'<a href="{_e(tel)}">☎ {_e(p["phone"])}</a>' if tel else _e(p["phone"]))
         people.append(" · ".join(bits))
     out.append(_ul(people, "no contacts on the card"))
     out.append("<h3>Last visits</h3>")
