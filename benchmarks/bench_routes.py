@@ -8,7 +8,7 @@ Prints three tables:
 2. TSPLIB instances with published optima (eil51, berlin52, st70).
 3. weekly plans (40 and 60 candidate visits, 5 days, windows, priorities,
    a few fixed appointments): time, kept visits, kept priority, travel, checked
-   by kacard.routing.check; pyvroom alongside when importable. Twice: with the
+   by kacard.planning.routing.check; pyvroom alongside when importable. Twice: with the
    sum-of-priorities objective VROOM has (compared by kept priority), and with
    the rep's objective that `kacard route` uses (urgent first, early, spread;
    compared by "most urgent kept": the sorted kept priorities, highest first).
@@ -30,14 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent / "src"))
 
-from kacard.routing import tsp  # noqa: E402
-from kacard.routing.check import plan_travel, plan_violations  # noqa: E402
-from kacard.routing.geo import travel_matrix  # noqa: E402
+from kacard.planning.routing import tsp  # noqa: E402
+from kacard.planning.routing.check import plan_travel, plan_violations  # noqa: E402
+from kacard.planning.routing.geo import travel_matrix  # noqa: E402
 try:  # the rep's objective (absent from kacard before issue 17: then those rows are skipped)
-    from kacard.route import OBJECTIVE  # noqa: E402
+    from kacard.planning.route import OBJECTIVE  # noqa: E402
 except ImportError:
     OBJECTIVE = None
-from kacard.routing.solve import Day, DayPlan, Job, Plan, Stop, order_day, plan_week  # noqa: E402
+from kacard.planning.routing.solve import Day, DayPlan, Job, Plan, Stop, order_day, plan_week  # noqa: E402
 
 BASE = (30.2741, 120.1551)
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kacard.routing.check import plan_violations, urgency_violations
-from kacard.routing.model import URGENT_FIRST, Objective
-from kacard.routing.solve import Day, Job, Plan, plan_week, shortest_legs
+from kacard.planning.routing.check import plan_violations, urgency_violations
+from kacard.planning.routing.types import URGENT_FIRST, Objective
+from kacard.planning.routing.solve import Day, Job, Plan, plan_week, shortest_legs
 
 URGENT = Objective(rule=URGENT_FIRST)
 

@@ -66,12 +66,12 @@ def route(
 
     Example: kacard route --week 2026-W48 --owner zhangwei --format svg --output week.svg
     """
-    from kacard import due as core
-    from kacard import route as planner
+    from kacard.analysis import due as core
+    from kacard.planning import route as planner
     from kacard.dates import Week, week_of
     from kacard.render import route as render
     from kacard.render.output import note
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
     from kacard.cli.visits import resolve_owner, week_start
 
@@ -80,7 +80,7 @@ def route(
         raise UsageError("give --week or --day, not both")
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
-    folder = opts.load(summary=True)  # the plan reads briefs (kacard.brief), not card history
+    folder = opts.load(summary=True)  # the plan reads briefs (kacard.cards.brief), not card history
     assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)
@@ -109,9 +109,13 @@ def route(
     elif opts.format == "geojson":
         text = render.geojson_text(plan)
     elif opts.format == "ics":
-        text = render.ics_bytes(plan, opts.today, clock)
+        from kacard.render.route_ics import route_calendar
+
+        text = route_calendar(plan, opts.today, clock)
     elif opts.format == "svg":
-        text = render.svg(plan)
+        from kacard.render.route_svg import svg
+
+        text = svg(plan)
     else:
         text = render.table(plan)
     if output is not None:

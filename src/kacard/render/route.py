@@ -16,7 +16,7 @@ from urllib.parse import quote
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
 from kacard.render.output import dumps_json
-from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
@@ -230,23 +230,3 @@ def geojson(plan: RoutePlan) -> dict[str, Any]:
 
 def geojson_text(plan: RoutePlan) -> str:
     return dumps_json(geojson(plan)) + "\n"
-
-
-# -- ICS -------------------------------------------------------------------------------------
-
-
-def ics_bytes(plan: RoutePlan, today: dt.date, issued: dt.time | None = None) -> bytes:
-    """The plan as a calendar (kacard.render.route_ics)."""
-    from kacard.render.route_ics import route_calendar
-
-    return route_calendar(plan, today, issued)
-
-
-# -- SVG -------------------------------------------------------------------------------------
-
-
-def svg(plan: RoutePlan) -> str:
-    """The plan as an SVG picture (kacard.render.route_svg)."""
-    from kacard.render.route_svg import svg as draw
-
-    return draw(plan)

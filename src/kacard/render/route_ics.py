@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from kacard.i18n import _
 from kacard.render.ics import EventSpec, calendar_bytes
 from kacard.render.route import wgs84
-from kacard.route import APPOINTMENT_ELSEWHERE, PlannedStop, RouteDay, RoutePlan
-from kacard.routing.model import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
+from kacard.planning.route import APPOINTMENT_ELSEWHERE, PlannedStop, RouteDay, RoutePlan
+from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
 
 CANCELLABLE = (WEEK_FULL, NO_DAY_FITS, FIXED_CONFLICT, APPOINTMENT_ELSEWHERE)
 

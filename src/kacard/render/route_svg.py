@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import _
 from kacard.render.route import colour
-from kacard.route import RoutePlan, day_label
+from kacard.planning.route import RoutePlan, day_label
 from kacard.text import clean, truncate, width
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
