@@ -9,9 +9,12 @@ folder's datum straight to the app's, and says in its parameters which datum it 
 it a second time. Points outside mainland China are never shifted (GCJ-02 is the
 identity there).
 
-Conversion uses the `coordTransform` package (MIT; the widely used published GCJ-02 and
-BD-09 formulas, a C extension with a pure-Python fallback; pyproj has no GCJ-02). Its
-GCJ-02 -> WGS-84 inverse is the usual one-step approximation, within a few metres.
+Conversion uses the `coordTransform` package (MIT, released 2026; the widely used
+published GCJ-02 and BD-09 formulas, a C extension with a pure-Python fallback; pyproj
+has no GCJ-02, eviltransform and prcoords have had no release since 2018/2019). Its
+inverse to WGS-84 is the usual one-step approximation (about a metre off); kacard
+refines it with two fixed-point steps against the library's own forward formula, to
+well under a centimetre.
 
 URL formats: Amap URI API (uri.amap.com marker/navigation; the app's amapuri://route/plan
 with up to 16 via points), Baidu URI API (api.map.baidu.com marker/direction,
@@ -32,6 +35,7 @@ APP_NAMES = {"amap": "Amap 高德地图", "baidu": "Baidu 百度地图", "google
 AMAP_MAX_VIA = 16
 GOOGLE_MAX_WAYPOINTS = 9
 SOURCE = "kacard"
+REFINE_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,11 @@ class Geo:
             ("wgs84", "bd09"): ct.wgs84_to_bd09, ("bd09", "wgs84"): ct.bd09_to_wgs84,
         }[(self.datum, datum)]
         lon, lat = convert(self.lon, self.lat)
+        if datum == "wgs84":  # refine the library's one-step inverse against its forward formula
+            forward = ct.wgs84_to_gcj02 if self.datum == "gcj02" else ct.wgs84_to_bd09
+            for _ in range(REFINE_STEPS):
+                f_lon, f_lat = forward(lon, lat)
+                lon, lat = lon + (self.lon - f_lon), lat + (self.lat - f_lat)
         return Geo(lat, lon, datum)
 
 
