@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
+from kacard.i18n import _
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
 from kacard.render.output import dumps_json
@@ -86,8 +87,19 @@ _COLUMNS = (("#", True), ("arrive", False), ("start", False), ("depart", False),
             ("leg min", True), ("id", False), ("name", False), ("note", False))
 
 
-def _stop_row(s: PlannedStop) -> list[str]:
-    note = "fixed appointment" if s.fixed else (f"waits {s.wait_minutes} min" if s.wait_minutes else "")
+def wait_note(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> str:
+    """"waits 20 min", naming the break the wait spans ("waits 112 min, break 12:00–13:30")."""
+    if not s.wait_minutes:
+        return ""
+    lo, hi = s.arrive.hour * 60 + s.arrive.minute, s.start.hour * 60 + s.start.minute
+    spans = [f"{a // 60:02d}:{a % 60:02d}–{b // 60:02d}:{b % 60:02d}" for a, b in breaks if a < hi and b > lo]
+    if spans:
+        return _("waits {minutes} min, break {span}").format(minutes=s.wait_minutes, span=spans[0])
+    return _("waits {minutes} min").format(minutes=s.wait_minutes)
+
+
+def _stop_row(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    note = _("fixed appointment") if s.fixed else wait_note(s, breaks)
     return [str(s.order), _hm(s.arrive), _hm(s.start), _hm(s.depart), f"{s.leg_km:.1f}",
             f"{s.leg_minutes:.0f}", clean(s.id), truncate(clean(s.name), 28), note]
 
@@ -111,7 +123,7 @@ def table(plan: RoutePlan) -> str:
             continue
         lines.append(f"{day_label(day.date)} · {len(day.stops)} visit(s) · leave base {_hm(day.leave_base)}, "
                      f"back {_hm(day.return_base)}")
-        rows = [_stop_row(s) for s in day.stops]
+        rows = [_stop_row(s, plan.breaks) for s in day.stops]
         rows.append(["", _hm(day.return_base), "", "", f"{day.return_km:.1f}", f"{day.return_minutes:.0f}",
                      "(base)", truncate(clean(plan.base.label or "base"), 28), ""])
         lines += _grid(rows)
