@@ -159,3 +159,44 @@ def test_svg_titles_a_day_plan_and_lists_left_out_reasons(kacard, folder, write_
             assert ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 >= 15  # apart, not on top
     for n in range(3):
         assert f"杭州{n}号公司" in text  # every name beside its marker
+
+
+def test_picture_and_calendar_in_chinese_mode() -> None:
+    from kacard.analysis import due
+    from kacard.analysis.scoring import folder_tiers
+    from kacard.cards.store import load_folder
+    from kacard.dates import Week
+    from kacard.i18n import set_language
+    from kacard.planning import route
+    from kacard.render.route_ics import route_calendar
+    from kacard.render.route_svg import svg
+
+    today = dt.date(2026, 11, 23)
+    folder = load_folder(SAMPLE, today, summary=True)
+    items = due.due([s.brief for s in folder.summaries], folder.settings, today, today, "lina",
+                    tier_of=folder_tiers(folder, today))
+    plan = route.plan_route(items, folder.settings, "lina", Week(today), [today], today, time_budget_s=0.3)
+    set_language("zh")
+    try:
+        picture, calendar = svg(plan), route_calendar(plan, today).decode("utf-8")
+    finally:
+        set_language("en")
+    assert "拜访路线 Mon 2026-11-23：李娜（lina）" in picture and "北 ↑" in picture
+    assert "SUMMARY:拜访" in calendar and "本周拜访的原因" in calendar.replace("\r\n ", "")
+
+
+def test_the_reps_brief_has_phones_to_tap_hours_why_and_next_step() -> None:
+    page = sample("brief", "--owner", "lina", "--format", "html")
+    assert '<a href="tel:+8613800000832">☎ +86 138 0000 0832</a>' in page  # 刘颖 of hz-tuoling-equipment
+    assert "visit hours: " in page and "Why this week" in page and "<h3>Next step</h3>" in page
+    shown = sample("show", "hz-xinghe-gas")
+    assert "visit hours: mon, wed, fri 10:00–16:00, 60 min a visit" in shown
+    assert "☎ +86 138 0000 2110" in shown
+
+
+def test_tel_uri() -> None:
+    from kacard.render.brief import tel_uri
+
+    assert tel_uri("+86 138-0000 0000") == "tel:+8613800000000"
+    assert tel_uri("0571 8888 1234") == "tel:057188881234"
+    assert tel_uri("ask the front desk") is None
