@@ -67,13 +67,12 @@ def route(
     Example: kacard route --week 2026-W48 --owner zhangwei --format svg --output week.svg
     """
     from kacard.analysis import due as core
-    from kacard.planning import route as planner
+    from kacard.analysis.scoring import folder_tiers
+    from kacard.cli.visits import resolve_owner, week_start
     from kacard.dates import Week, week_of
+    from kacard.planning import route as planner
     from kacard.render import route as render
     from kacard.render.output import note
-    from kacard.analysis.scoring import folder_tiers
-
-    from kacard.cli.visits import resolve_owner, week_start
 
     opts = run(ctx, dir, today, format, formats=FORMATS)
     if week and day:
@@ -145,7 +144,9 @@ def _now(ctx: typer.Context, today: str | None, now: str | None, settings) -> dt
 
 def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
     if account in plan.candidates:
-        typer.echo(plan.explain(account), nl=False)
+        from kacard.planning.route_reasons import explain
+
+        typer.echo(explain(plan, account), nl=False)
         return
     card = folder.brief(account)  # CardNotFound (exit 2) for unknown ids
     if card.owner != who:

@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode as _urlencode
+from urllib.parse import quote
+from urllib.parse import urlencode as _urlencode
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 APPS = ("amap", "baidu", "google")

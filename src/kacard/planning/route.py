@@ -17,18 +17,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from kacard.dates import Week
 from kacard.analysis.due import DueItem
-from kacard.errors import UsageError
 from kacard.cards.model.settings import Base, Settings, Travel
+from kacard.dates import Week
+from kacard.errors import UsageError
+from kacard.planning.route_plan import (  # noqa: F401 (re-exported: the plan's types live there)
+    APPOINTMENT_ELSEWHERE,
+    HOURS_TOO_SHORT,
+    NO_LOCATION,
+    NO_VISIT_DAY,
+    WEEKDAYS,
+    Candidate,
+    PlannedStop,
+    Prepared,
+    RouteDay,
+    RoutePlan,
+    Unplanned,
+    clock,
+    daily_window,
+    day_label,
+    minute_of,
+    workday_of,
+)
+from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401
 from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.planning.routing.solve import (
-    FIXED_CONFLICT,
-    NO_DAY_FITS,
     URGENT_FIRST,
-    WEEK_FULL,
     Day,
     Job,
     Objective,
@@ -37,11 +52,6 @@ from kacard.planning.routing.solve import (
     shortest_legs,
 )
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-NO_LOCATION = "no_location"
-HOURS_TOO_SHORT = "hours_too_short"
-NO_VISIT_DAY = "no_visit_day"
-APPOINTMENT_ELSEWHERE = "appointment_elsewhere"
 # What a rep would follow (issue 17): never a visit left out for a less urgent one, and at
 # equal visits the least of: driving minutes + EARLY_MINUTES x urgency x days later in the
 # week + SPREAD_MINUTES x visits² per day. So an urgency-30 visit moves two days earlier for
@@ -51,132 +61,7 @@ SPREAD_MINUTES = 4.0
 OBJECTIVE = Objective(rule=URGENT_FIRST, early=EARLY_MINUTES, spread=SPREAD_MINUTES)
 
 
-# -- results ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlannedStop:
-    order: int  # 1-based position in the day
-    id: str
-    name: str
-    lat: float
-    lon: float
-    arrive: dt.datetime
-    start: dt.datetime  # later than arrive when the rep waits for the visit hours
-    depart: dt.datetime
-    leg_km: float  # the drive to this stop
-    leg_minutes: float
-    urgency: float
-    fixed: bool
-    address: str | None = None
-
-    @property
-    def wait_minutes(self) -> int:
-        return int((self.start - self.arrive).total_seconds() // 60)
-
-
-@dataclass(frozen=True)
-class RouteDay:
-    date: dt.date
-    stops: tuple[PlannedStop, ...]
-    leave_base: dt.datetime | None  # None on a day without visits
-    return_base: dt.datetime | None
-    return_km: float  # the drive home from the last stop
-    return_minutes: float
-
-    @property
-    def travel_km(self) -> float:
-        return sum(s.leg_km for s in self.stops) + self.return_km
-
-    @property
-    def travel_minutes(self) -> float:
-        return sum(s.leg_minutes for s in self.stops) + self.return_minutes
-
-    @property
-    def visit_minutes(self) -> int:
-        return sum(int((s.depart - s.start).total_seconds() // 60) for s in self.stops)
-
-
-@dataclass(frozen=True)
-class Unplanned:
-    id: str
-    name: str
-    code: str  # no_location | hours_too_short | no_visit_day | appointment_elsewhere | no_day_fits | week_full | fixed_conflict
-    reason: str  # a sentence for people
-    urgency: float
-    lat: float | None = None
-    lon: float | None = None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """What the planner knew about one account (kept for `explain`)."""
-
-    item: DueItem
-    windows: dict[dt.date, tuple[int, int]]  # planned day -> (earliest start, latest finish), minutes
-    fixed: dt.datetime | None  # an appointment kept at its time
-    node: int | None  # matrix node; None when set aside before the solver
-    note: str = ""  # e.g. an appointment that has passed, planned as a normal visit
-
-
-@dataclass(frozen=True)
-class RoutePlan:
-    owner: str
-    rep_name: str
-    base: Base
-    week: Week
-    days: tuple[RouteDay, ...]
-    unplanned: tuple[Unplanned, ...]
-    solver: str
-    travel_model: str
-    warnings: tuple[str, ...] = ()
-    workweek: tuple[int, int] = (510, 1050)
-    candidates: dict[str, Candidate] = field(default_factory=dict, repr=False, compare=False)
-    matrix: Matrix | None = field(default=None, repr=False, compare=False)
-    raw: Plan | None = field(default=None, repr=False, compare=False)  # the solver's plan, in minutes
-    breaks: tuple[tuple[int, int], ...] = ()
-    max_visits: int | None = None
-    now: dt.datetime | None = None  # today planned from this time on
-    map_app: str = "google"  # which app the links open (settings.map_app)
-    datum: str = "wgs84"  # the datum of every location (settings.map.datum)
-    timezone: str | None = None  # IANA zone of the team (settings.timezone)
-    alarm_minutes: int = 30  # settings.calendar.alarm_minutes
-
-    @property
-    def stops(self) -> list[PlannedStop]:
-        return [s for d in self.days for s in d.stops]
-
-    @property
-    def travel_km(self) -> float:
-        return sum(d.travel_km for d in self.days)
-
-    @property
-    def travel_minutes(self) -> float:
-        return sum(d.travel_minutes for d in self.days)
-
-    @property
-    def visit_minutes(self) -> int:
-        return sum(d.visit_minutes for d in self.days)
-
-    def explain(self, account: str) -> str:
-        """Why `account` is on its day, or why it was left out, in a few lines."""
-        return explain(self, account)
-
-
 # -- days, windows, travel ---------------------------------------------------------------
-
-
-def minute_of(time: dt.time) -> int:
-    return time.hour * 60 + time.minute
-
-
-def clock(minutes: float) -> str:
-    m = round(minutes)
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
-def day_label(day: dt.date) -> str:
-    return f"{day.strftime('%a')} {day.isoformat()}"
 
 
 def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | None = None,
@@ -210,25 +95,12 @@ def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | No
 
 def windows_for(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> dict[dt.date, tuple[int, int]]:
     """Planned days the account can be visited on, with visit_hours ∩ workweek hours."""
-    lo, hi = _daily_window(item, _workday(settings))
+    lo, hi = daily_window(item, workday_of(settings))
     if hi - lo < item.card.visit_minutes:
         return {}
     hours = item.card.visit_hours
     allowed = set(hours.days if hours is not None else WEEKDAYS)
     return {d: (lo, hi) for d in dates if WEEKDAYS[d.weekday()] in allowed}
-
-
-def _workday(settings: Settings) -> tuple[int, int]:
-    return minute_of(settings.workweek.start), minute_of(settings.workweek.end)
-
-
-def _daily_window(item: DueItem, workday: tuple[int, int]) -> tuple[int, int]:
-    """The account's visit hours within the working day, in minutes (may be empty)."""
-    lo, hi = workday
-    hours = item.card.visit_hours
-    if hours is not None:
-        lo, hi = max(lo, minute_of(hours.start)), min(hi, minute_of(hours.end))
-    return lo, hi
 
 
 def travel_model_name(travel: Travel, osrm_url: str | None = None) -> str:
@@ -291,32 +163,6 @@ def rep_base(settings: Settings, owner: str) -> tuple[str, Base]:
 # -- planning ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """The solver's inputs (node 0 = the base; Day.index = position in `dates`) and the
-    accounts set aside before it ran. Tests check plans against these with routing.check."""
-
-    owner: str
-    rep_name: str
-    base: Base
-    dates: tuple[dt.date, ...]
-    workday: tuple[int, int]
-    matrix: Matrix
-    travel_model: str
-    warnings: tuple[str, ...]
-    jobs: tuple[Job, ...]
-    days: tuple[Day, ...]
-    candidates: dict[str, Candidate]
-    set_aside: tuple[Unplanned, ...]
-    breaks: tuple[tuple[int, int], ...] = ()
-    max_visits: int | None = None
-    now: dt.datetime | None = None  # planning today from this time on
-    map_app: str = "google"
-    datum: str = "wgs84"
-    timezone: str | None = None
-    alarm_minutes: int = 30
-
-
 def day_breaks(settings: Settings) -> tuple[tuple[int, int], ...]:
     """workweek.breaks as sorted (start, end) minutes."""
     return tuple(sorted((minute_of(b.start), minute_of(b.end)) for b in settings.workweek.breaks))
@@ -336,7 +182,7 @@ def prepare(
     """Jobs for the solver from due items; accounts that cannot be planned set aside with a reason.
     `now` (the time of day, in the team's zone) leaves today only the time left."""
     rep_name, base = rep_base(settings, owner)
-    day_lo, day_hi = _workday(settings)
+    day_lo, day_hi = workday_of(settings)
     candidates: dict[str, Candidate] = {}
     set_aside: list[Unplanned] = []
     kept: list[tuple[DueItem, dict[dt.date, tuple[int, int]], dt.datetime | None]] = []
@@ -353,7 +199,7 @@ def prepare(
             code = APPOINTMENT_ELSEWHERE
             reason = f"its fixed appointment is on {elsewhere:%a %Y-%m-%d at %H:%M}, not on a planned day"
         elif fixed is None and not windows:
-            code, reason = _no_window_reason(item, settings, dates)
+            code, reason = no_window_reason(item, settings, dates)
         if code is not None and reason is not None:
             candidates[item.id] = Candidate(item, windows, fixed, None, note)
             set_aside.append(Unplanned(item.id, item.name, code, reason, item.urgency,
@@ -418,7 +264,7 @@ def solve(prep: Prepared, week: Week, *, time_budget_s: float | None = None, see
     plan = plan_week(prep.matrix.minutes, list(prep.jobs), list(prep.days),
                      time_budget_s=time_budget_s, seed=seed, objective=OBJECTIVE)
     days = tuple(_route_day(plan, k, d, prep.matrix, prep.candidates) for k, d in enumerate(prep.dates))
-    solved = [_solver_unplanned(prep, prep.candidates[key], code, days) for key, code in plan.unplanned]
+    solved = [solver_unplanned(prep, prep.candidates[key], code, days) for key, code in plan.unplanned]
     unplanned = sorted([*prep.set_aside, *solved], key=lambda u: (-u.urgency, u.id))
     return RoutePlan(owner=prep.owner, rep_name=prep.rep_name, base=prep.base, week=week, days=days,
                      unplanned=tuple(unplanned), solver=plan.solver, travel_model=prep.travel_model,
@@ -440,22 +286,6 @@ def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,
         return None, "", at
     when = "has passed" if at.date() < today else "is after this week"
     return None, f"its appointment {at:%a %Y-%m-%d %H:%M} {when}, so it is planned as a normal visit", None
-
-
-def _no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, str]:
-    lo, hi = _daily_window(item, _workday(settings))
-    minutes = item.card.visit_minutes
-    hours = item.card.visit_hours
-    if hi - lo < minutes:
-        if hours is None:
-            return HOURS_TOO_SHORT, f"the workweek hours cannot hold one {minutes}-minute visit"
-        return HOURS_TOO_SHORT, (
-            f"its visit hours {hours.start:%H:%M}–{hours.end:%H:%M} within the workweek "
-            f"{settings.workweek.start:%H:%M}–{settings.workweek.end:%H:%M} leave "
-            f"{max(0, hi - lo)} minutes, less than one {minutes}-minute visit")
-    days = ", ".join(hours.days) if hours is not None else "any day"
-    planned = ", ".join(f"{d:%a}" for d in dates)
-    return NO_VISIT_DAY, f"it receives visits on {days} only; none of the planned days ({planned}) is one of them"
 
 
 def _at(day: dt.date, minutes: float) -> dt.datetime:
@@ -483,133 +313,3 @@ def _route_day(plan: Plan, k: int, day: dt.date, matrix: Matrix,
         prev = s.node
     return RouteDay(day, tuple(stops), _at(day, dp.leave_base), _at(day, dp.return_base),
                     matrix.km[prev][0], matrix.minutes[prev][0])
-
-
-def _solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[RouteDay, ...]) -> Unplanned:
-    """The true reason, in words, that the solver left a visit out."""
-    item = cand.item
-    loc = item.card.location
-    matrix, workday = prep.matrix, prep.workday
-    if code == FIXED_CONFLICT and cand.fixed is not None and cand.node is not None:
-        at = cand.fixed
-        start = minute_of(at.time())
-        out, back = matrix.minutes[0][cand.node], matrix.minutes[cand.node][0]
-        day_start = next((d.start for d, date in zip(prep.days, prep.dates, strict=True) if date == at.date()),
-                         workday[0])
-        if start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
-            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
-                      f"{clock(day_start)}–{clock(workday[1])} with the drive from the base "
-                      f"({out:.0f} min) and back ({back:.0f} min)")
-        else:
-            clash = [s for d in days if d.date == at.date() for s in d.stops if s.fixed]
-            names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or "another appointment"
-            reason = f"its fixed appointment {at:%a %Y-%m-%d %H:%M} clashes with {names}"
-    elif code == NO_DAY_FITS:
-        reason = _no_fit_reason(prep, cand)
-    elif code == WEEK_FULL:
-        reason = _full_reason(prep, cand, days)
-    else:
-        reason = code.replace("_", " ")
-    return Unplanned(item.id, item.name, code, reason, item.urgency,
-                     loc.lat if loc else None, loc.lon if loc else None)
-
-
-def _no_fit_reason(prep: Prepared, cand: Candidate) -> str:
-    item = cand.item
-    extras = []
-    if prep.breaks:
-        extras.append("the breaks " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks))
-    if prep.now is not None:
-        extras.append(f"today only from {prep.now:%H:%M}")
-    around = f" (with {'; '.join(extras)})" if extras else ""
-    return ("no planned day fits: the drive from the base and back does not fit around a "
-            f"{item.card.visit_minutes}-minute visit inside its hours{around}")
-
-
-def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) -> str:
-    """Which days it could go on, and what took them: the visit cap or more urgent visits."""
-    item = cand.item
-    single = len(prep.dates) == 1
-    by_date = {d.date: d for d in days}
-    capped = [d for d in sorted(cand.windows) if prep.max_visits is not None
-              and len(by_date[d].stops) >= prep.max_visits]
-    open_days = [d for d in sorted(cand.windows) if d not in capped]
-    lo, hi = next(iter(cand.windows.values()))
-    parts = []
-    if open_days:
-        where = "the day" if single else ", ".join(f"{d:%a}" for d in open_days)
-        parts.append(f"{where} has no room left within its hours {clock(lo)}–{clock(hi)} for a "
-                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits"
-                     if single or len(open_days) == 1 else
-                     f"{where} have no room left within its hours {clock(lo)}–{clock(hi)} for a "
-                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits")
-    if capped:
-        where = "the day" if single else ", ".join(f"{d:%a}" for d in capped)
-        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} "
-                     f"{prep.max_visits} visits (workweek.max_visits)")
-    span = "the day is full" if single else "the week is full"
-    return f"{span}: {'; '.join(parts)} (urgency {item.urgency:g})"
-
-
-# -- explain -----------------------------------------------------------------------------
-
-
-def explain(plan: RoutePlan, account: str) -> str:
-    cand = plan.candidates.get(account)
-    if cand is None:
-        raise KeyError(account)
-    item = cand.item
-    lines: list[str] = []
-    where = next(((d, s) for d in plan.days for s in d.stops if s.id == account), None)
-    left = next((u for u in plan.unplanned if u.id == account), None)
-    if where is not None:
-        d, s = where
-        lines.append(f"{item.id} {item.name}: planned on {day_label(d.date)}, "
-                     f"stop {s.order} of {len(d.stops)}.")
-    elif left is not None:
-        lines.append(f"{item.id} {item.name}: left out ({left.code}): {left.reason}.")
-    reasons = "; ".join(r.text for r in item.reasons) or "not due this week (chosen with --ids)"
-    lines.append(f"  urgency {item.urgency:g}: {reasons}")
-    hours = item.card.visit_hours
-    lo, hi = _daily_window(item, plan.workweek)
-    if hours is not None:
-        lines.append(f"  visit hours: {', '.join(hours.days)} {hours.start:%H:%M}–{hours.end:%H:%M}; within "
-                     f"the workweek {clock(plan.workweek[0])}–{clock(plan.workweek[1])}: "
-                     f"{clock(lo)}–{clock(hi)}; a visit takes {item.card.visit_minutes} min")
-    else:
-        lines.append(f"  visit hours: not set, so the workweek {clock(lo)}–{clock(hi)}; "
-                     f"a visit takes {item.card.visit_minutes} min")
-    allowed = ", ".join(day_label(d) for d in sorted(cand.windows)) or "none of the planned days"
-    lines.append(f"  days it may go: {allowed}")
-    if cand.fixed is not None:
-        lines.append(f"  fixed appointment: {cand.fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)")
-    else:
-        lines.append("  fixed appointment: none" + (f" ({cand.note})" if cand.note else ""))
-    if where is not None:
-        lines += _explain_stop(plan, cand, *where)
-    return "\n".join(lines) + "\n"
-
-
-def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: PlannedStop) -> list[str]:
-    i = stop.order - 1
-    before = "the base" if i == 0 else f"{day.stops[i - 1].id} (stop {i})"
-    after = "the base" if i == len(day.stops) - 1 else f"{day.stops[i + 1].id} (stop {i + 2})"
-    nxt = day.stops[i + 1] if i + 1 < len(day.stops) else None
-    after_km = nxt.leg_km if nxt else day.return_km
-    after_min = nxt.leg_minutes if nxt else day.return_minutes
-    wait = f" (waits {stop.wait_minutes} min for its hours)" if stop.wait_minutes else ""
-    lines = [
-        f"  arrive {stop.arrive:%H:%M}, start {stop.start:%H:%M}{wait}, leave {stop.depart:%H:%M}",
-        f"  leg before: {stop.leg_km:.1f} km, {stop.leg_minutes:.0f} min from {before}; "
-        f"leg after: {after_km:.1f} km, {after_min:.0f} min to {after}",
-    ]
-    m = plan.matrix
-    nodes = {c.item.id: c.node for c in plan.candidates.values()}
-    if m is not None and cand.node is not None:
-        prev = 0 if i == 0 else nodes[day.stops[i - 1].id] or 0
-        nxt_node = 0 if nxt is None else nodes[nxt.id] or 0
-        detour = m.minutes[prev][cand.node] + m.minutes[cand.node][nxt_node] - m.minutes[prev][nxt_node]
-        why = ("its appointment is on this day" if cand.fixed is not None else
-               "the planner keeps the most urgent visits first, then puts each where the week drives least")
-        lines.append(f"  why this day: {why}; here it adds {detour:.0f} min of driving")
-    return lines

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from kacard.i18n import _
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
-from kacard.render.output import dumps_json
 from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.render.output import dumps_json
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.

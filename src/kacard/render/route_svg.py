@@ -15,8 +15,8 @@ import math
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import _
-from kacard.render.route import colour
 from kacard.planning.route import RoutePlan, day_label
+from kacard.render.route import colour
 from kacard.text import clean, truncate, width
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"

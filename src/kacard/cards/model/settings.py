@@ -7,6 +7,7 @@ travel model) lives here so a team can read and change it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -78,7 +79,7 @@ class Workweek(Strict):
         if self.start >= self.end:
             raise ValueError("start must be before end")
         spans = sorted((b.start, b.end) for b in self.breaks)
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             if start < end:
                 raise ValueError("breaks must not overlap")
         return self

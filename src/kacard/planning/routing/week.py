@@ -156,7 +156,7 @@ def shortest_legs(minutes: list[list[float]]) -> list[list[float]]:
                 dik = d[i][k]
                 ri = d[i]
                 if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
-                    d[i] = [a if a <= dik + b else dik + b for a, b in zip(ri, rk, strict=True)]
+                    d[i] = [min(a, dik + b) for a, b in zip(ri, rk, strict=True)]
         return d
     for i in range(n):
         ri = d[i]
@@ -164,7 +164,7 @@ def shortest_legs(minutes: list[list[float]]) -> list[list[float]]:
         for k in near:
             dik, rk = ri[k], d[k]
             if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
-                ri = [a if a <= dik + b else dik + b for a, b in zip(ri, rk, strict=True)]
+                ri = [min(a, dik + b) for a, b in zip(ri, rk, strict=True)]
         d[i] = ri
     return d
 
@@ -348,8 +348,7 @@ def best_in_route(
             nxt, nxt_ls = 0, float(day.end)
         mp = m[prev]
         start = prev_dep + mp[v]
-        if start < lo:
-            start = lo
+        start = max(start, lo)
         if shift:
             start = break_free_start(start, serv, day.breaks)
         if start <= hi + EPS and start + serv + mv[nxt] <= nxt_ls + EPS:
