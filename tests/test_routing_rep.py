@@ -5,21 +5,16 @@ objective on tiny random weeks."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from brute import brute_force, line_matrix, urgency_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kacard.planning.routing.check import plan_violations, urgency_violations
-from kacard.planning.routing.types import URGENT_FIRST, Objective
 from kacard.planning.routing.solve import Day, Job, Plan, plan_week, shortest_legs
+from kacard.planning.routing.types import URGENT_FIRST, Objective
 
 URGENT = Objective(rule=URGENT_FIRST)
-
-
-def line_matrix(positions: list[float]) -> list[list[float]]:
-    return [[abs(a - b) for b in positions] for a in positions]
 
 
 def job(key: str, node: int, priority: float = 1.0, service: int = 60,
@@ -135,58 +130,6 @@ def test_breaks_and_caps_are_checked_inputs() -> None:
 # ------------------------------------------------------------- brute force, urgent first
 
 
-def _route_ok(m, jobs: list[Job], day: Day) -> float | None:
-    t, prev, travel = float(day.start), 0, 0.0
-    if day.max_visits is not None and len(jobs) > day.max_visits:
-        return None
-    for j in jobs:
-        travel += m[prev][j.node]
-        arrive = t + m[prev][j.node]
-        if j.fixed is not None:
-            if j.fixed[0] != day.index or arrive > j.fixed[1] + 1e-9:
-                return None
-            start = float(j.fixed[1])
-        else:
-            if day.index not in j.windows:
-                return None
-            lo, hi = j.windows[day.index]
-            start = max(arrive, lo)
-            for b0, b1 in day.breaks:
-                if start < b1 and start + j.service > b0:
-                    start = float(b1)
-            if start + j.service > hi + 1e-9:
-                return None
-        t, prev = start + j.service, j.node
-    travel += m[prev][0]
-    return travel if t + m[prev][0] <= day.end + 1e-9 else None
-
-
-def _best_day(m, jobs: list[Job], day: Day) -> float | None:
-    found = [_route_ok(m, list(p), day) for p in itertools.permutations(jobs)]
-    ok = [x for x in found if x is not None]
-    return min(ok) if ok else None
-
-
-def brute_force(m, jobs: list[Job], days: list[Day]) -> tuple[int, tuple[float, ...], int, float]:
-    best = None
-    for assign in itertools.product(range(len(days) + 1), repeat=len(jobs)):
-        travel = 0.0
-        for k, day in enumerate(days):
-            mine = [j for j, a in zip(jobs, assign, strict=True) if a == k]
-            tr = _best_day(m, mine, day) if mine else 0.0
-            if tr is None:
-                break
-            travel += tr
-        else:
-            kept = [j for j, a in zip(jobs, assign, strict=True) if a < len(days)]
-            key = (sum(1 for j in kept if j.fixed), tuple(sorted((j.priority for j in kept), reverse=True)),
-                   len(kept), -round(travel, 6))
-            if best is None or key > best:
-                best = key
-    assert best is not None
-    return best
-
-
 @st.composite
 def tiny_weeks(draw):
     n_nodes = draw(st.integers(1, 5))
@@ -216,6 +159,6 @@ def test_tiny_weeks_urgent_first_is_optimal(week, seed) -> None:
     assert plan_violations(m, jobs, days, plan) == []
     assert urgency_violations(m, jobs, days, plan) == []
     kept = [j for j in jobs if j.key in where(plan)]
-    best = brute_force(m, jobs, days)
+    best = brute_force(m, jobs, days, urgency_profile)
     got = (sum(1 for j in kept if j.fixed), tuple(sorted((j.priority for j in kept), reverse=True)), len(kept))
     assert got == best[:3]

@@ -57,7 +57,7 @@ class Geo:
             raise ValueError(f"unknown datum {datum!r}; one of {', '.join(DATUMS)}")
         if datum == self.datum:
             return self
-        import coordTransform as ct
+        import coordTransform as ct  # type: ignore[import-untyped]
 
         convert = {
             ("wgs84", "gcj02"): ct.wgs84_to_gcj02, ("gcj02", "wgs84"): ct.gcj02_to_wgs84,

@@ -91,7 +91,14 @@ def _make_way(p: Problem, s: Solution, u: int) -> bool:
     ins = best_insertion(p, trial, u, None)
     if ins is None or not insert(p, trial, u, ins[1], ins[2]):
         return False
-    for j in sorted(out & trial.unassigned, key=lambda j: (-p.priority[j], j)):
+    return _put_back(p, s, trial, out & trial.unassigned, before)
+
+
+def _put_back(p: Problem, s: Solution, trial: Solution, out: set[int] | tuple[int, ...],
+              before: tuple) -> bool:
+    """Re-insert the taken-out visits (most urgent first) wherever they fit; adopt the
+    trial into `s` when the objective's priority part rose."""
+    for j in sorted(out, key=lambda j: (-p.priority[j], j)):
         found = best_insertion(p, trial, j, None)
         if found is not None:
             insert(p, trial, j, found[1], found[2])
@@ -123,12 +130,7 @@ def _eject_for(p: Problem, s: Solution, u: int) -> bool:
             trial.unassigned.update(out)
             if not insert(p, trial, u, k, found[1]):
                 continue
-            for j in sorted(out, key=lambda j: -p.priority[j]):
-                ins = best_insertion(p, trial, j, None)
-                if ins is not None:
-                    insert(p, trial, j, ins[1], ins[2])
-            if trial.key(p)[:3] > before:
-                s.routes, s.unassigned = trial.routes, trial.unassigned
+            if _put_back(p, s, trial, out, before):
                 return True
     return False
 
