@@ -45,7 +45,7 @@ from .week import (
 # visits over 5 days. The iteration count (not the clock) ends the search, so
 # a seed gives the same plan everywhere; the clock is only a guard.
 ITERATIONS_PER_SECOND = 2000
-SEARCH_SHARE = 0.75  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
+SEARCH_SHARE = 0.65  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
 EXCHANGE_SHARE = 0.85  # ... until here the ejection and make-way passes; the rest polishes
 MAX_RUIN = 8
 BY_TIME = 0.3  # share of recreates that place visits by time used, not km
@@ -70,7 +70,7 @@ def exchange(p: Problem, s: Solution, deadline: float) -> bool:
     for u in waiting:
         if time.perf_counter() > deadline:
             break
-        if u in s.unassigned and (_eject_for(p, s, u) or _make_way(p, s, u)):
+        if u in s.unassigned and (_make_way(p, s, u) or _eject_for(p, s, u)):
             changed = True
     return changed
 
