@@ -24,7 +24,7 @@ def job(key: str, node: int, priority: float = 1.0, service: int = 60,
 
 def solve(m, jobs, days, **kw) -> Plan:
     plan = plan_week(m, jobs, days, time_budget_s=kw.pop("time_budget_s", 0.3), **kw)
-    assert plan_violations(m, jobs, days, plan) == []
+    assert plan_violations(shortest_legs(m), jobs, days, plan) == []
     return plan
 
 
@@ -155,8 +155,8 @@ def tiny_weeks(draw):
 @given(tiny_weeks(), st.integers(0, 3))
 def test_tiny_weeks_urgent_first_is_optimal(week, seed) -> None:
     m, jobs, days = week
-    plan = plan_week(m, jobs, days, time_budget_s=1.0, seed=seed, objective=URGENT)  # the count ends it
-    assert plan_violations(m, jobs, days, plan) == []
+    plan = plan_week(m, jobs, days, time_budget_s=0.2, seed=seed, objective=URGENT)
+    assert plan_violations(shortest_legs(m), jobs, days, plan) == []
     assert urgency_violations(m, jobs, days, plan) == []
     kept = [j for j in jobs if j.key in where(plan)]
     best = brute_force(m, jobs, days, urgency_profile)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import math
 import random
-import time
 
 from . import tsp
+from .types import cpu_clock
 from .week import (
     EPS,
     Problem,
@@ -68,7 +68,7 @@ def exchange(p: Problem, s: Solution, deadline: float) -> bool:
     waiting = sorted((j for j in s.unassigned if p.allowed_days[j]),
                      key=lambda j: (not p.is_fixed[j], -p.priority[j], j))
     for u in waiting:
-        if time.perf_counter() > deadline:
+        if cpu_clock() > deadline:
             break
         if u in s.unassigned and (_make_way(p, s, u) or _eject_for(p, s, u)):
             changed = True
@@ -257,7 +257,7 @@ def polish(p: Problem, s: Solution, seed: int, deadline: float) -> None:
     sizes = [len(r.jobs) for r in s.routes]
     total = sum(sizes) or 1
     for k, r in enumerate(s.routes):
-        left = deadline - time.perf_counter()
+        left = deadline - cpu_clock()
         if left <= 0:
             break
         if len(r.jobs) >= 3:
@@ -270,7 +270,7 @@ def _try_tsp_order(p: Problem, k: int, r: Route, seed: int, budget_s: float) -> 
     idx = [0, *(p.node[j] for j in r.jobs)]
     sub = [[p.minutes[a][b] for b in idx] for a in idx]
     order = tsp.solve_tsp(sub, time_budget_s=budget_s, seed=seed,
-                          deadline=time.perf_counter() + budget_s)
+                          deadline=cpu_clock() + budget_s)
     trial = Route([r.jobs[i - 1] for i in order])
     if refresh(p, k, trial) and trial.travel < r.travel - EPS:
         r.jobs, r.es, r.ls, r.travel = trial.jobs, trial.es, trial.ls, trial.travel
@@ -283,12 +283,12 @@ def _relocate_within(p: Problem, k: int, r: Route, deadline: float) -> None:
     of the day (O(n)); the pass ends at ``deadline``."""
     m = p.minutes
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and cpu_clock() < deadline:
         improved = False
         nodes = [0, *(p.node[j] for j in r.jobs), 0]
         n = len(r.jobs)
         for a in range(n):
-            if improved or (a % 8 == 0 and time.perf_counter() > deadline):
+            if improved or (a % 8 == 0 and cpu_clock() > deadline):
                 break
             u, v, w = nodes[a], nodes[a + 1], nodes[a + 2]
             gain = m[u][v] + m[v][w] - m[u][w]
@@ -313,7 +313,7 @@ def search_week(p: Problem, *, time_budget_s: float, seed: int, started: float |
     """Construction, ruin-and-recreate for a fixed number of iterations (the
     clock only guards), then the ejection pass and the per-day re-ordering."""
     rng = random.Random(seed)
-    t0 = time.perf_counter() if started is None else started  # the caller's clock includes building p
+    t0 = cpu_clock() if started is None else started  # the caller's clock includes building p
     budget = max(0.0, time_budget_s)
     cur = construct(p)
     best, best_key = cur.copy(), cur.key(p)
@@ -325,7 +325,7 @@ def search_week(p: Problem, *, time_budget_s: float, seed: int, started: float |
         iterations = 0  # nothing to choose: a single day holding every visit is a TSP for polish
     last_best = 0
     for it in range(iterations):
-        if it % 4 == 0 and time.perf_counter() > deadline:
+        if it % 4 == 0 and cpu_clock() > deadline:
             break
         cand = cur.copy()
         ruin(p, cand, rng)

@@ -8,8 +8,6 @@ every install.
 
 from __future__ import annotations
 
-import time
-
 from . import tsp
 from .lns import search_week
 from .types import (
@@ -25,6 +23,7 @@ from .types import (
     Objective,
     Plan,
     Stop,
+    cpu_clock,
 )
 from .week import Problem, Solution, shortest_legs
 
@@ -78,7 +77,7 @@ def plan_week(
     any size; deterministic for a seed as long as the search is not cut short by
     the clock (only on a much slower machine).
     """
-    started = time.perf_counter()
+    started = cpu_clock()
     _check_inputs(minutes, jobs, days)
     problem = Problem.build(shortest_legs(minutes), jobs, days, objective)
     solution = search_week(problem, time_budget_s=time_budget_s, seed=seed, started=started)

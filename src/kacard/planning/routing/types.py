@@ -8,6 +8,7 @@ day are minutes from midnight; a job's ``windows`` and ``fixed`` name days by
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 NO_DAY_FITS = "no_day_fits"
@@ -112,3 +113,13 @@ def break_free_latest(latest: float, service: float, breaks: tuple[tuple[int, in
         if latest < hi and latest + service > lo:
             latest = float(lo) - service
     return latest
+
+
+def cpu_clock() -> float:
+    """The planners' clock: this process's CPU seconds (time.process_time).
+
+    Budgets and deadlines count the work the planner does, not the wall clock, so a
+    seed gives the same plan on a machine busy with other programs (tests, CI, the
+    benchmark beside other jobs); on an idle machine the two clocks agree.
+    """
+    return time.process_time()
