@@ -41,12 +41,14 @@ from .week import (
     remove,
 )
 
-# LNS iterations per second of budget, calibrated on a 2-core machine for 60
-# visits over 5 days. The iteration count (not the clock) ends the search, so
-# a seed gives the same plan everywhere; the clock is only a guard.
-ITERATIONS_PER_SECOND = 2000
-SEARCH_SHARE = 0.65  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
-EXCHANGE_SHARE = 0.85  # ... until here the ejection and make-way passes; the rest polishes
+# LNS iterations per CPU second of budget, calibrated on the 2-core benchmark machine:
+# 60 visits over 5 days use about 0.8 s of a 1 s budget (2000 used about 0.55 s and kept
+# less: bench_routes vs pyvroom 4 higher / 5 lower -> 6 / 4 by priority sum). The
+# iteration count (not the clock) ends the search, so a seed gives the same plan
+# everywhere; the CPU clock (types.cpu_clock) is only a guard.
+ITERATIONS_PER_SECOND = 2700
+SEARCH_SHARE = 0.85  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
+EXCHANGE_SHARE = 0.92  # ... until here the make-way and ejection passes; the rest polishes
 MAX_RUIN = 8
 BY_TIME = 0.3  # share of recreates that place visits by time used, not km
 RESET_AFTER = 150  # iterations without a new best before going back to it (0 = never)
