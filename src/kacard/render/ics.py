@@ -21,6 +21,16 @@ from kacard.text import clean
 PRODID = "-//kacard//kacard//EN"
 
 
+def reason_words(kind: str) -> str:
+    """A due reason kind in words for people (event titles are words, not codes)."""
+    from kacard.i18n import _
+
+    words = {"cadence": _("regular visit due"), "next_step": _("agreed next step"),
+             "no_next_step": _("no next step agreed"), "receivable": _("overdue payment"),
+             "signal": _("churn signal")}
+    return words.get(kind, kind.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class EventSpec:
     """One calendar event. `start` as a date makes an all-day event (end defaults to
@@ -116,7 +126,7 @@ def due_event(item: DueItem, week: Week, today: dt.date) -> EventSpec:
     location = item.card.location
     return EventSpec(
         uid=f"due-{week.label}-{item.id}@kacard",
-        summary=f"{item.name}: {', '.join(item.kinds)}",
+        summary=f"{item.name}: {', '.join(reason_words(k) for k in item.kinds)}",
         start=start,
         end=end,
         description="\n".join(lines),
