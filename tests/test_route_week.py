@@ -200,3 +200,11 @@ def test_tel_uri() -> None:
     assert tel_uri("+86 138-0000 0000") == "tel:+8613800000000"
     assert tel_uri("0571 8888 1234") == "tel:057188881234"
     assert tel_uri("ask the front desk") is None
+
+
+def test_a_passed_appointment_and_a_wait_over_lunch_say_so() -> None:
+    plan = sample_plan("zhangwei", "--day", "2026-11-23", "--now", "11:00")
+    reasons = {u["id"]: u["reason"] for u in plan["unplanned"]}
+    assert reasons["hz-xinghe-gas"].startswith("its fixed appointment Mon 2026-11-23 10:00 has passed (now 11:00)")
+    explained = sample("route", "--owner", "zhangwei", "--explain", "hz-yuanfan-textile")
+    assert "(waits 112 min: no visit overlaps the break 12:00–13:30)" in explained

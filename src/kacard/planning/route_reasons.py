@@ -58,7 +58,10 @@ def solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[Rou
         out, back = matrix.minutes[0][cand.node], matrix.minutes[cand.node][0]
         day_start = next((d.start for d, date in zip(prep.days, prep.dates, strict=True) if date == at.date()),
                          workday[0])
-        if start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
+        if prep.now is not None and at <= prep.now:
+            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} has passed "
+                      f"(now {prep.now:%H:%M}); log the visit or agree a new time")
+        elif start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
             reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
                       f"{clock(day_start)}–{clock(workday[1])} with the drive from the base "
                       f"({out:.0f} min) and back ({back:.0f} min)")
@@ -159,7 +162,10 @@ def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: Planned
     nxt = day.stops[i + 1] if i + 1 < len(day.stops) else None
     after_km = nxt.leg_km if nxt else day.return_km
     after_min = nxt.leg_minutes if nxt else day.return_minutes
-    wait = f" (waits {stop.wait_minutes} min for its hours)" if stop.wait_minutes else ""
+    spans = [f"{clock(a)}–{clock(b)}" for a, b in plan.breaks
+             if a < minute_of(stop.start.time()) and b > minute_of(stop.arrive.time())]
+    why_wait = f"no visit overlaps the break {spans[0]}" if spans else "for its hours"
+    wait = f" (waits {stop.wait_minutes} min: {why_wait})" if stop.wait_minutes else ""
     lines = [
         f"  arrive {stop.arrive:%H:%M}, start {stop.start:%H:%M}{wait}, leave {stop.depart:%H:%M}",
         f"  leg before: {stop.leg_km:.1f} km, {stop.leg_minutes:.0f} min from {before}; "
