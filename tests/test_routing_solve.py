@@ -237,3 +237,13 @@ def test_tiny_weeks_feasible_partitioned_and_optimal(week, seed) -> None:
             assert reason == "fixed_conflict"
         else:
             assert reason in ("no_day_fits", "week_full")
+
+
+def test_two_visits_at_one_site_both_fit() -> None:
+    # found by hypothesis: the "widest gap" filter priced the second visit as if it
+    # needed the drive from elsewhere, though it sits at the same site (0 minutes)
+    m = [[0.0, 34.0], [34.0, 0.0]]
+    jobs = [job("j0", 1, priority=0.0, service=10, windows={0: (420, 534)}),
+            job("j1", 1, priority=0.0, service=10, windows={0: (420, 524)})]
+    plan = solve(m, jobs, [Day(0, 480, 600), Day(1, 480, 600)])
+    assert sorted(planned(plan)) == ["j0", "j1"]

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
@@ -27,7 +27,7 @@ from kacard.cards.cache import Entry as CacheEntry
 from kacard.cards.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -179,28 +179,34 @@ def _key_line(text: str, key: str) -> int | None:
 
 
 def load_settings(folder: Path) -> Settings:
-    path = folder / SETTINGS_FILE
-    if not path.is_file():
+    if not (folder / SETTINGS_FILE).is_file():
         return Settings()
-    data = path.read_bytes()
+    return read_model(folder, SETTINGS_FILE, Settings)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(folder: Path, rel: str, model: type[M]) -> M:
+    """A folder file that is not a card (kacard.yaml, plans/2027.yaml) read safely into `model`.
+
+    Raises CardInvalid (exit 2) naming file:line:col: field: message for every problem.
+    """
+    data = (folder / rel).read_bytes()
     try:
         text = yamlio.decode(data)
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
-        raise CardInvalid(
-            f"{SETTINGS_FILE} cannot be read", [Problem(SETTINGS_FILE, exc.line, exc.column, "", exc.message)]
-        ) from None
+        raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
     try:
-        return Settings.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
-        raise CardInvalid(
-            f"{SETTINGS_FILE} is not valid", _validation_problems(SETTINGS_FILE, text, exc)
-        ) from None
+        raise CardInvalid(f"{rel} is not valid", _validation_problems(rel, text, exc)) from None
 
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries and kacard.yaml skipped. Symlinks that lead outside the folder are
+    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. Symlinks that lead outside the folder are
     refused with a problem."""
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
@@ -223,6 +229,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
                 continue
             if entry.is_dir(follow_symlinks=False):
+                if not rel_dir and name in RESERVED_FOLDERS:
+                    continue
                 stack.append((rel + "/", entry.path))
             elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                 found.append((rel, entry.path))

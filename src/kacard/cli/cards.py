@@ -199,11 +199,12 @@ def validate(
     """
     from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
-    from kacard.team.validation import folder_checks
+    from kacard.team.validation import folder_checks, location_warnings
 
     opts = run(ctx, dir, today, format, formats=("table", "json"))
     folder = opts.load()
-    problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
+    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))

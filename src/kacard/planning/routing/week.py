@@ -13,6 +13,7 @@ import heapq
 import itertools
 import math
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,7 +89,12 @@ class Problem:
         base_weight = len(jobs) + 1
         p.rank = [base_weight ** level_of[x] for x in p.priority]
         nodes_used = [0, *p.node]
+        shared = {v for v, n in Counter(p.node).items() if n > 1}  # two visits at one site: 0 min apart
         for v in p.node:
+            if v in shared:
+                p.min_in.append(0.0)
+                p.min_out.append(0.0)
+                continue
             p.min_in.append(min((m[u][v] for u in nodes_used if u != v), default=0.0))
             p.min_out.append(min((m[v][u] for u in nodes_used if u != v), default=0.0))
         p.from_base = _shortest(m, nodes_used, forward=True)
