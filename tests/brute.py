@@ -9,6 +9,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import strategies as st
+
 from kacard.planning.routing.solve import Day, Job, shortest_legs
 
 
@@ -78,3 +80,31 @@ def priority_sum(kept: list[Job]) -> float:
 
 def urgency_profile(kept: list[Job]) -> tuple[float, ...]:
     return tuple(sorted((j.priority for j in kept), reverse=True))
+
+
+@st.composite
+def tiny_weeks(draw, *, one_way: bool = False, rules: bool = False):  # type: ignore[no-untyped-def]
+    """(matrix, jobs, days): up to 5 visits on a road over 1-2 days with windows, some fixed
+    appointments; `one_way` sometimes makes one direction 30 % slower, `rules` adds a lunch
+    break and a visit cap."""
+    n_nodes = draw(st.integers(1, 5))
+    m = line_matrix([0.0] + [draw(st.floats(-150, 150)) for _ in range(n_nodes)])
+    if one_way and draw(st.booleans()):
+        m = [[x * (1.3 if i < j else 1.0) for j, x in enumerate(row)] for i, row in enumerate(m)]
+    n_days = draw(st.integers(1, 2))
+    breaks = ((720, 780),) if rules and draw(st.booleans()) else ()
+    cap = draw(st.sampled_from([None, 1, 2])) if rules else None
+    days = [Day(k, 480, draw(st.integers(600, 1020)), breaks, cap) for k in range(n_days)]
+    jobs = []
+    for i in range(draw(st.integers(0, 5))):
+        windows = {}
+        for k in range(n_days):
+            if draw(st.booleans()):
+                lo = draw(st.integers(420, 960))
+                windows[k] = (lo, lo + draw(st.integers(20, 400)))
+        fixed = None
+        if draw(st.integers(0, 5)) == 0:
+            fixed = (draw(st.integers(0, n_days)), draw(st.integers(450, 960)))
+        jobs.append(Job(f"j{i}", draw(st.integers(1, n_nodes)), draw(st.integers(10, 120)),
+                        windows, float(draw(st.integers(0, 9))), fixed))
+    return m, jobs, days

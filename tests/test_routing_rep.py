@@ -6,7 +6,7 @@ objective on tiny random weeks."""
 from __future__ import annotations
 
 import pytest
-from brute import brute_force, line_matrix, urgency_profile
+from brute import brute_force, line_matrix, tiny_weeks, urgency_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,29 +130,8 @@ def test_breaks_and_caps_are_checked_inputs() -> None:
 # ------------------------------------------------------------- brute force, urgent first
 
 
-@st.composite
-def tiny_weeks(draw):
-    n_nodes = draw(st.integers(1, 5))
-    m = line_matrix([0.0] + [draw(st.floats(-150, 150)) for _ in range(n_nodes)])
-    n_days = draw(st.integers(1, 2))
-    breaks = ((720, 780),) if draw(st.booleans()) else ()
-    cap = draw(st.sampled_from([None, 1, 2]))
-    days = [Day(k, 480, draw(st.integers(600, 1020)), breaks, cap) for k in range(n_days)]
-    jobs = []
-    for i in range(draw(st.integers(0, 5))):
-        windows = {}
-        for k in range(n_days):
-            if draw(st.booleans()):
-                lo = draw(st.integers(420, 960))
-                windows[k] = (lo, lo + draw(st.integers(20, 400)))
-        fixed = (draw(st.integers(0, n_days)), draw(st.integers(450, 960))) if draw(st.integers(0, 5)) == 0 else None
-        jobs.append(Job(f"j{i}", draw(st.integers(1, n_nodes)), draw(st.integers(10, 120)),
-                        windows, float(draw(st.integers(0, 9))), fixed))
-    return m, jobs, days
-
-
 @settings(max_examples=60, deadline=None)
-@given(tiny_weeks(), st.integers(0, 3))
+@given(tiny_weeks(rules=True), st.integers(0, 3))
 def test_tiny_weeks_urgent_first_is_optimal(week, seed) -> None:
     m, jobs, days = week
     plan = plan_week(m, jobs, days, time_budget_s=0.2, seed=seed, objective=URGENT)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from brute import brute_force, line_matrix, priority_sum
+from brute import brute_force, line_matrix, priority_sum, tiny_weeks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -195,32 +195,8 @@ def test_bad_input_is_a_value_error() -> None:
 
 # ------------------------------------------------------------- brute force
 
-@st.composite
-def tiny_weeks(draw):
-    n_nodes = draw(st.integers(1, 5))
-    coords = [0.0] + [draw(st.floats(-150, 150)) for _ in range(n_nodes)]
-    m = line_matrix(coords)
-    if draw(st.booleans()):  # one-way streets
-        m = [[x * (1.3 if i < j else 1.0) for j, x in enumerate(row)] for i, row in enumerate(m)]
-    n_days = draw(st.integers(1, 2))
-    days = [Day(k, 480, draw(st.integers(600, 1020))) for k in range(n_days)]
-    jobs = []
-    for i in range(draw(st.integers(0, 5))):
-        windows = {}
-        for k in range(n_days):
-            if draw(st.booleans()):
-                lo = draw(st.integers(420, 960))
-                windows[k] = (lo, lo + draw(st.integers(20, 400)))
-        fixed = None
-        if draw(st.integers(0, 5)) == 0:
-            fixed = (draw(st.integers(0, n_days)), draw(st.integers(450, 960)))
-        jobs.append(Job(f"j{i}", draw(st.integers(1, n_nodes)), draw(st.integers(10, 120)),
-                        windows, float(draw(st.integers(0, 9))), fixed))
-    return m, jobs, days
-
-
 @settings(max_examples=60, deadline=None)
-@given(tiny_weeks(), st.integers(0, 3))
+@given(tiny_weeks(one_way=True), st.integers(0, 3))
 def test_tiny_weeks_feasible_partitioned_and_optimal(week, seed) -> None:
     m, jobs, days = week
     plan = plan_week(m, jobs, days, time_budget_s=0.2, seed=seed)

@@ -22,11 +22,9 @@ from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings, Travel
 from kacard.dates import Week
 from kacard.errors import UsageError
-from kacard.planning.route_plan import (  # noqa: F401 (re-exported: the plan's types live there)
+from kacard.planning.route_plan import (
     APPOINTMENT_ELSEWHERE,
-    HOURS_TOO_SHORT,
     NO_LOCATION,
-    NO_VISIT_DAY,
     WEEKDAYS,
     Candidate,
     PlannedStop,
@@ -34,13 +32,12 @@ from kacard.planning.route_plan import (  # noqa: F401 (re-exported: the plan's 
     RouteDay,
     RoutePlan,
     Unplanned,
-    clock,
     daily_window,
     day_label,
     minute_of,
     workday_of,
 )
-from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401
+from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401 (explain)
 from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.planning.routing.solve import (
     URGENT_FIRST,

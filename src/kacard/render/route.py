@@ -15,7 +15,7 @@ from typing import Any
 from kacard.i18n import _
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
-from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.planning.route_plan import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.render.output import dumps_json
 from kacard.text import clean, pad, truncate, width
 

@@ -23,7 +23,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from kacard.i18n import _
-from kacard.planning.route import APPOINTMENT_ELSEWHERE, PlannedStop, RouteDay, RoutePlan
+from kacard.planning.route_plan import APPOINTMENT_ELSEWHERE, PlannedStop, RouteDay, RoutePlan
 from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
 from kacard.render.ics import EventSpec, calendar_bytes
 from kacard.render.route import wgs84

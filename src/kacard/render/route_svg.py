@@ -15,7 +15,7 @@ import math
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import _
-from kacard.planning.route import RoutePlan, day_label
+from kacard.planning.route_plan import RoutePlan, day_label
 from kacard.render.route import colour
 from kacard.text import clean, truncate, width
 
