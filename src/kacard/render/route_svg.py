@@ -3,7 +3,7 @@
 An equirectangular projection scaled by cos(latitude); one colour per weekday; the base
 as a square; each stop a numbered circle with the account's name beside it. Markers
 that would cover each other are pushed apart (a thin leader line goes back to the true
-place) and each name takes the first free spot of eight around its marker, so nothing
+place) and each name takes the first free spot of sixteen around its marker, so nothing
 hides anything else. A day plan is titled with its day; left-out accounts are drawn
 as dashed circles and listed with their reason in words. Every label goes through the
 message catalog (Chinese in Chinese mode); every card text is XML-escaped.
@@ -64,9 +64,10 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def place_labels(markers: list[tuple[float, float]], texts: list[str], area: Box) -> list[tuple[float, float, str]]:
-    """(x, y, text-anchor) for each label: the first of eight spots around its marker
-    that overlaps no marker, no placed label and stays inside `area`; the least crowded
-    spot when none is free."""
+    """(x, y, text-anchor) for each label: the first of sixteen spots around its marker
+    (beside, above, below, then a line or two further up or down) that overlaps no
+    marker, no placed label and stays inside `area`; the least crowded spot when none
+    is free."""
     taken: list[Box] = [(x - R, y - R, x + R, y + R) for x, y in markers]
     out: list[tuple[float, float, str]] = []
     for (x, y), text in zip(markers, texts, strict=True):
@@ -75,6 +76,8 @@ def place_labels(markers: list[tuple[float, float]], texts: list[str], area: Box
                  (x + R, y - R - 2, "start"), (x - R, y - R - 2, "end"),
                  (x + R, y + R + LABEL_H, "start"), (x - R, y + R + LABEL_H, "end"),
                  (x, y - R - 4, "middle"), (x, y + R + LABEL_H + 1, "middle")]
+        spots += [(sx, sy + dy, anchor) for dy in (-LABEL_H - 2, LABEL_H + 2, -2 * LABEL_H - 4, 2 * LABEL_H + 4)
+                  for sx, sy, anchor in spots[:2]]  # further out, with a leader-free offset
         best, best_hits = spots[0], None
         for sx, sy, anchor in spots:
             x0 = sx if anchor == "start" else sx - w if anchor == "end" else sx - w / 2
