@@ -23,9 +23,6 @@ from kacard.cli.common import (
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 
-FORMATS = ("table", "json", "geojson", "ics", "svg")
-
-
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
 
@@ -74,7 +71,7 @@ def route(
     from kacard.render import route as render
     from kacard.render.output import note
 
-    opts = run(ctx, dir, today, format, formats=FORMATS)
+    opts = run(ctx, dir, today, format)
     if week and day:
         raise UsageError("give --week or --day, not both")
     the_day = parse_date(day, "--day") if day else None

@@ -111,7 +111,7 @@ def due(
     from kacard.render import report
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -170,7 +170,7 @@ def review(
     from kacard.render.report import print_review
     from kacard.analysis.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     from kacard.cards.plans import load_targets
 
@@ -205,7 +205,7 @@ def brief(
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
+    opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
     assert folder.summaries is not None
