@@ -226,7 +226,7 @@ def prepare(
     return Prepared(owner, rep_name, base, tuple(dates), (day_lo, day_hi), matrix, model, tuple(warnings),
                     jobs, days, candidates, tuple(set_aside), breaks, cap,
                     dt.datetime.combine(today, now) if now is not None and today in dates else None,
-                    settings.map_app, settings.map.datum, settings.timezone, settings.calendar.alarm_minutes)
+                    settings.map_app, settings.location_datum, settings.timezone, settings.calendar.alarm_minutes)
 
 
 def plan_route(

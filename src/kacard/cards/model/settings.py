@@ -93,7 +93,8 @@ class MapSettings(Strict):
     """
 
     app: Literal["amap", "baidu", "google"] | None = None
-    datum: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    datum: Literal["wgs84", "gcj02", "bd09"] | None = Field(
+        default=None, description="Datum of every location; unset means wgs84 (and says nothing to import).")
 
 
 class Calendar(Strict):
@@ -304,6 +305,11 @@ class Settings(Strict):
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name like Asia/Shanghai)") from None
         return self
+
+    @property
+    def location_datum(self) -> str:
+        """The datum of every card's `location`: map.datum, else wgs84."""
+        return self.map.datum or "wgs84"
 
     @property
     def map_app(self) -> str:
