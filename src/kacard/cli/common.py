@@ -143,15 +143,14 @@ def today_pinned(ctx: typer.Context, today: str | None) -> bool:
 
 
 def parse_clock(text: str, what: str) -> dt.time:
-    """A time of day written HH:MM."""
+    """A time of day as people type it (kacard.dates.parse_clock: 14:30, 9点半, 下午3点);
+    UsageError naming the option otherwise."""
+    from kacard.dates import parse_clock as clock
+
     try:
-        return dt.time.fromisoformat(text.strip()) if re.fullmatch(r"\d{1,2}:\d{2}", text.strip()) else _bad()
+        return clock(text)
     except ValueError:
         raise UsageError(f"{what} must be a time like 14:30, not {text!r}") from None
-
-
-def _bad() -> dt.time:
-    raise ValueError
 
 
 def parse_date(text: str, what: str) -> dt.date:
