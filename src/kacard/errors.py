@@ -85,3 +85,42 @@ class ProblemsFound(KacardError):
     """validate found problems (exit 1)."""
 
     exit_code = 1
+
+
+class WriteFailed(KacardError):
+    """The system refused a write (disk full, read-only, permission, quota, I/O error);
+    nothing was written (exit 2). Built by `write_failed`."""
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in plain words (`no space left on device`), in the user's language."""
+    import errno
+
+    from kacard.i18n import _
+
+    reasons = {
+        errno.ENOSPC: _("no space left on device"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.EDQUOT: _("disk quota exceeded"),
+        errno.EIO: _("input/output error (the disk or network drive failed)"),
+        errno.ENOENT: _("no such file or folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EISDIR: _("it is a folder"),
+        errno.EFBIG: _("the file is too large"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EMFILE: _("too many open files"),
+    }
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def write_failed(path: object, exc: OSError) -> WriteFailed:
+    """The error for a failed write of `path`: `cannot write X: no space left on device;
+    nothing was written`. The path is shown (it is the user's own file name), the data never."""
+    from kacard.i18n import _
+
+    return WriteFailed(_("cannot write {path}: {reason}; nothing was written").format(
+        path=path, reason=os_reason(exc)))

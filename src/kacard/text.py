@@ -12,16 +12,42 @@ from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Characters that can act on a terminal or reorder what it shows: C0 controls (tab,
+# newline and CR among them: callers keep what they mean to), DEL, C1 controls, the
+# line/paragraph separators and the bidi embeddings, overrides and isolates.
+UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Whole escape sequences (ECMA-48): CSI, the string commands OSC/DCS/SOS/PM/APC up to
+# their terminator (BEL or ST; an unterminated one to the end), two- and three-byte ESC
+# sequences, and the 8-bit C1 forms of CSI and the string commands.
+SEQUENCE_RE = re.compile(
+    "\x1b\\[[0-?]*[ -/]*[@-~]?"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\\\|\x9c)?"
+    "|\x1b[ -/]*[0-~]?"
+    "|\x9b[0-?]*[ -/]*[@-~]?",
+    re.S,
+)
+CONTROL_RE = re.compile(  # UNSAFE_RE but tab and newline
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_STRIP_KEEPING_LINES_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` without the UNSAFE_RE characters; with keep_newlines, tab, newline and
+    CRLF stay (U+2028/9 become newlines) — the terminal and CSV sanitisers' last step."""
+    if not keep_newlines:
+        return UNSAFE_RE.sub("", text)
+    return _STRIP_KEEPING_LINES_RE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
 
 
 def clean(value: object) -> str:
-    """One line of card text safe for a terminal: control chars become \\xNN escapes."""
+    """One line of card text safe for a terminal: line breaks and tabs become spaces,
+    other control characters \\xNN escapes (shown literally, never acted on)."""
     text = "" if value is None else str(value)
     if text.isprintable():  # no control, format or line-separator characters: as is
         return text
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @cache
