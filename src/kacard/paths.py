@@ -69,3 +69,42 @@ def card_path(folder: Path, card_id: str) -> Path:
 
 def is_card_file(name: str) -> bool:
     return name.endswith(CARD_SUFFIX) and not name.startswith(".")
+
+
+def check_output(folder: Path | None, path: Path) -> Path:
+    """The one guard of every -o/--output/--chart file: returns the path to write, or
+    UnsafePath when writing it could harm the folder or follow a link.
+
+    Refused: a symbolic link (kacard never writes through one, wherever it points);
+    an existing file that is not a regular file (a FIFO would hang the write, a device
+    would be written to); inside the card folder (`folder`), anything that would be read
+    as a card or settings (`*.yaml`, `*.yml`, `kacard.yaml`), anything under a hidden
+    folder (`.git/hooks/…` would run), and a path whose folders lead out of the card
+    folder through a symlink. SPEC §7: kacard never follows a path outside the card folder."""
+    import stat
+
+    if path.is_symlink():
+        raise UnsafePath(f"{path} is a symbolic link; kacard does not write through links (choose another file)")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise UnsafePath(f"{path} is not a regular file (a folder, FIFO or device); choose another file")
+    if folder is None:
+        return path
+    plain = Path(os.path.abspath(path))
+    home = Path(os.path.abspath(folder))
+    try:
+        rel = plain.relative_to(home)
+    except ValueError:
+        return path  # outside the folder as written: the user's own file
+    if not inside(folder, plain.parent):
+        raise UnsafePath(f"{path} leads out of the card folder through a symbolic link; nothing was written")
+    if any(part.startswith(".") for part in rel.parts):
+        raise UnsafePath(f"{path} is in a hidden folder of the card folder; write the output elsewhere")
+    if plain.name == SETTINGS_FILE or plain.suffix.lower() in (CARD_SUFFIX, ".yml"):
+        raise UnsafePath(f"{path} would be read as a card (or the team settings); write the output elsewhere")
+    return path

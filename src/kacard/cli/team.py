@@ -92,7 +92,7 @@ def handover(
     from kacard.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
-    from kacard.text import clean
+    from kacard.render.safe import markdown_text as md
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
     folder = opts.load()
@@ -105,9 +105,9 @@ def handover(
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
                                "cards": briefs}))
     else:
-        lines = [f"# Handover {from_rep} → {to_rep}", "",
-                 f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."
-                 + (f" Reason: {clean(plan.reason)}" if plan.reason else "")]
+        lines = [f"# Handover {md(from_rep)} → {md(to_rep)}", "",
+                 f"Handed over {len(cards)} card(s) from {md(from_rep)} to {md(to_rep)} on {when}."
+                 + (f" Reason: {md(plan.reason)}" if plan.reason else "")]
         for data in briefs:  # each card's brief, one heading level down
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
@@ -132,12 +132,10 @@ def export(
 
     Example: kacard export --redact --format csv --table contacts --output contacts.csv
     """
-    import contextlib
-    import io
-
     from kacard.export import TABLES, export_cards
-    from kacard.paths import inside
-    from kacard.render.output import Column, dumps_json, emit, note
+    from kacard.paths import check_output
+    from kacard.render.files import save
+    from kacard.render.output import Column, csv_text, dumps_json, note
 
     root = ctx.find_root().obj or Globals()
     opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
@@ -146,20 +144,18 @@ def export(
     if opts.format == "csv" and table is None:
         table = "cards"
     folder = opts.load()
-    if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
-        raise UsageError(f"{output} would be read as a card; write the export elsewhere")
+    if output is not None:
+        check_output(folder.path, output)  # before the work: a refused path costs nothing
     result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
     else:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            emit(result.rows, [Column(key, key) for key in result.columns], "csv")
-        text = buffer.getvalue()
+        # a file gets a UTF-8 BOM so Excel on a Chinese Windows PC reads it; stdout does not
+        text = csv_text(result.rows, [Column(key, key) for key in result.columns], bom=output is not None)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        save(output, text, folder.path)
         note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
              + (" (redacted)" if redact else ""))
     report_problems(folder)

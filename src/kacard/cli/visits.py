@@ -213,7 +213,9 @@ def brief(
     render = briefs_html if opts.format == "html" else briefs_markdown
     document = render(title, entries, settings.currency)
     if output is not None:
-        output.write_text(document, encoding="utf-8")
+        from kacard.render.files import save
+
+        save(output, document, folder.path)
         note(f"wrote {output} ({len(entries)} brief(s))")
     else:
         typer.echo(document, nl=False)

@@ -10,7 +10,7 @@ from kacard import facts
 from kacard.model.card import OPEN_STAGES, Card
 from kacard.model.settings import Settings
 from kacard.render.output import dumps_json, fmt_cell
-from kacard.text import clean
+from kacard.render.safe import markdown_text
 
 ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
               "user": 5, "coach": 6, "gatekeeper": 7, "other": 8, None: 9}
@@ -68,7 +68,7 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
 
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
-    c = lambda v: clean(fmt_cell(v))  # noqa: E731 - short local formatter
+    c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))  # noqa: E731 - inert Markdown
     lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [f"status {c(data['status'])}", f"owner {owner}"]

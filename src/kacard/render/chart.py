@@ -5,7 +5,8 @@ Card text is escaped; the result is a string (the CLI writes the file)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from kacard.render.safe import xml_attr as quoteattr
+from kacard.render.safe import xml_text as escape
 
 from kacard.scoring.report import AccountScore, ScoreReport
 

@@ -2,12 +2,11 @@
 manager's review (table / Markdown) and the multi-card brief (Markdown / HTML).
 
 Card text goes through `clean` (one line, no control characters) everywhere and
-through `html.escape` in HTML.
+through render.safe (markdown_text, html_text) in Markdown and HTML.
 """
 
 from __future__ import annotations
 
-import html
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kacard.dates import Week
 from kacard.due import DueItem
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
+from kacard.render.safe import html_text, markdown_text
 from kacard.text import clean
 
 if TYPE_CHECKING:
@@ -154,8 +154,8 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
 
 
 def _md(value: Any) -> str:
-    """A table cell: one line, pipes escaped."""
-    return clean(fmt_cell(value)).replace("|", "\\|")
+    """Card text in Markdown (a table cell too): render.safe.markdown_text."""
+    return markdown_text(value if isinstance(value, str) else fmt_cell(value))
 
 
 def review_markdown(result: Review, currency: str = "CNY") -> str:
@@ -223,17 +223,17 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
     """One printable Markdown document: contents, then each card's brief with why it is due."""
     from kacard.render.brief import brief_markdown
 
-    lines = [f"# {clean(title)}", ""]
+    lines = [f"# {markdown_text(title)}", ""]
     if not entries:
         lines.append("Nothing due: no briefs to carry this week.")
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
-        lines.append(f"{n}. {clean(data['name'])} ({clean(data['id'])}){clean(why)}")
+        lines.append(f"{n}. {_md(data['name'])} ({_md(data['id'])}){_md(why)}")
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
-            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {clean(r.text)}" for r in item.reasons])
+            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {_md(r.text)}" for r in item.reasons])
             head, sep, tail = body.partition("\n### Next step")
             body = f"{head}\n{why}\n{sep}{tail}" if sep else f"{body}\n\n{why}"
         lines += ["", "---", "", body]
@@ -252,7 +252,7 @@ h2 { border-bottom: 1px solid #999; }
 
 def _e(value: Any) -> str:
     """Escape card text for HTML (and keep it on one line)."""
-    return html.escape(clean(fmt_cell(value)), quote=True)
+    return html_text(clean(fmt_cell(value)))
 
 
 def _ul(items: list[str], empty: str | None = None) -> str:

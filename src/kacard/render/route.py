@@ -13,7 +13,8 @@ import datetime as dt
 import math
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
+from kacard.render.safe import xml_attr as quoteattr
+from kacard.render.safe import xml_text as escape
 
 from kacard.render.output import dumps_json
 from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
