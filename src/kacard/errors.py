@@ -1,7 +1,8 @@
 """Errors kacard raises, each with the exit code the CLI uses for it.
 
 Domain code raises these; the CLI translates them in one place (cli/app.py).
-Messages never carry personal data (phones, e-mails, private notes).
+Messages never carry personal data (phones, e-mails, private notes): every Problem and
+KacardError message passes kacard.privacy.scrub when it is made.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" | "warning"
+
+    def __post_init__(self) -> None:
+        # Errors never print personal values: a phone typed as a key (`phone +86 138…:`)
+        # is shown masked in the field path and the message (kacard.privacy, one rule).
+        from kacard.privacy import scrub
+
+        object.__setattr__(self, "field", scrub(self.field))
+        object.__setattr__(self, "message", scrub(self.message))
 
     def __str__(self) -> str:
         where = self.file
@@ -52,6 +61,9 @@ class KacardError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        from kacard.privacy import scrub
+
+        message = scrub(message)  # no personal value in any error (kacard.privacy)
         super().__init__(message)
         self.message = message
         self.problems = problems or []

@@ -35,7 +35,12 @@ def find_folder(option: Path | None, cwd: Path | None = None) -> Path:
 def _existing(path: Path, source: str) -> Path:
     if not path.is_dir():
         raise FolderNotFound(f"{source} {path} is not a folder")
-    return path.resolve()
+    resolved = path.resolve()
+    if resolved.parent == resolved and not (resolved / SETTINGS_FILE).is_file():
+        # the root of the file system is no card folder: walking it would read the whole disk
+        raise FolderNotFound(f"{source} {path} is the root of the file system, not a card folder "
+                             "(it holds no kacard.yaml); pass the folder of your cards")
+    return resolved
 
 
 def check_id(card_id: str) -> str:

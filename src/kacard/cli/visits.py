@@ -85,6 +85,13 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
+def _redact_item(item):  # type: ignore[no-untyped-def]
+    """A due item whose reasons' texts (which quote next steps and notes) are scrubbed."""
+    from kacard.privacy import scrub
+
+    return replace(item, reasons=tuple(replace(r, text=scrub(r.text)) for r in item.reasons))
+
+
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -173,6 +180,8 @@ def brief(
                                             show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
                                                 show_default=False)] = None,
+    redact: Annotated[bool, typer.Option("--redact", help="For sharing: mask phones, e-mails and every "
+                                         "personal identifier in the text.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -183,7 +192,7 @@ def brief(
     """
     from kacard import due as core
     from kacard.dates import Week
-    from kacard.render.brief import brief_data
+    from kacard.render.brief import brief_data, redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.scoring import folder_tiers
@@ -206,6 +215,8 @@ def brief(
     card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
     entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
                for item in items]
+    if redact:
+        entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
     title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
     if who:

@@ -9,6 +9,7 @@ from typing import Any
 from kacard import facts
 from kacard.model.card import OPEN_STAGES, Card
 from kacard.model.settings import Settings
+from kacard.privacy import mask_email, mask_phone, scrub_data
 from kacard.render.output import dumps_json, fmt_cell
 from kacard.render.safe import markdown_text
 
@@ -66,6 +67,25 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
     }
 
 
+PHONES_RULE = """A brief is the rep's own document (show, brief, handover): it shows each key
+person's phone and e-mail in every format (Markdown as text, HTML as tap-to-call `tel:`
+and `mailto:` links, JSON as fields). Anything marked for sharing (`--redact`) masks them
+and every identifier in free text with kacard.privacy (`redact_brief`); birthdays and
+private notes are never in a brief."""
+
+
+def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
+    """brief_data for sharing: phones and e-mails masked (kacard.privacy), every
+    identifier in free text scrubbed, the rest as it was."""
+    out: dict[str, Any] = scrub_data(data)  # type: ignore[assignment]
+    for person in out["people"]:
+        if person.get("phone"):
+            person["phone"] = mask_phone(str(person["phone"]))
+        if person.get("email"):
+            person["email"] = mask_email(str(person["email"]))
+    return out
+
+
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
     c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))  # noqa: E731 - inert Markdown
@@ -99,6 +119,7 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
             bits.append(f"influence {p['influence']}")
         if p["stance"]:
             bits.append(c(p["stance"]))
+        bits += [c(p[k]) for k in ("phone", "email") if p.get(k)]  # the rep's own brief: PHONES_RULE
         lines.append("- " + " · ".join(bits))
     if not data["people"]:
         lines.append("- no contacts on the card")

@@ -255,6 +255,22 @@ def _e(value: Any) -> str:
     return html_text(clean(fmt_cell(value)))
 
 
+def _contact_link(value: str, kind: str) -> str:
+    """A phone as a tap-to-call `tel:` link, an e-mail as `mailto:`; a masked one (with
+    `*`, from --redact) as plain text. The link target keeps only digits and `+` (tel) or
+    is escaped (mailto): card text never becomes a script or another scheme."""
+    import re
+    from urllib.parse import quote
+
+    if "*" in value or "[" in value:
+        return _e(value)
+    if kind == "phone":
+        target = "tel:" + re.sub(r"[^\d+]", "", value)
+    else:
+        target = "mailto:" + quote(value.strip(), safe="@.+-_")
+    return f'<a href="{html_text(target)}">{_e(value)}</a>'
+
+
 def _ul(items: list[str], empty: str | None = None) -> str:
     if not items:
         return f"<p>{_e(empty)}</p>" if empty else ""
@@ -296,8 +312,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(f"influence {_e(p['influence'])}")
         if p["stance"]:
             bits.append(_e(p["stance"]))
-        if p["phone"]:
-            bits.append(_e(p["phone"]))
+        bits += [_contact_link(p[k], k) for k in ("phone", "email") if p.get(k)]  # brief.PHONES_RULE
         people.append(" · ".join(bits))
     out.append(_ul(people, "no contacts on the card"))
     out.append("<h3>Last visits</h3>")
