@@ -9,7 +9,8 @@ Git versions `.gitattributes` but not merge-driver config, so every clone runs
   the Python that runs kacard now (`<python> -m kacard merge-driver %O %A %B %P`),
   so it works from a virtualenv that is not on PATH.
 
-Only this module and the merge driver's text fallback run git (as a subprocess).
+Only this module runs git, always through `run_git`: repository config cannot make it
+run programs (SAFE_CONFIG, git_env).
 """
 
 from __future__ import annotations
@@ -41,14 +42,50 @@ class DriverStatus:
     card_merge: str | None  # the `merge` attribute git applies to a card file here
 
 
+# A card repository is shared: its .git/config may come from anyone who could write
+# it, and git runs programs named there (core.fsmonitor on every index refresh, hooks,
+# pagers, askpass and ssh helpers, external diffs). kacard only ever reads config and
+# attributes and merges text, so every git it starts has these switched off on the
+# command line, which wins over every config file.
+SAFE_CONFIG = (
+    "core.fsmonitor=false", f"core.hooksPath={os.devnull}", "core.pager=cat", "core.editor=false",
+    "core.askPass=", "core.sshCommand=false", "credential.helper=", "diff.external=",
+    "protocol.allow=never", "core.untrackedCache=false",
+)
+_UNSAFE_ENV = ("GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND",
+               "GIT_EDITOR", "GIT_PAGER", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+
+
+def git_argv(*args: str) -> list[str]:
+    """The command line of a git that repository config cannot make run programs."""
+    safe = [part for setting in SAFE_CONFIG for part in ("-c", setting)]
+    return ["git", *safe, *args]
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: no system config, no prompts, no optional index writes
+    (which would refresh the index and start core.fsmonitor), no helper programs."""
+    env = {k: v for k, v in os.environ.items() if k not in _UNSAFE_ENV}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat")
+    return env
+
+
+def run_git(folder: Path | None, *args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    """The one way kacard runs git (git_argv, git_env, a timeout); OSError or
+    subprocess.TimeoutExpired when git cannot run."""
+    return subprocess.run(git_argv(*args), cwd=folder, capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", check=False, env=git_env(), timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
 def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run git in `folder`; GitError when git is missing or (with check) fails."""
+    """Run git in `folder` (run_git); GitError when git is missing or (with check) fails."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=folder, capture_output=True, text=True, encoding="utf-8", check=False
-        )
+        done = run_git(folder, *args)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git could not run: {exc}") from None
     if check and done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
@@ -172,10 +209,8 @@ def _program(command: str) -> str | None:
 def merge_text(base: Path, ours: Path, theirs: Path) -> int:
     """Git's own line merge into `ours` (for non-card files): 0 when clean."""
     try:
-        done = subprocess.run(
-            ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-            capture_output=True, text=True, check=False,
-        )
-    except FileNotFoundError:
+        done = run_git(None, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base),
+                       str(theirs))
+    except (OSError, subprocess.SubprocessError):
         raise GitError("git is not installed (or not on PATH)") from None
     return done.returncode

@@ -42,9 +42,10 @@ def week_start(week: str | None, today: dt.date) -> dt.date:
 
 def git_email(cwd: Path) -> str | None:
     """git's user.email (None when git is missing or it is not set)."""
+    from kacard.gitsetup import run_git
+
     try:
-        done = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = run_git(cwd, "config", "user.email", timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     email = done.stdout.strip()
