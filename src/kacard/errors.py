@@ -7,7 +7,12 @@ KacardError message passes kacard.privacy.scrub when it is made.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,3 +141,18 @@ def write_failed(path: object, exc: OSError) -> WriteFailed:
 
     return WriteFailed(_("cannot write {path}: {reason}; nothing was written").format(
         path=path, reason=os_reason(exc)))
+
+
+def reports_write_errors(write: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a function whose first argument is the path it writes: an OSError from
+    the system (disk full, read-only, permission, quota, I/O) becomes WriteFailed naming
+    that path. The function itself must leave nothing half-written when it raises."""
+
+    @functools.wraps(write)
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> T:
+        try:
+            return write(path, *args, **kwargs)
+        except OSError as exc:
+            raise write_failed(getattr(path, "name", path), exc) from None
+
+    return guarded

@@ -26,7 +26,7 @@ from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath, os_reason
+from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
@@ -508,6 +508,7 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
+@reports_write_errors  # cannot write X: no space left on device; nothing was written
 def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
 

@@ -86,7 +86,7 @@ def write_raw(stream: Any, text: str) -> None:
     (raw or stream.write)(text)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _numberish(value: str) -> bool:
@@ -98,12 +98,14 @@ def _numberish(value: str) -> bool:
 
 
 def csv_cell(value: str) -> str:
-    """A CSV cell that a spreadsheet shows as text: never a formula, never a split row."""
-    if value[:1] in _FORMULA_START and not _numberish(value):
-        value = "'" + value
+    """A CSV cell that a spreadsheet shows as text: never a formula, never a split row.
+    Controls go first, then the formula guard looks at what is left (a cell `\\b=1+1`
+    would otherwise start with `=` once the backspace is gone)."""
     if UNSAFE_RE.search(value) is not None:
         value = strip_controls(SEQUENCE_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")),
                                keep_newlines=True)
+    if value[:1] in _FORMULA_START and not _numberish(value):
+        value = "'" + value
     return value
 
 
