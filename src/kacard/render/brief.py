@@ -78,11 +78,11 @@ def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
     """brief_data for sharing: phones and e-mails masked (kacard.privacy), every
     identifier in free text scrubbed, the rest as it was."""
     out: dict[str, Any] = scrub_data(data)  # type: ignore[assignment]
-    for person in out["people"]:
-        if person.get("phone"):
-            person["phone"] = mask_phone(str(person["phone"]))
-        if person.get("email"):
-            person["email"] = mask_email(str(person["email"]))
+    for original, person in zip(data["people"], out["people"], strict=True):
+        if original.get("phone"):
+            person["phone"] = mask_phone(str(original["phone"]))
+        if original.get("email"):
+            person["email"] = mask_email(str(original["email"]))
     return out
 
 

@@ -110,9 +110,10 @@ def csv_cell(value: str) -> str:
 
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can
-# start markup inline: code, emphasis, links and images, raw HTML and autolinks, entities,
-# table cells, strikethrough. `_` only at a word's edge (GFM: intraword `_` is text).
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|&(?=#?\w+;)|(?<!\w)_|_(?!\w)")
+# start markup inline: code, emphasis, raw HTML and autolinks, entities, table cells,
+# strikethrough, and the `](` / `][` / `]:` that make a link, an image or a reference
+# (a lone `[redacted]` stays readable). `_` only at a word's edge (GFM: intraword `_` is text).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*<>|~]|\](?=[(\[:])|&(?=#?\w+;)|(?<!\w)_|_(?!\w)")
 
 
 def markdown_text(value: str) -> str:
