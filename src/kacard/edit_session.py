@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kacard.cache import digest
-from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError
+from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
 from kacard.model.settings import Settings
 from kacard.store import LoadedCard, parse_card, settings_problems, write_atomic
 
@@ -51,6 +51,7 @@ def private_scratch() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@reports_write_errors
 def write_private(path: Path, data: bytes) -> Path:
     """Create `path` readable and writable by its owner only (0600), holding `data`."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
