@@ -121,6 +121,10 @@ def _fetch_json(url: str, base_url: str, timeout_s: float, max_bytes: int = MAX_
             body += chunk
             if len(body) > max_bytes:
                 raise _TooLarge
+        if late.is_set():  # the deadline shut the socket: what came is cut short
+            raise TimeoutError
+        if declared is not None and declared.strip().isdigit() and len(body) < int(declared):
+            raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
         status = resp.status
     except _TooLarge:
         raise RoutingServiceError(
