@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from kacard.errors import FolderNotFound, UnsafePath
+from kacard.i18n import _
 from kacard.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
@@ -38,8 +39,9 @@ def _existing(path: Path, source: str) -> Path:
     resolved = path.resolve()
     if resolved.parent == resolved and not (resolved / SETTINGS_FILE).is_file():
         # the root of the file system is no card folder: walking it would read the whole disk
-        raise FolderNotFound(f"{source} {path} is the root of the file system, not a card folder "
-                             "(it holds no kacard.yaml); pass the folder of your cards")
+        raise FolderNotFound(_("{source} {path} is the root of the file system, not a card folder "
+                               "(it holds no kacard.yaml); pass the folder of your cards")
+                             .format(source=source, path=path))
     return resolved
 
 
@@ -89,7 +91,8 @@ def check_output(folder: Path | None, path: Path) -> Path:
     import stat
 
     if path.is_symlink():
-        raise UnsafePath(f"{path} is a symbolic link; kacard does not write through links (choose another file)")
+        raise UnsafePath(_("{path} is a symbolic link; kacard does not write through links (choose another file)")
+                         .format(path=path))
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -97,7 +100,8 @@ def check_output(folder: Path | None, path: Path) -> Path:
     except OSError:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise UnsafePath(f"{path} is not a regular file (a folder, FIFO or device); choose another file")
+        raise UnsafePath(_("{path} is not a regular file (a folder, FIFO or device); choose another file")
+                         .format(path=path))
     if folder is None:
         return path
     plain = Path(os.path.abspath(path))
@@ -107,9 +111,12 @@ def check_output(folder: Path | None, path: Path) -> Path:
     except ValueError:
         return path  # outside the folder as written: the user's own file
     if not inside(folder, plain.parent):
-        raise UnsafePath(f"{path} leads out of the card folder through a symbolic link; nothing was written")
+        raise UnsafePath(_("{path} leads out of the card folder through a symbolic link; nothing was written")
+                         .format(path=path))
     if any(part.startswith(".") for part in rel.parts):
-        raise UnsafePath(f"{path} is in a hidden folder of the card folder; write the output elsewhere")
+        raise UnsafePath(_("{path} is in a hidden folder of the card folder; write the output elsewhere")
+                         .format(path=path))
     if plain.name == SETTINGS_FILE or plain.suffix.lower() in (CARD_SUFFIX, ".yml"):
-        raise UnsafePath(f"{path} would be read as a card (or the team settings); write the output elsewhere")
+        raise UnsafePath(_("{path} would be read as a card (or the team settings); write the output elsewhere")
+                         .format(path=path))
     return path

@@ -26,6 +26,7 @@ from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
+from kacard.i18n import _
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
@@ -215,7 +216,7 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     try:
         device = os.stat(folder).st_dev
     except OSError as exc:
-        return found, [Problem(".", None, None, "", f"cannot read folder: {os_reason(exc)}")]
+        return found, [Problem(".", None, None, "", _("cannot read folder: {reason}").format(reason=os_reason(exc)))]
     stack = [("", str(folder))]
     while stack:
         rel_dir, current = stack.pop()
@@ -223,7 +224,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             with os.scandir(current) as scan:
                 entries = list(scan)
         except OSError as exc:
-            problems.append(Problem(rel_dir or ".", None, None, "", f"cannot read folder: {os_reason(exc)}"))
+            problems.append(Problem(rel_dir or ".", None, None, "",
+                                    _("cannot read folder: {reason}").format(reason=os_reason(exc))))
             continue
         for entry in entries:
             name = entry.name
@@ -233,7 +235,7 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             try:
                 problem = _entry_problem(folder, entry, device)
                 if problem is not None:
-                    if problem and ("loop" in problem or is_card_file(name) or entry.is_dir()):
+                    if problem and (problem == _("symlink loop; ignored") or is_card_file(name) or entry.is_dir()):
                         problems.append(Problem(rel, None, None, "", problem))
                     continue
                 if entry.is_dir(follow_symlinks=False):
@@ -242,7 +244,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     found.append((rel, entry.path))
             except OSError as exc:  # vanished or unreadable while walking
                 if is_card_file(name):
-                    problems.append(Problem(rel, None, None, "", f"cannot read file: {os_reason(exc)}"))
+                    problems.append(Problem(rel, None, None, "",
+                                            _("cannot read file: {reason}").format(reason=os_reason(exc))))
     found.sort()
     return found, problems
 
@@ -256,15 +259,15 @@ def _entry_problem(folder: Path, entry: os.DirEntry[str], device: int) -> str | 
             target = Path(entry.path).resolve(strict=True)
         except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.11's "Symlink loop"
             loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
-            return "symlink loop; ignored" if loop else "dangling symlink; ignored"
+            return _("symlink loop; ignored") if loop else _("dangling symlink; ignored")
         if not inside(folder, target):
-            return "symlink points outside the card folder; ignored"
+            return _("symlink points outside the card folder; ignored")
         if target.is_dir():
             return ""  # links to folders are not followed (no walking in circles)
     if entry.is_dir(follow_symlinks=False):
         return "" if entry.stat(follow_symlinks=False).st_dev != device else None
     if is_card_file(entry.name) and not st.S_ISREG(entry.stat().st_mode):
-        return "not a regular file (a FIFO, device or socket); skipped"
+        return _("not a regular file (a FIFO, device or socket); skipped")
     return None
 
 
