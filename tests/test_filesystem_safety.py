@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kacard.edit_session import SCRATCH_PREFIX, private_scratch, sweep_scratch
+from kacard.cards.edit_session import SCRATCH_PREFIX, private_scratch, sweep_scratch
 from tests.conftest import SAMPLE_CARD
 
 CARD = "id: hz-a\nname: 杭州甲公司\nowner: lina\nstatus: active\nlocation: {lat: 30.25, lon: 120.17}\n"
@@ -67,7 +67,7 @@ def test_dir_root_is_refused_without_a_crash(tmp_path) -> None:
 
 
 def test_walker_does_not_cross_into_another_file_system(tmp_path) -> None:
-    from kacard.store import card_files
+    from kacard.cards.store import card_files
 
     if not Path("/proc/self").is_dir() or os.stat("/").st_dev == os.stat("/proc").st_dev:
         pytest.skip("needs /proc on its own file system")

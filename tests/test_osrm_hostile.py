@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from kacard.routing.geo import RoutingServiceError, osrm_table
+from kacard.planning.routing.geo import RoutingServiceError, osrm_table
 
 POINTS = [(30.27, 120.15), (30.25, 120.17), (30.30, 120.20)]
 

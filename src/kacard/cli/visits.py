@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
@@ -42,7 +42,7 @@ def week_start(week: str | None, today: dt.date) -> dt.date:
 
 def git_email(cwd: Path) -> str | None:
     """git's user.email (None when git is missing or it is not set)."""
-    from kacard.gitsetup import run_git
+    from kacard.team.gitsetup import run_git
 
     try:
         done = run_git(cwd, "config", "user.email", timeout=10)
@@ -76,7 +76,7 @@ def current_rep(settings: Settings, folder: Path) -> str:
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
     """--owner REP or --mine (not both); unknown reps are refused with the team list."""
-    from kacard.due import check_owner
+    from kacard.analysis.due import check_owner
 
     if owner and mine:
         raise UsageError("give --owner or --mine, not both")
@@ -100,6 +100,7 @@ def due(
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help="Show how one account's urgency adds up.")] = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -108,12 +109,12 @@ def due(
 
     Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -152,6 +153,7 @@ def review(
     ctx: typer.Context,
     week: WeekOpt = None,
     owner: OwnerOpt = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -162,12 +164,15 @@ def review(
     Example: kacard review --format md > review.md
     """
     from kacard.render.report import print_review
-    from kacard.review import review as build
+    from kacard.analysis.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
     start = week_start(week, opts.today)
+    from kacard.cards.plans import load_targets
+
     folder = opts.load()
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
+                   targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
@@ -191,12 +196,12 @@ def brief(
 
     Example: kacard brief --owner zhangwei --format html --output briefs.html
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
     from kacard.dates import Week
     from kacard.render.brief import brief_data, redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
     start = week_start(week, opts.today)

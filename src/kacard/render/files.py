@@ -1,7 +1,7 @@
 """Writing the files of -o/--output/--chart: guarded, whole or not at all.
 
 Every command that writes a file the user named goes through `save`: the path passes
-the one guard (kacard.paths.check_output: no card or settings overwritten, no link
+the one guard (kacard.cards.paths.check_output: no card or settings overwritten, no link
 followed, nothing under a hidden folder, never a FIFO), the bytes go to a private temp
 file beside it, are synced, and replace the target in one rename. A full disk, a
 read-only folder, a quota or an I/O error leaves the old file as it was and becomes
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from kacard.errors import write_failed
-from kacard.paths import check_output
+from kacard.cards.paths import check_output
 
 
 def save(path: Path, data: str | bytes, folder: Path | None = None) -> Path:

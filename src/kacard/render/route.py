@@ -17,7 +17,7 @@ from kacard.render.safe import xml_attr as quoteattr
 from kacard.render.safe import xml_text as escape
 
 from kacard.render.output import dumps_json
-from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
