@@ -28,6 +28,9 @@ and is not personal. Sources: GB 11643-1999 (resident ID number), MIIT numbering
 from __future__ import annotations
 
 import re
+from typing import TypeVar
+
+T = TypeVar("T")
 
 REDACTED = "[redacted]"
 
@@ -109,12 +112,14 @@ def _labelled(text: str) -> bool:
     return _LABELS.search(text) is not None
 
 
-def scrub_data(value: object) -> object:
-    """`scrub` over every string in plain data (dicts, lists, tuples); keys too."""
+def scrub_data(value: T) -> T:
+    """`scrub` over every string in plain data (dicts, lists, tuples); keys too. The same
+    shape comes back (a new dict, list or tuple where there were strings inside)."""
     if isinstance(value, str):
-        return scrub(value)
+        return scrub(value)  # type: ignore[return-value]
     if isinstance(value, dict):
-        return {scrub(k) if isinstance(k, str) else k: scrub_data(v) for k, v in value.items()}
+        return {scrub(k) if isinstance(k, str) else k: scrub_data(v)  # type: ignore[return-value]
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(scrub_data(v) for v in value)
+        return type(value)(scrub_data(v) for v in value)  # type: ignore[return-value]
     return value

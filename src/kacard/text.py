@@ -26,7 +26,7 @@ SEQUENCE_RE = re.compile(
     "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\\\|\x9c)?"
     "|\x1b[ -/]*[0-~]?"
     "|\x9b[0-?]*[ -/]*[@-~]?",
-    re.S,
+    re.DOTALL,
 )
 CONTROL_RE = re.compile(  # UNSAFE_RE but tab and newline
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from kacard.cards.cache import digest
-from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
 from kacard.cards.model.settings import Settings
 from kacard.cards.store import LoadedCard, parse_card, settings_problems, write_atomic
-
+from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
 
 SCRATCH_PREFIX = "kacard-edit-"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kacard.cards.model.common import ID_RE
 from kacard.errors import FolderNotFound, UnsafePath
 from kacard.i18n import _
-from kacard.cards.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
 CARD_SUFFIX = ".yaml"

@@ -77,7 +77,7 @@ private notes are never in a brief."""
 def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
     """brief_data for sharing: phones and e-mails masked (kacard.privacy), every
     identifier in free text scrubbed, the rest as it was."""
-    out: dict[str, Any] = scrub_data(data)  # type: ignore[assignment]
+    out = scrub_data(data)
     for original, person in zip(data["people"], out["people"], strict=True):
         if original.get("phone"):
             person["phone"] = mask_phone(str(original["phone"]))
@@ -88,7 +88,7 @@ def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
 
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
-    c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))  # noqa: E731 - inert Markdown
+    c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))
     lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [f"status {c(data['status'])}", f"owner {owner}"]

@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from kacard.errors import write_failed
 from kacard.cards.paths import check_output
+from kacard.errors import write_failed
 
 
 def save(path: Path, data: str | bytes, folder: Path | None = None) -> Path:
