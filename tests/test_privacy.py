@@ -149,3 +149,53 @@ def test_redacted_csv_file_opens_as_utf8_with_bom(kacard, write_card, tmp_path) 
     assert kacard("export", "--redact", "--format", "csv", "--table", "contacts", "-o", str(out)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert rows[0]["name"] == "王建国" and re.fullmatch(r"'\+86 \*\*\* \*\*\*\* \*\*01", rows[0]["phone"])
+
+
+# -- a property test of the rule: any phone or ID number, written any common way, inside
+# any text, loses its identifying digits ---------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SEPARATORS = st.sampled_from(["", " ", "-", ".", "\u00a0"])
+FILLER = st.text(st.sampled_from(list("客户说明天下午见面，谢谢。abc ：:;（）")), max_size=12)
+REDACTION_EXAMPLES = 400
+
+
+@st.composite
+def mobiles(draw: st.DrawFn) -> tuple[str, str]:
+    digits = "1" + draw(st.sampled_from("3456789")) + draw(st.text("0123456789", min_size=9, max_size=9))
+    sep = draw(SEPARATORS)
+    body = f"{digits[:3]}{sep}{digits[3:7]}{sep}{digits[7:]}"
+    if draw(st.booleans()):
+        body = f"({digits[:3]}){draw(SEPARATORS)}{digits[3:7]}{sep}{digits[7:]}"
+    prefix = draw(st.sampled_from(["", "+86 ", "+86-", "0086 ", "手机", "电话：", "tel:+86 "]))
+    return prefix + body, digits
+
+
+@st.composite
+def landlines(draw: st.DrawFn) -> tuple[str, str]:
+    area = "0" + draw(st.text("123456789", min_size=2, max_size=3))
+    number = draw(st.sampled_from("2345678")) + draw(st.text("0123456789", min_size=7, max_size=7))
+    sep = draw(SEPARATORS)
+    written = draw(st.sampled_from([f"{area}{sep}{number[:4]}{sep}{number[4:]}", f"({area}){sep}{number}",
+                                    f"{area}{number}", f"{area}-{number}"]))
+    return written, area + number
+
+
+@st.composite
+def id_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    year = draw(st.integers(1930, 2015))
+    month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    number = (draw(st.sampled_from(["330106", "110101", "440305"])) + f"{year}{month:02d}{day:02d}"
+              + draw(st.text("0123456789", min_size=3, max_size=3)) + draw(st.sampled_from("0123456789Xx")))
+    return number, number
+
+
+@settings(max_examples=REDACTION_EXAMPLES)
+@given(st.one_of(mobiles(), landlines(), id_numbers()), FILLER, FILLER)
+def test_fuzz_no_identifier_survives_scrub(found: tuple[str, str], before: str, after: str) -> None:
+    written, digits = found
+    out = scrub(f"{before} {written} {after}")
+    kept = "".join(ch for ch in out if ch.isdigit() or ch in "Xx")
+    assert digits[:-2] not in kept, (written, out)  # at most the last two digits stay

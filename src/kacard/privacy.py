@@ -15,6 +15,9 @@ What counts as personal (the identifiers used in China, and the usual ones):
   spaces → `[redacted]`;
 * WeChat ids (`wxid_…`, and any id after `微信`, `微信号`, `WeChat`, `weixin`, `VX`,
   `wx`) and QQ numbers (after `QQ`, `扣扣`) → the label stays, the id is `[redacted]`;
+* identifiers named by a label (`身份证`, `护照`, `passport`, `银行卡`, `卡号`, `账号`):
+  the number after it, 15-digit ID numbers included → `[redacted]`; full-width digits
+  and letters (typed with a Chinese input method) are read as their ASCII forms;
 * home addresses in free text: what follows `家住`, `住在`, `住址`, `家庭住址`, `家庭地址`,
   `home address`, `lives at` up to the end of the clause, and any building-unit-room
   address (`3幢2单元501室`, `5号楼1单元302`) → `[redacted]`.
@@ -55,9 +58,16 @@ _WECHAT_RE = re.compile(
     r"|((?:微信号?|wechat(?:\s*id)?|weixin|\bvx|\bwx|v信)\s*(?:号|id)?\s*[:：]?\s*)([A-Za-z][\w\-]{4,19})",
     re.IGNORECASE,
 )
+# An identifier named by its label: ID card (15 or 18 characters), passport, bank card or
+# account numbers, whatever their form.
+_LABELLED_RE = re.compile(
+    r"((?:身份证|证件|护照|passport|id card|银行卡|卡号|账号|帐号|account)\s*(?:号码?|no\.?|number|#)?\s*[:：]?\s*)"
+    r"([A-Za-z]{0,2}[0-9][0-9 \-]{4,24}[0-9Xx])",
+    re.IGNORECASE,
+)
 _QQ_RE = re.compile(r"((?:\bQQ|扣扣)\s*(?:号码?)?\s*[:：]?\s*)(\d{5,11})(?!\d)", re.IGNORECASE)
 _HOME_RE = re.compile(
-    r"((?:家住|住在|住址|家庭住址|家庭地址|home address|lives at)\s*(?:是|为|in|at)?\s*[:：]?\s*)"
+    r"((?:家住|住在|家在|现住|住址|家庭住址|家庭地址|home address|lives at)\s*(?:是|为|in|at)?\s*[:：]?\s*)"
     r"([^，。；;,.\n]+)",
     re.IGNORECASE,
 )
@@ -95,7 +105,9 @@ def scrub(text: str) -> str:
     are not read as phones). Text without any stays the same object."""
     if not text or not any(ch.isdigit() or ch in "@＠" for ch in text) and not _labelled(text):
         return text
+    text = text.translate(_FULL_WIDTH)  # ｑｑ１２３４５ typed with a Chinese IME: as ASCII
     text = _ID_RE.sub(REDACTED, text)
+    text = _LABELLED_RE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
     text = _WECHAT_RE.sub(lambda m: (m.group(1) + REDACTED) if m.group(1) is not None else REDACTED, text)
     text = _QQ_RE.sub(lambda m: m.group(1) + REDACTED, text)
@@ -104,8 +116,11 @@ def scrub(text: str) -> str:
     return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
-_LABELS = re.compile(r"微信|wechat|weixin|vx|wx|v信|qq|扣扣|家住|住在|住址|家庭|home address|lives at",
+_LABELS = re.compile(r"微信|wechat|weixin|vx|wx|v信|qq|扣扣|家住|住在|家在|现住|住址|家庭|home address|lives at",
                      re.IGNORECASE)
+# Full-width digits, letters, @ and + as their ASCII forms (full-width punctuation stays).
+_FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                *range(0xFF41, 0xFF5B), 0xFF20, 0xFF0B)}
 
 
 def _labelled(text: str) -> bool:
