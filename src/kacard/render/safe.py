@@ -30,7 +30,6 @@ the reader's terminal, spreadsheet, browser or picture viewer:
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any, TextIO
 
@@ -124,9 +123,14 @@ def markdown_text(value: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), text)
 
 
+# html.escape's table, without importing the html package (its entity tables cost start-up)
+_HTML_QUOTED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+_HTML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def html_text(value: str) -> str:
     """Card text for HTML: controls dropped, `& < > " '` escaped."""
-    return html.escape(terminal_text(value), quote=True)
+    return terminal_text(value).translate(_HTML_QUOTED)
 
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -134,12 +138,12 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud
 
 def xml_text(value: str) -> str:
     """Text for an XML/SVG element: characters XML 1.0 forbids removed, `& < >` escaped."""
-    return html.escape(_XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value)), quote=False)
+    return _XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value)).translate(_HTML_TEXT)
 
 
 def xml_attr(value: str) -> str:
     """A quoted XML attribute value (double quotes included)."""
-    return '"' + html.escape(_XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value)), quote=True) + '"'
+    return '"' + _XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value)).translate(_HTML_QUOTED) + '"'
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
