@@ -200,3 +200,23 @@ def test_private_scratch_keeps_a_live_process_copy(tmp_path, monkeypatch) -> Non
         assert stat.S_IMODE(scratch.stat().st_mode) == 0o700
         assert sweep_scratch(tmp_path) == []  # this process is alive: its copy stays
     assert not scratch.exists()
+
+
+def test_init_and_git_setup_follow_no_committed_link(tmp_path, kacard) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    (clone / ".schema").symlink_to(outside)  # committed by someone: would redirect the schema write
+    result = kacard.raw("init", str(clone), "--rep", "lina=李娜")
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert list(outside.iterdir()) == []
+    (clone / ".schema").unlink()
+    (clone / ".gitattributes").symlink_to(outside / "attrs")
+    result = kacard.raw("git-setup", "--dir", str(clone))
+    assert result.exit_code == 2 and not (outside / "attrs").exists(), result.output
+    (clone / ".gitattributes").unlink()
+    os.mkfifo(clone / ".gitattributes")  # reading it would hang
+    done = _run(["git-setup", "--dir", str(clone)], tmp_path, timeout=20)
+    assert done.returncode == 2 and "not a regular file" in done.stderr

@@ -81,7 +81,7 @@ def is_card_file(name: str) -> bool:
     return name.endswith(CARD_SUFFIX) and not name.startswith(".")
 
 
-def check_output(folder: Path | None, path: Path) -> Path:
+def check_output(folder: Path | None, path: Path, *, own: bool = False) -> Path:
     """The one guard of every -o/--output/--chart file: returns the path to write, or
     UnsafePath when writing it could harm the folder or follow a link.
 
@@ -90,7 +90,9 @@ def check_output(folder: Path | None, path: Path) -> Path:
     would be written to); inside the card folder (`folder`), anything that would be read
     as a card or settings (`*.yaml`, `*.yml`, `kacard.yaml`), anything under a hidden
     folder (`.git/hooks/…` would run), and a path whose folders lead out of the card
-    folder through a symlink. SPEC §7: kacard never follows a path outside the card folder."""
+    folder through a symlink. SPEC §7: kacard never follows a path outside the card folder.
+    `own=True` is for kacard's own files in the folder (`kacard.yaml`, `.gitattributes`,
+    `.schema/`): only the link, non-regular and leave-the-folder rules apply."""
     import stat
 
     if path.is_symlink():
@@ -116,6 +118,8 @@ def check_output(folder: Path | None, path: Path) -> Path:
     if not inside(folder, plain.parent):
         raise UnsafePath(_("{path} leads out of the card folder through a symbolic link; nothing was written")
                          .format(path=path))
+    if own:
+        return path
     if any(part.startswith(".") for part in rel.parts):
         raise UnsafePath(_("{path} is in a hidden folder of the card folder; write the output elsewhere")
                          .format(path=path))

@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kacard.cards.paths import check_output
 from kacard.errors import KacardError, Problem, UsageError
 
 ATTRIBUTES_FILE = ".gitattributes"
@@ -135,6 +136,7 @@ def driver_command() -> str:
 def ensure_attributes(folder: Path) -> list[str]:
     """Add the kacard lines to `<folder>/.gitattributes`; turn merge=union on cards into kacard."""
     path = folder / ATTRIBUTES_FILE
+    check_output(folder, path, own=True)  # no symlink followed, never a FIFO read (it would hang)
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     messages = []
     fixed = [_without_union(line) for line in lines]
