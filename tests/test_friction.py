@@ -120,3 +120,44 @@ def test_review_table_names_stale_cards(kacard, write_card):
         """)
     table = kacard("review").stdout
     assert "hz-quiet" in table.split("\n\n")[0]  # in the table itself
+
+
+# -- 4. long lists -----------------------------------------------------------------------------
+
+
+def test_a_terminal_shows_the_most_urgent_30_and_counts_the_rest(folder, tmp_path):
+    from test_terminal import on_terminal, sample_env
+
+    for i in range(45):
+        (folder / f"hz-c{i:02d}.yaml").write_text(f"id: hz-c{i:02d}\nname: 客户{i:02d}\nowner: zhangwei\n",
+                                                  encoding="utf-8")
+    out, err = on_terminal(["due", "--dir", str(folder)], 120, sample_env(tmp_path))
+    rows = [line for line in out.splitlines() if "hz-c" in line]
+    assert len(rows) == 30 and "15 less urgent account(s): kacard due --all" in err
+    out, err = on_terminal(["due", "--dir", str(folder), "--all"], 120, sample_env(tmp_path))
+    assert len([line for line in out.splitlines() if "hz-c" in line]) == 45 and "less urgent" not in err
+
+
+def test_scripts_get_every_row(kacard, folder):
+    for i in range(45):
+        (folder / f"hz-c{i:02d}.yaml").write_text(f"id: hz-c{i:02d}\nname: 客户{i:02d}\nowner: zhangwei\n",
+                                                  encoding="utf-8")
+    assert len([line for line in kacard("due").stdout.splitlines() if "hz-c" in line]) == 45
+
+
+# -- 5. coordinates --------------------------------------------------------------------------
+
+
+def test_swapped_coordinates_are_named_as_swapped(kacard, folder):
+    result = kacard("new", "hz-swap", "--name", "测试", "--owner", "zhangwei", "--lat", "120.16", "--lon", "30.27")
+    assert result.exit_code == 2 and "swapped?" in result.output and "lat: 30.27, lon: 120.16" in result.output
+    assert not (folder / "hz-swap.yaml").exists()
+
+
+def test_a_location_far_from_every_base_is_a_validate_warning(kacard, folder):
+    result = kacard("new", "hz-far", "--name", "北京客户", "--owner", "zhangwei", "--lat", "39.9", "--lon", "116.4")
+    assert result.exit_code == 0, result.output
+    checked = kacard("validate", "--format", "json")
+    assert checked.exit_code == 0  # a warning, not an error
+    warning = [p for p in json.loads(checked.stdout) if p["field"] == "location"]
+    assert warning and "km from the nearest team base" in warning[0]["message"]

@@ -34,9 +34,21 @@ TodayOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Output format: table, json or csv (some commands add more).",
-                 show_default=False),
+    typer.Option("--format", "-f", help="Output format (each command's help lists its own).", show_default=False),
 ]
+
+# The formats of each command, the first its default: the one list `run` checks and `--help`
+# shows (cli/app.py writes it into each command's --format help).
+FORMATS: dict[str, tuple[str, ...]] = {
+    "show": ("table", "json", "md"), "validate": ("table", "json"),
+    "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"),
+    "score": ("table", "json", "csv"), "due": ("table", "json", "csv", "ics"),
+    "review": ("table", "json", "md"), "brief": ("table", "md", "html"),
+    "handover": ("table", "md", "json"), "export": ("json", "csv"),
+    "route": ("table", "json", "geojson", "ics", "svg"),
+    "collect": ("table", "json", "csv"), "plan": ("table", "json", "csv"), "changes": ("table", "json", "csv"),
+}
+TEXT_ONLY = ("table",)  # commands that print a message, not a list
 
 
 @dataclass
@@ -117,12 +129,13 @@ def run(
     dir: Path | None,
     today: str | None,
     format: str | None,
-    formats: tuple[str, ...] = ("table", "json", "csv"),
     as_of: str | None = None,
 ) -> Run:
+    """The options a command runs with; --format is checked against FORMATS[the command]."""
     root = ctx.find_root().obj if ctx.find_root().obj is not None else Globals()
     chosen_today = today or root.today or os.environ.get("KACARD_TODAY")
-    chosen_format = (format or root.format or "table").lower()
+    formats = FORMATS.get(ctx.command.name or "", TEXT_ONLY)
+    chosen_format = (format or root.format or formats[0]).lower()
     if chosen_format not in formats:
         raise UsageError(f"--format must be one of {', '.join(formats)}, not {chosen_format!r}")
     opts = Run(

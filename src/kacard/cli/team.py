@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 
@@ -94,7 +94,7 @@ def handover(
     from kacard.render.output import dumps_json, note
     from kacard.render.safe import markdown_text as md
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
@@ -137,8 +137,7 @@ def export(
     from kacard.render.files import save
     from kacard.render.output import Column, csv_text, dumps_json, note
 
-    root = ctx.find_root().obj or Globals()
-    opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
+    opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
         raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
     if opts.format == "csv" and table is None:

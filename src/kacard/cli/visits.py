@@ -86,6 +86,9 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
+TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
 def _redact_item(item):  # type: ignore[no-untyped-def]
     """A due item whose reasons' texts (which quote next steps and notes) are scrubbed."""
     from kacard.privacy import scrub
@@ -101,6 +104,8 @@ def due(
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help="Show how one account's urgency adds up.")] = None,
     as_of: AsOfOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every due account (a terminal shows the 30 most "
+                                                     "urgent and counts the rest).")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -114,7 +119,7 @@ def due(
     from kacard.render import report
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -144,8 +149,15 @@ def due(
 
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
+        from kacard.render.output import is_terminal, note
+
         title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
-        report.print_due(items, opts.format, title, one_rep=who is not None)
+        shown = items
+        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
+            shown = items[:TERMINAL_ROWS]
+        report.print_due(shown, opts.format, title, one_rep=who is not None)
+        if len(shown) < len(items):
+            note(f"… and {len(items) - len(shown)} less urgent account(s): kacard due --all lists every one")
     report_problems(folder)
 
 
@@ -166,7 +178,7 @@ def review(
     from kacard.render.report import print_review
     from kacard.analysis.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     from kacard.cards.plans import load_targets
 
@@ -203,7 +215,7 @@ def brief(
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
+    opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
     assert folder.summaries is not None
