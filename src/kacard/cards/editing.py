@@ -149,16 +149,21 @@ def log_visit(visit: CommentedMap) -> Any:
     inserted before the first later one so the list stays in date order."""
 
     def change(document: Document) -> None:
-        root = document.root
-        items = root.get("visits")
-        if isinstance(items, CommentedSeq) and items:
-            later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > visit["date"]]
-            if later:
-                items.insert(later[0], visit)
-                return
-        append_record(root, "visits", visit)
+        insert_dated(document.root, "visits", visit)
 
     return change
+
+
+def insert_dated(root: CommentedMap, key: str, record: CommentedMap) -> None:
+    """Add a dated record (visit, trade) to its list in date order: after every record of
+    the same date or earlier, so the usual newest record is appended at the end."""
+    items = root.get(key)
+    if isinstance(items, CommentedSeq) and items:
+        later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > record["date"]]
+        if later:
+            items.insert(later[0], record)
+            return
+    append_record(root, key, record)
 
 
 def _date_of(record: Any) -> dt.date | None:

@@ -26,7 +26,9 @@ from kacard.cards.brief import Brief
 from kacard.cards.cache import CardCache, Snap, digest
 from kacard.cards.cache import Entry as CacheEntry
 from kacard.cards.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors
+from kacard.errors import (
+    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors,
+)
 from kacard.i18n import _
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
@@ -581,12 +583,8 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
     The document is read from the bytes whose digest `loaded` recorded, so an edit
     is never applied on top of content the user has not seen.
     """
-    if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
-    data = loaded.path.read_bytes()
-    if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
-    document = yamlio.load_document(yamlio.decode(data))
+    text, _digest = read_for_update(folder, loaded)
+    document = yamlio.load_document(text)
     change(document)
     text = document.dump()
     card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
@@ -594,6 +592,63 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
         raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
     write_atomic(loaded.path, text, loaded.digest)
     return card
+
+
+def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
+    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
+    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    return yamlio.decode(data), loaded.digest
+
+
+def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
+    """Write many cards (rel, text, digest read or None for a new file) as write_atomic
+    does one, with one flush to disk for all: every text goes to its `<name>.lock` first,
+    then `os.sync()`, then each lock is renamed over its card (after the digest check),
+    then each folder is synced once. Per-file fsyncs cost ~20 ms each on a plain disk:
+    10,000 imported cards would wait minutes. Returns the cards not written, and why."""
+    failed: list[tuple[str, KacardError]] = []
+    locked: list[tuple[str, Path, Path, str | None]] = []
+    try:
+        for rel, text, expect in items:
+            path = folder / rel
+            lock = path.with_name(path.name + ".lock")
+            if not inside(folder, path) or not is_card_file(path.name):
+                failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
+                continue
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
+                                               "if that is not so)")))
+                continue
+            with os.fdopen(fd, "wb") as handle:
+                locked.append((rel, path, lock, expect))
+                handle.write(text.encode("utf-8"))
+        if hasattr(os, "sync"):
+            os.sync()
+        folders = set()
+        locked.reverse()
+        while locked:
+            rel, path, lock, expect = locked.pop()
+            try:
+                _check_unchanged(path, expect)
+            except StaleWrite as exc:
+                lock.unlink(missing_ok=True)
+                failed.append((rel, exc))
+                continue
+            os.replace(lock, path)
+            folders.add(path.parent)
+        for parent in folders:
+            _fsync_folder(parent)
+    finally:
+        for _rel, _path, lock, _expect in locked:
+            lock.unlink(missing_ok=True)
+    return failed
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:

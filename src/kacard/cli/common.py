@@ -44,7 +44,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"),
     "score": ("table", "json", "csv"), "due": ("table", "json", "csv", "ics"),
     "review": ("table", "json", "md"), "brief": ("table", "md", "html"),
-    "handover": ("table", "md", "json"), "export": ("json", "csv"),
+    "handover": ("table", "md", "json"), "export": ("json", "csv", "xlsx"), "import": ("table", "json"),
     "route": ("table", "json", "geojson", "ics", "svg"),
     "collect": ("table", "json", "csv"), "plan": ("table", "json", "csv"), "changes": ("table", "json", "csv"),
 }

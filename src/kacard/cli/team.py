@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
 
 
 def register(app: typer.Typer) -> None:
@@ -128,9 +131,9 @@ def export(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Export every card as JSON (default) or a CSV table; --redact for sharing outside the team.
+    """Export every card as JSON (default), a CSV table or an Excel workbook; --redact for sharing outside the team.
 
-    Example: kacard export --redact --format csv --table contacts --output contacts.csv
+    Example: kacard export --format xlsx --output cards.xlsx
     """
     from kacard.team.export import TABLES, export_cards
     from kacard.cards.paths import check_output
@@ -145,6 +148,9 @@ def export(
     folder = opts.load()
     if output is not None:
         check_output(folder.path, output)  # before the work: a refused path costs nothing
+    if opts.format == "xlsx":
+        _export_xlsx(folder, output, table, redact)
+        return
     result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
@@ -157,4 +163,24 @@ def export(
         save(output, text, folder.path)
         note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
              + (" (redacted)" if redact else ""))
+    report_problems(folder)
+
+
+XLSX_TABLES = ("cards", "contacts", "trades", "visits", "opportunities", "signals", "handovers")
+
+
+def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact: bool) -> None:
+    """`export --format xlsx`: one sheet per table (or the --table one) in a workbook."""
+    from kacard.team.export import TABLES, export_cards
+    from kacard.render.output import note
+    from kacard.render.xlsx import write_tables
+
+    if output is None or output.suffix.lower() != ".xlsx":
+        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    cards = [c.card for c in folder.cards]
+    tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
+              for name in ((table,) if table else XLSX_TABLES)]
+    write_tables(output, tables, folder.path)
+    counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
+    note(f"wrote {output}: {counts}" + (" (redacted)" if redact else ""))
     report_problems(folder)

@@ -18,11 +18,12 @@ from kacard.cards.paths import check_output
 from kacard.errors import write_failed
 
 
-def save(path: Path, data: str | bytes, folder: Path | None = None) -> Path:
-    """Write `data` (text as UTF-8) to `path` atomically; the path after the guard.
+def save(path: Path, data: str | bytes, folder: Path | None = None, *, own: bool = False) -> Path:
+    """Write `data` (text as UTF-8) to `path` atomically; the path after the guard
+    (`own=True`: one of kacard's own files in the folder, e.g. an import mapping).
 
     Raises UnsafePath (refused by the guard) or WriteFailed (the system refused)."""
-    target = check_output(folder, path)
+    target = check_output(folder, path, own=own)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temp: str | None = None
     try:

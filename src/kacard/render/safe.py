@@ -36,7 +36,7 @@ from typing import Any, TextIO
 from kacard.text import CONTROL_RE, SEQUENCE_RE, UNSAFE_RE, strip_controls
 
 __all__ = [
-    "SafeStream", "csv_cell", "html_text", "json_text", "markdown_text", "terminal_text",
+    "SafeStream", "csv_cell", "html_text", "json_text", "markdown_text", "sheet_text", "terminal_text",
     "xml_attr", "xml_text",
 ]
 
@@ -139,6 +139,13 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud
 def xml_text(value: str) -> str:
     """Text for an XML/SVG element: characters XML 1.0 forbids removed, `& < >` escaped."""
     return _XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value)).translate(_HTML_TEXT)
+
+
+def sheet_text(value: str) -> str:
+    """Text for a spreadsheet cell stored as a string (xlsx): the characters XML forbids
+    removed (openpyxl refuses them), escape sequences too; it is never a formula, since
+    the cell's type is text (render.xlsx)."""
+    return _XML_FORBIDDEN.sub("", SEQUENCE_RE.sub("", value))
 
 
 def xml_attr(value: str) -> str:
