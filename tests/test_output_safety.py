@@ -225,3 +225,20 @@ def test_routing_server_words_are_made_safe(kacard, write_card) -> None:
     assert "warning" in result.stderr and "hz-a" in result.stderr
     assert_inert(result.stderr)
     assert_inert(result.stdout)
+
+
+def test_xlsx_export_takes_control_characters_and_formulas_as_text(kacard, write_card, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    write_card("hz-evil", _evil_card(bad_keys=False))
+    out = tmp_path / "cards.xlsx"
+    result = kacard("export", "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["cards"]
+    values = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(v.startswith("Evil") for v in values)
+    assert not any(ACTIVE.search(v) for v in values)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    (tmp_path / "link.xlsx").symlink_to(tmp_path / "elsewhere.xlsx")
+    refused = kacard("export", "--format", "xlsx", "-o", str(tmp_path / "link.xlsx"))
+    assert refused.exit_code == 2 and not (tmp_path / "elsewhere.xlsx").exists()

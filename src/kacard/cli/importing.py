@@ -11,7 +11,6 @@ import typer
 from kacard.cli.common import DirOpt, FormatOpt, Run, TodayOpt, run
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
-from kacard.render.files import save
 
 if TYPE_CHECKING:
     from kacard.team.import_map import ImportMap
@@ -72,6 +71,8 @@ def import_command(
             raise UsageError(_("no sheet of {file} has headers kacard knows (such as 客户名称); "
                                "write the mapping by hand (README: Importing)").format(file=file.name))
         target.parent.mkdir(exist_ok=True)
+        from kacard.render.files import save
+
         save(target, maps.map_text(mapping, detected), folder_path, own=True)
         print_detected(str(file), detected, str(target.relative_to(folder_path)))
         return
@@ -148,5 +149,7 @@ def _write_template(folder_path: Path | None, path: Path, sample: bool) -> None:
         typer.echo(_("kept {path}").format(path=target))
         return
     target.parent.mkdir(exist_ok=True)
+    from kacard.render.files import save
+
     save(target, maps.map_text(maps.template_map(path.stem)), folder_path, own=True)
     typer.echo(_("wrote {path}").format(path=target))
