@@ -6,7 +6,7 @@ target file as they were (no lock or temp file left behind).
 Fault injection: os.open (creating the lock or temp file), the file object's write,
 os.fsync and os.replace raise OSError(errno) for the file being written; six errnos
 (disk full, read-only file system, permission denied, not permitted, quota, EIO) x four
-steps x eight commands = 192 runs (RUNS counts them)."""
+steps x nine commands = 216 runs (RUNS counts them)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "new": ("new", "hz-new", "--name", "杭州新公司", "--owner", "lina"),
     "handover": ("handover", "zhangwei", "lina", "--reason", "离职"),
     "export": ("export", "--format", "csv", "-o", "{out}/cards.csv"),
+    "xlsx": ("export", "--format", "xlsx", "-o", "{out}/cards.xlsx"),
     "brief": ("brief", "--ids", "hz-xinghe", "--format", "html", "-o", "{out}/briefs.html"),
     "route": ("route", "--owner", "zhangwei", "--format", "svg", "-o", "{out}/week.svg"),
     "chart": ("score", "--chart", "{out}/pareto.svg"),
@@ -44,7 +45,7 @@ RUNS = {"count": 0}
 def _is_target(path: Any) -> bool:
     name = os.fspath(path) if isinstance(path, str | bytes | os.PathLike) else ""
     name = name.decode() if isinstance(name, bytes) else name
-    return name.endswith(".lock") or ".tmp" in name or name.endswith((".yaml", ".csv", ".html", ".svg"))
+    return name.endswith(".lock") or ".tmp" in name or name.endswith((".yaml", ".csv", ".html", ".svg", ".xlsx"))
 
 
 def _inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int) -> None:
