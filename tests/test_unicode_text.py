@@ -64,3 +64,11 @@ def test_table_columns_stay_aligned_with_emoji_and_zero_width(kacard, write_card
     for line in lines[1:]:
         owner_at = line.index("lina")
         assert width(line[:owner_at]) == column, line
+
+
+@pytest.mark.parametrize("stored, typed", [(NFD, NFC), (NFC, NFD), ("Nest\u200blé", "nestlé")])
+def test_find_matches_whatever_the_normal_form(kacard, write_card, stored: str, typed: str) -> None:
+    write_card("hz-nestle", f"id: hz-nestle\nname: {stored} 杭州\nowner: lina\n")
+    result = kacard("find", typed, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [row["id"] for row in json.loads(result.stdout)] == ["hz-nestle"]

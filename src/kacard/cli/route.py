@@ -101,6 +101,7 @@ def route(
 
 
 def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
+    account = folder.resolve(account)
     if account in plan.candidates:
         typer.echo(plan.explain(account), nl=False)
         return
