@@ -20,9 +20,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kacard.text import fold
 from kacard.errors import CardNotFound, UsageError
 from kacard.i18n import _
+from kacard.text import fold
 
 Readings = tuple[tuple[str, ...], ...]  # per character of a text: its readings, lowercase
 

@@ -13,11 +13,11 @@ import datetime as dt
 import math
 from typing import Any
 from urllib.parse import quote
+
+from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.render.output import dumps_json
 from kacard.render.safe import xml_attr as quoteattr
 from kacard.render.safe import xml_text as escape
-
-from kacard.render.output import dumps_json
-from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
