@@ -120,23 +120,25 @@ def route_html(plan: RoutePlan, today: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def due_html(week: RepWeek) -> str:
-    """The due list: urgency, name, every reason, the next step."""
+def due_html(week: RepWeek, text: Any = str) -> str:
+    """The due list: urgency, name, every reason, the next step; free text through `text`
+    (`scrub` for a redacted site)."""
     rows = []
     for item in week.items:
         step = item.next_step
-        text = (f'<span class="urg">{esc(f"{item.urgency:.1f}")}</span>'
+        row = (f'<span class="urg">{esc(f"{item.urgency:.1f}")}</span>'
                 f'<a href="{card_path(item.id)}"><strong>{esc(item.name)}</strong></a>'
                 f' <span class="muted">{esc(item.tier)}</span><br>'
-                + "<br>".join(esc(r.text) for r in item.reasons))
+                + "<br>".join(esc(text(r.text)) for r in item.reasons))
         if step:
-            text += f"<br>{esc(_('Next step'))}: {esc(step.date)} {esc(step.action)}"
-        rows.append(text)
+            row += f"<br>{esc(_('Next step'))}: {esc(step.date)} {esc(text(step.action))}"
+        rows.append(row)
     return _ul(rows, _("Nothing due this week."), "due")
 
 
-def start_page(week: RepWeek, label: str, today: Any, index: list[dict[str, Any]], *, home: str = "") -> str:
-    """A rep's start page: search, the route (today's first), then the due list."""
+def start_page(week: RepWeek, label: str, today: Any, index: list[dict[str, Any]], *, home: str = "",
+               redact: bool = False) -> str:
+    """A rep's start page: search, today's visits, the due list, then the rest of the route."""
     title = _("{rep} · week {week}").format(rep=week.name, week=label)
     body = [f"<h1>{esc(title)}</h1>"]
     if home:
@@ -144,7 +146,7 @@ def start_page(week: RepWeek, label: str, today: Any, index: list[dict[str, Any]
     body.append(search_block(index))
     body.append(today_html(week.plan, today))
     body.append(f'<h2 id="due">{esc(_("Due this week ({n})").format(n=len(week.items)))}</h2>')
-    body.append(due_html(week))
+    body.append(due_html(week, scrub if redact else str))
     body.append(f'<h2 id="route">{esc(_("Route this week"))}</h2>')
     body.append(route_html(week.plan, today) if week.plan else f'<p class="muted">{esc(week.note)}</p>\n')
     return page(title, "\n".join(body))
@@ -220,11 +222,12 @@ def build_site(briefs: Sequence[Brief], weeks: Sequence[RepWeek], week_label: st
     index = search_index(briefs)
     pages: dict[str, str] = {}
     if one_rep:
-        pages["index.html"] = start_page(weeks[0], week_label, today, index)
+        pages["index.html"] = start_page(weeks[0], week_label, today, index, redact=redact)
     else:
         pages["index.html"] = team_page(weeks, week_label, index)
         for week in weeks:
-            pages[f"rep-{week.owner}.html"] = start_page(week, week_label, today, index, home="index.html")
+            pages[f"rep-{week.owner}.html"] = start_page(week, week_label, today, index, home="index.html",
+                                                             redact=redact)
     start_of: Mapping[str, str] = ({} if one_rep else {w.owner: f"rep-{w.owner}.html" for w in weeks})
     for data in briefs:
         back = "../" + start_of.get(data["owner"], "index.html")
