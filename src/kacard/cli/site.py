@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, TodayOpt, run
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, run
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 
 
@@ -26,6 +26,7 @@ def site(
                                                           "WeChat/QQ ids, ID numbers) for sharing.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
+    format: FormatOpt = None,
 ) -> None:
     """Write the cards as plain web pages for the phone: DIR/index.html (the week's route, today's
     visits first, and the due list), one page per card (the brief, phones to tap) and a search by
@@ -44,7 +45,7 @@ def site(
     from kacard.render.site import build_site
     from kacard.render.site_files import check_output, write_site
 
-    opts = run(ctx, dir, today, None)
+    opts = run(ctx, dir, today, format)  # the site is files: --format takes only the default
     the_week = Week(week_start(week, opts.today))
     folder = opts.load()
     settings = folder.settings
