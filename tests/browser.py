@@ -9,6 +9,7 @@ chromedriver. Debian's `chromium` package is the browser (.ci/run installs it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -117,10 +118,8 @@ class Browser:
     def close(self) -> None:
         try:
             if getattr(self, "ws", None):
-                try:
+                with contextlib.suppress(Exception):  # the browser may already be gone
                     self.send("Browser.close")
-                except Exception:  # noqa: BLE001 - the browser may already be gone
-                    pass
                 self.ws.close()
         finally:
             try:

@@ -9,19 +9,8 @@ from pathlib import Path
 from kacard import i18n
 from kacard.render.site import tel_href
 from kacard.render.site_files import MANIFEST
-from tests.conftest import SAMPLE_CARD
+from tests.conftest import NASTY_CARD, SAMPLE_CARD
 
-NASTY = """\
-id: hz-nasty
-name: "<script>alert(1)</script> & Co"
-owner: zhangwei
-tier: S
-address: "a <b>bold</b> street"
-contacts:
-  - {name: "<img src=x onerror=alert(1)>", role: decision_maker, phone: "138 0000 0001\\" onclick=\\"x"}
-visits:
-  - {date: 2026-11-01, summary: "</section><h1>x</h1>", next: {date: 2026-11-13, action: "<i>报价</i>"}}
-"""
 
 PERSONAL = """\
 id: hz-personal
@@ -41,7 +30,7 @@ def pages(out: Path) -> dict[str, str]:
 
 
 def test_every_card_text_is_escaped(kacard, write_card, tmp_path):
-    write_card("hz-nasty", NASTY)
+    write_card("hz-nasty", NASTY_CARD)
     out = tmp_path / "site"
     result = kacard("site", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -117,8 +106,9 @@ def test_refuses_the_card_folder_and_its_busy_subfolders(kacard, write_card, fol
 
 
 def test_chinese_pages(write_card, folder, tmp_path):
-    from kacard.cli.app import app
     from typer.testing import CliRunner
+
+    from kacard.cli.app import app
 
     write_card("hz-xinghe", SAMPLE_CARD)
     i18n.set_language("zh")
