@@ -109,7 +109,16 @@ def test_the_start_page_at_phone_size_shows_today_then_the_due_list(site: Path, 
     assert (width, height) == (360, 740)
 
 
-def test_the_map_link_opens_the_day_route(site: Path, browser: Browser):
+def test_the_map_links_are_those_of_kacard_route(site: Path, browser: Browser):
+    """Today's map link is the one `kacard route` gives for the day (the team's map app)."""
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "kacard", "route", "--dir", str(SAMPLE), "--owner", "lina",
+                           "--today", "2026-11-25", "--format", "json"], check=True, capture_output=True, text=True)
+    day = next(d for d in json.loads(done.stdout)["days"] if d["date"] == "2026-11-25")
     browser.open((site / "index.html").as_uri())
-    href = browser.eval("document.querySelector('#today a.map').href")
-    assert href.startswith("https://") and "waypoints=" in href
+    links = browser.eval("[...document.querySelectorAll('#today a.map')].map(a=>a.getAttribute('href'))")
+    app = json.loads(done.stdout)["map_app"]
+    assert links == [day["maps"][app]["web"], day["maps"][app]["uri"]]
+    navigate = browser.eval("[...document.querySelectorAll('#today a.nav')].map(a=>a.getAttribute('href'))")
+    assert navigate == [s["map"]["web"] for s in day["stops"]]

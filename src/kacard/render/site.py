@@ -3,7 +3,7 @@
 `build_site` returns the pages as {relative path: HTML}: `index.html` (the rep's start
 page with --owner/--mine, else the team's index linking to `rep-<id>.html` per rep) and
 `cards/<id>.html` per card. A start page shows the week's route per day, today's first,
-each day with its map link (kacard.render.route.map_url), the due list with reasons,
+each day with its map links (kacard.render.route.day_links, the team's map app), the due list with reasons,
 urgency and next step, and a search over the cards (name, pinyin, initials) that works
 offline. A card page is the card's brief (kacard.render.brief.brief_data).
 
@@ -21,7 +21,7 @@ from kacard.cards.lookup import readings
 from kacard.i18n import _
 from kacard.planning.carry import RepWeek
 from kacard.planning.route import RouteDay, RoutePlan
-from kacard.render.route import map_url
+from kacard.render.route import day_links, stop_links
 from kacard.render.site_page import esc, page, search_block
 
 Brief = dict[str, Any]  # render.brief.brief_data
@@ -92,12 +92,16 @@ def _day_html(plan: RoutePlan, day: RouteDay, today: Any) -> str:
         return f'<p><strong>{_day_title(day, today)}</strong> <span class="muted">{esc(_("no visits"))}</span></p>'
     stops = [f"{esc(s.start.strftime('%H:%M'))} <a href=\"{card_path(s.id)}\">{esc(s.name)}</a>"
              + (f' <span class="muted">{esc(s.address)}</span>' if s.address else "")
+             + f' <a class="nav" href="{esc(stop_links(plan, s).web)}">{esc(_("navigate"))}</a>'
              + (f' <span class="late">{esc(_("fixed appointment"))}</span>' if s.fixed else "")
              for s in day.stops]
     out = [f"<h3>{_day_title(day, today)}</h3>", "<ol>" + "".join(f"<li>{s}</li>" for s in stops) + "</ol>"]
-    url = map_url(plan, day)
-    if url:
-        out.append(f'<a class="map" href="{esc(url)}">{esc(_("Open the route in the map"))}</a>')
+    links = day_links(plan, day)  # the team's map app (map.app in kacard.yaml)
+    if links:
+        out.append(f'<a class="map" href="{esc(links.web)}">'
+                   f'{esc(_("The route in {app}").format(app=links.app_name))}</a>')
+        if links.app:
+            out.append(f'<a class="map" href="{esc(links.app)}">{esc(_("Open in the app"))}</a>')
     drive = _("{km:.0f} km, {minutes:.0f} min driving").format(km=day.travel_km, minutes=day.travel_minutes)
     out.append(f'<p class="muted">{esc(drive)}</p>')
     return "\n".join(out)

@@ -49,7 +49,8 @@ a{color:#0b57a4}ul{padding-left:1.2em;margin:.3em 0}li{margin:.25em 0}
 .due li{list-style:none;margin:0 0 .7em -1.2em;padding:.4em .5em;border-left:4px solid #d55e00;background:#faf6f2}
 .urg{float:right;font-weight:bold;color:#d55e00}
 .today{border:2px solid #0072b2;border-radius:6px;padding:0 .5em .3em}
-.map{display:inline-block;margin:.2em 0;padding:.3em .6em;border:1px solid #0b57a4;border-radius:4px}
+.nav{font-size:.9em;white-space:nowrap}
+.map{display:inline-block;margin:.2em .4em .2em 0;padding:.3em .6em;border:1px solid #0b57a4;border-radius:4px}
 .tel{display:inline-block;padding:.15em .5em;border:1px solid #009e73;border-radius:4px;color:#00704f}
 input[type=search]{width:100%;font-size:1em;padding:.5em;border:1px solid #888;border-radius:4px}
 #results li{list-style:none;margin-left:-1.2em}
