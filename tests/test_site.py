@@ -11,7 +11,6 @@ from kacard.render.site import tel_href
 from kacard.render.site_files import MANIFEST
 from tests.conftest import NASTY_CARD, SAMPLE_CARD
 
-
 PERSONAL = """\
 id: hz-personal
 name: 杭州私人科技
