@@ -81,9 +81,9 @@ def visit_hours_text(data: dict[str, Any]) -> str:
 
 def tel_uri(phone: str) -> str | None:
     """RFC 3966 tel: URI of a phone number as written on a card ("+86 138 0000 0000" ->
-    "tel:+8613800000000"); None when it holds no digits."""
+    "tel:+8613800000000"); None when it holds fewer than 5 digits or is masked (--redact)."""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    if not digits:
+    if len(digits) < 5 or "*" in phone:
         return None
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
