@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
 
@@ -225,6 +226,7 @@ def find(
 def list_cards(
     ctx: typer.Context,
     owner: Annotated[str | None, typer.Option(help="Only this rep's cards (a rep's id or name).")] = None,
+    mine: MineOpt = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -233,13 +235,12 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
-    from kacard.cards.reps import rep_id
+    from kacard.cli.visits import resolve_owner
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
-    if owner is not None:
-        owner = rep_id(folder.settings, owner, "--owner", role="owner")
+    owner = resolve_owner(folder.settings, folder.path, owner, mine)
     rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
