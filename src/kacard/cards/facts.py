@@ -79,13 +79,16 @@ def last_visit(card: Brief, today: dt.date | None = None) -> brief.Visit | None:
 
 
 def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Visit | None:
-    """The latest visit (on or before today when given)."""
+    """The latest visit (on or before today when given): by date, then time of day, then
+    position in the file (model.card.visit_order; a brief's visits are already in that order)."""
     latest: Visit | brief.Visit | None = None
-    for visit in card.visits:
+    latest_key: tuple[dt.date, dt.time, int] | None = None
+    for i, visit in enumerate(card.visits):
         if today is not None and visit.date > today:
             continue
-        if latest is None or visit.date >= latest.date:
-            latest = visit
+        key = (visit.date, getattr(visit, "time", None) or dt.time.min, i)
+        if latest_key is None or key >= latest_key:
+            latest, latest_key = visit, key
     return latest
 
 

@@ -337,7 +337,9 @@ def log(
     summary: Annotated[str | None, typer.Option(help="What happened (asked for on a terminal).")] = None,
     date: Annotated[str | None, typer.Option(help="Visit date: 2026-11-20, 11-20, -3, fri (default: today).")] = None,
     kind: Annotated[str, typer.Option(help="visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉).")] = "visit",
-    with_: Annotated[list[str] | None, typer.Option("--with", help="Person met (repeatable).")] = None,
+    with_: Annotated[list[str] | None, typer.Option("--with", help="Person met (repeatable), one of the card's contacts.")] = None,
+    new_contact: Annotated[bool, typer.Option("--new-contact", help="Log --with names that are not (yet) contacts of the card.")] = False,
+    time: Annotated[str | None, typer.Option("--time", help="Time of the visit, 9:30 or 下午3点 (orders visits of one day).")] = None,
     by: Annotated[str | None, typer.Option(help="Rep id (default: the card's owner).")] = None,
     next_date: Annotated[str | None, typer.Option(help="Date of the next step: 2026-12-07, 12-07, +7, fri, 下周五.")] = None,
     next_time: Annotated[str | None, typer.Option(help="Time of the next step, 9:30 or 下午3点 (a fixed appointment).")] = None,
@@ -354,7 +356,7 @@ def log(
     from kacard.cards import aliases
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
-    from kacard.dates import parse_clock, parse_day
+    from kacard.dates import parse_day
     from kacard.cards.editing import log_visit, visit_record
     from kacard.cards.store import update_card
 
@@ -401,22 +403,67 @@ def log(
         if parsed_next is None:
             parsed_next = prompts.ask(_("Next step date (2026-12-07, 12-07, +7, fri, 下周五)"), step_date)
         next_action = next_action or prompts.ask(_("Next step action"), prompts.required)
-    parsed_time = None
-    if next_time:
-        try:
-            parsed_time = parse_clock(next_time)
-        except ValueError as exc:
-            raise UsageError(f"--next-time: {exc}") from None
+    parsed_time = _clock_option(next_time, "--next-time")
+    visit_time = _clock_option(time, "--time")
+    _check_people(loaded.card, list(with_ or []), new_contact, asking)
+    reactivate = _reactivate(loaded.card, asking)
     who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
     record = visit_record(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
-        next_time=parsed_time, next_action=next_action, no_next=no_next,
+        next_time=parsed_time, next_action=next_action, no_next=no_next, time=visit_time,
     )
-    update_card(folder.path, loaded, log_visit(record))
+    update_card(folder.path, loaded, log_visit(record, reactivate=reactivate))
     step = (_("next: {date} {action}").format(date=parsed_next, action=next_action) if parsed_next
             else _("no next step: {reason}").format(reason=no_next))
     typer.echo(_("logged {kind} on {date} to {file} ({step})").format(
         kind=kind, date=visit_date, file=loaded.rel, step=step))
+
+
+def _clock_option(text: str | None, option: str) -> dt.time | None:
+    from kacard.dates import parse_clock
+
+    if not text:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _check_people(card, names: list[str], new_contact: bool, asking: bool) -> None:  # type: ignore[no-untyped-def]
+    """`log --with` a person who is none of the card's contacts: a mistyping, usually. On a
+    terminal ask; otherwise refuse (exit 2) unless --new-contact (README, decisions)."""
+    from kacard.cards.editing import unknown_people
+
+    unknown = unknown_people(card, names)
+    if not unknown or new_contact:
+        return
+    lines = []
+    for name, close in unknown:
+        hint = _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+        lines.append(_("{name} is not a contact of {card}{hint}").format(name=name, card=card.id, hint=hint))
+    if asking:
+        for line in lines:
+            typer.echo(line, err=True)
+        if typer.confirm(_("Log the visit with them as typed?"), default=False):
+            return
+        raise UsageError(_("nothing logged; check the names given with --with"))
+    raise UsageError("; ".join(lines) + _("; check the spelling, or give --new-contact to log them as typed"))
+
+
+def _reactivate(card, asking: bool) -> bool:  # type: ignore[no-untyped-def]
+    """A visit to a `lost` account: its next step would never show in `due`. On a terminal
+    offer to mark it active again; otherwise warn (the visit is logged either way)."""
+    from kacard.render.output import note
+
+    if card.status != "lost":
+        return False
+    if asking and typer.confirm(_("{card} is marked lost, so its next step will not show in `kacard due`. "
+                                  "Mark it active again?").format(card=card.id), default=True):
+        return True
+    note(_("warning: {card} is marked lost, so its next step will not show in `kacard due`; "
+           "set `status: active` (kacard edit) if the account is back").format(card=card.id))
+    return False
 
 
 def schema(
