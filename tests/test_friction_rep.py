@@ -95,3 +95,127 @@ def test_log_time_records_when_and_orders_the_day(kacard, write_card):
     assert rows[0]["next_action"] == "后来的步骤"
     bad = kacard("log", "hz-xinghe", "--time", "25:99", "--summary", "x", "--no-next", "y")
     assert bad.exit_code == 2 and "--time" in bad.stderr
+
+
+# -- 1. kacard edit keeps work -----------------------------------------------------------------
+
+
+def _editor(tmp_path, script: str) -> str:
+    import sys
+    import textwrap
+
+    path = tmp_path / "editor.py"
+    path.write_text(textwrap.dedent(script), encoding="utf-8")
+    return f"{sys.executable} {path}"
+
+
+def _kept_path(output: str):
+    import re
+    from pathlib import Path
+
+    found = re.search(r"Your edit is kept in (\S+\.yaml)", output)
+    assert found, output
+    return Path(found.group(1))
+
+
+def test_an_invalid_edit_is_kept_privately_and_can_be_resumed(kacard, folder, write_card, tmp_path, monkeypatch):
+    import os
+    import stat
+
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    before = card.read_bytes()
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, """\
+        import sys, pathlib
+        p = pathlib.Path(sys.argv[1])
+        p.write_text(p.read_text('utf-8').replace('华东/杭州', '华东/宁波') + 'colour: red\\n', 'utf-8')
+        """))
+    result = kacard("edit", "hz-xinghe")
+    assert result.exit_code == 2 and "colour" in result.stderr
+    assert card.read_bytes() == before
+    kept = _kept_path(result.stderr)
+    assert folder not in kept.parents and kept.exists()
+    assert "华东/宁波" in kept.read_text("utf-8")
+    if os.name == "posix":
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, """\
+        import sys, pathlib
+        p = pathlib.Path(sys.argv[1])
+        p.write_text(p.read_text('utf-8').replace('colour: red\\n', ''), 'utf-8')
+        """))
+    resumed = kacard("edit", "hz-xinghe", "--from", str(kept))
+    assert resumed.exit_code == 0, resumed.output
+    assert "华东/宁波" in card.read_text("utf-8") and "colour" not in card.read_text("utf-8")
+
+
+def test_an_edit_clashing_with_a_change_on_disk_is_kept(kacard, write_card, tmp_path, monkeypatch):
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, f"""\
+        import sys, pathlib
+        card = pathlib.Path({str(card)!r})
+        card.write_text(card.read_text('utf-8') + '# pulled\\n', 'utf-8')
+        p = pathlib.Path(sys.argv[1])
+        p.write_text(p.read_text('utf-8').replace('华东/杭州', '华东/宁波'), 'utf-8')
+        """))
+    result = kacard("edit", "hz-xinghe")
+    assert result.exit_code == 2 and "changed on disk while the editor was open" in result.stderr
+    assert card.read_text("utf-8").endswith("# pulled\n")
+    assert "华东/宁波" in _kept_path(result.stderr).read_text("utf-8")
+
+
+def test_answering_no_to_edit_again_keeps_the_buffer(kacard, write_card, tmp_path, monkeypatch):
+    from kacard.cli import cards
+
+    write_card("hz-xinghe", SAMPLE_CARD)
+    monkeypatch.setattr(cards, "_interactive", lambda: True)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, """\
+        import sys, pathlib
+        p = pathlib.Path(sys.argv[1])
+        p.write_text(p.read_text('utf-8') + 'colour: red\\n', 'utf-8')
+        """))
+    result = kacard("edit", "hz-xinghe", input="n\n")
+    assert result.exit_code == 2
+    assert "colour: red" in _kept_path(result.stderr).read_text("utf-8")
+
+
+def test_a_reopened_buffer_starts_with_the_problems_as_comments(folder, write_card, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from kacard.cards.edit_session import edit_card
+    from kacard.cards.store import load_folder
+
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    seen = tmp_path / "seen.txt"
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, f"""\
+        import sys, pathlib
+        seen = pathlib.Path({str(seen)!r})
+        p = pathlib.Path(sys.argv[1])
+        text = p.read_text('utf-8')
+        if not seen.exists():
+            seen.write_text('')
+            p.write_text(text + 'colour: red\\n', 'utf-8')
+        else:
+            seen.write_text(text, 'utf-8')
+            p.write_text(text.replace('colour: red\\n', '').replace('华东/杭州', '华东/宁波'), 'utf-8')
+        """))
+    loaded = load_folder(folder, dt.date(2026, 11, 23))
+    assert edit_card(folder, loaded.get("hz-xinghe"), loaded.settings, edit_again=lambda problems: True)
+    shown = seen.read_text("utf-8").splitlines()
+    assert shown[0].startswith("# kacard: not saved") and shown[1].startswith("# kacard: ")
+    assert "colour" in shown[1]
+    line = int(shown[1].split(":")[2])  # "# kacard: hz-xinghe.yaml:LINE:COL: ..." counts the header
+    assert shown[line - 1] == "colour: red"
+    saved = card.read_text("utf-8")
+    assert "# kacard" not in saved and "colour" not in saved and "华东/宁波" in saved
+
+
+def test_an_editor_that_cannot_start_names_the_usual_choices(kacard, write_card, monkeypatch):
+    card = write_card("hz-xinghe", SAMPLE_CARD)
+    before = card.read_bytes()
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    result = kacard("edit", "hz-xinghe")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "could not start the editor 'no-such-editor-here'" in result.stderr
+    for choice in ("EDITOR=nano", "EDITOR=vim", "code --wait", "notepad"):
+        assert choice in result.stderr
+    assert card.read_bytes() == before

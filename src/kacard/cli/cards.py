@@ -306,26 +306,33 @@ def validate(
 def edit(
     ctx: typer.Context,
     card_id: CardIdArg,
+    start: Annotated[Path | None, typer.Option("--from", help="Start from this file (an edit kacard kept) instead of the card.")] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Open the card in $EDITOR; it is saved only once it validates (re-opened on error).
+    """Open the card in $EDITOR; it is saved only once it validates (re-opened on error, with
+    the problems as comments on top). An edit that is not saved is kept and its path printed.
 
     Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
-    from kacard.cards.edit_session import edit_card
+    from kacard.cards.edit_session import edit_card, strip_header
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
+    try:
+        start_from = strip_header(start.read_bytes()) if start is not None else None
+    except OSError as exc:
+        raise UsageError(f"--from {start}: {exc.strerror}") from None
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
             typer.echo(str(problem), err=True)
         return typer.confirm("The card is invalid and was not saved. Edit again?", default=True)
 
-    if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None):
+    if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None,
+                 start_from=start_from):
         typer.echo(f"saved {loaded.rel}")
     else:
         typer.echo("no changes")
