@@ -3,15 +3,18 @@ card text still printed literally."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
 import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
+
+import pytest
+
+fcntl = pytest.importorskip("fcntl", reason="pseudo-terminals are POSIX only")
+pty = pytest.importorskip("pty")
+termios = pytest.importorskip("termios")
 
 from kacard.render.output import NARROWEST, Column, _fit
 from kacard.text import width

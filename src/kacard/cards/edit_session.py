@@ -31,7 +31,10 @@ EDITOR_CHOICES = "EDITOR=nano, EDITOR=vim, EDITOR='code --wait'; on Windows: set
 def _editor() -> list[str]:
     default = "notepad" if sys.platform == "win32" else "vi"
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default
-    return shlex.split(editor, posix=sys.platform != "win32")
+    if sys.platform != "win32":
+        return shlex.split(editor)
+    # Windows: backslashes are path separators, quotes only group ("C:\\Program Files\\...")
+    return [part.strip('"') for part in shlex.split(editor, posix=False)]
 
 
 def kept_dir() -> Path:
