@@ -39,10 +39,13 @@ def init(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Make a card folder: kacard.yaml, the card schema for editors, .gitattributes.
+    """Make a card folder: kacard.yaml, the card schema for editors, .gitattributes. On a
+    terminal it asks for the team, each rep's base, language and map app; run again to add reps.
 
     Example: kacard init cards --rep zhangwei=张伟 --rep lina=李娜
     """
+    from kacard.cards.paths import SETTINGS_FILE
+    from kacard.cli.guided import Answers, ask_setup
     from kacard.team.folder_setup import init_folder
 
     opts = run(ctx, dir, today, format)
@@ -53,7 +56,11 @@ def init(
             raise UsageError(f"--rep must be ID=NAME, not {item!r}")
         rep_id, name = item.split("=", 1)
         reps.append((rep_id.strip(), name.strip()))
-    for line in init_folder(target, reps):
+    answers = Answers(reps=reps)
+    if _interactive():
+        answers = ask_setup(reps, existing=(target / SETTINGS_FILE).exists())
+    for line in init_folder(target, answers.reps, bases=answers.bases, language=answers.language,
+                            map_app=answers.map_app):
         typer.echo(line)
 
 
