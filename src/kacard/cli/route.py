@@ -88,7 +88,9 @@ def route(
     elif opts.format == "svg":
         text = render.svg(plan)
     else:
-        text = render.table(plan)
+        from kacard.render.output import terminal_width
+
+        text = render.table(plan, terminal_width() if output is None else None)
     if output is not None:
         if isinstance(text, bytes):
             output.write_bytes(text)
