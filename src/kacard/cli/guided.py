@@ -55,8 +55,8 @@ def choice(options: tuple[str, ...]):  # type: ignore[no-untyped-def]
 def ask_setup(given: list[tuple[str, str]], *, existing: bool) -> Answers:
     """Ask on the terminal; `given` are the --rep values (asked for more after them)."""
     answers = Answers(reps=list(given))
-    typer.echo(_("Adding reps to the existing team." if existing else
-                 "A short guided start: the team, where each rep starts from, language and map app."))
+    typer.echo(_("Adding reps to the existing team.") if existing else
+               _("A short guided start: the team, where each rep starts from, language and map app."))
     while True:
         text = typer.prompt(_("Rep as id=名字 (Enter when done)"), default="", show_default=False)
         if not text.strip():
