@@ -7,6 +7,7 @@ what "revenue", "the open next step" or "an overdue receivable" mean.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, overload
@@ -83,7 +84,8 @@ def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Vi
     position in the file (model.card.visit_order; a brief's visits are already in that order)."""
     latest: Visit | brief.Visit | None = None
     latest_key: tuple[dt.date, dt.time, int] | None = None
-    for i, visit in enumerate(card.visits):
+    visits: Sequence[Visit | brief.Visit] = card.visits
+    for i, visit in enumerate(visits):
         if today is not None and visit.date > today:
             continue
         key = (visit.date, getattr(visit, "time", None) or dt.time.min, i)

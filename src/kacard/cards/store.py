@@ -662,11 +662,6 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             rel, path, lock, expect = locked.pop()
             try:
                 _check_unchanged(path, expect)
-            except StaleWrite as exc:
-                lock.unlink(missing_ok=True)
-                failed.append((rel, exc))
-                continue
-            try:
                 replace(lock, path)
             except StaleWrite as exc:
                 lock.unlink(missing_ok=True)

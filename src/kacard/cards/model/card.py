@@ -229,9 +229,9 @@ def same_day_warnings(visits: list[Visit]) -> list[tuple[str, str]]:
             continue
         first = seen.setdefault(visit.date, i)
         if first != i and (visit.time is None or visits[first].time is None):
-            found.append((f"visits.{i}.time", f"two visits on {visit.date} leave a next step "
-                          f"(visits.{first} and visits.{i}); give them a time (HH:MM) so the "
-                          "later one's next step is the open one"))
+            message = (f"two visits on {visit.date} leave a next step (visits.{first} and "
+                       f"visits.{i}); give them a time (HH:MM) so the later one's next step is the open one")
+            found.append((f"visits.{i}.time", message))
     return found
 
 
