@@ -33,8 +33,9 @@ def test_usage_errors_are_one_kacard_line_with_the_help_to_read(folder):
         (["due", "--bogus"], "No such option: --bogus", "kacard due --help"),
         (["bogus"], "No such command 'bogus'", "kacard --help"),
         (["log"], "Missing argument", "kacard log --help"),
+        (["list", "--owner"], "Option '--owner' requires an argument", "kacard list --help"),
     ):
-        done = subprocess.run([str(Path(sys.executable).parent / "kacard"), *args, "--dir", str(folder)],
+        done = subprocess.run([str(Path(sys.executable).parent / "kacard"), args[0], "--dir", str(folder), *args[1:]],
                               capture_output=True, text=True, check=False)
         assert done.returncode == 2, done
         assert done.stderr.startswith(f"error: {said}"), done.stderr

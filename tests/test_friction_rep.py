@@ -89,10 +89,14 @@ def test_log_time_records_when_and_orders_the_day(kacard, write_card):
         result = kacard("log", "hz-xinghe", "--date", "2026-11-20", "--time", at, "--summary", "拜访",
                         "--next-date", "2026-11-30", "--next-action", action)
         assert result.exit_code == 0, result.output
-    text = path.read_text("utf-8")
-    assert 'time: "16:00"' in text and 'time: "09:00"' in text
     rows = json.loads(kacard("list", "--format", "json").stdout)
     assert rows[0]["next_action"] == "后来的步骤"
+    assert "already has a visit on 2026-11-20" not in result.stderr  # both timed: no ambiguity
+    untimed = kacard("log", "hz-xinghe", "--date", "2026-11-20", "--summary", "又一次", "--next-date", "2026-12-01",
+                     "--next-action", "跟进")
+    assert untimed.exit_code == 0 and "already has a visit on 2026-11-20" in untimed.stderr
+    text = path.read_text("utf-8")
+    assert 'time: "16:00"' in text and 'time: "09:00"' in text
     bad = kacard("log", "hz-xinghe", "--time", "25:99", "--summary", "x", "--no-next", "y")
     assert bad.exit_code == 2 and "--time" in bad.stderr
 

@@ -52,11 +52,17 @@ def _plain_metavars(command: Any) -> None:
 ClickUsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
-def _usage_error(exc: Any) -> typer.Exit:
+def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
     """Print click's usage error in kacard's one style, `error: ...` and the --help to read
-    (instead of click's "Usage: ... Error: ..." box); exit 2 like every usage error."""
+    (instead of click's "Usage: ... Error: ..." box); exit 2 like every usage error. An
+    error without a context (a missing option value) names the command being run."""
     ctx = getattr(exc, "ctx", None)
-    where = ctx.command_path if ctx is not None else "kacard"
+    if ctx is not None:
+        where = ctx.command_path
+    elif group_ctx is not None and group_ctx.meta.get("kacard.command"):
+        where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
+    else:
+        where = "kacard"
     sys.stderr.write(f"error: {exc.format_message()}\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
@@ -80,13 +86,18 @@ class KacardGroup(TyperGroup):
                 raise
             raise _usage_error(exc) from None
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["kacard.command"] = name  # for a usage error that comes without its context
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ClickUsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
-            raise _usage_error(exc) from None
+            raise _usage_error(exc, ctx) from None
         except KacardError as exc:
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None

@@ -419,6 +419,13 @@ def log(
         next_action = next_action or prompts.ask(_("Next step action"), prompts.required)
     parsed_time = _clock_option(next_time, "--next-time")
     visit_time = _clock_option(time, "--time")
+    if parsed_next is not None and any(v.date == visit_date and v.next is not None and (visit_time is None or v.time is None)
+                                       for v in loaded.card.visits):
+        from kacard.render.output import note
+
+        note(_("warning: {card} already has a visit on {date} that leaves a next step; give both a time "
+               "(--time, and time: in the card) so the later one's next step is the open one").format(
+                   card=loaded.card.id, date=visit_date))
     _check_people(loaded.card, list(with_ or []), new_contact, asking)
     reactivate = _reactivate(loaded.card, asking)
     who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
