@@ -96,7 +96,9 @@ class Brief(NamedTuple):
 
 def of(card: Card, keep_visits: int | None = None) -> Brief:
     """The brief of a whole card; `keep_visits` keeps only that many of the latest visits."""
-    order = sorted(range(len(card.visits)), key=lambda i: (card.visits[i].date, i))
+    from kacard.cards.model.card import visit_order
+
+    order = sorted(range(len(card.visits)), key=lambda i: visit_order(card.visits[i], i))
     if keep_visits is not None:
         order = order[len(order) - keep_visits:] if keep_visits else []
     visits = []

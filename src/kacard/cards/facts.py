@@ -7,6 +7,7 @@ what "revenue", "the open next step" or "an overdue receivable" mean.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, overload
@@ -79,13 +80,17 @@ def last_visit(card: Brief, today: dt.date | None = None) -> brief.Visit | None:
 
 
 def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Visit | None:
-    """The latest visit (on or before today when given)."""
+    """The latest visit (on or before today when given): by date, then time of day, then
+    position in the file (model.card.visit_order; a brief's visits are already in that order)."""
     latest: Visit | brief.Visit | None = None
-    for visit in card.visits:
+    latest_key: tuple[dt.date, dt.time, int] | None = None
+    visits: Sequence[Visit | brief.Visit] = card.visits
+    for i, visit in enumerate(visits):
         if today is not None and visit.date > today:
             continue
-        if latest is None or visit.date >= latest.date:
-            latest = visit
+        key = (visit.date, getattr(visit, "time", None) or dt.time.min, i)
+        if latest_key is None or key >= latest_key:
+            latest, latest_key = visit, key
     return latest
 
 

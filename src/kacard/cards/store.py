@@ -581,7 +581,7 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     """
     lock = path.with_name(path.name + ".lock")
     try:
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(lock, LOCK_FLAGS, 0o644)
     except FileExistsError:
         raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
     try:
@@ -590,11 +590,28 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _check_unchanged(path, expect_digest)
-        os.replace(lock, path)
+        replace(lock, path)
         _fsync_folder(path.parent)
     except BaseException:
         lock.unlink(missing_ok=True)
         raise
+
+
+# Lock files are written in binary mode everywhere: on Windows os.open is text mode (and
+# would turn "\n" into "\r\n") unless told O_BINARY, which POSIX does not have.
+LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def replace(source: Path, target: Path) -> None:
+    """os.replace, with Windows' refusal to replace a file another program holds open (an
+    editor, Excel) as StaleWrite rather than a traceback."""
+    try:
+        os.replace(source, target)
+    except PermissionError:
+        if os.name != "nt":  # elsewhere a real permission problem: the write error's own message
+            raise
+        raise StaleWrite(f"{target.name} could not be replaced: it is open in another program or "
+                         "read-only; close it and run the command again") from None
 
 
 def _check_unchanged(path: Path, expect_digest: str | None) -> None:
@@ -614,10 +631,14 @@ def _check_unchanged(path: Path, expect_digest: str | None) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable on POSIX. Windows cannot open a folder (and has no
+    os.O_DIRECTORY); there NTFS journals the rename itself, so this is skipped."""
+    if os.name == "nt":
+        return
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
-        return  # e.g. Windows: folders cannot be opened; rename is still atomic
+        return  # a file system that cannot open folders; the rename is still atomic
     try:
         os.fsync(fd)
     except OSError:
@@ -670,7 +691,7 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
                 failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
                 continue
             try:
-                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                fd = os.open(lock, LOCK_FLAGS, 0o644)
             except FileExistsError:
                 failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
                                                "if that is not so)")))
@@ -686,11 +707,11 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             rel, path, lock, expect = locked.pop()
             try:
                 _check_unchanged(path, expect)
+                replace(lock, path)
             except StaleWrite as exc:
                 lock.unlink(missing_ok=True)
                 failed.append((rel, exc))
                 continue
-            os.replace(lock, path)
             folders.add(path.parent)
         for parent in folders:
             _fsync_folder(parent)

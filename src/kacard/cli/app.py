@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -48,8 +48,29 @@ def _plain_metavars(command: Any) -> None:
         param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
 
 
+# click's usage error, reached through typer's BadParameter (the brief forbids importing click).
+ClickUsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
+    """Print click's usage error in kacard's one style, `error: ...` and the --help to read
+    (instead of click's "Usage: ... Error: ..." box); exit 2 like every usage error. An
+    error without a context (a missing option value) names the command being run."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        where = ctx.command_path
+    elif group_ctx is not None and group_ctx.meta.get("kacard.command"):
+        where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
+    else:
+        where = "kacard"
+    sys.stderr.write(f"error: {exc.format_message()}\n")
+    sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
+    return typer.Exit(2)
+
+
 class KacardGroup(TyperGroup):
-    """Translates KacardError into a message and its exit code, in one place."""
+    """Translates KacardError and click's usage errors into one `error: ...` message and
+    its exit code, in one place."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,9 +90,26 @@ class KacardGroup(TyperGroup):
         finally:
             sys.stdout, sys.stderr = saved
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickUsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `kacard`: the help, as before
+                raise
+            raise _usage_error(exc) from None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["kacard.command"] = name  # for a usage error that comes without its context
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickUsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            raise _usage_error(exc, ctx) from None
         except KacardError as exc:
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None
@@ -116,9 +154,23 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("kacard")
+        except PackageNotFoundError:  # run from a source tree without installing
+            number = "unknown"
+        typer.echo(f"kacard {number}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print kacard's version and exit.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

@@ -113,7 +113,9 @@ def route(
 
         text = svg(plan)
     else:
-        text = render.table(plan)
+        from kacard.render.output import terminal_width
+
+        text = render.table(plan, terminal_width() if output is None else None)
     if output is not None:
         from kacard.render.files import save
 

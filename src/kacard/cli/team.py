@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.i18n import _
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def handover(
     ids: Annotated[str | None, typer.Option("--ids", help="Only these cards, comma-separated (default: all of FROM's).")] = None,
     reason: Annotated[str | None, typer.Option(help="Why, e.g. 离职 or 区域调整.")] = None,
     date: Annotated[str | None, typer.Option(help="Handover date (default: today).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show which cards would move; write nothing.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -102,6 +104,9 @@ def handover(
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
+    if dry_run:
+        _print_dry_run(plan, opts.format)
+        return
     cards = apply_handover(folder, plan)
     from_rep, to_rep = plan.from_rep, plan.to_rep  # ids, also when named by name
     briefs = [brief_data(card, folder.settings, opts.today, last_visits=2) for card in cards]
@@ -119,6 +124,23 @@ def handover(
     if not cards:
         note(f"{from_rep} owns no cards here; nothing was handed over")
     report_problems(folder)
+
+
+def _print_dry_run(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """What `handover` would do: each card that would move, and nothing written."""
+    from kacard.render.output import dumps_json, note
+    from kacard.text import clean
+
+    cards = [{"id": c.card.id, "name": c.card.name, "file": c.rel} for c in plan.cards]
+    if fmt == "json":
+        typer.echo(dumps_json({"dry_run": True, "from": plan.from_rep, "to": plan.to_rep, "date": plan.date,
+                               "reason": plan.reason, "cards": cards}))
+    else:
+        typer.echo(_("Would hand over {n} card(s) from {source} to {target} on {date}:").format(
+            n=len(cards), source=plan.from_rep, target=plan.to_rep, date=plan.date))
+        for card in cards:
+            typer.echo(f"  {card['id']}  {clean(card['name'])}  ({card['file']})")
+    note(_("dry run: nothing was written"))
 
 
 def export(

@@ -18,15 +18,15 @@ if TYPE_CHECKING:
 COLUMNS = [
     Column("id", "id"),
     Column("name", "name", max_width=28),
-    Column("owner", "owner"),
-    Column("status", "status"),
-    Column("tier", "tier"),
-    Column("region", "region", max_width=16),
+    Column("owner", "owner", drop=3),
+    Column("status", "status", drop=2),
+    Column("tier", "tier", drop=5),
+    Column("region", "region", max_width=16, drop=1),
     Column("revenue", "revenue", right=True),
     Column("last_visit", "last visit"),
     Column("next_date", "next step"),
-    Column("next_action", "action", max_width=24),
-]
+    Column("next_action", "action", max_width=24, drop=4),
+]  # on a narrow terminal, left off first: region, status, owner, action, tier (issue 21 #2)
 
 
 def card_row(

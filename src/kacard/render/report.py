@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 DUE_COLUMNS = [
     Column("urgency", "urgency", right=True),
     Column("id", "id"),
-    Column("name", "name", max_width=24),
-    Column("owner", "owner"),
-    Column("tier", "tier"),
-    Column("why", "why", max_width=60),
-    Column("next", "next step", max_width=30),
+    Column("name", "name", max_width=24, drop=4),
+    Column("owner", "owner", drop=1),
+    Column("tier", "tier", drop=3),
+    Column("why", "why", max_width=60, least=30),  # the reasons (a churn signal's too) stay readable
+    Column("next", "next step", max_width=30, drop=2),
 ]
 DUE_CSV_COLUMNS = [
     Column("id", "id"), Column("name", "name"), Column("owner", "owner"), Column("tier", "tier"),

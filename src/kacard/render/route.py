@@ -16,8 +16,8 @@ from kacard.i18n import _
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
 from kacard.planning.route_plan import PlannedStop, RouteDay, RoutePlan, day_label
-from kacard.render.output import dumps_json
-from kacard.text import clean, pad, truncate, width
+from kacard.render.output import Column, dumps_json, table_lines
+from kacard.text import clean, truncate
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
 DAY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
@@ -82,8 +82,14 @@ def wgs84(plan: RoutePlan, lat: float, lon: float) -> tuple[float, float]:
 # -- table -----------------------------------------------------------------------------------
 
 
-_COLUMNS = (("#", True), ("arrive", False), ("start", False), ("depart", False), ("leg km", True),
-            ("leg min", True), ("id", False), ("name", False), ("note", False))
+# Fitted like every table (render.output.table_lines); on a narrow terminal left off first:
+# leg km, start (= arrive unless waiting), leg min, depart, note (issue 21 #2).
+_COLUMNS = (Column("order", "#", right=True), Column("arrive", "arrive"), Column("start", "start", drop=2),
+            Column("depart", "depart", drop=4), Column("leg_km", "leg km", right=True, drop=1),
+            Column("leg_min", "leg min", right=True, drop=3), Column("id", "id"),
+            Column("name", "name", max_width=28), Column("note", "note", max_width=24, drop=5))
+_LEFT_OUT = (Column("urgency", "urgency", right=True), Column("id", "id"), Column("name", "name", max_width=24),
+             Column("reason", "reason", max_width=60, least=24))
 
 
 def wait_note(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> str:
@@ -103,16 +109,14 @@ def _stop_row(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> list[
             f"{s.leg_minutes:.0f}", clean(s.id), truncate(clean(s.name), 28), note]
 
 
-def _grid(rows: list[list[str]], columns=_COLUMNS) -> list[str]:  # type: ignore[no-untyped-def]
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, (h, _) in enumerate(columns)]
-    out = ["  ".join(pad(h, w, right) for (h, right), w in zip(columns, widths, strict=True)).rstrip()]
-    for row in rows:
-        out.append("  ".join(pad(v, w, right) for v, (_, right), w
-                             in zip(row, columns, widths, strict=True)).rstrip())
-    return out
+def _grid(rows: list[list[str]], columns: tuple[Column, ...] = _COLUMNS, limit: int | None = None) -> list[str]:
+    lines, _left_off = table_lines([dict(zip((c.key for c in columns), row, strict=True)) for row in rows], columns,
+                                     limit=limit)
+    return lines
 
 
-def table(plan: RoutePlan) -> str:
+def table(plan: RoutePlan, limit: int | None = None) -> str:
+    """The plan as text; `limit` is the terminal's width the tables are fitted to (None: not)."""
     lines = [header(plan)]
     lines += plan.warnings
     for day in plan.days:
@@ -125,7 +129,7 @@ def table(plan: RoutePlan) -> str:
         rows = [_stop_row(s, plan.breaks) for s in day.stops]
         rows.append(["", _hm(day.return_base), "", "", f"{day.return_km:.1f}", f"{day.return_minutes:.0f}",
                      "(base)", truncate(clean(plan.base.label or "base"), 28), ""])
-        lines += _grid(rows)
+        lines += _grid(rows, limit=limit)
         lines.append(f"day total: {day.travel_km:.1f} km, {day.travel_minutes:.0f} min driving, "
                      f"{day.visit_minutes} min on site")
         links = day_links(plan, day)
@@ -139,9 +143,8 @@ def table(plan: RoutePlan) -> str:
     if plan.unplanned:
         lines.append("")
         lines.append("left out (most urgent first):")
-        cols = (("urgency", True), ("id", False), ("name", False), ("reason", False))
-        lines += _grid([[f"{u.urgency:g}", clean(u.id), truncate(clean(u.name), 24), clean(u.reason)]
-                        for u in plan.unplanned], cols)
+        lines += _grid([[f"{u.urgency:g}", clean(u.id), clean(u.name), clean(u.reason)]
+                        for u in plan.unplanned], _LEFT_OUT, limit)
     return "\n".join(lines) + "\n"
 
 

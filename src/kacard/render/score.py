@@ -20,16 +20,16 @@ TABLE_COLUMNS = [
     Column("rank", "#", right=True),
     Column("id", "id"),
     Column("name", "name", max_width=22),
-    Column("owner", "owner"),
-    Column("metric", "metric", right=True),
-    Column("share_text", "share", right=True),
-    Column("cumulative_text", "cum.", right=True),
-    Column("bar", "bar (vs. #1)"),
+    Column("owner", "owner", drop=3),
+    Column("metric", "metric", right=True, drop=5),
+    Column("share_text", "share", right=True, drop=4),
+    Column("cumulative_text", "cum.", right=True, drop=2),
+    Column("bar", "bar (vs. #1)", drop=1),
     Column("pareto", "ABC"),
     Column("ten_two", "10/2", right=True),
-    Column("ten_two_class", "10/2 class"),
+    Column("ten_two_class", "10/2 class", drop=6),
     Column("tier_text", "tier"),
-    Column("quadrant", "quadrant"),
+    Column("quadrant", "quadrant"),  # narrow terminals leave off bar, cum., owner, share ... first
 ]
 CSV_COLUMNS = [
     Column(k, k)
