@@ -9,16 +9,18 @@ findings that say a rep needs help.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, cast
 
 from kacard import facts
+from kacard.brief import Brief
 from kacard.dates import Week
 from kacard.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.model.card import Card
 from kacard.model.settings import Settings
+from kacard.store import Summary, summary_of
 
 # What a well-kept card has (the course: the manager checks every rep's cards weekly).
 CHECKLIST: tuple[tuple[str, str], ...] = (
@@ -40,22 +42,20 @@ AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 LATE_BUCKETS = ("61-90", "90+")
 
 
-def checklist(card: Card, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
-    """Each CHECKLIST item: does the card have it?"""
+def checklist(row: Summary, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
+    """Each CHECKLIST item: does the card have it? (Its brief as of today, its upkeep.)"""
+    card, care = row.brief, row.upkeep
+    assert care is not None, "load the folder with upkeep=True"
     last = facts.last_visit(card, today)
     _, longest = cadence_limits(settings, tier)
-    credit = card.credit
-    purchasing = card.purchasing
     return {
-        "decision_maker": any(c.role == "decision_maker" for c in card.contacts),
-        "contact_phone": any(c.phone or c.email for c in card.contacts),
+        "decision_maker": care.decision_maker,
+        "contact_phone": care.contact_phone,
         "address": bool(card.address),
         "location": card.location is not None,
         "visit_hours": card.visit_hours is not None,
-        "credit": credit is not None and (credit.rating is not None or credit.terms_days is not None),
-        "purchasing": purchasing is not None and any(
-            v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)
-        ),
+        "credit": care.credit,
+        "purchasing": care.purchasing,
         "recent_visit": last is not None and (today - last.date).days <= longest,
         "next_step": last is not None and (last.next is not None or last.no_next is not None),
     }
@@ -107,7 +107,7 @@ def bucket_of(days_overdue: int) -> str:
     return AGING_BUCKETS[-1][0]
 
 
-def aging(cards: Iterable[Card], today: dt.date) -> Aging:
+def aging(cards: Iterable[Card | Brief], today: dt.date) -> Aging:
     buckets: dict[str, tuple[Decimal, int]] = {label: (Decimal(0), 0) for label, _, _ in AGING_BUCKETS}
     items = []
     for card in cards:
@@ -189,17 +189,36 @@ def review(
     *,
     tier_of: Mapping[str, str] | None = None,
 ) -> Review:
-    """Per rep (the team's order, then owners not in the team), or one rep with `owner`."""
-    cards = list(cards)
-    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
+    """review_rows of whole cards (each made into the row the cache would keep)."""
+    rows = [summary_of(card, today) for card in cards]
+    return review_rows(rows, settings, today, week_start, owner, tier_of=tier_of)
+
+
+def review_rows(
+    rows: Sequence[Summary],
+    settings: Settings,
+    today: dt.date,
+    week_start: dt.date,
+    owner: str | None = None,
+    *,
+    tier_of: Mapping[str, str] | None = None,
+) -> Review:
+    """Per rep (the team's order, then owners not in the team), or one rep with `owner`.
+    `rows`: each card's brief as of today, index and upkeep (store.load_folder with
+    summary=True, upkeep=True)."""
+    if tier_of is None:
+        from kacard.scoring.fast import tiers
+
+        tier_of = tiers([r.card_index for r in rows], settings, today)
+    tier_of = checked_tiers([r.brief for r in rows], settings, today, owner, tier_of)
     week = Week(week_start)
     reps = [rep.id for rep in settings.team]
-    reps += sorted({c.owner for c in cards} - set(reps))
+    reps += sorted({r.brief.owner for r in rows} - set(reps))
     if owner is not None:
         reps = [owner]
     found = []
     for rep_id in reps:
-        owned = [c for c in cards if c.owner == rep_id]
+        owned = [r for r in rows if r.brief.owner == rep_id]
         rep = settings.rep(rep_id)
         if rep is not None and rep.manager and not owned and owner is None:
             continue  # a manager without accounts of their own is not reviewed
@@ -210,25 +229,25 @@ def review(
 def rep_review(
     rep_id: str,
     name: str | None,
-    owned: list[Card],
+    owned: list[Summary],
     settings: Settings,
     today: dt.date,
     week: Week,
     tier_of: Mapping[str, str],
 ) -> RepReview:
-    active = [c for c in owned if c.status in CONSIDERED_STATUSES]
-    tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
-    items: list[DueItem] = assess_each(active, tier, settings, today, week)
+    active = [r for r in owned if r.brief.status in CONSIDERED_STATUSES]
+    tier = {r.brief.id: tier_of.get(r.brief.id) or r.brief.tier or "C" for r in owned}
+    items: list[DueItem] = assess_each([r.brief for r in active], tier, settings, today, week)
 
     gaps = []
     scores = []
-    for card in active:
-        checks = checklist(card, tier[card.id], settings, today)
+    for row in active:
+        checks = checklist(row, tier[row.brief.id], settings, today)
         score = sum(checks.values()) / len(checks)
         scores.append(score)
         missing = tuple(key for key, ok in checks.items() if not ok)
         if missing:
-            gaps.append(CardGaps(card.id, score, missing))
+            gaps.append(CardGaps(row.brief.id, score, missing))
     gaps.sort(key=lambda g: (g.score, g.id))
 
     overdue = []
@@ -242,28 +261,32 @@ def rep_review(
                 no_next.append({"id": item.id, "visit": reason.date})
     overdue.sort(key=lambda o: (o["status"] != "never", -o["days_overdue"], o["id"]))
 
-    recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
-    recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
+    # visits in the last RECENT_DAYS days (0 <= days before today < RECENT_DAYS)
+    recent = sum(r.card_index.visits_in(today, RECENT_DAYS) for r in owned)
+    recent_without = sum(r.card_index.open_visits_in(today, RECENT_DAYS) for r in owned)
 
+    # a brief as of today keeps the latest visit on or before today: a signal is open when
+    # it is not older than that visit (facts.open_signals)
     signals = sorted(
-        ({"id": c.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
-         for c in active for s in facts.open_signals(c, today)),
+        ({"id": r.brief.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
+         for r in active for s in facts.open_signals(r.brief, today)),
         key=lambda s: (s["date"], s["id"]),
     )
     stale = []
-    for card in active:
-        touched = facts.last_touched(card)
+    for row in active:
+        assert row.upkeep is not None
+        touched = row.upkeep.last_touched
         days = (today - touched).days if touched else None
         if days is None or days > settings.stale_days:
-            stale.append({"id": card.id, "last_touched": touched, "days": days})
+            stale.append({"id": row.brief.id, "last_touched": touched, "days": days})
     stale.sort(key=lambda s: (-(cast(int, s["days"]) if s["days"] is not None else 10**6), cast(str, s["id"])))
 
-    receivables = aging(owned, today)
+    receivables = aging([r.brief for r in owned], today)
     completeness = sum(scores) / len(scores) if scores else None
     review_ = RepReview(
         rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
-        no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
+        no_next_step=tuple(no_next), recent_visits=recent, recent_without_next=recent_without,
         receivables=receivables, signals=tuple(signals), stale=tuple(stale),
     )
     return replace(review_, flags=tuple(flags(review_, settings.currency)))

@@ -202,7 +202,7 @@ def validate(
     from kacard.validation import folder_checks
 
     opts = run(ctx, dir, today, format, formats=("table", "json"))
-    folder = opts.load()
+    folder = opts.load(summary=True, upkeep=True)  # problems and warnings are kept per card
     problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
@@ -212,7 +212,7 @@ def validate(
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
     note(
-        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.cards)} valid, "
+        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.summaries or [])} valid, "
         f"{len(errors)} problem(s), {warnings} warning(s)"
     )
     if errors:

@@ -66,7 +66,7 @@ def score(
     """
     from kacard.render.output import note
     from kacard.render.score import print_explain, print_score, print_what_if
-    from kacard.scoring.report import score as score_folder
+    from kacard.scoring.report import score_rows as score_folder
     from kacard.scoring.report import what_if as tier_changes
 
     opts = run(ctx, dir, today, format)
@@ -74,23 +74,25 @@ def score(
         what_if = True
     if explain and (what_if or chart):
         raise UsageError("--explain shows one account; use it without --what-if and --chart")
-    folder = opts.load()
+    folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
     team = {rep.id for rep in settings.team}
     if owner is not None and team and owner not in team:
         raise UsageError(f"unknown rep {owner!r} for --owner; team: {', '.join(sorted(team))}")
-    cards = [loaded.card for loaded in folder.cards]
-    report = score_folder(cards, settings, opts.today)
+    rows = folder.summaries or []
+    report = score_folder(rows, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
 
     if explain:
         if opts.format == "csv":
             raise UsageError("--explain prints table or json, not csv")
-        account = report.get(folder.get(explain).card.id)
+        account = report.get(folder.brief(explain).id)
         assert account is not None  # every loaded card is scored
+        card = opts.load(only=[explain]).get(explain).card  # its trades, listed
         ten_two = settings.scoring.ten_two
         print_explain(
-            report, account, opts.format, ten_two.key, ten_two.potential, settings.currency
+            report, account, list(card.trades), opts.format, ten_two.key, ten_two.potential,
+            settings.currency,
         )
         report_problems(folder)
         return
@@ -98,7 +100,7 @@ def score(
     if what_if:
         overrides = list(set_ or [])
         alternative = (
-            score_folder(cards, _with_overrides(settings, overrides), opts.today)
+            score_folder(rows, _with_overrides(settings, overrides), opts.today)
             if overrides
             else report
         )

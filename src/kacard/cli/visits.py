@@ -154,12 +154,12 @@ def review(
     Example: kacard review --format md > review.md
     """
     from kacard.render.report import print_review
-    from kacard.review import review as build
+    from kacard.review import review_rows
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
     start = week_start(week, opts.today)
-    folder = opts.load()
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    folder = opts.load(summary=True, upkeep=True)  # each card's brief, index and upkeep
+    result = review_rows(folder.summaries or [], folder.settings, opts.today, start, owner)
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
