@@ -156,7 +156,8 @@ def taskwarrior(folder: Path, workdir: Path) -> dict[str, list[str]] | None:
             "task filter": [*base, "project:zhangwei", "+A", "list"]}
 
 
-def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]]) -> dict[str, dict[str, Run]]:
+def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
+          cold: list[str] | None = None) -> dict[str, dict[str, Run]]:
     """{row name: {"cold"|"warm": Run}} for one folder size."""
     folder = workdir / f"cards-{size}"
     if not folder.exists():
@@ -173,6 +174,8 @@ def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]])
     commands = {name: [a.replace("{first}", first) for a in command] for name, command in commands.items()}
     # cold: each command once on an empty cache
     for name, command in commands.items():
+        if cold is not None and name not in cold:
+            continue
         shutil.rmtree(cache, ignore_errors=True)
         print(f"  {size}: {name} cold", file=sys.stderr)
         results[name] = {"cold": run([*KACARD, *command, "--dir", str(folder)], env)}
@@ -232,6 +235,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--commands", default=",".join(COMMANDS), help="Comma-separated names of COMMANDS.")
+    parser.add_argument("--cold", default=None, help="Run only these commands cold (default: all).")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep generated folders here.")
     parser.add_argument("--markdown", action="store_true", help="Print Markdown tables (the README's).")
     args = parser.parse_args()
@@ -244,7 +248,8 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, folders in {workdir}")
     print(f"calibration: a 3M-step pure-Python loop takes {calibration():.3f} s")
     for size in (int(s) for s in args.sizes.split(",")):
-        print_table(size, bench(size, args.repeat, workdir, commands), args.markdown)
+        cold = args.cold.split(",") if args.cold else None
+        print_table(size, bench(size, args.repeat, workdir, commands, cold), args.markdown)
         sys.stdout.flush()
     print(f"\ncalibration again: {calibration():.3f} s (a big change means the machine's speed drifted)")
     if args.workdir is None:

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 # Bump when kacard.brief / kacard.index records change: old rows are then dropped.
 FORMAT = "rows-v1"
-SCHEMA = 6  # the tables' layout (pragma user_version)
+SCHEMA = 7  # the tables' layout (pragma user_version)
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
 RACY_NS = 2_000_000_000
@@ -74,24 +74,32 @@ class Row(NamedTuple):
     digest: str
     stat: Stat
     checked_ns: int
-    columns: tuple[bytes | None, ...]  # see COLUMNS
-    check: int
+    columns: tuple[bytes | None, ...]  # see COLUMNS; upkeep None when not read
+    checks: tuple[int, int | None]  # of the columns but upkeep, of upkeep (None: not read)
 
     def trusted(self, stat: Stat) -> bool:
         return trusted(self.stat, self.checked_ns, stat)
 
     def intact(self) -> bool:
-        return _crc(self.digest, self.columns) == self.check
+        """Whether the columns read are those written (CRC-32 of each part)."""
+        return self.checks == _checks(self.digest, self.columns, self.checks[1] is not None)
 
 
-# The encoded parts of a row, in the order of Row.columns and of the check.
+# The encoded parts of a row, in the order of Row.columns. Upkeep (read by `review` and
+# `validate` only) has a check of its own, so the other commands need not read it.
 COLUMNS = ("brief", "numbers", "ords", "sums", "open", "upkeep", "problems")
+UPKEEP = COLUMNS.index("upkeep")
+
+
+def _checks(dig: str, columns: tuple[bytes | None, ...], upkeep: bool = True) -> tuple[int, int | None]:
+    main = _crc(dig, columns[:UPKEEP] + columns[UPKEEP + 1:])
+    return main, _crc(dig, columns[UPKEEP:UPKEEP + 1]) if upkeep else None
 
 
 def _crc(dig: str, columns: Iterable[bytes | None]) -> int:
     crc = zlib.crc32(dig.encode("ascii"))
     for column in columns:
-        crc = zlib.crc32(b"\0" if column is None else b"\1" + column, crc)
+        crc = zlib.crc32(b"\0", crc) if column is None else zlib.crc32(column, zlib.crc32(b"\1", crc))
     return crc
 
 
@@ -142,12 +150,15 @@ def encode(record: Record | None, problems: list[tuple[Any, ...]] | None) -> tup
         return None
 
 
+_decode = json.JSONDecoder().decode
+
+
 def decode_numbers(columns: tuple[bytes | None, ...]) -> tuple[Any, ...]:
     """The kacard.index record of a row's columns (raises on a wrong shape)."""
     _, numbers, ords, sums, open_visits, _, _ = columns
     assert numbers is not None and ords is not None and open_visits is not None
     (card_id, status, tier, criteria, centralized, pattern, pipeline, trades, visits_from,
-     plain_sums, scale) = json.loads(numbers)
+     plain_sums, scale) = _decode(numbers.decode("utf-8"))
     if not isinstance(card_id, str) or not isinstance(status, str) or not isinstance(criteria, dict):
         raise ValueError("index row of the wrong shape")
     return (card_id, status, tier, criteria, centralized, pattern, pipeline, ords,
@@ -160,6 +171,7 @@ class CardCache:
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
         self._pending: dict[str, tuple[str, Stat, tuple[bytes | None, ...] | None]] = {}
+        self._touched: dict[str, Stat] = {}
         if os.environ.get("KACARD_NO_CACHE"):
             return
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
@@ -189,6 +201,7 @@ class CardCache:
             db.execute(
                 "create table if not exists rows (path text primary key, digest text not null,"
                 " mtime_ns integer, size integer, inode integer, checked_ns integer, check_ integer,"
+                " check_upkeep integer,"
                 " brief blob, numbers blob, ords blob, sums blob, open blob, upkeep blob, problems blob)"
             )
             db.execute("create table if not exists meta (key text primary key, value text)")
@@ -207,19 +220,21 @@ class CardCache:
     def _tables_fit(db: sqlite3.Connection) -> bool:
         """Whether existing tables have the columns this version reads and writes."""
         try:
-            db.execute("select path, digest, mtime_ns, size, inode, checked_ns, check_, "
+            db.execute("select path, digest, mtime_ns, size, inode, checked_ns, check_, check_upkeep, "
                        + ", ".join(COLUMNS) + " from rows limit 0")
             db.execute("select key, value from meta limit 0")
         except sqlite3.OperationalError as exc:
             return "no such table" in str(exc)  # a new file: nothing to drop
         return True
 
-    def rows(self, paths: Iterable[str] | None = None) -> dict[str, Row]:
-        """Rows by relative path: all of them, or those of `paths`. One query for all."""
+    def rows(self, paths: Iterable[str] | None = None, *, upkeep: bool = False) -> dict[str, Row]:
+        """Rows by relative path: all of them, or those of `paths`; the upkeep column
+        only with `upkeep` (else None). One query for all."""
         if self._db is None:
             return {}
-        select = ("select path, digest, mtime_ns, size, inode, checked_ns, check_, "
-                  + ", ".join(COLUMNS) + " from rows")
+        wanted = ", ".join(c if c != "upkeep" or upkeep else "null" for c in COLUMNS)
+        select = (f"select path, digest, mtime_ns, size, inode, checked_ns, check_, "
+                  f"{'check_upkeep' if upkeep else 'null'}, {wanted} from rows")
         try:
             if paths is None:
                 found = self._db.execute(select).fetchall()
@@ -228,32 +243,36 @@ class CardCache:
         except sqlite3.Error:
             return {}
         return {
-            path: Row(dig, (mtime, size, inode), checked or 0, tuple(columns), check or 0)
-            for path, dig, mtime, size, inode, checked, check, *columns in found
+            path: Row(dig, (mtime, size, inode), checked or 0, tuple(columns),
+                      (check or 0, (check_upkeep or 0) if upkeep else None))
+            for path, dig, mtime, size, inode, checked, check, check_upkeep, *columns in found
         }
 
     def put(self, rel: str, dig: str, stat: Stat, columns: tuple[bytes | None, ...] | None) -> None:
         """Queue a row (columns None: forget the path's row, the card is read each time)."""
         self._pending[rel] = (dig, stat, columns)
 
-    def touch(self, rel: str, row: Row, stat: Stat) -> None:
-        """Queue a row again under a new stat (the file was touched, not changed)."""
-        self._pending[rel] = (row.digest, stat, row.columns)
+    def touch(self, rel: str, stat: Stat) -> None:
+        """Queue a row's new stat (the file was touched, not changed)."""
+        self._touched[rel] = stat
 
     def flush(self, keep: Iterable[str] | None) -> None:
         """Write the queued rows and drop the rows of files not in `keep` (gone from the
         folder); `keep=None` drops none (a load of some cards only)."""
-        if self._db is None or (not self._pending and keep is None):
+        if self._db is None or (not self._pending and not self._touched and keep is None):
             return
         with self._transaction() as db:
+            now = time.time_ns()
+            if self._touched:
+                db.executemany("update rows set mtime_ns = ?, size = ?, inode = ?, checked_ns = ? where path = ?",
+                               [(*stat, now, rel) for rel, stat in self._touched.items()])
             if self._pending:
-                now = time.time_ns()
                 gone = [(rel,) for rel, (_, _, columns) in self._pending.items() if columns is None]
                 db.executemany("delete from rows where path = ?", gone)
                 db.executemany(
                     "insert or replace into rows (path, digest, mtime_ns, size, inode, checked_ns, check_, "
-                    + ", ".join(COLUMNS) + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [(rel, dig, *stat, now, _crc(dig, columns), *columns)
+                    "check_upkeep, " + ", ".join(COLUMNS) + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(rel, dig, *stat, now, *_checks(dig, columns), *columns)
                      for rel, (dig, stat, columns) in self._pending.items() if columns is not None],
                 )
             if keep is not None:
@@ -262,6 +281,7 @@ class CardCache:
                 if stale:
                     db.executemany("delete from rows where path = ?", stale)
         self._pending.clear()
+        self._touched.clear()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -26,7 +26,7 @@ from kacard.cache import CardCache, Record, Row, Stat, decode_numbers, digest, e
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.settings import Settings
-from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.paths import CARD_SUFFIX, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
@@ -370,7 +370,7 @@ def _load_summaries(
 ) -> None:
     """Summaries from the cache's rows; files whose stat changed are read, those whose
     bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
-    rows = cache.rows() if whole_folder else cache.rows(rel for rel, _ in files)
+    rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
     found: dict[str, Summary | list[Problem]] = {}
     jobs: list[tuple[str, str, Stat, bytes | None]] = []
     for rel, path in files:
@@ -382,7 +382,7 @@ def _load_summaries(
             if row is not None and not row.trusted(stat):
                 data = Path(path).read_bytes()
                 if row.digest == digest(data):  # touched, not changed
-                    cache.touch(rel, row, stat)
+                    cache.touch(rel, stat)
                 else:
                     row = None
             if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
@@ -398,7 +398,7 @@ def _load_summaries(
         dig, stat, columns, record = outcome
         cache.put(rel, dig, stat, columns)
         if columns is not None:
-            fresh = _from_row(rel, path, Row(dig, stat, 0, columns, 0), today, upkeep)
+            fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
             if fresh is not None:
                 found[rel] = fresh
                 continue
@@ -419,20 +419,26 @@ def _load_summaries(
     result.summaries = summaries
 
 
-def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool) -> Summary | list[Problem] | None:
-    """A card's summary (or problems) from its row; None when the row is damaged."""
-    if row.check and not row.intact():
+_decode_brief = json.JSONDecoder(object_hook=untag).decode
+_decode = json.JSONDecoder().decode
+
+
+def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
+              ) -> Summary | list[Problem] | None:
+    """A card's summary (or problems) from its row; None when the row is damaged.
+    `made`: a row this process just made (not read from the cache: nothing to check)."""
+    if not made and not row.intact():
         return None
     try:
         columns = row.columns
         if columns[0] is None:
             return [Problem(rel, line, column, str(field), str(message), str(severity))
-                    for line, column, field, message, severity in json.loads(columns[6] or b"[]")]
+                    for line, column, field, message, severity in _decode((columns[6] or b"[]").decode("utf-8"))]
         ix = index.from_record(decode_numbers(columns))
-        kept = json.loads(columns[0], object_hook=untag)
-        if ix.id != kept[0] or ix.id != Path(rel).stem:
+        kept = _decode_brief(columns[0].decode("utf-8"))  # type: ignore[union-attr]
+        if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
             return None
-        care = brief.upkeep_from_record(json.loads(columns[5] or b"")) if upkeep else None
+        care = brief.upkeep_from_record(_decode(columns[5].decode("utf-8"))) if upkeep else None  # type: ignore[union-attr]
         return _summary(rel, path, kept, ix, care, today)
     except (ValueError, TypeError, KeyError, IndexError, AssertionError, OverflowError):
         return None
