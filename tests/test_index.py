@@ -409,3 +409,33 @@ def test_rows_equal_whole_cards_for_score_review_and_validate(folders, today):
             week = monday_of(today)
             assert review_rows(fast.summaries, settings, today, week).as_json() == \
                 review(full_cards, settings, today, week).as_json()
+
+
+@pytest.mark.parametrize("conditions", [
+    ["owner=zhangwei"], ["owner=lina", "tier=A"], ["status!=lost", "revenue>100000"],
+    ["name~杭州", "contacts>=2", "last_visit<2026-11-01"], ["tags~重点", "region!~西湖"],
+    ["custom.erp=sap"], ["tier=B"],
+])
+def test_filter_equals_the_list_filtered(folders, conditions):
+    """`filter` tests a card's own fields before building its row: the same rows as
+    `list`'s rows filtered by every condition."""
+    import json
+
+    from kacard.query import matches_all, parse_all
+    from tests.conftest import Kacard
+
+    for folder in folders:
+        run = Kacard(folder)
+        listed = json.loads(run.raw("list", "--dir", str(folder), "--today", "2026-11-23", "--format", "json").stdout)
+        filtered = run.raw("filter", "--dir", str(folder), "--today", "2026-11-23", "--format", "json", *conditions)
+        parsed = parse_all(conditions)
+        assert json.loads(filtered.stdout) == [r for r in listed if matches_all(parsed, _typed(r))], folder.name
+
+
+def _typed(row: dict) -> dict:
+    """A JSON row with its dates as dates again (query compares dates as dates)."""
+    out = dict(row)
+    for key in ("since", "last_visit", "next_date"):
+        if isinstance(out.get(key), str):
+            out[key] = dt.date.fromisoformat(out[key])
+    return out

@@ -133,14 +133,16 @@ def show(
     print_brief(data, opts.format)
 
 
-def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Rows of the folder's cards (of the summaries `only`, when given), tiers over all."""
     from kacard.listing import card_rows
     from kacard.scoring import folder_tiers
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
-        briefs = [s.brief for s in folder.summaries]
-        indexes = {s.brief.id: s.card_index for s in folder.summaries}
+        chosen = folder.summaries if only is None else only
+        briefs = [s.brief for s in chosen]
+        indexes = {s.brief.id: s.card_index for s in chosen}
         return card_rows(briefs, folder.settings, today, tier_of, indexes)
     return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
 
@@ -176,13 +178,17 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.listing import print_rows
+    from kacard.listing import PLAIN_FIELDS, plain_fields, print_rows
     from kacard.query import matches_all, parse_all
 
     opts = run(ctx, dir, today, format)
     parsed = parse_all(conditions)
     folder = opts.load(summary=True)
-    rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
+    # conditions on a card's own fields first: only the cards they keep get a whole row
+    # (tiers are still worked out over every card)
+    plain = [c for c in parsed if c.field in PLAIN_FIELDS or c.field.startswith("custom.")]
+    kept = [s for s in folder.summaries or [] if matches_all(plain, plain_fields(s.brief))] if plain else None
+    rows = [r for r in _rows(folder, opts.today, kept) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
 
