@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from kacard import brief, index, store
+from kacard.cards import brief, index, store
 from kacard.dates import monday_of
-from kacard.due import due
-from kacard.listing import card_rows
-from kacard.model.settings import Settings
-from kacard.scoring import tiers
-from kacard.scoring.fast import tiers as fast_tiers
-from kacard.store import Folder, load_folder
+from kacard.analysis.due import due
+from kacard.render.listing import card_rows
+from kacard.cards.model.settings import Settings
+from kacard.analysis.scoring import tiers
+from kacard.analysis.scoring.fast import tiers as fast_tiers
+from kacard.cards.store import Folder, load_folder
 from tests.conftest import SAMPLE_CARD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +110,7 @@ def test_records_round_trip(folders):
 def test_sums_beyond_64_bits_stay_exact():
     from decimal import Decimal
 
-    from kacard.model.card import Card
+    from kacard.cards.model.card import Card
 
     # the largest amount a card accepts, scaled by 10**4, times 9,300 invoices > 2**63
     big = "99999999999.9999"
@@ -143,7 +143,7 @@ def test_old_today_falls_back_to_the_whole_card(folder, write_card, monkeypatch)
 def _snapshot_db():
     import sqlite3
 
-    from kacard.cache import cache_dir
+    from kacard.cards.cache import cache_dir
 
     return sqlite3.connect(next(cache_dir().glob("*.sqlite")))
 
@@ -289,7 +289,7 @@ def test_any_custom_values_go_through_the_snapshot(folder, write_card):
 def test_a_cache_of_another_layout_is_replaced(folder, write_card):
     import sqlite3
 
-    from kacard.cache import CardCache, cache_dir
+    from kacard.cards.cache import CardCache, cache_dir
 
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     today = dt.date(2026, 11, 23)
@@ -308,7 +308,7 @@ def test_a_cache_of_another_layout_is_replaced(folder, write_card):
 
 
 def test_a_rows_table_of_another_layout_is_replaced_even_with_this_version(folder, write_card):
-    from kacard.cache import CardCache
+    from kacard.cards.cache import CardCache
 
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     CardCache(folder).close()
@@ -322,7 +322,7 @@ def test_a_rows_table_of_another_layout_is_replaced_even_with_this_version(folde
 def test_a_cache_locked_by_another_process_is_skipped(folder, write_card):
     import sqlite3
 
-    from kacard.cache import CardCache, cache_dir
+    from kacard.cards.cache import CardCache, cache_dir
 
     write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n")
     CardCache(folder).close()
@@ -342,9 +342,9 @@ def _reference_facts(card, today: dt.date) -> dict:
     """What score and review read of a card, computed on the whole card the plain way."""
     from decimal import Decimal
 
-    from kacard import facts
-    from kacard.model.common import OPEN_STAGES
-    from kacard.scoring.periods import periods_with, trailing_periods
+    from kacard.cards import facts
+    from kacard.cards.model.common import OPEN_STAGES
+    from kacard.analysis.scoring.periods import periods_with, trailing_periods
 
     positive = [t.date for t in card.trades if t.amount > 0]
     recent = [v for v in card.visits if 0 <= (today - v.date).days < 28]
@@ -362,8 +362,8 @@ def _reference_facts(card, today: dt.date) -> dict:
 
 
 def _row_facts(row, today: dt.date) -> dict:
-    from kacard import facts
-    from kacard.scoring.ten_two import trade_periods
+    from kacard.cards import facts
+    from kacard.analysis.scoring.ten_two import trade_periods
 
     ix, care = row.card_index, row.upkeep
     return {
@@ -385,9 +385,9 @@ def _row_facts(row, today: dt.date) -> dict:
 def test_rows_equal_whole_cards_for_score_review_and_validate(folders, today):
     """score, review and validate read cached rows; each number they read equals the
     whole card's, and their outputs equal those of the whole cards."""
-    from kacard.model.card import card_warnings
-    from kacard.review import review, review_rows
-    from kacard.scoring.report import score, score_rows
+    from kacard.cards.model.card import card_warnings
+    from kacard.analysis.review import review, review_rows
+    from kacard.analysis.scoring.report import score, score_rows
 
     for folder in folders:
         whole = load_folder(folder, today)
@@ -421,7 +421,7 @@ def test_filter_equals_the_list_filtered(folders, conditions):
     `list`'s rows filtered by every condition."""
     import json
 
-    from kacard.query import matches_all, parse_all
+    from kacard.analysis.query import matches_all, parse_all
     from tests.conftest import Kacard
 
     for folder in folders:

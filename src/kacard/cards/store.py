@@ -1,0 +1,640 @@
+"""The card folder on disk: read every card, report every problem, write safely.
+
+Only this module reads or writes card files. Reading never stops at a broken
+card: each problem becomes a `Problem(file, line, col, field, message)` and the
+other cards load. Writing patches the original YAML document and replaces the
+file atomically, refusing when it changed since it was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kacard.cards import brief, index, yamlio
+from kacard.cards.brief import Brief
+from kacard.cards.cache import CardCache, Record, Row, Stat, decode_numbers, digest, encode, untag
+from kacard.cards.index import CardIndex
+from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.cards.model.settings import Settings
+from kacard.cards.paths import CARD_SUFFIX, RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
+
+if TYPE_CHECKING:
+    from kacard.cards.model.card import Card
+
+
+@dataclass(frozen=True)
+class LoadedCard:
+    card: Card
+    path: Path
+    rel: str  # path relative to the folder, with /
+    digest: str  # hash of the bytes read: a write checks the file still has them
+
+
+# Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
+LAST_VISITS = 3
+
+
+class Summary(NamedTuple):
+    """One card as folder-wide commands read it (store.load_folder with summary=True)."""
+
+    rel: str
+    brief: Brief
+    card_index: CardIndex
+    upkeep: brief.Upkeep | None = None  # with load_folder(upkeep=True)
+
+
+def summary_of(card: Card, today: dt.date, rel: str = "") -> Summary:
+    """The summary of a whole card as a cached row gives it (brief as of today)."""
+    return Summary(rel, brief.of(card).as_of(today), index.of(card), brief.upkeep(card))
+
+
+@dataclass
+class Folder:
+    path: Path
+    settings: Settings
+    cards: list[LoadedCard] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    # With load_folder(summary=True): each card's brief and index instead of `cards`.
+    summaries: list[Summary] | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def get(self, card_id: str) -> LoadedCard:
+        check_id(card_id)
+        for loaded in self.cards:
+            if loaded.card.id == card_id:
+                return loaded
+        self._missing(card_id)
+
+    def brief(self, card_id: str) -> Brief:
+        """A card's brief, of a folder loaded with summary=True; the errors of `get`."""
+        check_id(card_id)
+        for loaded in self.summaries or ():
+            if loaded.brief.id == card_id:
+                return loaded.brief
+        self._missing(card_id)
+
+    def _missing(self, card_id: str) -> NoReturn:
+        broken = [p for p in self.problems if Path(p.file).stem == card_id]
+        if broken:
+            raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
+        raise CardNotFound(f"no card with id {card_id!r} in {self.path}")
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Problem]:
+    """One problem per pydantic error, positioned with the round-trip document."""
+    try:
+        root: Any = yamlio.load_document(text).root
+    except yamlio.YamlProblem:
+        root = None
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = tuple(error["loc"])
+        where = yamlio.locate(root, loc) if root is not None else None
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = _unknown_field_message(loc, root)
+        problems.append(
+            Problem(rel, where[0] if where else None, where[1] if where else None,
+                    _field_path(loc), message)
+        )
+    return problems
+
+
+def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
+    import difflib
+
+    from kacard.cards.model import card as card_models
+
+    name = str(loc[-1])
+    known = _known_fields(loc[:-1], card_models.Card)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {name!r}{hint} (team fields go under 'custom')"
+
+
+def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
+    """Field names (aliases first) of the model found by walking `parent` from Card."""
+    import typing
+
+    current = model
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return []
+        annotation = info.annotation
+        for candidate in (annotation, *typing.get_args(annotation)):
+            inner = [a for a in (candidate, *typing.get_args(candidate)) if hasattr(a, "model_fields")]
+            if inner:
+                current = inner[0]
+                break
+        else:
+            return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
+    """Validate one card file's bytes; (card, problems). Never raises for bad content."""
+    from kacard.cards.model.card import Card
+
+    try:
+        text = yamlio.decode(data)
+        raw = yamlio.load_data(text)
+    except yamlio.YamlProblem as exc:
+        return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
+    problems: list[Problem] = []
+    if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
+        line = _key_line(text, "id")
+        problems.append(Problem(rel, line, 1 if line else None, "id",
+                                f"id {raw['id']!r} does not match the file name {expect_id}.yaml"))
+    try:
+        card = Card.model_validate(raw)
+    except ValidationError as exc:
+        return None, problems + _validation_problems(rel, text, exc)
+    return (None, problems) if problems else (card, [])
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_settings(folder: Path) -> Settings:
+    if not (folder / SETTINGS_FILE).is_file():
+        return Settings()
+    return read_model(folder, SETTINGS_FILE, Settings)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(folder: Path, rel: str, model: type[M]) -> M:
+    """A folder file that is not a card (kacard.yaml, plans/2027.yaml) read safely into `model`.
+
+    Raises CardInvalid (exit 2) naming file:line:col: field: message for every problem.
+    """
+    data = (folder / rel).read_bytes()
+    try:
+        text = yamlio.decode(data)
+        raw = yamlio.load_data(text)
+    except yamlio.YamlProblem as exc:
+        raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise CardInvalid(f"{rel} is not valid", _validation_problems(rel, text, exc)) from None
+
+
+def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Card files under the folder (any depth) as (relative path with /, path), sorted;
+    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. Symlinks that lead outside the folder are
+    refused with a problem."""
+    found: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    stack = [("", str(folder))]
+    while stack:
+        rel_dir, current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError as exc:
+            problems.append(Problem(rel_dir or ".", None, None, "", f"cannot read folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = rel_dir + name
+            if entry.is_symlink() and not inside(folder, Path(entry.path)):
+                if name.endswith(".yaml") or entry.is_dir():
+                    problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not rel_dir and name in RESERVED_FOLDERS:
+                    continue
+                stack.append((rel + "/", entry.path))
+            elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
+                found.append((rel, entry.path))
+    found.sort()
+    return found, problems
+
+
+Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
+
+# Cards to parse before a load starts worker processes (below that, forking costs more).
+PARALLEL_MIN = 48
+
+
+def load_folder(
+    folder: Path, today: dt.date, *, summary: bool = False, only: Collection[str] | None = None,
+    progress: Progress | None = None, upkeep: bool = False,
+) -> Folder:
+    """Load settings and every card; problems are collected, never raised (but for settings).
+
+    summary=True is the path of every folder-wide command (`list`, `filter`, `due`,
+    `score`, `review`, `validate`, `route`, `brief`): each card comes as its brief and
+    index (`summaries`, and with upkeep=True its kacard.cards.brief.Upkeep too) from the
+    per-user cache's rows (kacard.cards.cache); only files whose stat changed are read, only
+    those whose bytes changed are parsed, in worker processes when there are many.
+    Without summary, whole cards are parsed (`show`, `edit`, `log`, `export`,
+    `handover`); `only` loads the files of those card ids and nothing else (on a folder
+    of 10,000 cards they cost a directory walk, not 10,000 cards).
+    `progress` is told of every card file parsed (the slow part of a first run)."""
+    settings = load_settings(folder)
+    result = Folder(folder, settings)
+    files, result.problems = card_files(folder)
+    result.files = len(files)
+    if only is not None:
+        wanted = {check_id(card_id) for card_id in only}
+        files = [(rel, path) for rel, path in files if Path(rel).stem in wanted]
+        result.problems = [p for p in result.problems if Path(p.file).stem in wanted]
+    # Loading allocates many small objects and frees none: the cyclic GC's passes over
+    # them are pure overhead (measured: a fifth of a warm load), so it waits until after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if summary:
+            cache = CardCache(folder)
+            try:
+                _load_summaries(files, cache, result, today, progress, upkeep=upkeep,
+                                whole_folder=only is None)
+            finally:
+                cache.close()
+        else:
+            _load_cards(files, result, progress)
+    finally:
+        if collecting:
+            gc.enable()
+    result.problems.extend(folder_problems(result, today, warnings=not summary or upkeep))
+    return result
+
+
+def _load_cards(files: list[tuple[str, str]], result: Folder, progress: Progress | None) -> None:
+    """Whole cards, parsed (in worker processes when there are many)."""
+    for rel, path, outcome in _parse_all([(rel, path) for rel, path in files], _parse_whole, progress):
+        if isinstance(outcome, OSError):
+            result.problems.append(_unreadable(rel, outcome))
+            continue
+        card, dig, problems = outcome
+        if card is None:
+            result.problems.extend(problems)
+        else:
+            result.cards.append(LoadedCard(card, Path(path), rel, dig))
+
+
+def _parse_whole(job: tuple[str, str]) -> tuple[Card | None, str, list[Problem]]:
+    rel, path = job
+    data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    return card, digest(data), problems
+
+
+def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress | None) -> Iterator[tuple[str, str, Any]]:
+    """(rel, path, work(job) or the OSError it raised) for jobs whose first two items are
+    rel and path, in order; in worker processes (about one per core) when there are at
+    least PARALLEL_MIN jobs, else here."""
+    workers = min(os.cpu_count() or 1, 8)
+    total = len(jobs)
+    if total < PARALLEL_MIN or workers < 2:
+        for done, job in enumerate(jobs):
+            if progress is not None:
+                progress(done, total)
+            try:
+                yield job[0], job[1], work(job)
+            except OSError as exc:
+                yield job[0], job[1], exc
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    from kacard.cards.model.card import Card  # noqa: F401  (imported once, before the workers fork)
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, min(64, total // (workers * 8)))
+        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j) for j in jobs],
+                                                               chunksize=chunk), strict=True)):
+            if progress is not None:
+                progress(done, total)
+            yield job[0], job[1], outcome
+
+
+def _guarded(item: tuple[Callable[[Any], Any], Any]) -> Any:
+    work, job = item
+    try:
+        return work(job)
+    except OSError as exc:
+        return OSError(exc.errno, exc.strerror)
+
+
+def _unreadable(rel: str, exc: OSError) -> Problem:
+    return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
+
+
+def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tuple[bytes | None, ...] | None, Any]:
+    """A card file's row: (digest, stat, encoded columns, record when they are None).
+    Runs in worker processes: it takes and gives plain data."""
+    rel, path, stat, data = job
+    if data is None:
+        data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    if card is None:
+        found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
+        return digest(data), stat, encode(None, found), found
+    record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
+                    brief.upkeep_record(brief.upkeep(card)))
+    columns = encode(record, None)
+    return digest(data), stat, columns, record if columns is None else None
+
+
+def _load_summaries(
+    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date,
+    progress: Progress | None, *, upkeep: bool, whole_folder: bool,
+) -> None:
+    """Summaries from the cache's rows; files whose stat changed are read, those whose
+    bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
+    rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
+    found: dict[str, Summary | list[Problem]] = {}
+    jobs: list[tuple[str, str, Stat, bytes | None]] = []
+    for rel, path in files:
+        row = rows.get(rel)
+        try:
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size, info.st_ino)
+            data = None
+            if row is not None and not row.trusted(stat):
+                data = Path(path).read_bytes()
+                if row.digest == digest(data):  # touched, not changed
+                    cache.touch(rel, stat)
+                else:
+                    row = None
+            if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
+                found[rel] = summary
+            else:
+                jobs.append((rel, path, stat, data))
+        except OSError as exc:
+            found[rel] = [_unreadable(rel, exc)]
+    for rel, path, outcome in _parse_all(jobs, _parse_row, progress):
+        if isinstance(outcome, OSError):
+            found[rel] = [_unreadable(rel, outcome)]
+            continue
+        dig, stat, columns, record = outcome
+        cache.put(rel, dig, stat, columns)
+        if columns is not None:
+            fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
+            if fresh is not None:
+                found[rel] = fresh
+                continue
+            record = _parse_row((rel, path, stat, None))[3]  # cannot happen: columns it just made
+        if record is not None and isinstance(record, Record):
+            found[rel] = _summary(rel, path, record.brief, index.from_record(record.numbers),
+                                  brief.upkeep_from_record(record.upkeep) if upkeep else None, today)
+        else:
+            found[rel] = [Problem(rel, *problem) for problem in record or []]
+    summaries: list[Summary] = []
+    for rel, _ in files:
+        item = found.get(rel)
+        if isinstance(item, Summary):
+            summaries.append(item)
+        elif item is not None:
+            result.problems.extend(item)
+    cache.flush([rel for rel, _ in files] if whole_folder else None)
+    result.summaries = summaries
+
+
+_decode_brief = json.JSONDecoder(object_hook=untag).decode
+_decode = json.JSONDecoder().decode
+
+
+def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
+              ) -> Summary | list[Problem] | None:
+    """A card's summary (or problems) from its row; None when the row is damaged.
+    `made`: a row this process just made (not read from the cache: nothing to check)."""
+    if not made and not row.intact():
+        return None
+    try:
+        columns = row.columns
+        if columns[0] is None:
+            return [Problem(rel, line, column, str(field), str(message), str(severity))
+                    for line, column, field, message, severity in _decode((columns[6] or b"[]").decode("utf-8"))]
+        ix = index.from_record(decode_numbers(columns))
+        kept = _decode_brief(columns[0].decode("utf-8"))  # type: ignore[union-attr]
+        if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
+            return None
+        care = brief.upkeep_from_record(_decode(columns[5].decode("utf-8"))) if upkeep else None  # type: ignore[union-attr]
+        return _summary(rel, path, kept, ix, care, today)
+    except (ValueError, TypeError, KeyError, IndexError, AssertionError, OverflowError):
+        return None
+
+
+def _summary(rel: str, path: str, record: tuple[Any, ...], ix: CardIndex, care: brief.Upkeep | None,
+             today: dt.date) -> Summary:
+    """A card's brief as of today (kacard.cards.brief.Brief.as_of), its index and upkeep."""
+    at = ix.visits_until(today)  # visits on or before today
+    kept = len(record[brief.VISITS])
+    first_kept = ix.visit_count - kept
+    if at and at - 1 < first_kept:
+        # --today is before the visits the row keeps: brief the whole card
+        card, _ = parse_card(rel, Path(path).read_bytes(), expect_id=Path(path).stem)
+        if card is not None:
+            return Summary(rel, brief.of(card).as_of(today), ix, care)
+    return Summary(rel, brief.from_record(record, max(0, at - first_kept)), ix, care)
+
+
+def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
+    """What makes a valid card wrong for this team: an owner not in the team, an
+    unknown 10/2 criterion. Used when loading and before any write (edit)."""
+    return _TeamCheck(settings).problems(rel, owner, criteria)
+
+
+class _TeamCheck:
+    """settings_problems with the team and the criteria worked out once per folder."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.team = {rep.id for rep in settings.team}
+        self.known = set(settings.scoring.ten_two.criteria)
+
+    def problems(self, rel: str, owner: str, criteria: dict[str, int]) -> list[Problem]:
+        problems = []
+        if self.team and owner not in self.team:
+            problems.append(Problem(rel, None, None, "owner",
+                                    f"unknown owner {owner!r}; team: {', '.join(sorted(self.team))}"))
+        for name in criteria:
+            if name not in self.known:
+                problems.append(Problem(rel, None, None, f"criteria.{name}",
+                                        f"unknown criterion {name!r} (see scoring.ten_two.criteria)"))
+        return problems
+
+
+def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) -> list[Problem]:
+    """Checks across cards and against settings: duplicate ids, owners, criteria names."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+
+    def first(rel: str, card_id: str) -> bool:
+        if card_id in seen:
+            problems.append(Problem(rel, None, None, "id", f"duplicate id {card_id!r}: also in {seen[card_id]}"))
+            return False
+        seen[card_id] = rel
+        return True
+
+    check = _TeamCheck(folder.settings)
+    if folder.summaries is not None:
+        folder.summaries = [s for s in folder.summaries if first(s.rel, s.brief.id)]
+        for s in folder.summaries:
+            problems += check.problems(s.rel, s.brief.owner, s.card_index.criteria)
+            if warnings and s.upkeep is not None:
+                problems += [Problem(s.rel, None, None, path, message, severity="warning")
+                             for path, message in brief.warnings(s.upkeep, today)]
+    folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
+    for loaded in folder.cards:
+        card, rel = loaded.card, loaded.rel
+        problems += check.problems(rel, card.owner, card.criteria)
+        if warnings:
+            problems.extend(_warnings(rel, card, today))
+    return _with_lines(folder.path, problems)
+
+
+def _warnings(rel: str, card: Card, today: dt.date) -> list[Problem]:
+    from kacard.cards.model.card import card_warnings
+
+    return [Problem(rel, None, None, path, message, severity="warning")
+            for path, message in card_warnings(card, today)]
+
+
+def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
+    """Fill in line/column for problems found after loading, from the round-trip document."""
+    out: list[Problem] = []
+    docs: dict[str, Any] = {}
+    for problem in problems:
+        if problem.line is not None or not problem.field:
+            out.append(problem)
+            continue
+        if problem.file not in docs:
+            try:
+                docs[problem.file] = yamlio.load_document((folder / problem.file).read_text("utf-8-sig")).root
+            except (OSError, UnicodeDecodeError, yamlio.YamlProblem):
+                docs[problem.file] = None
+        root = docs[problem.file]
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in problem.field.split(".")]
+        where = yamlio.locate(root, parts) if root is not None else None
+        out.append(Problem(problem.file, where[0] if where else None, where[1] if where else None,
+                           problem.field, problem.message, problem.severity))
+    return out
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
+    """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
+
+    `expect_digest` is the hash of the bytes read before editing; if the file now
+    holds something else, nothing is written (StaleWrite). None means the file must
+    not exist yet. The lock file (`<name>.lock`, git's convention) also stops two
+    kacard processes from writing the same card at once.
+    """
+    lock = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        _check_unchanged(path, expect_digest)
+        os.replace(lock, path)
+        _fsync_folder(path.parent)
+    except BaseException:
+        lock.unlink(missing_ok=True)
+        raise
+
+
+def _check_unchanged(path: Path, expect_digest: str | None) -> None:
+    if expect_digest is None:
+        if path.exists():
+            raise StaleWrite(f"{path.name} already exists; nothing was written")
+        return
+    try:
+        current = digest(path.read_bytes())
+    except FileNotFoundError:
+        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
+    if current != expect_digest:
+        raise StaleWrite(
+            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
+            "nothing was written — run the command again"
+        )
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows: folders cannot be opened; rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
+    """Patch a card's YAML document with `change`, validate the result, write it atomically.
+
+    The document is read from the bytes whose digest `loaded` recorded, so an edit
+    is never applied on top of content the user has not seen.
+    """
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    document = yamlio.load_document(yamlio.decode(data))
+    change(document)
+    text = document.dump()
+    card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
+    if card is None:
+        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+    write_atomic(loaded.path, text, loaded.digest)
+    return card
+
+
+def create_card(folder: Path, card_id: str, text: str) -> Path:
+    """Write a new card file from text, after validating it; never overwrites."""
+    path = card_path(folder, card_id)
+    rel = path.relative_to(folder).as_posix()
+    card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
+    if card is None:
+        raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
+    if path.exists():
+        raise CardInvalid(f"card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`")
+    write_atomic(path, text, None)
+    return path
