@@ -386,7 +386,7 @@ def test_rows_equal_whole_cards_for_score_review_and_validate(folders, today):
     """score, review and validate read cached rows; each number they read equals the
     whole card's, and their outputs equal those of the whole cards."""
     from kacard.cards.model.card import card_warnings
-    from kacard.analysis.review import review, review_rows
+    from kacard.analysis.review import review
     from kacard.analysis.scoring.report import score, score_rows
 
     for folder in folders:
@@ -407,7 +407,7 @@ def test_rows_equal_whole_cards_for_score_review_and_validate(folders, today):
             assert [(a.id, a.pareto, a.criteria, a.ten_two, a.tier, a.quadrant) for a in quick.accounts] == \
                 [(a.id, a.pareto, a.criteria, a.ten_two, a.tier, a.quadrant) for a in slow.accounts]
             week = monday_of(today)
-            assert review_rows(fast.summaries, settings, today, week).as_json() == \
+            assert review(fast.summaries, settings, today, week).as_json() == \
                 review(full_cards, settings, today, week).as_json()
 
 

@@ -190,24 +190,7 @@ class Review:
 
 
 def review(
-    cards: Iterable[Card],
-    settings: Settings,
-    today: dt.date,
-    week_start: dt.date,
-    owner: str | None = None,
-    *,
-    tier_of: Mapping[str, str] | None = None,
-    targets: PlanTargets | None = None,
-) -> Review:
-    """review_rows of whole cards (each made into the row the cache would keep)."""
-    cards = list(cards)
-    rows = [summary_of(card, today) for card in cards]
-    return review_rows(rows, settings, today, week_start, owner, tier_of=tier_of, targets=targets,
-                       plan_cards=cards)
-
-
-def review_rows(
-    rows: Sequence[Summary],
+    rows: Iterable[Summary] | Iterable[Card],
     settings: Settings,
     today: dt.date,
     week_start: dt.date,
@@ -220,10 +203,16 @@ def review_rows(
     """Per rep (the team's order, then owners not in the team), or one rep with `owner`.
 
     `rows`: each card's brief as of today, index and upkeep (store.load_folder with
-    summary=True, upkeep=True). `targets`: the manager's plan for today's year
-    (plans/YEAR.yaml); reps behind it are flagged; the plan's lines are worked out on
-    `plan_cards`, the whole cards (they read opportunities).
+    summary=True, upkeep=True), or whole cards (made into those rows here). `targets`:
+    the manager's plan for today's year (plans/YEAR.yaml); reps behind it are flagged;
+    the plan's lines are worked out on `plan_cards`, the whole cards (they read
+    opportunities; the whole cards given as `rows` by default).
     """
+    given = list(rows)
+    cards = [c for c in given if not isinstance(c, Summary)]
+    rows = [c if isinstance(c, Summary) else summary_of(c, today) for c in given]
+    if plan_cards is None and cards:
+        plan_cards = cards
     if tier_of is None:
         from kacard.analysis.scoring.fast import tiers
 

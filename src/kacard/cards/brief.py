@@ -191,8 +191,15 @@ class Upkeep(NamedTuple):
     visit_days: tuple[int, ...]  # each visit's date (ordinal), in the order of the file
 
 
+def last_touched(card: Card) -> dt.date | None:
+    """The most recent date anything happened on the card (visit, trade, signal, handover;
+    else `since`)."""
+    dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
+    dates += [h.date for h in card.handovers]
+    return max(dates) if dates else card.since
+
+
 def upkeep(card: Card) -> Upkeep:
-    from kacard.cards.facts import last_touched
     from kacard.cards.model.card import card_warnings
 
     credit, purchasing = card.credit, card.purchasing

@@ -168,7 +168,7 @@ def review(
     Example: kacard review --format md > review.md
     """
     from kacard.render.report import print_review
-    from kacard.analysis.review import review_rows
+    from kacard.analysis.review import review as build
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
     start = week_start(week, opts.today)
@@ -178,8 +178,8 @@ def review(
     targets = load_targets(folder.path, opts.today.year)
     # the plan's lines (plans/YEAR.yaml) read opportunities: whole cards, only when a plan is set
     plan_cards = [c.card for c in opts.load().cards] if targets is not None else None
-    result = review_rows(folder.summaries or [], folder.settings, opts.today, start, owner,
-                         targets=targets, plan_cards=plan_cards)
+    result = build(folder.summaries or [], folder.settings, opts.today, start, owner,
+                   targets=targets, plan_cards=plan_cards)
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
