@@ -157,7 +157,7 @@ def taskwarrior(folder: Path, workdir: Path) -> dict[str, list[str]] | None:
 
 
 def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
-          cold: list[str] | None = None) -> dict[str, dict[str, Run]]:
+          cold: list[str] | None = None, with_peers: bool = True) -> dict[str, dict[str, Run]]:
     """{row name: {"cold"|"warm": Run}} for one folder size."""
     folder = workdir / f"cards-{size}"
     if not folder.exists():
@@ -179,7 +179,7 @@ def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
         shutil.rmtree(cache, ignore_errors=True)
         print(f"  {size}: {name} cold", file=sys.stderr)
         results[name] = {"cold": run([*KACARD, *command, "--dir", str(folder)], env)}
-    peers = taskwarrior(folder, workdir) or {}
+    peers = (taskwarrior(folder, workdir) or {}) if with_peers else {}
     for command in commands.values():  # fill the cache for every kind of load
         run([*KACARD, *command, "--dir", str(folder)], env)
     # warm, interleaved: each round runs every command once
@@ -235,6 +235,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--commands", default=",".join(COMMANDS), help="Comma-separated names of COMMANDS.")
+    parser.add_argument("--no-peers", action="store_true", help="Leave taskwarrior out.")
     parser.add_argument("--cold", default=None, help="Run only these commands cold (default: all).")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep generated folders here.")
     parser.add_argument("--markdown", action="store_true", help="Print Markdown tables (the README's).")
@@ -249,7 +250,7 @@ def main() -> int:
     print(f"calibration: a 3M-step pure-Python loop takes {calibration():.3f} s")
     for size in (int(s) for s in args.sizes.split(",")):
         cold = args.cold.split(",") if args.cold else None
-        print_table(size, bench(size, args.repeat, workdir, commands, cold), args.markdown)
+        print_table(size, bench(size, args.repeat, workdir, commands, cold, not args.no_peers), args.markdown)
         sys.stdout.flush()
     print(f"\ncalibration again: {calibration():.3f} s (a big change means the machine's speed drifted)")
     if args.workdir is None:

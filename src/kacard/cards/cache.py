@@ -26,6 +26,8 @@ import os
 import sqlite3
 import time
 import zlib
+
+import orjson
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -150,7 +152,31 @@ def encode(record: Record | None, problems: list[tuple[Any, ...]] | None) -> tup
         return None
 
 
-_decode = json.JSONDecoder().decode
+def loads(text: bytes) -> Any:
+    """JSON text to data: orjson (about twice as fast as json on these rows), json for
+    what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def untag_all(value: Any) -> Any:
+    """`value` with every tagged date and time (see `_tag`) made a date or time again."""
+    if isinstance(value, dict):
+        value = {k: untag_all(v) for k, v in value.items()}
+        return untag(value)
+    if isinstance(value, list):
+        return [untag_all(v) for v in value]
+    return value
+
+
+def decode_brief(text: bytes) -> list[Any]:
+    """A kacard.cards.brief record from its column (custom's dates and times untagged)."""
+    record = loads(text)
+    if record[16]:  # custom
+        record[16] = untag_all(record[16])
+    return record
 
 
 def decode_numbers(columns: tuple[bytes | None, ...]) -> tuple[Any, ...]:
@@ -158,7 +184,7 @@ def decode_numbers(columns: tuple[bytes | None, ...]) -> tuple[Any, ...]:
     _, numbers, ords, sums, open_visits, _, _ = columns
     assert numbers is not None and ords is not None and open_visits is not None
     (card_id, status, tier, criteria, centralized, pattern, pipeline, trades, visits_from,
-     plain_sums, scale, kinds) = _decode(numbers.decode("utf-8"))
+     plain_sums, scale, kinds) = loads(numbers)
     if not isinstance(card_id, str) or not isinstance(status, str) or not isinstance(criteria, dict):
         raise ValueError("index row of the wrong shape")
     return (card_id, status, tier, criteria, centralized, pattern, pipeline, ords,

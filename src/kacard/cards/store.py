@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import os
 import re
 from collections.abc import Callable, Collection, Iterator
@@ -22,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
-from kacard.cards.cache import CardCache, Record, Row, Stat, decode_numbers, digest, encode, untag
+from kacard.cards.cache import CardCache, Record, Row, Stat, decode_brief, decode_numbers, digest, encode, loads
 from kacard.cards.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.cards.model.settings import Settings
@@ -427,10 +426,6 @@ def _load_summaries(
     result.summaries = summaries
 
 
-_decode_brief = json.JSONDecoder(object_hook=untag).decode
-_decode = json.JSONDecoder().decode
-
-
 def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
               ) -> Summary | list[Problem] | None:
     """A card's summary (or problems) from its row; None when the row is damaged.
@@ -441,12 +436,12 @@ def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, ma
         columns = row.columns
         if columns[0] is None:
             return [Problem(rel, line, column, str(field), str(message), str(severity))
-                    for line, column, field, message, severity in _decode((columns[6] or b"[]").decode("utf-8"))]
+                    for line, column, field, message, severity in loads(columns[6] or b"[]")]
         ix = index.from_record(decode_numbers(columns))
-        kept = _decode_brief(columns[0].decode("utf-8"))  # type: ignore[union-attr]
+        kept = decode_brief(columns[0])  # type: ignore[arg-type]
         if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
             return None
-        care = brief.upkeep_from_record(_decode(columns[5].decode("utf-8"))) if upkeep else None  # type: ignore[union-attr]
+        care = brief.upkeep_from_record(loads(columns[5])) if upkeep else None  # type: ignore[arg-type]
         return _summary(rel, path, kept, ix, care, today)
     except (ValueError, TypeError, KeyError, IndexError, AssertionError, OverflowError):
         return None
