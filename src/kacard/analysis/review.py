@@ -208,7 +208,7 @@ def review(
     the plan's lines are worked out on `plan_cards`, the whole cards (they read
     opportunities; the whole cards given as `rows` by default).
     """
-    given = list(rows)
+    given: list[Summary | Card] = list(rows)
     cards = [c for c in given if not isinstance(c, Summary)]
     rows = [c if isinstance(c, Summary) else summary_of(c, today) for c in given]
     if plan_cards is None and cards:

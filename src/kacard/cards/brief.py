@@ -13,6 +13,7 @@ millisecond for a whole validated card of ~100 pydantic objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -150,7 +151,7 @@ def record(b: Brief) -> tuple[Any, ...]:
     )
 
 
-def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
+def from_record(r: Sequence[Any], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,

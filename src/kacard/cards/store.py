@@ -447,7 +447,7 @@ def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, ma
         return None
 
 
-def _summary(rel: str, path: str, record: tuple[Any, ...], ix: CardIndex, care: brief.Upkeep | None,
+def _summary(rel: str, path: str, record: tuple[Any, ...] | list[Any], ix: CardIndex, care: brief.Upkeep | None,
              today: dt.date) -> Summary:
     """A card's brief as of today (kacard.cards.brief.Brief.as_of), its index and upkeep."""
     at = ix.visits_until(today)  # visits on or before today
