@@ -135,9 +135,10 @@ def score(
     if explain:
         if opts.format == "csv":
             raise UsageError("--explain prints table or json, not csv")
-        account = report.get(folder.brief(explain).id)
+        card_id = folder.brief(explain).id  # an id, or a name / pinyin (Folder.resolve)
+        account = report.get(card_id)
         assert account is not None  # every loaded card is scored
-        card = opts.load(only=[explain]).get(explain).card  # its trades, listed
+        card = opts.load(only=[card_id]).get(card_id).card  # its trades, listed
         ten_two = settings.scoring.ten_two
         print_explain(
             report, account, list(card.trades), opts.format, ten_two.key, ten_two.potential,
