@@ -100,11 +100,7 @@ def open_next_step(card: CardLike, today: dt.date | None = None) -> NextStep | b
     return latest.next if latest is not None else None
 
 
-def last_touched(card: Card) -> dt.date | None:
-    """The most recent date anything happened on the card."""
-    dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
-    dates += [h.date for h in card.handovers]
-    return max(dates) if dates else card.since
+last_touched = brief.last_touched  # the most recent date anything happened on the card
 
 
 def open_signals(card: CardLike, today: dt.date) -> list[Signal | brief.Signal]:

@@ -13,8 +13,7 @@ import errno
 import gc
 import os
 import re
-import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
@@ -23,15 +22,14 @@ from pydantic import BaseModel, ValidationError
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
-from kacard.cards.cache import CardCache, Snap, digest
-from kacard.cards.cache import Entry as CacheEntry
+from kacard.cards.cache import CardCache, Record, Row, Stat, decode_brief, decode_numbers, digest, encode, loads
 from kacard.cards.index import CardIndex
 from kacard.errors import (
     CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors,
 )
 from kacard.i18n import _
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.cards.paths import CARD_SUFFIX, RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -50,11 +48,17 @@ LAST_VISITS = 3
 
 
 class Summary(NamedTuple):
-    """One card as the fast path of `list`, `filter` and `due` reads it."""
+    """One card as folder-wide commands read it (store.load_folder with summary=True)."""
 
     rel: str
     brief: Brief
     card_index: CardIndex
+    upkeep: brief.Upkeep | None = None  # with load_folder(upkeep=True)
+
+
+def summary_of(card: Card, today: dt.date, rel: str = "") -> Summary:
+    """The summary of a whole card as a cached row gives it (brief as of today)."""
+    return Summary(rel, brief.of(card).as_of(today), index.of(card), brief.upkeep(card))
 
 
 @dataclass
@@ -314,20 +318,25 @@ def _entry_problem(folder: Path, entry: os.DirEntry[str], device: int) -> str | 
 
 Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
 
+# Cards to parse before a load starts worker processes (below that, forking costs more).
+PARALLEL_MIN = 48
+
 
 def load_folder(
     folder: Path, today: dt.date, *, summary: bool = False, only: Collection[str] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, upkeep: bool = False,
 ) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
 
-    summary=True is the fast path of `list`, `filter` and `due`: each card comes as its
-    brief and index (`summaries`) from the folder snapshot, and only files changed
-    since are read; suspicious-data warnings (which they do not show) are not computed.
-    `only` loads the files of those card ids and nothing else (`show`, `edit`, `log`:
-    on a folder of 10,000 cards they cost a directory walk, not 10,000 cards).
-    `progress` is told of every card file read (with summary=True, only of those not
-    in the snapshot: the slow part of a first run)."""
+    summary=True is the path of every folder-wide command (`list`, `filter`, `due`,
+    `score`, `review`, `validate`, `route`, `brief`): each card comes as its brief and
+    index (`summaries`, and with upkeep=True its kacard.cards.brief.Upkeep too) from the
+    per-user cache's rows (kacard.cards.cache); only files whose stat changed are read, only
+    those whose bytes changed are parsed, in worker processes when there are many.
+    Without summary, whole cards are parsed (`show`, `edit`, `log`, `export`,
+    `handover`); `only` loads the files of those card ids and nothing else (on a folder
+    of 10,000 cards they cost a directory walk, not 10,000 cards).
+    `progress` is told of every card file parsed (the slow part of a first run)."""
     settings = load_settings(folder)
     result = Folder(folder, settings)
     files, result.problems = card_files(folder)
@@ -336,138 +345,194 @@ def load_folder(
         wanted = {check_id(card_id) for card_id in only}
         files = [(rel, path) for rel, path in files if Path(rel).stem in wanted]
         result.problems = [p for p in result.problems if Path(p.file).stem in wanted]
-    cache = CardCache(folder)
     # Loading allocates many small objects and frees none: the cyclic GC's passes over
     # them are pure overhead (measured: a fifth of a warm load), so it waits until after.
     collecting = gc.isenabled()
     gc.disable()
     try:
         if summary:
-            _load_summaries(files, cache, result, today, progress)
+            cache = CardCache(folder)
+            try:
+                _load_summaries(files, cache, result, today, progress, upkeep=upkeep,
+                                whole_folder=only is None)
+            finally:
+                cache.close()
         else:
-            _load_cards(files, cache, result, progress, whole_folder=only is None)
+            _load_cards(files, result, progress)
     finally:
-        cache.close()
         if collecting:
             gc.enable()
-    result.problems.extend(folder_problems(result, today, warnings=not summary))
+    result.problems.extend(folder_problems(result, today, warnings=not summary or upkeep))
     return result
 
 
-def _load_cards(
-    files: list[tuple[str, str]], cache: CardCache, result: Folder, progress: Progress | None,
-    *, whole_folder: bool,
-) -> None:
-    """Whole cards from the cache where their files are unchanged; with `whole_folder`,
-    the cache also forgets files that are gone."""
-    cached = cache.load_all() if whole_folder else {rel: e for rel, _ in files if (e := cache.entry(rel))}
-    for done, (rel, path) in enumerate(files):
-        if progress is not None:
-            progress(done, len(files))
-        try:
-            loaded, problems = _load_card(Path(path), rel, cache, cached.get(rel))
-        except OSError as exc:
-            loaded, problems = None, [_unreadable(rel, exc)]
-        if loaded is None:
+def _load_cards(files: list[tuple[str, str]], result: Folder, progress: Progress | None) -> None:
+    """Whole cards, parsed (in worker processes when there are many)."""
+    for rel, path, outcome in _parse_all([(rel, path) for rel, path in files], _parse_whole, progress):
+        if isinstance(outcome, OSError):
+            result.problems.append(_unreadable(rel, outcome))
+            continue
+        card, dig, problems = outcome
+        if card is None:
             result.problems.extend(problems)
         else:
-            result.cards.append(loaded)
-    cache.flush([rel for rel, _ in files] if whole_folder else None)
+            result.cards.append(LoadedCard(card, Path(path), rel, dig))
+
+
+def _parse_whole(job: tuple[str, str]) -> tuple[Card | None, str, list[Problem]]:
+    rel, path = job
+    data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    return card, digest(data), problems
+
+
+def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress | None) -> Iterator[tuple[str, str, Any]]:
+    """(rel, path, work(job) or the OSError it raised) for jobs whose first two items are
+    rel and path, in order; in worker processes (about one per core) when there are at
+    least PARALLEL_MIN jobs, else here."""
+    workers = min(os.cpu_count() or 1, 8)
+    total = len(jobs)
+    if total < PARALLEL_MIN or workers < 2:
+        for done, job in enumerate(jobs):
+            if progress is not None:
+                progress(done, total)
+            try:
+                yield job[0], job[1], work(job)
+            except OSError as exc:
+                yield job[0], job[1], exc
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    from kacard.cards.model.card import Card  # noqa: F401  (imported once, before the workers fork)
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, min(64, total // (workers * 8)))
+        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j) for j in jobs],
+                                                               chunksize=chunk), strict=True)):
+            if progress is not None:
+                progress(done, total)
+            yield job[0], job[1], outcome
+
+
+def _guarded(item: tuple[Callable[[Any], Any], Any]) -> Any:
+    work, job = item
+    try:
+        return work(job)
+    except OSError as exc:
+        return OSError(exc.errno, exc.strerror)
 
 
 def _unreadable(rel: str, exc: OSError) -> Problem:
     return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
 
 
+def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tuple[bytes | None, ...] | None, Any]:
+    """A card file's row: (digest, stat, encoded columns, record when they are None).
+    Runs in worker processes: it takes and gives plain data."""
+    rel, path, stat, data = job
+    if data is None:
+        data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    if card is None:
+        found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
+        return digest(data), stat, encode(None, found), found
+    record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
+                    brief.upkeep_record(brief.upkeep(card)))
+    columns = encode(record, None)
+    return digest(data), stat, columns, record if columns is None else None
+
+
 def _load_summaries(
-    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date, progress: Progress | None
+    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date,
+    progress: Progress | None, *, upkeep: bool, whole_folder: bool,
 ) -> None:
-    """Briefs and indexes from the snapshot; a file whose stat changed is re-read (and
-    re-parsed only when its bytes changed) and the snapshot rewritten."""
-    snaps = cache.snapshot()
-    fresh: dict[str, Snap] = {}
-    summaries: list[Summary] = []
-    for done, (rel, path) in enumerate(files):
-        snap = snaps.get(rel)
+    """Summaries from the cache's rows; files whose stat changed are read, those whose
+    bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
+    rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
+    found: dict[str, Summary | list[Problem]] = {}
+    jobs: list[tuple[str, str, Stat, bytes | None]] = []
+    for rel, path in files:
+        row = rows.get(rel)
         try:
             info = os.stat(path)
             stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-            if snap is None or not snap.trusted(stat):
-                if progress is not None:
-                    progress(done, len(files))
-                snap, problems = _snap(rel, path, stat, snap, cache)
+            data = None
+            if row is not None and not row.trusted(stat):
+                data = Path(path).read_bytes()
+                if row.digest == digest(data):  # touched, not changed
+                    cache.touch(rel, stat)
+                else:
+                    row = None
+            if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
+                found[rel] = summary
+            else:
+                jobs.append((rel, path, stat, data))
         except OSError as exc:
-            snap, problems = None, [_unreadable(rel, exc)]
-        if snap is None:
-            result.problems.extend(problems)
+            found[rel] = [_unreadable(rel, exc)]
+    for rel, path, outcome in _parse_all(jobs, _parse_row, progress):
+        if isinstance(outcome, OSError):
+            found[rel] = [_unreadable(rel, outcome)]
             continue
-        fresh[rel] = snap
-        summaries.append(_summary(rel, path, snap, cache, today))
-    changed = [rel for rel, snap in fresh.items() if snaps.get(rel) is not snap]
-    changed += [rel for rel in snaps if rel not in fresh]
-    if changed:
-        cache.flush(rel for rel, _ in files)
-        cache.save_snapshot(fresh, changed)
+        dig, stat, columns, record = outcome
+        cache.put(rel, dig, stat, columns)
+        if columns is not None:
+            fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
+            if fresh is not None:
+                found[rel] = fresh
+                continue
+            record = _parse_row((rel, path, stat, None))[3]  # cannot happen: columns it just made
+        if record is not None and isinstance(record, Record):
+            found[rel] = _summary(rel, path, record.brief, index.from_record(record.numbers),
+                                  brief.upkeep_from_record(record.upkeep) if upkeep else None, today)
+        else:
+            found[rel] = [Problem(rel, *problem) for problem in record or []]
+    summaries: list[Summary] = []
+    for rel, _path in files:
+        item = found.get(rel)
+        if isinstance(item, Summary):
+            summaries.append(item)
+        elif item is not None:
+            result.problems.extend(item)
+    cache.flush([rel for rel, _ in files] if whole_folder else None)
     result.summaries = summaries
 
 
-def _snap(
-    rel: str, path: str, stat: tuple[int, int, int], old: Snap | None, cache: CardCache
-) -> tuple[Snap | None, list[Problem]]:
-    """A snapshot entry for a file that is new or whose stat changed."""
-    checked = time.time_ns()
-    with open(path, "rb") as handle:
-        data = handle.read()
-    dig = digest(data)
-    if old is not None and old.digest == dig:  # touched, not changed
-        return old._replace(stat=stat, checked_ns=checked), []
-    entry = cache.entry(rel)
-    loaded, problems = _load_card(Path(path), rel, cache, entry, data=data, dig=dig)
-    if loaded is None:
-        return None, problems
-    card = loaded.card
-    return Snap(dig, stat, checked, brief.record(brief.of(card, LAST_VISITS)), index.record(card)), []
+def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
+              ) -> Summary | list[Problem] | None:
+    """A card's summary (or problems) from its row; None when the row is damaged.
+    `made`: a row this process just made (not read from the cache: nothing to check)."""
+    if not made and not row.intact():
+        return None
+    try:
+        columns = row.columns
+        if columns[0] is None:
+            return [Problem(rel, line, column, str(field), str(message), str(severity))
+                    for line, column, field, message, severity in loads(columns[6] or b"[]")]
+        ix = index.from_record(decode_numbers(columns))
+        kept = decode_brief(columns[0])  # type: ignore[arg-type]
+        if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
+            return None
+        care = brief.upkeep_from_record(loads(columns[5])) if upkeep else None  # type: ignore[arg-type]
+        return _summary(rel, path, kept, ix, care, today)
+    except (ValueError, TypeError, KeyError, IndexError, AssertionError, OverflowError):
+        return None
 
 
-def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) -> Summary:
-    """A card's brief as of today (kacard.cards.brief.Brief.as_of) and its index."""
-    ix = index.from_record(snap.numbers)
+def _summary(rel: str, path: str, record: tuple[Any, ...] | list[Any], ix: CardIndex, care: brief.Upkeep | None,
+             today: dt.date) -> Summary:
+    """A card's brief as of today (kacard.cards.brief.Brief.as_of), its index and upkeep."""
     at = ix.visits_until(today)  # visits on or before today
-    kept = len(snap.brief[brief.VISITS])
+    kept = len(record[brief.VISITS])
     first_kept = ix.visit_count - kept
     if at and at - 1 < first_kept:
-        # --today is before the visits the snapshot keeps: brief the whole card
-        loaded, _ = _load_card(Path(path), rel, cache, cache.entry(rel))
-        if loaded is not None:
-            return Summary(rel, brief.of(loaded.card).as_of(today), ix)
-    return Summary(rel, brief.from_record(snap.brief, max(0, at - first_kept)), ix)
-
-
-def _load_card(
-    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None,
-    *, data: bytes | None = None, dig: str | None = None,
-) -> tuple[LoadedCard | None, list[Problem]]:
-    """One card: from the cache when its stat (or else its content hash) is unchanged.
-    `data` and `dig` are the file's bytes and hash when already read."""
-    info = os.stat(path)
-    stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-    if data is None and entry is not None and entry.trusted(stat):
-        card = cache.decode(entry.blob)
-        if card is not None and card.id == path.stem:
-            return LoadedCard(card, path, rel, entry.digest), []
-    if data is None or dig is None:
-        data = path.read_bytes()
-        dig = digest(data)
-    if entry is not None and entry.digest == dig:
-        card = cache.decode(entry.blob)
-        if card is not None and card.id == path.stem:
-            cache.put(rel, dig, stat, card)  # refresh the stat: next time no read
-            return LoadedCard(card, path, rel, dig), []
-    card, problems = parse_card(rel, data, expect_id=path.stem)
-    if card is None:
-        return None, problems
-    cache.put(rel, dig, stat, card)
-    return LoadedCard(card, path, rel, dig), []
+        # --today is before the visits the row keeps: brief the whole card
+        card, _ = parse_card(rel, Path(path).read_bytes(), expect_id=Path(path).stem)
+        if card is not None:
+            return Summary(rel, brief.of(card).as_of(today), ix, care)
+    return Summary(rel, brief.from_record(record, max(0, at - first_kept)), ix, care)
 
 
 def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
@@ -529,6 +594,9 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
             owner = check.owner_id(s.brief.owner)
             if owner != s.brief.owner:  # `owner: 张伟`: every command reads the rep's id
                 folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
+            if warnings and s.upkeep is not None:
+                problems += [Problem(s.rel, None, None, path, message, severity="warning")
+                             for path, message in brief.warnings(s.upkeep, today)]
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel

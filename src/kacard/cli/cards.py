@@ -190,14 +190,16 @@ def show(
     print_brief(data, opts.format)
 
 
-def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Rows of the folder's cards (of the summaries `only`, when given), tiers over all."""
     from kacard.render.listing import card_rows
     from kacard.analysis.scoring import folder_tiers
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
-        briefs = [s.brief for s in folder.summaries]
-        indexes = {s.brief.id: s.card_index for s in folder.summaries}
+        chosen = folder.summaries if only is None else only
+        briefs = [s.brief for s in chosen]
+        indexes = {s.brief.id: s.card_index for s in chosen}
         return card_rows(briefs, folder.settings, today, tier_of, indexes)
     return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
 
@@ -265,14 +267,18 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.render.listing import print_rows
+    from kacard.render.listing import PLAIN_FIELDS, plain_fields, print_rows
     from kacard.analysis.query import matches_all, parse_all
 
     opts = run(ctx, dir, today, format)
     parse_all(conditions)  # a mistyped condition is refused before any card is read
     folder = opts.load(summary=True)
     parsed = parse_all(conditions, folder.settings)
-    rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
+    # conditions on a card's own fields first: only the cards they keep get a whole row
+    # (tiers are still worked out over every card)
+    plain = [c for c in parsed if c.field in PLAIN_FIELDS or c.field.startswith("custom.")]
+    kept = [s for s in folder.summaries or [] if matches_all(plain, plain_fields(s.brief))] if plain else None
+    rows = [r for r in _rows(folder, opts.today, kept) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
 
@@ -292,8 +298,8 @@ def validate(
     from kacard.team.validation import folder_checks, location_warnings
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load()
-    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    folder = opts.load(summary=True, upkeep=True)  # problems and warnings are kept per card
+    far = location_warnings(((s.rel, s.brief.location) for s in folder.summaries or []), folder.settings)
     problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
@@ -303,7 +309,7 @@ def validate(
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
     note(
-        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.cards)} valid, "
+        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.summaries or [])} valid, "
         f"{len(errors)} problem(s), {warnings} warning(s)"
     )
     if errors:

@@ -181,11 +181,14 @@ def review(
     start = week_start(week, opts.today)
     from kacard.cards.plans import load_targets
 
-    folder = opts.load()
+    folder = opts.load(summary=True, upkeep=True)  # each card's brief, index and upkeep
     if owner is not None:
         owner = resolve_owner(folder.settings, folder.path, owner, False)
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
-                   targets=load_targets(folder.path, opts.today.year))
+    targets = load_targets(folder.path, opts.today.year)
+    # the plan's lines (plans/YEAR.yaml) read opportunities: whole cards, only when a plan is set
+    plan_cards = [c.card for c in opts.load().cards] if targets is not None else None
+    result = build(folder.summaries or [], folder.settings, opts.today, start, owner,
+                   targets=targets, plan_cards=plan_cards)
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 

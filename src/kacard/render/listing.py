@@ -29,6 +29,32 @@ COLUMNS = [
 ]  # on a narrow terminal, left off first: region, status, owner, action, tier (issue 21 #2)
 
 
+# Row fields read straight off a card or its brief (no today, no settings, no tier):
+# `filter` tests its conditions on these before building the whole row.
+PLAIN_FIELDS = frozenset({"id", "name", "owner", "status", "industry", "sector", "region", "address",
+                          "relationship", "since", "visit_minutes", "tags", "contacts"})
+
+
+def plain_fields(card: Card | Brief) -> dict[str, Any]:
+    """The PLAIN_FIELDS and custom.* fields of a card's row (card_row has them too)."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "owner": card.owner,
+        "status": card.status,
+        "industry": card.industry,
+        "sector": card.sector,
+        "region": card.region,
+        "address": card.address,
+        "relationship": card.relationship,
+        "since": card.since,
+        "visit_minutes": card.visit_minutes,
+        "tags": list(card.tags),
+        "contacts": card.contact_count if isinstance(card, Brief) else len(card.contacts),
+        **{f"custom.{k}": v for k, v in card.custom.items()},
+    }
+
+
 def card_row(
     card: Card | Brief, settings: Settings, today: dt.date, tier: str | None, index: CardIndex | None = None
 ) -> dict[str, Any]:
@@ -43,29 +69,21 @@ def card_row(
     last = facts.last_visit(card, today)
     step = facts.open_next_step(card, today)
     receivables = facts.overdue_receivables(card, today)
+    plain = plain_fields(card)
     return {
-        "id": card.id,
-        "name": card.name,
-        "owner": card.owner,
-        "status": card.status,
+        **{key: plain[key] for key in ("id", "name", "owner", "status")},
         "tier": tier,
         "tier_pinned": card.tier is not None,
-        "industry": card.industry,
-        "sector": card.sector,
-        "region": card.region,
-        "address": card.address,
-        "relationship": card.relationship,
-        "since": card.since,
-        "visit_minutes": card.visit_minutes,
-        "tags": list(card.tags),
+        **{key: plain[key] for key in ("industry", "sector", "region", "address", "relationship", "since",
+                                       "visit_minutes", "tags")},
         "revenue": measure(today, window, "revenue"),
         "margin": measure(today, window, "margin"),
         "last_visit": last.date if last else None,
         "next_date": step.date if step else None,
         "next_action": step.action if step else None,
-        "contacts": card.contact_count if isinstance(card, Brief) else len(card.contacts),
+        "contacts": plain["contacts"],
         "receivable": sum((r.amount for r in receivables), start=0),
-        **{f"custom.{k}": v for k, v in card.custom.items()},
+        **{key: value for key, value in plain.items() if key.startswith("custom.")},
     }
 
 

@@ -188,18 +188,20 @@ def print_score(
 # -- --explain ----------------------------------------------------------------------------
 
 
-def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
+def explain_document(report: ScoreReport, s: AccountScore, trades: list[Any]) -> dict[str, Any]:
+    """`trades`: the whole card's trades (the score itself reads the card's index)."""
+    counted = [t for t in trades if report.window_start < t.date <= report.today]
     return {
         **account_json(s),
         "window": {"after": report.window_start, "until": report.today, "days": report.window_days},
         "metric_kind": report.metric,
         "trades": [
             {"date": t.date, "invoice": t.invoice, "amount": t.amount, "margin": t.margin}
-            for t in s.window_trades
+            for t in counted
         ],
         "trades_not_counted": {
-            "older": sum(1 for t in s.card.trades if t.date <= report.window_start),
-            "future": sum(1 for t in s.card.trades if t.date > report.today),
+            "older": sum(1 for t in trades if t.date <= report.window_start),
+            "future": sum(1 for t in trades if t.date > report.today),
         },
         "pareto_rule": s.pareto.reason,
         "cumulative_before": ratio(s.pareto.before),
@@ -222,13 +224,15 @@ def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
 def print_explain(
     report: ScoreReport,
     s: AccountScore,
+    trades: list[Any],
     fmt: str,
     ten_two_key: int,
     ten_two_potential: int,
     currency: str,
 ) -> None:
+    """`trades`: the whole card's trades, listed for the metric."""
     if fmt == "json":
-        sys.stdout.write(dumps_json(explain_document(report, s)) + "\n")
+        sys.stdout.write(dumps_json(explain_document(report, s, trades)) + "\n")
         return
     card, p = s.card, s.pareto
     out = [f"{clean(card.id)}  {clean(card.name)}  (owner {clean(card.owner)}, {card.status})", ""]
@@ -236,11 +240,11 @@ def print_explain(
         f"80/20: {report.metric} of trades dated {report.window_start} (excluded) to {report.today} "
         f"(included), {report.window_days} days"
     )
-    for t in s.window_trades:
+    for t in [t for t in trades if report.window_start < t.date <= report.today]:
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
         out.append(f"  {t.date}  {clean(t.invoice or '-'):<14} {value:>16,.2f}")
-    older = sum(1 for t in card.trades if t.date <= report.window_start)
-    future = sum(1 for t in card.trades if t.date > report.today)
+    older = sum(1 for t in trades if t.date <= report.window_start)
+    future = sum(1 for t in trades if t.date > report.today)
     out.append(
         f"  = {s.metric:,.2f} {currency}"
         + (f", {percent(p.share)} of the team's total; rank {p.rank}" if p.rank else "")
