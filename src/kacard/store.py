@@ -23,6 +23,8 @@ from pydantic import ValidationError
 from kacard import brief, index, yamlio
 from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
+from kacard.cards.safewrite import write_atomic
+from kacard.cards.textpatch import with_bom
 from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
@@ -470,79 +472,30 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
-    """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
-
-    `expect_digest` is the hash of the bytes read before editing; if the file now
-    holds something else, nothing is written (StaleWrite). None means the file must
-    not exist yet. The lock file (`<name>.lock`, git's convention) also stops two
-    kacard processes from writing the same card at once.
-    """
-    lock = path.with_name(path.name + ".lock")
-    try:
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        _check_unchanged(path, expect_digest)
-        os.replace(lock, path)
-        _fsync_folder(path.parent)
-    except BaseException:
-        lock.unlink(missing_ok=True)
-        raise
-
-
-def _check_unchanged(path: Path, expect_digest: str | None) -> None:
-    if expect_digest is None:
-        if path.exists():
-            raise StaleWrite(f"{path.name} already exists; nothing was written")
-        return
-    try:
-        current = digest(path.read_bytes())
-    except FileNotFoundError:
-        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
-    if current != expect_digest:
-        raise StaleWrite(
-            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
-            "nothing was written — run the command again"
-        )
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # e.g. Windows: folders cannot be opened; rename is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
     """Patch a card's YAML document with `change`, validate the result, write it atomically.
 
     The document is read from the bytes whose digest `loaded` recorded, so an edit
-    is never applied on top of content the user has not seen.
+    is never applied on top of content the user has not seen. Every line the change
+    does not touch is written back byte for byte (line endings, BOM, long lines,
+    number forms); write_atomic keeps the file's mode and a symlink's target.
     """
     if not inside(folder, loaded.path):
         raise UnsafePath(f"{loaded.rel} is outside the card folder")
     data = loaded.path.read_bytes()
     if digest(data) != loaded.digest:
         raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
-    document = yamlio.load_document(yamlio.decode(data))
+    document = yamlio.load_document(yamlio.decode(data), editable=True)
     change(document)
-    text = document.dump()
-    card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
+    try:
+        new = with_bom(data, document.dump())  # only the changed lines are new (textpatch)
+    except yamlio.YamlProblem as exc:
+        raise CardInvalid(f"{loaded.rel}: {exc.message}") from None
+    card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
     if card is None:
         raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
-    write_atomic(loaded.path, text, loaded.digest)
+    if new != data:
+        write_atomic(loaded.path, new, loaded.digest)
     return card
 
 
