@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kacard.editing import append_record
-from kacard.errors import UsageError
+from kacard.errors import CardInvalid, UsageError
 from kacard.model.card import Card
 from kacard.store import Folder, LoadedCard, update_card
 from kacard.yamlio import Document, flow_map
@@ -43,6 +43,10 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
             listed = ", ".join(f"{c.card.id} ({c.card.owner})" for c in others)
             raise UsageError(f"not owned by {from_rep}: {listed}; nothing was handed over")
     else:
+        if folder.errors:  # a card that cannot be read may be FROM's: never hand over half
+            raise CardInvalid(f"some cards cannot be read, so it is unknown whether {from_rep} owns them; "
+                              "fix them first (or name the cards with --ids); nothing was handed over",
+                              folder.errors)
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
     return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen)
 
