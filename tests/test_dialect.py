@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ruamel.yaml.comments import TaggedScalar
+
 from kacard import yamlio
 from kacard.editing import log_visit, visit_record
 from kacard.store import load_folder, update_card
@@ -31,6 +33,8 @@ def _py(node):
         return {_py(k): _py(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_py(v) for v in node]
+    if isinstance(node, TaggedScalar):  # !!str
+        return str(node.value)
     for kind in (int, float, str):
         if isinstance(node, kind):
             return kind(node)

@@ -108,7 +108,7 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
     for error in exc.errors(include_url=False, include_input=False):
         loc = tuple(error["loc"])
         where = yamlio.locate(root, loc) if root is not None else None
-        message = error["msg"]
+        message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = _unknown_field_message(loc, root)
         problems.append(

@@ -15,6 +15,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from kacard.model.common import (  # noqa: F401 (re-exported)
     ID_PATTERN,
+    IsoDate,
+    IsoTime,
     ID_RE,
     OPEN_STAGES,
     WEEKDAYS,
@@ -46,7 +48,8 @@ ContactRole = Literal[
 ]
 
 Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=4)]
-"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused.
+"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused,
+and so are true/false (pydantic's Decimal never coerces a bool).
 At most 15 significant digits: YAML reads an unquoted 12345.67 as a float, and a
 float carries 15 significant digits exactly (DBL_DIG), so no accepted amount is
 ever silently rounded (a longer one is an error naming the field)."""
@@ -59,8 +62,8 @@ class VisitHours(Strict):
     """When the account receives visits: weekdays and a daily time window."""
 
     days: list[Weekday] = Field(default_factory=workdays)
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = dt.time(17, 0)
+    start: IsoTime = dt.time(9, 0)
+    end: IsoTime = dt.time(17, 0)
 
     @model_validator(mode="after")
     def _window_order(self) -> VisitHours:
@@ -103,30 +106,30 @@ class Opportunity(Strict):
     title: Name
     stage: Stage = "development"
     amount: Money | None = Field(default=None, ge=0)
-    close: dt.date | None = None
+    close: IsoDate | None = None
 
 
 class Trade(Strict):
     """An invoice. due defaults to date + credit.terms_days (else 30 days)."""
 
-    date: dt.date
+    date: IsoDate
     invoice: str | None = Field(default=None, max_length=64)
     amount: Money
     margin: Money | None = None
-    due: dt.date | None = None
-    paid: dt.date | None = None
+    due: IsoDate | None = None
+    paid: IsoDate | None = None
 
 
 class NextStep(Strict):
     """The next step agreed at a visit; a time makes it a fixed appointment."""
 
-    date: dt.date
-    time: dt.time | None = None
+    date: IsoDate
+    time: IsoTime | None = None
     action: Name
 
 
 class Visit(Strict):
-    date: dt.date
+    date: IsoDate
     by: str | None = Field(default=None, max_length=64)
     kind: VisitKind = "visit"
     with_: list[Name] = Field(default_factory=list, alias="with")
@@ -140,7 +143,7 @@ class Visit(Strict):
 class Signal(Strict):
     """A churn signal (跳槽征兆)."""
 
-    date: dt.date
+    date: IsoDate
     kind: SignalKind = "other"
     note: Text | None = None
 
@@ -148,7 +151,7 @@ class Signal(Strict):
 class Handover(Strict):
     """Ownership moved from one rep to another (接替者继续服务)."""
 
-    date: dt.date
+    date: IsoDate
     from_: str = Field(alias="from", max_length=64)
     to: str = Field(max_length=64)
     reason: Text | None = None
@@ -176,7 +179,7 @@ class Card(Strict):
     location: Location | None = None
     visit_hours: VisitHours | None = None
     visit_minutes: int = Field(default=45, ge=5, le=600)
-    since: dt.date | None = None
+    since: IsoDate | None = None
     relationship: Literal["establish", "stabilize", "strengthen"] | None = None
     purchasing: Purchasing | None = None
     credit: Credit | None = None

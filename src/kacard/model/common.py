@@ -6,10 +6,11 @@ card's models: the fast path of `list` and `due` never needs them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -20,6 +21,44 @@ OPEN_STAGES: frozenset[str] = frozenset(
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 ID_RE = re.compile(ID_PATTERN)
+
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+
+
+def _kind(value: Any) -> str:
+    return "true/false" if isinstance(value, bool) else f"the number {value}"
+
+
+def _iso_date(value: Any) -> Any:
+    """A date is ISO text YYYY-MM-DD (or a date); a number is never a date (0 is not 1970-01-01)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("a date is written as YYYY-MM-DD, without a time of day")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
+        return value.strip()  # pydantic checks the calendar (2026-13-45 is refused)
+    if isinstance(value, str):
+        raise ValueError(f"a date is written as YYYY-MM-DD (e.g. 2026-11-23), not {value!r}")
+    raise ValueError(f"a date is written as YYYY-MM-DD text (e.g. 2026-11-23), not {_kind(value)}")
+
+
+def _iso_time(value: Any) -> Any:
+    """A time of day is text HH:MM (or HH:MM:SS, or a time); a number is never a time (540 is not 09:00)."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and _TIME_RE.fullmatch(value.strip()):
+        return value.strip()
+    if isinstance(value, str):
+        raise ValueError(f"a time is written as HH:MM (e.g. 09:30), not {value!r}")
+    raise ValueError(f'a time is written as HH:MM text (e.g. "09:30"), not {_kind(value)}')
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A calendar date as ISO text (YYYY-MM-DD); numbers and booleans are field errors (issue 11)."""
+IsoTime = Annotated[dt.time, BeforeValidator(_iso_time)]
+"""A time of day as text HH:MM[:SS]; numbers (YAML 1.1's sexagesimal 540) are field errors."""
 
 
 def workdays() -> list[Weekday]:

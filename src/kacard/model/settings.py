@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kacard.model.common import ID_PATTERN, Location, Tier, Weekday, workdays
+from kacard.model.common import ID_PATTERN, IsoTime, Location, Tier, Weekday, workdays
 
 T = TypeVar("T")
 
@@ -54,8 +54,8 @@ class Rep(Strict):
 
 class Workweek(Strict):
     days: list[Weekday] = Field(default_factory=workdays)
-    start: dt.time = dt.time(8, 30)
-    end: dt.time = dt.time(17, 30)
+    start: IsoTime = dt.time(8, 30)
+    end: IsoTime = dt.time(17, 30)
 
     @model_validator(mode="after")
     def _order(self) -> Workweek:
