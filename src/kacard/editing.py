@@ -15,6 +15,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from kacard.model.card import Card
+from kacard.fastyaml import has_forbidden
 from kacard.yamlio import Document, flow_map, flow_seq
 
 # Top-level key order of a card, as in the model; new keys are inserted in this order.
@@ -106,6 +107,7 @@ def text_scalar(text: str) -> str:
         or text != text.strip()
         or text[0] in "-"
         or any(ch in _YAML_SPECIAL or ord(ch) > 0xFFFF for ch in text)
+        or has_forbidden(text)  # TAB, U+2028 ...: only escaped inside double quotes (the dialect)
     )
     return DoubleQuotedScalarString(text) if risky else text
 

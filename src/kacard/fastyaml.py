@@ -70,6 +70,11 @@ _FORBIDDEN_NAMES = {
 }
 
 
+def has_forbidden(text: str) -> bool:
+    """Whether `text` holds a character a card may carry only escaped (in double quotes)."""
+    return _FORBIDDEN_RE.search(text) is not None
+
+
 def check_text(text: str) -> None:
     """Refuse characters the YAML parsers disagree on; EventError with 1-based line and column."""
     found = _FORBIDDEN_RE.search(text)
