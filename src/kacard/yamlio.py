@@ -39,6 +39,7 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT_BYTES_RE = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        marker = _CONFLICT_BYTES_RE.search(data)  # a conflict that keeps a GBK side as it was
+        if marker:
+            line = data.count(b"\n", 0, marker.start()) + 1
+            raise YamlProblem("unresolved git conflict marker; resolve the merge conflict first",
+                              line, 1) from None
         line = data[: exc.start].count(b"\n") + 1
         raise YamlProblem(
             "file is not UTF-8 text (save it as UTF-8)", line=line, column=None

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from kacard.model.common import (  # noqa: F401 (re-exported)
     ID_PATTERN,
+    EMPTY_WHEN_NULL,
     IsoDate,
     IsoTime,
     ID_RE,
@@ -186,13 +187,13 @@ class Card(Strict):
     criteria: dict[str, int] = Field(
         default_factory=dict, description="Manual 10/2 ratings, 0 (no), 1 (partly), 2 (yes)."
     )
-    contacts: list[Contact] = Field(default_factory=list)
-    opportunities: list[Opportunity] = Field(default_factory=list)
-    trades: list[Trade] = Field(default_factory=list)
-    visits: list[Visit] = Field(default_factory=list)
-    signals: list[Signal] = Field(default_factory=list)
-    handovers: list[Handover] = Field(default_factory=list)
-    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
+    contacts: Annotated[list[Contact], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    opportunities: Annotated[list[Opportunity], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    trades: Annotated[list[Trade], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    visits: Annotated[list[Visit], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    signals: Annotated[list[Signal], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    handovers: Annotated[list[Handover], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    tags: Annotated[list[Annotated[str, Field(max_length=100)]], EMPTY_WHEN_NULL] = Field(default_factory=list)
     custom: dict[str, Any] = Field(default_factory=dict, description="Free-form team fields.")
 
     @field_validator("criteria")

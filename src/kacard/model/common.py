@@ -55,6 +55,14 @@ def _iso_time(value: Any) -> Any:
     raise ValueError(f'a time is written as HH:MM text (e.g. "09:30"), not {_kind(value)}')
 
 
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+EMPTY_WHEN_NULL = BeforeValidator(_none_is_empty)
+"""For record lists: `contacts:` with every item deleted (YAML null) is an empty list, so two
+reps who both emptied a list still have (and merge into) a valid card (issue 11, kind 6)."""
+
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date as ISO text (YYYY-MM-DD); numbers and booleans are field errors (issue 11)."""
 IsoTime = Annotated[dt.time, BeforeValidator(_iso_time)]
