@@ -143,6 +143,10 @@ def plain(node: Any) -> Any:
     return str(node)
 
 
+def _emptied(x: Any) -> bool:
+    return x is None or (isinstance(x, list) and not x)
+
+
 def _same(x: Any, y: Any) -> bool:
     return plain(x) == plain(y)
 
@@ -253,11 +257,13 @@ class _Merger:
     def merge(self, path: str, raw: tuple[Any, ...], o: Any, a: Any, b: Any) -> Any:
         """The merged value for `a`'s place: `a` itself (possibly patched), a copy of `b`, or MISSING."""
         rule = RECORD_RULES.get(raw[0]) if len(raw) == 1 else None
+        if rule is not None and _emptied(a) and _emptied(b):
+            return a  # both sides emptied the list (`contacts:` or `contacts: []`: the same)
         if rule is not None and isinstance(a, CommentedSeq) and isinstance(b, CommentedSeq):
             # even when both lists are equal: a record both sides added may be two records
             self.merge_records(path, rule, o if isinstance(o, list) else [], a, b)
             return a
-        if _same(a, b):
+        if raw and _same(a, b):  # the card itself is always walked: its record lists may hold twins
             return a
         if isinstance(a, CommentedMap) and isinstance(b, CommentedMap):
             self.merge_map(path, raw, o if isinstance(o, dict) else {}, a, b)
