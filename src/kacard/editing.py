@@ -144,6 +144,14 @@ def visit_record(
     return visit
 
 
+def same_visit_logged(card: Card, date: dt.date, by: str | None, kind: str, summary: str) -> bool:
+    """Whether the card already has this very visit (same date, by, kind and summary, the
+    summary compared as the model reads it: stripped): logging it again is most likely a
+    repeated command, so the CLI asks first."""
+    text = summary.strip()
+    return any(v.date == date and v.by == by and v.kind == kind and v.summary == text for v in card.visits)
+
+
 def log_visit(visit: CommentedMap) -> Any:
     """A change for store.update_card: append the visit, keep visits in date order.
 

@@ -2,19 +2,22 @@
 
 Each card gets the new owner and a `handovers` record (date, from, to, reason),
 written as a patch of the original YAML through the store (comments kept, atomic,
-stale-checked). Everything is checked before the first card is written.
+stale-checked). Every card's change is prepared and validated before the first
+is written; if writing stops half-way (a crash, a card changed meanwhile), running
+the same command again finishes the rest: a card already handed over from FROM to
+TO is counted as done, not refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kacard.editing import append_record
 from kacard.errors import CardInvalid, UsageError
 from kacard.model.card import Card
-from kacard.store import Folder, LoadedCard, update_card
+from kacard.store import Folder, LoadedCard, commit, prepare_update
 from kacard.yamlio import Document, flow_map
 
 
@@ -25,6 +28,7 @@ class HandoverPlan:
     date: dt.date
     reason: str | None
     cards: list[LoadedCard]
+    done: list[LoadedCard] = field(default_factory=list)  # handed over by an earlier, interrupted run
 
 
 def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] | None,
@@ -36,8 +40,11 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
             raise UsageError(f"unknown rep {rep!r} for {role}; team: {', '.join(sorted(team))}")
     if from_rep == to_rep:
         raise UsageError("FROM and TO are the same rep")
+    done: list[LoadedCard] = []
     if ids:
         chosen = [folder.get(card_id) for card_id in dict.fromkeys(ids)]
+        done = [c for c in chosen if _handed_over(c, from_rep, to_rep)]
+        chosen = [c for c in chosen if c not in done]
         others = [c for c in chosen if c.card.owner != from_rep]
         if others:
             listed = ", ".join(f"{c.card.id} ({c.card.owner})" for c in others)
@@ -48,7 +55,14 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
                               "fix them first (or name the cards with --ids); nothing was handed over",
                               folder.errors)
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
-    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen)
+    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen, done)
+
+
+def _handed_over(loaded: LoadedCard, from_rep: str, to_rep: str) -> bool:
+    """Whether the card already went from FROM to TO (its owner is TO, its last handover FROM → TO)."""
+    card = loaded.card
+    last = card.handovers[-1] if card.handovers else None
+    return card.owner == to_rep and last is not None and last.from_ == from_rep and last.to == to_rep
 
 
 def handover_change(plan: HandoverPlan) -> Any:
@@ -65,5 +79,7 @@ def handover_change(plan: HandoverPlan) -> Any:
 
 
 def apply_handover(folder: Folder, plan: HandoverPlan) -> list[Card]:
-    """Write each card; returns the updated cards (in folder order)."""
-    return [update_card(folder.path, loaded, handover_change(plan)) for loaded in plan.cards]
+    """Prepare every card's change (any invalid one: nothing is written), then write them;
+    returns the updated cards (in folder order)."""
+    prepared = [prepare_update(folder.path, loaded, handover_change(plan)) for loaded in plan.cards]
+    return [commit(change) for change in prepared]

@@ -40,7 +40,7 @@ def _existing(path: Path, source: str) -> Path:
 
 def check_id(card_id: str) -> str:
     """A portable slug that names a file inside the folder, or UnsafePath."""
-    if not ID_RE.match(card_id) or ".." in card_id:
+    if not isinstance(card_id, str) or not ID_RE.fullmatch(card_id) or ".." in card_id:  # fullmatch: no "id\n"
         raise UnsafePath(
             f"invalid id {card_id!r}: use lowercase letters, digits, '-', '_' or '.', "
             "starting and ending with a letter or digit (e.g. hz-xinghe)"
@@ -69,3 +69,9 @@ def card_path(folder: Path, card_id: str) -> Path:
 
 def is_card_file(name: str) -> bool:
     return name.endswith(CARD_SUFFIX) and not name.startswith(".")
+
+
+def looks_like_card(name: str) -> bool:
+    """A file a user may take for a card that kacard does not read (`x.yml`, `x.YAML`, `x.Yaml`)."""
+    lower = name.lower()
+    return not name.startswith(".") and lower.endswith((".yaml", ".yml")) and not name.endswith(CARD_SUFFIX)

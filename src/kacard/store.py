@@ -29,7 +29,7 @@ from kacard.cache import Entry as CacheEntry
 from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
 from kacard.model.settings import Settings
-from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
@@ -42,6 +42,8 @@ class LoadedCard:
     rel: str  # path relative to the folder, with /
     digest: str  # hash of the bytes read: a write checks the file still has them
 
+
+NOT_READ = "file name"  # the field of the warning about a card-looking file kacard does not read
 
 # Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
 LAST_VISITS = 3
@@ -228,6 +230,9 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                 stack.append((rel + "/", entry.path))
             elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                 found.append((rel, entry.path))
+            elif looks_like_card(name):
+                problems.append(Problem(rel, None, None, NOT_READ, "not read: only files named <id>.yaml "
+                                        "are cards; rename it if it is one", severity="warning"))
     found.sort()
     return found, problems
 
@@ -472,8 +477,30 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PreparedWrite:
+    """A checked change of one card, not yet written (see prepare_update)."""
+
+    loaded: LoadedCard
+    data: bytes  # the card's new bytes
+    card: Card
+
+
 def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
-    """Patch a card's YAML document with `change`, validate the result, write it atomically.
+    """prepare_update, then write it (commit)."""
+    return commit(prepare_update(folder, loaded, change))
+
+
+def commit(prepared: PreparedWrite) -> Card:
+    """Write a prepared change (atomic; StaleWrite if the file changed since it was read)."""
+    loaded = prepared.loaded
+    write_atomic(loaded.path, prepared.data, loaded.digest)
+    return prepared.card
+
+
+def prepare_update(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> PreparedWrite:
+    """Patch a card's YAML document with `change` and validate the result; nothing is written
+    yet (`commit` writes it), so a command changing several cards checks them all first.
 
     The document is read from the bytes whose digest `loaded` recorded, so an edit
     is never applied on top of content the user has not seen. Every line the change
@@ -494,9 +521,7 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
     card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
     if card is None:
         raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
-    if new != data:
-        write_atomic(loaded.path, new, loaded.digest)
-    return card
+    return PreparedWrite(loaded, new, card)
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:
@@ -506,7 +531,20 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
     card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
     if card is None:
         raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
-    if path.exists():
-        raise CardInvalid(f"card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`")
+    taken = existing_id_file(folder, card_id)
+    if taken is not None:
+        raise CardInvalid(f"card {card_id!r} already exists ({taken}); use `kacard edit {Path(taken).stem}` "
+                          "(ids are unique in the whole folder, whatever the case of their letters)")
     write_atomic(path, text, None)
     return path
+
+
+def existing_id_file(folder: Path, card_id: str) -> str | None:
+    """The card file anywhere in the folder whose id equals `card_id` ignoring case (file
+    systems on Windows and macOS do), or None."""
+    wanted = card_id.casefold()
+    files, _ = card_files(folder)
+    for rel, _path in files:
+        if Path(rel).stem.casefold() == wanted:
+            return rel
+    return None

@@ -14,8 +14,9 @@
 * refuses (StaleWrite) when the file no longer has the bytes the edit was made
   from (`expect_digest`; None: the file must not exist yet).
 
-`written()` counts files written by this process, so the CLI can tell "the
-card was saved but printing failed" from a failed command (issue 11, kind 4).
+`saved()` tells whether this process wrote files and none of its writes failed, so
+the CLI can tell "the card was saved but printing failed" from a failed command
+(issue 11, kind 4).
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ STALE_AFTER_S = 3600.0  # no kacard write holds a lock this long
 UNREADABLE_AFTER_S = 10.0  # a lock file with no holder recorded (crash while making it)
 
 _written: list[str] = []
+_failed: list[str] = []
 
 
-def written() -> int:
-    """How many files this process has replaced or created."""
-    return len(_written)
+def saved() -> bool:
+    """Whether this process wrote at least one file and no write of it failed."""
+    return bool(_written) and not _failed
 
 
 def temp_path(target: Path, pid: int | None = None) -> Path:
@@ -54,6 +56,7 @@ def write_atomic(path: Path, data: bytes | str, expect_digest: str | None) -> No
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     lock = acquire(target)
     temp = temp_path(target)
+    _failed.append(str(target))  # until the rename is done
     try:
         _check_unchanged(target, expect_digest)
         mode = _mode(target)
@@ -67,6 +70,7 @@ def write_atomic(path: Path, data: bytes | str, expect_digest: str | None) -> No
         if mode is not None and not hasattr(os, "fchmod"):  # pragma: no cover - Windows
             os.chmod(temp, mode)
         os.replace(temp, target)
+        _failed.remove(str(target))
         _written.append(str(target))
         _fsync_folder(target.parent)
     finally:

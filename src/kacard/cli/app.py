@@ -38,6 +38,12 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:
+            from kacard.cards.safewrite import saved
+
+            if not saved():
+                raise
+            raise typer.Exit(_print_failed(exc)) from None
         finally:
             gc.enable()
 
@@ -108,6 +114,20 @@ def main() -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         pass
-    except OSError:
-        code = code or 1
+    except OSError as exc:
+        code = code or _print_failed(exc)
     os._exit(code)
+
+
+def _print_failed(exc: OSError) -> int:
+    """Exit code when the output could not be written: 0 if this run saved what it was asked
+    to (the change is on disk; only its confirmation was lost, issue 11), else 1."""
+    from kacard.cards.safewrite import saved
+
+    if not saved():
+        return 1
+    try:
+        os.write(2, (_("saved; only printing the confirmation failed") + f" ({exc.strerror})\n").encode())
+    except OSError:
+        pass
+    return 0

@@ -258,6 +258,7 @@ def log(
     next_time: Annotated[str | None, typer.Option(help="Time of the next step, HH:MM (a fixed appointment).")] = None,
     next_action: Annotated[str | None, typer.Option(help="What the next step is.")] = None,
     no_next: Annotated[str | None, typer.Option(help="Why there is deliberately no next step.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Log it even if the very same visit is already logged.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -266,7 +267,7 @@ def log(
 
     Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
-    from kacard.editing import log_visit, visit_record
+    from kacard.editing import log_visit, same_visit_logged, visit_record
     from kacard.store import update_card
 
     opts = run(ctx, dir, today, format)
@@ -308,6 +309,14 @@ def log(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
         next_time=parsed_time, next_action=next_action, no_next=no_next,
     )
+    if not force and same_visit_logged(loaded.card, visit_date, who, kind, summary):
+        question = (f"{loaded.rel} already has this visit ({visit_date}, {who}, {kind}, same summary); "
+                    "log it a second time?")
+        if not _interactive():
+            raise UsageError(question.replace("; log it a second time?", "") + "; nothing was written "
+                             "(pass --force to log it a second time)")
+        if not typer.confirm(question, default=False):
+            raise UsageError("nothing was written")
     update_card(folder.path, loaded, log_visit(record))
     step = f"next: {parsed_next} {next_action}" if parsed_next else f"no next step: {no_next}"
     typer.echo(f"logged {kind} on {visit_date} to {loaded.rel} ({step})")

@@ -126,6 +126,11 @@ def report_problems(folder: Folder) -> None:
     """Problems to stderr (one per line) and a summary line, so nothing is hidden."""
     from kacard.render.output import note
 
+    from kacard.store import NOT_READ
+
+    for problem in folder.problems:  # card-looking files kacard skips: never skipped silently
+        if problem.field == NOT_READ:
+            note(str(problem))
     errors = folder.errors
     if not errors:
         return

@@ -103,7 +103,9 @@ def handover(
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
         typer.echo("\n".join(lines))
-    if not cards:
+    if plan.done:
+        note(f"already handed over to {to_rep} earlier: {', '.join(c.card.id for c in plan.done)}")
+    if not cards and not plan.done:
         note(f"{from_rep} owns no cards here; nothing was handed over")
     report_problems(folder)
 
