@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from ruamel.yaml.comments import TaggedScalar
 
-from kacard import yamlio
-from kacard.editing import log_visit, visit_record
-from kacard.store import load_folder, update_card
+from kacard.cards import yamlio
+from kacard.cards.editing import log_visit, visit_record
+from kacard.cards.store import load_folder, update_card
 
 TODAY = dt.date(2026, 11, 23)
 

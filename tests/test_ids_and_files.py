@@ -9,7 +9,7 @@ import json
 import pytest
 
 from kacard.errors import UnsafePath
-from kacard.paths import check_id
+from kacard.cards.paths import check_id
 
 
 def test_new_refuses_an_id_that_exists_in_a_subfolder(kacard, folder):

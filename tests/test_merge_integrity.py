@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kacard.merge import merge_cards
-from kacard.store import parse_card
+from kacard.team.merge import merge_cards
+from kacard.cards.store import parse_card
 from kacard.team import mergefile
 from tests.conftest import SAMPLE_CARD, SETTINGS, Kacard
 from tests.test_dialect import FUZZ

@@ -16,7 +16,7 @@ import pytest
 
 from kacard.cards import safewrite
 from kacard.errors import StaleWrite
-from kacard.store import load_folder
+from kacard.cards.store import load_folder
 from tests.conftest import SAMPLE_CARD
 
 TODAY_ARGS = ("--summary", "复访", "--no-next", "已签约")
@@ -95,7 +95,7 @@ def test_other_stale_locks(folder, write_card, holder, age, recovered):
 def test_handover_checks_every_card_before_writing_any(kacard, folder, write_card, monkeypatch):
     paths = [write_card(i, f"id: {i}\nname: {i}\nowner: zhangwei\n") for i in ("a-first", "z-last")]
     before = [p.read_bytes() for p in paths]
-    from kacard import handover
+    from kacard.team import handover
 
     real = handover.prepare_update
 
@@ -113,7 +113,7 @@ def test_handover_checks_every_card_before_writing_any(kacard, folder, write_car
 def test_an_interrupted_handover_is_finished_by_running_it_again(kacard, folder, write_card, monkeypatch):
     for card_id in ("a1", "a2", "a3"):
         write_card(card_id, f"id: {card_id}\nname: {card_id}\nowner: zhangwei\n")
-    from kacard import store
+    from kacard.cards import store
 
     calls = {"n": 0}
     real_commit = store.commit
@@ -124,11 +124,11 @@ def test_an_interrupted_handover_is_finished_by_running_it_again(kacard, folder,
             raise KeyboardInterrupt  # the laptop's lid closes half-way
         return real_commit(prepared)
 
-    monkeypatch.setattr("kacard.handover.commit", crash_on_second)
+    monkeypatch.setattr("kacard.team.handover.commit", crash_on_second)
     kacard("handover", "zhangwei", "lina", "--ids", "a1,a2,a3", "--reason", "离职")
     owners = {c.card.id: c.card.owner for c in load_folder(folder, __import__("datetime").date(2026, 11, 23)).cards}
     assert owners == {"a1": "lina", "a2": "zhangwei", "a3": "zhangwei"}
-    monkeypatch.setattr("kacard.handover.commit", real_commit)
+    monkeypatch.setattr("kacard.team.handover.commit", real_commit)
     again = kacard("handover", "zhangwei", "lina", "--ids", "a1,a2,a3", "--reason", "离职")
     assert again.exit_code == 0, again.output
     assert "already handed over" in again.output and "a1" in again.output

@@ -28,7 +28,7 @@ import socket
 import time
 from pathlib import Path
 
-from kacard.cache import digest
+from kacard.cards.cache import digest
 from kacard.errors import StaleWrite
 
 LOCK_SUFFIX = ".lock"

@@ -41,7 +41,7 @@ def init(
 
     Example: kacard init cards --rep zhangwei=张伟 --rep lina=李娜
     """
-    from kacard.folder_setup import init_folder
+    from kacard.team.folder_setup import init_folder
 
     opts = run(ctx, dir, today, format)
     target = path or opts.dir_option or Path.cwd()
@@ -77,12 +77,12 @@ def new(
 ) -> None:
     """Create a card. Prompts for name and owner on a terminal; fully scriptable with options.
 
-    Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
+    Example: kacard new hz-xinghe-textile --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
     """
-    from kacard.folder_setup import schema_hint
-    from kacard.paths import check_id
-    from kacard.store import create_card, load_settings
-    from kacard.editing import new_card_text
+    from kacard.team.folder_setup import schema_hint
+    from kacard.cards.paths import check_id
+    from kacard.cards.store import create_card, load_settings
+    from kacard.cards.editing import new_card_text
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
@@ -126,7 +126,7 @@ def show(
     """
     from kacard.render.brief import print_brief, brief_data
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     data = brief_data(loaded.card, folder.settings, opts.today)
@@ -134,8 +134,8 @@ def show(
 
 
 def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
-    from kacard.listing import card_rows
-    from kacard.scoring import folder_tiers
+    from kacard.render.listing import card_rows
+    from kacard.analysis.scoring import folder_tiers
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
@@ -156,7 +156,7 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
-    from kacard.listing import print_rows
+    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
@@ -167,7 +167,8 @@ def list_cards(
 
 def filter_cards(
     ctx: typer.Context,
-    conditions: Annotated[list[str], typer.Argument(help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
+    conditions: Annotated[list[str], typer.Argument(metavar="CONDITION",
+                                                    help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -176,8 +177,8 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.listing import print_rows
-    from kacard.query import matches_all, parse_all
+    from kacard.render.listing import print_rows
+    from kacard.analysis.query import matches_all, parse_all
 
     opts = run(ctx, dir, today, format)
     parsed = parse_all(conditions)
@@ -199,11 +200,12 @@ def validate(
     """
     from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
-    from kacard.validation import folder_checks
+    from kacard.team.validation import folder_checks, location_warnings
 
-    opts = run(ctx, dir, today, format, formats=("table", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
-    problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
+    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))
@@ -230,7 +232,7 @@ def edit(
 
     Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
-    from kacard.edit_session import edit_card
+    from kacard.cards.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
@@ -265,10 +267,10 @@ def log(
 ) -> None:
     """Log a visit, always with the next step (every visit prepares the next one).
 
-    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
+    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 金建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
-    from kacard.editing import log_visit, same_visit_logged, visit_record
-    from kacard.store import update_card
+    from kacard.cards.editing import log_visit, same_visit_logged, visit_record
+    from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
@@ -333,7 +335,7 @@ def schema(
 
     Example: kacard schema --out schemas
     """
-    from kacard.schemas import write_schemas
+    from kacard.cards.schemas import write_schemas
 
     run(ctx, dir, today, format)
     for path in write_schemas(out):

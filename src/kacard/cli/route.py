@@ -11,9 +11,6 @@ from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_pr
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 
-FORMATS = ("table", "json", "geojson", "ics", "svg")
-
-
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
 
@@ -46,21 +43,21 @@ def route(
 
     Example: kacard route --week 2026-W48 --owner zhangwei --format svg --output week.svg
     """
-    from kacard import due as core
-    from kacard import route as planner
+    from kacard.analysis import due as core
+    from kacard.planning import route as planner
     from kacard.dates import Week, week_of
     from kacard.render import route as render
     from kacard.render.output import note
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
     from kacard.cli.visits import resolve_owner, week_start
 
-    opts = run(ctx, dir, today, format, formats=FORMATS)
+    opts = run(ctx, dir, today, format)
     if week and day:
         raise UsageError("give --week or --day, not both")
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
-    folder = opts.load(summary=True)  # the plan reads briefs (kacard.brief), not card history
+    folder = opts.load(summary=True)  # the plan reads briefs (kacard.cards.brief), not card history
     assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 
@@ -29,7 +29,7 @@ def git_setup(
 
     Example: kacard git-setup   (right after `git clone ...` and `cd` into the clone)
     """
-    from kacard.gitsetup import git_setup as setup
+    from kacard.team.gitsetup import git_setup as setup
 
     opts = run(ctx, dir, today, format)
     for line in setup(opts.folder()):
@@ -47,8 +47,8 @@ def merge_driver(
     Example: git config merge.kacard.driver "kacard merge-driver -- %O %A %B %P"
     """
     from kacard.errors import Problem
-    from kacard.gitsetup import merge_text
-    from kacard.merge import MergeConflict, is_card_path
+    from kacard.team.gitsetup import merge_text
+    from kacard.team.merge import MergeConflict, is_card_path
     from kacard.team.mergefile import merge_files
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
@@ -80,12 +80,12 @@ def handover(
 
     Example: kacard handover zhangwei lina --reason 离职
     """
-    from kacard.handover import apply_handover, plan_handover
+    from kacard.team.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
     from kacard.text import clean
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
@@ -128,12 +128,11 @@ def export(
     import contextlib
     import io
 
-    from kacard.export import TABLES, export_cards
-    from kacard.paths import inside
+    from kacard.team.export import TABLES, export_cards
+    from kacard.cards.paths import inside
     from kacard.render.output import Column, dumps_json, emit, note
 
-    root = ctx.find_root().obj or Globals()
-    opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
+    opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
         raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
     if opts.format == "csv" and table is None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from kacard.merge import Conflict, MergeResult, merge_cards, whole_file_conflict_bytes
+from kacard.team.merge import Conflict, MergeResult, merge_cards, whole_file_conflict_bytes
 
 
 def merge_files(base: Path, ours: Path, theirs: Path, path: str) -> MergeResult:

@@ -1,0 +1,290 @@
+"""Safe YAML in and out.
+
+Two readers, one purpose each:
+
+* `load_data` — the fast path for reading whole folders: ruamel's C parser with a
+  safe constructor (no tags, no object construction), dates left as text for
+  pydantic to check, duplicate keys refused, aliases refused (no alias bombs),
+  size and nesting capped *before* the C parser sees the text.
+* `load_document` — the round-trip path for edits and error positions: keeps
+  comments, key order and quoting; its `dump` splices the changed lines into the
+  file's own text (kacard.cards.textpatch), so a rewrite only changes what was edited.
+
+Both read one dialect (kacard.cards.fastyaml): the round-trip reader resolves plain
+scalars with fastyaml.resolve_plain, and every text passes the fast reader first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+from kacard.cards import fastyaml
+from kacard.cards.textpatch import newline_of, splice
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 24
+
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT_BYTES_RE = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """Why a file could not be read as a card document; line/column are 1-based."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _CardResolver(VersionedResolver):
+    """ruamel's resolver with kacard's one plain-scalar rule (fastyaml.resolve_plain),
+    for reading and for deciding when the emitter must quote a string."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            return Tag(suffix=fastyaml.plain_tag(value))
+        return super().resolve(kind, value, implicit)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of a card file (a BOM is allowed); a clear problem otherwise."""
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a card should be small")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        marker = _CONFLICT_BYTES_RE.search(data)  # a conflict that keeps a GBK side as it was
+        if marker:
+            line = data.count(b"\n", 0, marker.start()) + 1
+            raise YamlProblem("unresolved git conflict marker; resolve the merge conflict first",
+                              line, 1) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            "file is not UTF-8 text (save it as UTF-8)", line=line, column=None
+        ) from None
+
+
+def precheck(text: str) -> None:
+    """Refuse what is not worth parsing: conflict markers, empty files.
+
+    Deep nesting needs no scan here: fastyaml reads the parser's event stream and
+    stops at MAX_DEPTH, before libyaml's quadratic slow-down on deep flow nesting."""
+    marker = _CONFLICT_RE.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise YamlProblem(
+            "unresolved git conflict marker; resolve the merge conflict first", line, 1
+        )
+    if not text.strip():
+        raise YamlProblem("file is empty; a card needs at least id, name and owner", 1, 1)
+
+
+def _problem_from(exc: YAMLError) -> YamlProblem:
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in message:
+            message = message.split(" with value")[0]
+        if mark is not None:
+            return YamlProblem(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
+        return YamlProblem(f"invalid YAML: {message}")
+    return YamlProblem(f"invalid YAML: {str(exc).splitlines()[0]}")
+
+
+def load_data(text: str) -> dict[str, Any]:
+    """Plain Python data of one card document (fast path). Raises YamlProblem."""
+    precheck(text)
+    try:
+        data = fastyaml.load(text, MAX_DEPTH)
+    except fastyaml.EventError as exc:
+        raise YamlProblem(exc.message, exc.line, exc.column) from None
+    except YAMLError as exc:
+        raise _problem_from(exc) from None
+    except (ValueError, RecursionError) as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    if data is None:
+        raise YamlProblem("file has no content; a card needs at least id, name and owner", 1, 1)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise YamlProblem(f"a card must be a mapping of fields, not {kind}", 1, 1)
+    return data
+
+
+# -- round trip -------------------------------------------------------------------------
+
+
+class _CardRepresenter(RoundTripRepresenter):
+    """Dates are written as ISO text: the dialect has no timestamps (no `!!timestamp` tag)."""
+
+    def represent_iso(self, data: Any) -> Any:
+        return self.represent_scalar(fastyaml.STR_TAG, data.isoformat())
+
+
+_CardRepresenter.add_representer(dt.date, _CardRepresenter.represent_iso)
+_CardRepresenter.add_representer(dt.datetime, _CardRepresenter.represent_iso)
+
+
+def _round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    """Round-trip YAML with kacard's default layout (`  - item` under a key, as in SPEC §2)."""
+    yaml = YAML(typ="rt")
+    yaml.Resolver = _CardResolver
+    yaml.Representer = _CardRepresenter
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+_NESTED_KEY_RE = re.compile(r"^[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n( +)[^\s#-]", re.MULTILINE)
+
+
+def _mapping_indent(text: str) -> int:
+    """Indent of a nested block mapping (the first one found), default 2."""
+    match = _NESTED_KEY_RE.search(text)
+    return len(match.group(1)) if match else 2
+
+
+_SEQ_UNDER_KEY_RE = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.MULTILINE)
+
+
+def _sequence_layout(text: str) -> tuple[int, int]:
+    """(sequence indent, dash offset) of the first block list under a key; default (4, 2)."""
+    match = _SEQ_UNDER_KEY_RE.search(text)
+    if not match:
+        return 4, 2
+    offset = max(0, len(match.group(2)) - len(match.group(1)))
+    return offset + 2, offset
+
+
+@dataclass
+class Document:
+    """A card's round-trip document and the indentation it was written with.
+
+    A document loaded with `editable=True` keeps the text it came from (`source`)
+    and the dump of the untouched document (`before`): `dump` then changes only the
+    lines the edit changed (textpatch.splice), in the file's own line ending."""
+
+    root: CommentedMap
+    mapping: int = 2
+    sequence: int = 4
+    offset: int = 2
+    source: str | None = None
+    before: str | None = None
+    newline: str = "\n"
+
+    def render(self) -> str:
+        """ruamel's dump of the whole document (LF line endings)."""
+        stream = io.StringIO()
+        _round_trip_yaml(self.mapping, self.sequence, self.offset).dump(self.root, stream)
+        return stream.getvalue()
+
+    def dump(self) -> str:
+        """The document's text: for an editable document, `source` with only the changed
+        lines replaced. YamlProblem when the change cannot be written without changing
+        other values (nothing should be written then)."""
+        after = self.render()
+        if self.source is None or self.before is None:
+            return after
+        if after == self.before:
+            return self.source
+        intended = _data(after)
+        patched = splice(self.source, self.before, after, self.newline)
+        if patched is not None and _same_data(_data(patched), intended):
+            return patched
+        # the change falls where ruamel would re-render the file: a whole dump is only
+        # acceptable when it reads back exactly as the file did
+        if _same_data(_data(self.before), _data(self.source)):
+            return after.replace("\n", self.newline) if self.newline != "\n" else after
+        raise YamlProblem("kacard cannot make this change without rewriting other lines of the card; "
+                          "nothing was written (make it with `kacard edit`)")
+
+
+def _data(text: str) -> Any:
+    try:
+        return fastyaml.load(text, MAX_DEPTH)
+    except (fastyaml.EventError, YAMLError, ValueError, RecursionError) as exc:
+        return ("unreadable", str(exc))
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    return a == b or repr(a) == repr(b)  # repr: NaN equals itself
+
+
+def load_document(text: str, *, editable: bool = False) -> Document:
+    """The round-trip document (comments, order, quoting kept). Raises YamlProblem.
+
+    The text first passes the fast safe reader, so the round-trip loader never sees
+    tags, aliases, duplicate keys, deep nesting or text the two readers disagree on.
+    `editable=True` prepares `Document.dump` to patch `text` (costs one dump)."""
+    load_data(text)
+    try:
+        layout = (_mapping_indent(text), *_sequence_layout(text))
+        root = _round_trip_yaml(*layout).load(text)  # preserve_quotes needs our loader
+    except YAMLError as exc:
+        raise _problem_from(exc) from None
+    except (ValueError, RecursionError) as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    if root is None:
+        raise YamlProblem("file has no content", 1, 1)
+    if not isinstance(root, CommentedMap):
+        raise YamlProblem("a card must be a mapping of fields", 1, 1)
+    document = Document(root, *layout)
+    if editable:
+        document.source = text
+        document.newline = newline_of(text)
+        document.before = document.render()
+    return document
+
+
+def locate(root: Any, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """1-based (line, column) of the deepest existing node along `path` in a round-trip doc."""
+    found: tuple[int, int] | None = None
+    node = root
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = node.lc.key(part)
+            found = (line + 1, col + 1)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = node.lc.item(part)
+            found = (line + 1, col + 1)
+            node = node[part]
+        else:
+            break
+    return found
+
+
+def line_of_key(root: Any, key: str) -> int | None:
+    where = locate(root, [key])
+    return where[0] if where else None
+
+
+def flow_map(items: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap(items)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def flow_seq(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq

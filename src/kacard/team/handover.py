@@ -1,0 +1,85 @@
+"""`kacard handover`: a rep leaves, the successor keeps serving the accounts (接替者继续服务).
+
+Each card gets the new owner and a `handovers` record (date, from, to, reason),
+written as a patch of the original YAML through the store (comments kept, atomic,
+stale-checked). Every card's change is prepared and validated before the first
+is written; if writing stops half-way (a crash, a card changed meanwhile), running
+the same command again finishes the rest: a card already handed over from FROM to
+TO is counted as done, not refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kacard.cards.editing import append_record
+from kacard.errors import CardInvalid, UsageError
+from kacard.cards.model.card import Card
+from kacard.cards.store import Folder, LoadedCard, commit, prepare_update
+from kacard.cards.yamlio import Document, flow_map
+
+
+@dataclass(frozen=True)
+class HandoverPlan:
+    from_rep: str
+    to_rep: str
+    date: dt.date
+    reason: str | None
+    cards: list[LoadedCard]
+    done: list[LoadedCard] = field(default_factory=list)  # handed over by an earlier, interrupted run
+
+
+def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] | None,
+                  reason: str | None, date: dt.date) -> HandoverPlan:
+    """Which cards move; UsageError (exit 2) for unknown reps or cards FROM does not own."""
+    team = {rep.id for rep in folder.settings.team}
+    for role, rep in (("FROM", from_rep), ("TO", to_rep)):
+        if team and rep not in team:
+            raise UsageError(f"unknown rep {rep!r} for {role}; team: {', '.join(sorted(team))}")
+    if from_rep == to_rep:
+        raise UsageError("FROM and TO are the same rep")
+    done: list[LoadedCard] = []
+    if ids:
+        chosen = [folder.get(card_id) for card_id in dict.fromkeys(ids)]
+        done = [c for c in chosen if _handed_over(c, from_rep, to_rep)]
+        chosen = [c for c in chosen if c not in done]
+        others = [c for c in chosen if c.card.owner != from_rep]
+        if others:
+            listed = ", ".join(f"{c.card.id} ({c.card.owner})" for c in others)
+            raise UsageError(f"not owned by {from_rep}: {listed}; nothing was handed over")
+    else:
+        if folder.errors:  # a card that cannot be read may be FROM's: never hand over half
+            raise CardInvalid(f"some cards cannot be read, so it is unknown whether {from_rep} owns them; "
+                              "fix them first (or name the cards with --ids); nothing was handed over",
+                              folder.errors)
+        chosen = [c for c in folder.cards if c.card.owner == from_rep]
+    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen, done)
+
+
+def _handed_over(loaded: LoadedCard, from_rep: str, to_rep: str) -> bool:
+    """Whether the card already went from FROM to TO (its owner is TO, its last handover FROM → TO)."""
+    card = loaded.card
+    last = card.handovers[-1] if card.handovers else None
+    return card.owner == to_rep and last is not None and last.from_ == from_rep and last.to == to_rep
+
+
+def handover_change(plan: HandoverPlan) -> Any:
+    """A change for store.update_card: new owner, one handovers record appended."""
+
+    def change(document: Document) -> None:
+        document.root["owner"] = plan.to_rep
+        record: dict[str, Any] = {"date": plan.date, "from": plan.from_rep, "to": plan.to_rep}
+        if plan.reason:
+            record["reason"] = plan.reason
+        append_record(document.root, "handovers", flow_map(record))
+
+    return change
+
+
+def apply_handover(folder: Folder, plan: HandoverPlan) -> list[Card]:
+    """Prepare every card's change (any invalid one: nothing is written), then write them;
+    returns the updated cards (in folder order)."""
+    prepared = [prepare_update(folder.path, loaded, handover_change(plan)) for loaded in plan.cards]
+    return [commit(change) for change in prepared]
