@@ -52,7 +52,7 @@ def edit_card(
             if card is not None:
                 problems = settings_problems(loaded.rel, card.owner, card.criteria, settings)
             if card is not None and not problems:
-                write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
+                write_atomic(loaded.path, data, loaded.digest)  # the bytes as saved (BOM, CRLF)
                 return True
             if edit_again is None:
                 raise CardInvalid(f"{loaded.rel} not saved: the edited card is invalid", problems)
