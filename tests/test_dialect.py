@@ -13,7 +13,6 @@ import os
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
 from ruamel.yaml.comments import TaggedScalar
 
 from kacard.cards import yamlio

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from kacard.errors import UnsafePath
 from kacard.cards.paths import check_id
+from kacard.errors import UnsafePath
 
 
 def test_new_refuses_an_id_that_exists_in_a_subfolder(kacard, folder):

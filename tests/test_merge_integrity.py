@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kacard.team.merge import merge_cards
 from kacard.cards.store import parse_card
 from kacard.team import mergefile
+from kacard.team.merge import merge_cards
 from tests.conftest import SAMPLE_CARD, SETTINGS, Kacard
 from tests.test_dialect import FUZZ
 from tests.test_git_team import _git_env, clone, commit_all, git, pull  # noqa: F401 (fixture)

@@ -15,8 +15,8 @@ import time
 import pytest
 
 from kacard.cards import safewrite
-from kacard.errors import StaleWrite
 from kacard.cards.store import load_folder
+from kacard.errors import StaleWrite
 from tests.conftest import SAMPLE_CARD
 
 TODAY_ARGS = ("--summary", "复访", "--no-next", "已签约")
@@ -83,7 +83,7 @@ def test_a_lock_held_by_a_live_process_is_respected_and_named(kacard, folder, wr
 def test_other_stale_locks(folder, write_card, holder, age, recovered):
     path = write_card("hz-xinghe", SAMPLE_CARD)
     _lock(path, holder, age=age, raw=None if holder else b"id: hz-xinghe\nname: old lock with card data\n")
-    write = lambda: safewrite.write_atomic(path, SAMPLE_CARD + "# x\n", safewrite.digest(path.read_bytes()))  # noqa: E731
+    write = lambda: safewrite.write_atomic(path, SAMPLE_CARD + "# x\n", safewrite.digest(path.read_bytes()))
     if recovered:
         write()
         assert path.read_text("utf-8").endswith("# x\n")

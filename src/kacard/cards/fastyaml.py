@@ -34,6 +34,8 @@ from typing import Any
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
+from kacard.i18n import _
+
 try:  # the C parser (ruamel.yaml.clib)
     from ruamel.yaml.cyaml import CParser as _Parser
 
@@ -60,7 +62,7 @@ class EventError(Exception):
 
 # Characters the parsers read differently: refused with their position (check_text).
 _FORBIDDEN_RE = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)")
-_FORBIDDEN_NAMES = {
+_FORBIDDEN_NAMES = {  # translated when a message is made (kacard.i18n)
     "\t": "a TAB character (indent and separate with spaces; inside double quotes write \\t)",
     "\x85": "an invisible next-line character (U+0085)",
     "\u2028": "an invisible line separator (U+2028, often pasted from a chat app)",
@@ -84,9 +86,10 @@ def check_text(text: str) -> None:
     ch = text[at]
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
-    what = _FORBIDDEN_NAMES.get(ch, f"a control character (U+{ord(ch):04X})")
-    raise EventError(f"invalid YAML: {what} is not allowed in a card; delete it or type it again",
-                     line, column)
+    what = _(_FORBIDDEN_NAMES[ch]) if ch in _FORBIDDEN_NAMES else _("a control character (U+{code})").format(
+        code=f"{ord(ch):04X}")
+    raise EventError(_("invalid YAML: {what} is not allowed in a card; delete it or type it again").format(
+        what=what), line, column)
 
 
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -119,9 +122,9 @@ def resolve_plain(value: str) -> Any:
     if first in "0123456789+-.":
         if _INT_RE.fullmatch(value):
             if value.startswith("0o"):
-                return int(value[2:], 8)
+                return int(value, 8)
             if value.startswith("0x"):
-                return int(value[2:], 16)
+                return int(value, 16)
             return int(value)
         if value in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[value]
@@ -146,7 +149,8 @@ def _where(event: Any) -> tuple[int | None, int | None]:
 def _scalar(event: Any) -> Any:
     tag = event.tag
     if tag is not None and tag != STR_TAG:
-        raise EventError(f"YAML tags are not allowed in cards (found {tag}; only !!str)", *_where(event))
+        raise EventError(_("YAML tags are not allowed in cards (found {tag}; only !!str)").format(tag=tag),
+                         *_where(event))
     if event.style or tag == STR_TAG:
         return event.value  # quoted or block scalars are strings
     return resolve_plain(event.value)
@@ -224,11 +228,11 @@ def _build(events: Iterable[Any], max_depth: int) -> Any:
 def _check_directives(event: Any) -> None:
     version = getattr(event, "version", None)
     if version is not None and tuple(version) != (1, 2):
-        raise EventError(
-            f"%YAML {'.'.join(map(str, version))} directive: cards are YAML 1.2 "
-            "(delete the %YAML line; 10:00 and yes then stay text)", *_where(event))
+        raise EventError(_("%YAML {version} directive: cards are YAML 1.2 (delete the %YAML line; "
+                           "10:00 and yes then stay text)").format(version=".".join(map(str, version))),
+                         *_where(event))
     if getattr(event, "tags", None):
-        raise EventError("%TAG directives are not allowed in cards", *_where(event))
+        raise EventError(_("%TAG directives are not allowed in cards"), *_where(event))
 
 
 class _Sentinel:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kacard.cards.cache import digest
 from kacard.errors import StaleWrite
+from kacard.i18n import _
 
 LOCK_SUFFIX = ".lock"
 TEMP_SUFFIX = ".kacard-tmp"
@@ -105,7 +106,7 @@ def _check_unchanged(path: Path, expect_digest: str | None) -> None:
 
 
 def _holder_record() -> bytes:
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "time": now,
                        "program": "kacard"}).encode("utf-8")
 
@@ -174,11 +175,11 @@ def _recover(lock: Path, target: Path, holder: dict[str, object] | None) -> None
 
 def _held_message(target: Path, lock: Path, holder: dict[str, object] | None) -> str:
     if holder is None:
-        return (f"{target.name} is being written by another program ({lock.name} exists); "
-                "try again in a moment, or delete the lock file if nothing is writing")
-    return (f"{target.name} is being written by kacard (process {holder.get('pid')} on "
-            f"{holder.get('host')} since {holder.get('time')}); try again when it is done, or delete "
-            f"{lock.name} if that process is gone")
+        return _("{card} is being written by another program ({lock} exists); try again in a moment, "
+                 "or delete the lock file if nothing is writing").format(card=target.name, lock=lock.name)
+    return _("{card} is being written by kacard (process {pid} on {host} since {time}); try again when "
+             "it is done, or delete {lock} if that process is gone").format(
+        card=target.name, pid=holder.get("pid"), host=holder.get("host"), time=holder.get("time"), lock=lock.name)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -28,6 +28,7 @@ from kacard.cards.index import CardIndex
 from kacard.cards.safewrite import write_atomic
 from kacard.cards.textpatch import with_bom
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.i18n import _
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import (
     RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card,
@@ -241,8 +242,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                 found.append((rel, entry.path))
             elif looks_like_card(name):
-                problems.append(Problem(rel, None, None, NOT_READ, "not read: only files named <id>.yaml "
-                                        "are cards; rename it if it is one", severity="warning"))
+                problems.append(Problem(rel, None, None, NOT_READ, _("not read: only files named <id>.yaml "
+                                        "are cards; rename it if it is one"), severity="warning"))
     found.sort()
     return found, problems
 
@@ -543,8 +544,9 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
         raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
     taken = existing_id_file(folder, card_id)
     if taken is not None:
-        raise CardInvalid(f"card {card_id!r} already exists ({taken}); use `kacard edit {Path(taken).stem}` "
-                          "(ids are unique in the whole folder, whatever the case of their letters)")
+        raise CardInvalid(_("card {id} already exists ({file}); use `kacard edit {stem}` (ids are unique in "
+                            "the whole folder, whatever the case of their letters)").format(
+            id=repr(card_id), file=taken, stem=Path(taken).stem))
     write_atomic(path, text, None)
     return path
 

@@ -34,6 +34,7 @@ from ruamel.yaml.tag import Tag
 
 from kacard.cards import fastyaml
 from kacard.cards.textpatch import newline_of, splice
+from kacard.i18n import _
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -214,8 +215,8 @@ class Document:
         # acceptable when it reads back exactly as the file did
         if _same_data(_data(self.before), _data(self.source)):
             return after.replace("\n", self.newline) if self.newline != "\n" else after
-        raise YamlProblem("kacard cannot make this change without rewriting other lines of the card; "
-                          "nothing was written (make it with `kacard edit`)")
+        raise YamlProblem(_("kacard cannot make this change without rewriting other lines of the card; "
+                            "nothing was written (make it with `kacard edit`)"))
 
 
 def _data(text: str) -> Any:

@@ -11,6 +11,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -312,13 +313,12 @@ def log(
         next_time=parsed_time, next_action=next_action, no_next=no_next,
     )
     if not force and same_visit_logged(loaded.card, visit_date, who, kind, summary):
-        question = (f"{loaded.rel} already has this visit ({visit_date}, {who}, {kind}, same summary); "
-                    "log it a second time?")
+        same = _("{file} already has this visit ({date}, {rep}, {kind}, same summary)").format(
+            file=loaded.rel, date=visit_date, rep=who, kind=kind)
         if not _interactive():
-            raise UsageError(question.replace("; log it a second time?", "") + "; nothing was written "
-                             "(pass --force to log it a second time)")
-        if not typer.confirm(question, default=False):
-            raise UsageError("nothing was written")
+            raise UsageError(same + _("; nothing was written (pass --force to log it a second time)"))
+        if not typer.confirm(same + _("; log it a second time?"), default=False):
+            raise UsageError(_("nothing was written"))
     update_card(folder.path, loaded, log_visit(record))
     step = f"next: {parsed_next} {next_action}" if parsed_next else f"no next step: {no_next}"
     typer.echo(f"logged {kind} on {visit_date} to {loaded.rel} ({step})")

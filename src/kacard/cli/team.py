@@ -10,6 +10,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -104,7 +105,8 @@ def handover(
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
         typer.echo("\n".join(lines))
     if plan.done:
-        note(f"already handed over to {to_rep} earlier: {', '.join(c.card.id for c in plan.done)}")
+        note(_("already handed over to {rep} earlier: {ids}").format(
+            rep=to_rep, ids=", ".join(c.card.id for c in plan.done)))
     if not cards and not plan.done:
         note(f"{from_rep} owns no cards here; nothing was handed over")
     report_problems(folder)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kacard.errors import KacardError, Problem, UsageError
+from kacard.i18n import _
 
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_COMMENT = "# kacard: merge cards field by field; each clone runs `kacard git-setup` once"
@@ -171,8 +172,8 @@ def problems(folder: Path) -> list[Problem]:
     else:
         if "merge-driver -- " not in state.driver and "merge-driver" in state.driver:
             found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                                 "the merge driver is configured without `--`, so cards in folders whose "
-                                 "name starts with '-' are not merged; run `kacard git-setup` again",
+                                 _("the merge driver is configured without `--`, so cards in folders whose "
+                                   "name starts with '-' are not merged; run `kacard git-setup` again"),
                                  severity="warning"))
         program = _program(state.driver)
         if program and os.path.isabs(program) and not os.path.exists(program):
@@ -188,8 +189,8 @@ def unmerged(folder: Path) -> list[Problem]:
     an error even when the file itself looks clean (issue 11: a merge never drops a side silently)."""
     done = git(folder, "ls-files", "-u", "-z", "--", ".", check=False)
     paths = sorted({entry.split("\t", 1)[1] for entry in done.stdout.split("\0") if "\t" in entry})
-    return [Problem(path, None, None, "", "git merge conflict not resolved (unmerged); resolve it, "
-                    "run `kacard validate`, then `git add`") for path in paths]
+    message = _("git merge conflict not resolved (unmerged); resolve it, run `kacard validate`, then `git add`")
+    return [Problem(path, None, None, "", message) for path in paths]
 
 
 def _program(command: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kacard.cards.editing import append_record
 from kacard.errors import CardInvalid, UsageError
+from kacard.i18n import _
 from kacard.cards.model.card import Card
 from kacard.cards.store import Folder, LoadedCard, commit, prepare_update
 from kacard.cards.yamlio import Document, flow_map
@@ -51,9 +52,9 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
             raise UsageError(f"not owned by {from_rep}: {listed}; nothing was handed over")
     else:
         if folder.errors:  # a card that cannot be read may be FROM's: never hand over half
-            raise CardInvalid(f"some cards cannot be read, so it is unknown whether {from_rep} owns them; "
-                              "fix them first (or name the cards with --ids); nothing was handed over",
-                              folder.errors)
+            raise CardInvalid(_("some cards cannot be read, so it is unknown whether {rep} owns them; fix "
+                                "them first (or name the cards with --ids); nothing was handed over").format(
+                rep=from_rep), folder.errors)
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
     return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen, done)
 

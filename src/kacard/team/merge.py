@@ -41,6 +41,7 @@ from kacard.cards import yamlio
 from kacard.cards.textpatch import with_bom
 from kacard.cards.editing import insert_key, move_tail_comment
 from kacard.errors import KacardError, Problem
+from kacard.i18n import _
 from kacard.cards.paths import SETTINGS_FILE
 
 OURS_MARKER = "<<<<<<< ours\n"
@@ -356,8 +357,8 @@ class _Merger:
                 kept_both.add(ident)  # two different events with one identity: keep both
                 continue
             if o_rec is MISSING and ident[0] in WEAK_IDENTITIES:  # same content added on both sides
-                self.conflicts.append(Conflict(where, "added on both sides with the same content: "
-                                                      "one record or two? keep one or both"))
+                self.conflicts.append(Conflict(where, _("added on both sides with the same content: "
+                                                        "one record or two? keep one or both")))
                 if self.side == "theirs":
                     twice.append(ident)
                 continue

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from kacard.i18n import _
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Tier = Literal["S", "A", "B", "C"]
@@ -28,20 +30,22 @@ _TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 
 
 def _kind(value: Any) -> str:
-    return "true/false" if isinstance(value, bool) else f"the number {value}"
+    return _("true/false") if isinstance(value, bool) else _("the number {value}").format(value=value)
 
 
 def _iso_date(value: Any) -> Any:
     """A date is ISO text YYYY-MM-DD (or a date); a number is never a date (0 is not 1970-01-01)."""
     if isinstance(value, dt.datetime):
-        raise ValueError("a date is written as YYYY-MM-DD, without a time of day")
+        raise ValueError(_("a date is written as YYYY-MM-DD, without a time of day"))  # noqa: TRY004 (pydantic wants ValueError)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
         return value.strip()  # pydantic checks the calendar (2026-13-45 is refused)
     if isinstance(value, str):
-        raise ValueError(f"a date is written as YYYY-MM-DD (e.g. 2026-11-23), not {value!r}")
-    raise ValueError(f"a date is written as YYYY-MM-DD text (e.g. 2026-11-23), not {_kind(value)}")
+        raise ValueError(_("a date is written as YYYY-MM-DD (e.g. 2026-11-23), not {value}").format(  # noqa: TRY004 (pydantic wants ValueError)
+            value=repr(value)))
+    raise ValueError(_("a date is written as YYYY-MM-DD text (e.g. 2026-11-23), not {value}").format(
+        value=_kind(value)))
 
 
 def _iso_time(value: Any) -> Any:
@@ -51,8 +55,8 @@ def _iso_time(value: Any) -> Any:
     if isinstance(value, str) and _TIME_RE.fullmatch(value.strip()):
         return value.strip()
     if isinstance(value, str):
-        raise ValueError(f"a time is written as HH:MM (e.g. 09:30), not {value!r}")
-    raise ValueError(f'a time is written as HH:MM text (e.g. "09:30"), not {_kind(value)}')
+        raise ValueError(_("a time is written as HH:MM (e.g. 09:30), not {value}").format(value=repr(value)))  # noqa: TRY004
+    raise ValueError(_('a time is written as HH:MM text (e.g. "09:30"), not {value}').format(value=_kind(value)))
 
 
 def _none_is_empty(value: Any) -> Any:
