@@ -19,31 +19,13 @@ from hypothesis import strategies as st
 from kacard.cards.store import parse_card
 from kacard.team import mergefile
 from kacard.team.merge import merge_cards
-from tests.conftest import SAMPLE_CARD, SETTINGS, Kacard
+from tests.conftest import SAMPLE_CARD, Kacard
 from tests.test_dialect import FUZZ
-from tests.test_git_team import _git_env, clone, commit_all, git, pull  # noqa: F401 (fixture)
+from tests.test_git_team import _git_env, commit_all, git, make_team, pull  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 CARD = "hz-xinghe.yaml"
-
-
-def _team(tmp_path: Path, rel: str = CARD, content: bytes | None = None) -> tuple[Path, Path]:
-    origin = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", str(origin))
-    seed = tmp_path / "seed"
-    git(tmp_path, "clone", "-q", str(origin), str(seed))
-    (seed / "kacard.yaml").write_text(SETTINGS, encoding="utf-8")
-    (seed / rel).parent.mkdir(parents=True, exist_ok=True)
-    (seed / rel).write_bytes(content if content is not None else SAMPLE_CARD.encode("utf-8"))
-    git(seed, "-c", "user.name=s", "-c", "user.email=s@x", "add", "-A")
-    git(seed, "-c", "user.name=s", "-c", "user.email=s@x", "commit", "-q", "-m", "cards")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-    a = clone(origin, tmp_path / "a", "zhangwei")
-    git(a, "add", ".gitattributes")
-    git(a, "commit", "-q", "-m", "kacard git-setup")
-    git(a, "push", "-q", "origin", "HEAD:main")
-    return a, clone(origin, tmp_path / "b", "lina")
 
 
 def _log(repo: Path, card_id: str, by: str, summary: str) -> None:
@@ -59,7 +41,7 @@ def _stray(repo: Path) -> list[str]:
 
 
 def test_cards_in_a_folder_starting_with_a_dash_are_merged(tmp_path):
-    a, b = _team(tmp_path, "-archive/hz-xinghe.yaml")
+    a, b = make_team(tmp_path, "-archive/hz-xinghe.yaml")
     _log(a, "hz-xinghe", "zhangwei", "张伟现场拜访")
     commit_all(a, "a")
     git(a, "push", "-q", "origin", "HEAD:main")
@@ -74,7 +56,7 @@ def test_cards_in_a_folder_starting_with_a_dash_are_merged(tmp_path):
 
 
 def test_an_old_driver_command_without_double_dash_is_flagged(tmp_path):
-    a, _ = _team(tmp_path)
+    a, _ = make_team(tmp_path)
     command = git(a, "config", "--get", "merge.kacard.driver").stdout.strip()
     git(a, "config", "merge.kacard.driver", command.replace(" -- ", " "))
     result = Kacard(a)("validate")
@@ -82,7 +64,7 @@ def test_an_old_driver_command_without_double_dash_is_flagged(tmp_path):
 
 
 def test_a_driver_that_dies_leaves_a_conflict_that_validate_reports(tmp_path):
-    a, b = _team(tmp_path)
+    a, b = make_team(tmp_path)
     _log(a, "hz-xinghe", "zhangwei", "张伟现场拜访")
     commit_all(a, "a")
     git(a, "push", "-q", "origin", "HEAD:main")
@@ -145,7 +127,7 @@ def test_a_terminated_driver_on_a_big_card_leaves_no_temporary_file(tmp_path):
 
 
 def test_two_identical_trades_without_invoice_are_never_collapsed(tmp_path):
-    a, b = _team(tmp_path)
+    a, b = make_team(tmp_path)
     trade = "trades:\n  - {date: 2026-10-15, invoice: INV-0912, amount: 1200000, margin: 240000, paid: null}\n"
     same = trade + "  - {date: 2026-11-23, amount: 1000}\n"
     for repo, who in ((a, "zhangwei"), (b, "lina")):
@@ -163,7 +145,7 @@ def test_two_identical_trades_without_invoice_are_never_collapsed(tmp_path):
 
 
 def test_both_sides_emptying_contacts_merges_into_a_valid_card(tmp_path):
-    a, b = _team(tmp_path)
+    a, b = make_team(tmp_path)
     contact = '  - {name: 王建国, title: 采购总监, role: decision_maker, influence: 5, phone: "+86 138 0000 0001"}\n'
     for repo, who, emptied in ((a, "zhangwei", "contacts:\n"), (b, "lina", "contacts: []\n")):
         path = repo / CARD
@@ -179,7 +161,7 @@ def test_both_sides_emptying_contacts_merges_into_a_valid_card(tmp_path):
 
 
 def test_a_gbk_side_is_kept_as_its_own_bytes_in_the_conflict(tmp_path):
-    a, b = _team(tmp_path)
+    a, b = make_team(tmp_path)
     _log(a, "hz-xinghe", "zhangwei", "张伟现场拜访")
     commit_all(a, "a")
     git(a, "push", "-q", "origin", "HEAD:main")
@@ -195,7 +177,7 @@ def test_a_gbk_side_is_kept_as_its_own_bytes_in_the_conflict(tmp_path):
 
 
 def test_a_conflict_fails_validate_until_resolved_and_added(tmp_path):
-    a, b = _team(tmp_path)
+    a, b = make_team(tmp_path)
     for repo, limit in ((a, "3000000"), (b, "2500000")):
         path = repo / CARD
         path.write_text(path.read_text("utf-8").replace("2000000", limit), encoding="utf-8")
