@@ -35,6 +35,25 @@ def with_bom(original: bytes, text: str) -> bytes:
     return (BOM if original.startswith(BOM) else b"") + text.encode("utf-8")
 
 
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes from a to b, with the common head and tail matched first: a card's
+    change is a few lines among thousands of look-alike ones (`    by: lina`), on which
+    SequenceMatcher alone is quadratic."""
+    head = 0
+    limit = min(len(a), len(b))
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    out: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    middle = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
+    out += [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle.get_opcodes()]
+    if tail:
+        out.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return out
+
+
 def _bare(line: str) -> str:
     return line.rstrip("\r\n")
 
@@ -52,13 +71,12 @@ def splice(source: str, before: str, after: str, newline: str = "\n") -> str | N
         where: list[int | None] = list(range(len(old)))
     else:
         where = [None] * len(old)
-        aligned = difflib.SequenceMatcher(None, bare, old, autojunk=False)
-        for block in aligned.get_matching_blocks():
-            for k in range(block.size):
-                where[block.b + k] = block.a + k
+        for tag, i1, i2, j1, _j2 in opcodes(bare, old):
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    where[j1 + k] = i1 + k
     edits: list[tuple[int, int, list[str]]] = []  # (start, end) in src, replacement lines
-    change = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in change.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             continue
         if i1 < i2:

@@ -24,7 +24,6 @@ one conflict. A result that looks clean is always a complete, valid merge.
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 from collections import Counter
@@ -38,11 +37,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.tokens import CommentToken
 
 from kacard.cards import yamlio
-from kacard.cards.textpatch import with_bom
 from kacard.cards.editing import insert_key, move_tail_comment
+from kacard.cards.paths import SETTINGS_FILE
+from kacard.cards.textpatch import opcodes, with_bom
 from kacard.errors import KacardError, Problem
 from kacard.i18n import _
-from kacard.cards.paths import SETTINGS_FILE
 
 OURS_MARKER = "<<<<<<< ours\n"
 SEPARATOR = "=======\n"
@@ -448,17 +447,12 @@ def conflict_hunks(ours: str, theirs: str) -> str:
     a = _with_newline(ours).splitlines(keepends=True)
     b = _with_newline(theirs).splitlines(keepends=True)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             out.extend(a[i1:i2])
         else:
             out += [OURS_MARKER, *a[i1:i2], SEPARATOR, *b[j1:j2], THEIRS_MARKER]
     return "".join(out)
-
-
-def _document(text: str) -> yamlio.Document:
-    return yamlio.load_document(text, editable=True)
 
 
 def _whole_file(ours: bytes, theirs: bytes, reason: str, problems: list[Problem] | None = None) -> MergeResult:
@@ -483,14 +477,16 @@ def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> Merg
     for side, data in (("ours", ours), ("theirs", theirs)):
         try:
             texts[side] = yamlio.decode(data)
-            parsed[side] = _document(texts[side])
+            # only ours is written: only ours needs the patching state (one more dump)
+            parsed[side] = yamlio.load_document(texts[side], editable=side == "ours")
         except yamlio.YamlProblem as exc:
             where = f" (line {exc.line})" if exc.line else ""
             return _whole_file(ours, theirs, f"{side} cannot be read{where}: {exc}")
     ours_text = texts["ours"]
+    base_root = _base_root(base)  # neither base nor theirs is changed by a pass: both passes share them
     try:
         first = _Merger("ours")
-        first.merge("", (), _base_root(base), parsed["ours"].root, parsed["theirs"].root)
+        first.merge("", (), base_root, parsed["ours"].root, parsed["theirs"].root)
         resolved_ours = parsed["ours"].dump() if first.changed else ours_text
         if not first.conflicts:
             problems = _validate(path, resolved_ours) if resolved_ours not in (ours_text, texts["theirs"]) else []
@@ -499,8 +495,10 @@ def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> Merg
                                    problems)
             return MergeResult(resolved_ours, data=with_bom(ours, resolved_ours))
         second = _Merger("theirs")
-        again = _document(ours_text)
-        second.merge("", (), _base_root(base), again.root, _document(texts["theirs"]).root)
+        again = yamlio.load_document(ours_text)
+        again.source, again.before, again.newline = (parsed["ours"].source, parsed["ours"].before,
+                                                     parsed["ours"].newline)
+        second.merge("", (), base_root, again.root, parsed["theirs"].root)
         resolved_theirs = again.dump() if second.changed else ours_text
     except yamlio.YamlProblem as exc:
         return _whole_file(ours, theirs, f"kacard cannot write the merge without rewriting other lines: {exc}")
