@@ -24,7 +24,8 @@ SAMPLE = Path(__file__).resolve().parent.parent / "cards"
 GROUP = typer.main.get_command(app)
 
 
-def examples() -> list[tuple[str, str]]:
+def examples() -> list[tuple[str, list[str]]]:
+    """(command, its example's command lines run in order: "a ; b" is two lines)."""
     found = []
     for name, command in GROUP.commands.items():  # type: ignore[attr-defined]
         if command.hidden:
@@ -32,8 +33,7 @@ def examples() -> list[tuple[str, str]]:
         help_text = " ".join((command.help or "").split())
         match = re.search(r"Example: (kacard .+?)(?:$|(?<=\S)\s+\()", help_text)
         assert match, f"`kacard {name} --help` has no example"
-        for line in match.group(1).split(" ; "):
-            found.append((name, line.split(" > ")[0].strip()))
+        found.append((name, [line.split(" > ")[0].strip() for line in match.group(1).split(" ; ")]))
     return found
 
 
@@ -47,16 +47,17 @@ def clone(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("example", examples(), ids=lambda e: e[1][:60])
-def test_help_example_runs_as_written(example: tuple[str, str], clone: Path, tmp_path: Path) -> None:
-    _name, line = example
+@pytest.mark.parametrize("example", examples(), ids=lambda e: " ; ".join(e[1])[:60])
+def test_help_example_runs_as_written(example: tuple[str, list[str]], clone: Path, tmp_path: Path) -> None:
+    _name, lines = example
     env = {**os.environ, "KACARD_TODAY": "2026-11-23", "EDITOR": "true", "KACARD_CACHE_DIR": str(tmp_path / "c")}
     env.pop("KACARD_DIR", None)
-    args = shlex.split(line)[1:]
-    cwd = clone.parent if args[0] == "init" else clone  # `init cards` makes a new folder beside
-    if args[0] == "init":
-        shutil.rmtree(clone)
-    done = subprocess.run([sys.executable, "-m", "kacard", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=120)
-    assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
-    assert "Traceback" not in done.stderr
+    for line in lines:
+        args = shlex.split(line)[1:]
+        cwd = clone.parent if args[0] == "init" else clone  # `init cards` makes a new folder beside
+        if args[0] == "init":
+            shutil.rmtree(clone)
+        done = subprocess.run([sys.executable, "-m", "kacard", *args], cwd=cwd, env=env, capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120)
+        assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr

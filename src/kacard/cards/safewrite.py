@@ -59,7 +59,7 @@ def write_atomic(path: Path, data: bytes | str, expect_digest: str | None) -> No
     temp = temp_path(target)
     _failed.append(str(target))  # until the rename is done
     try:
-        _check_unchanged(target, expect_digest)
+        check_unchanged(target, expect_digest)
         mode = _mode(target)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -73,7 +73,7 @@ def write_atomic(path: Path, data: bytes | str, expect_digest: str | None) -> No
         os.replace(temp, target)
         _failed.remove(str(target))
         _written.append(str(target))
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     finally:
         temp.unlink(missing_ok=True)
         lock.unlink(missing_ok=True)
@@ -86,7 +86,7 @@ def _mode(target: Path) -> int | None:
         return None
 
 
-def _check_unchanged(path: Path, expect_digest: str | None) -> None:
+def check_unchanged(path: Path, expect_digest: str | None) -> None:
     if expect_digest is None:
         if path.exists():
             raise StaleWrite(f"{path.name} already exists; nothing was written")
@@ -182,7 +182,7 @@ def _held_message(target: Path, lock: Path, holder: dict[str, object] | None) ->
         card=target.name, pid=holder.get("pid"), host=holder.get("host"), time=holder.get("time"), lock=lock.name)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -17,7 +17,7 @@ from kacard.errors import KacardError
 from kacard.i18n import _
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.
@@ -90,7 +90,7 @@ app = typer.Typer(
     name="kacard",
     help="Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

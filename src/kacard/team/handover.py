@@ -29,22 +29,23 @@ class HandoverPlan:
     date: dt.date
     reason: str | None
     cards: list[LoadedCard]
+    to_name: str | None = None  # TO's name, written as owner where a card names its owner by name
     done: list[LoadedCard] = field(default_factory=list)  # handed over by an earlier, interrupted run
 
 
 def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] | None,
                   reason: str | None, date: dt.date) -> HandoverPlan:
     """Which cards move; UsageError (exit 2) for unknown reps or cards FROM does not own."""
-    team = {rep.id for rep in folder.settings.team}
-    for role, rep in (("FROM", from_rep), ("TO", to_rep)):
-        if team and rep not in team:
-            raise UsageError(f"unknown rep {rep!r} for {role}; team: {', '.join(sorted(team))}")
+    from kacard.cards.reps import matching, rep_id
+
+    from_rep = rep_id(folder.settings, from_rep, "FROM")
+    to_rep = rep_id(folder.settings, to_rep, "TO")
     if from_rep == to_rep:
         raise UsageError("FROM and TO are the same rep")
     done: list[LoadedCard] = []
     if ids:
         chosen = [folder.get(card_id) for card_id in dict.fromkeys(ids)]
-        done = [c for c in chosen if _handed_over(c, from_rep, to_rep)]
+        done = [c for c in chosen if _handed_over(c, from_rep, to_rep, folder.settings)]
         chosen = [c for c in chosen if c not in done]
         others = [c for c in chosen if c.card.owner != from_rep]
         if others:
@@ -56,21 +57,29 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
                                 "them first (or name the cards with --ids); nothing was handed over").format(
                 rep=from_rep), folder.errors)
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
-    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen, done)
+    to = folder.settings.rep(to_rep)
+    unique = to is not None and len(matching(folder.settings, to.name)) == 1
+    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen,
+                        to.name if to is not None and unique else None, done)
 
 
-def _handed_over(loaded: LoadedCard, from_rep: str, to_rep: str) -> bool:
-    """Whether the card already went from FROM to TO (its owner is TO, its last handover FROM → TO)."""
+def _handed_over(loaded: LoadedCard, from_rep: str, to_rep: str, settings: Any) -> bool:
+    """Whether the card already went from FROM to TO (its owner is TO, by id or name, and its
+    last handover record is FROM → TO): a re-run of an interrupted handover skips it."""
     card = loaded.card
+    to = settings.rep(to_rep)
+    owners = {to_rep} | ({to.name} if to is not None else set())
     last = card.handovers[-1] if card.handovers else None
-    return card.owner == to_rep and last is not None and last.from_ == from_rep and last.to == to_rep
+    return card.owner in owners and last is not None and last.from_ == from_rep and last.to == to_rep
 
 
 def handover_change(plan: HandoverPlan) -> Any:
     """A change for store.update_card: new owner, one handovers record appended."""
 
     def change(document: Document) -> None:
-        document.root["owner"] = plan.to_rep
+        written = str(document.root.get("owner", "")).strip()
+        by_name = plan.to_name is not None and written != plan.from_rep  # the file names reps by name
+        document.root["owner"] = plan.to_name if by_name else plan.to_rep
         record: dict[str, Any] = {"date": plan.date, "from": plan.from_rep, "to": plan.to_rep}
         if plan.reason:
             record["reason"] = plan.reason

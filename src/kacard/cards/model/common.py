@@ -14,7 +14,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from kacard.i18n import _
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+from kacard.cards.aliases import Aliased
+
+Weekday = Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Aliased("weekday")]
+Bool = Annotated[bool, Aliased("bool")]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Tier = Literal["S", "A", "B", "C"]
 OPEN_STAGES: frozenset[str] = frozenset(
@@ -25,8 +28,6 @@ ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 ID_RE = re.compile(ID_PATTERN)
 
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 
 
 def _kind(value: Any) -> str:
@@ -36,14 +37,13 @@ def _kind(value: Any) -> str:
 def _iso_date(value: Any) -> Any:
     """A date is ISO text YYYY-MM-DD (or a date); a number is never a date (0 is not 1970-01-01)."""
     if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):  # a spreadsheet's date cell
+            return value.date()
         raise ValueError(_("a date is written as YYYY-MM-DD, without a time of day"))  # noqa: TRY004 (pydantic wants ValueError)
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
-        return value.strip()  # pydantic checks the calendar (2026-13-45 is refused)
     if isinstance(value, str):
-        raise ValueError(_("a date is written as YYYY-MM-DD (e.g. 2026-11-23), not {value}").format(  # noqa: TRY004 (pydantic wants ValueError)
-            value=repr(value)))
+        return value  # text: pydantic parses it (and kacard.cards.messages explains a bad one)
     raise ValueError(_("a date is written as YYYY-MM-DD text (e.g. 2026-11-23), not {value}").format(
         value=_kind(value)))
 
@@ -52,10 +52,8 @@ def _iso_time(value: Any) -> Any:
     """A time of day is text HH:MM (or HH:MM:SS, or a time); a number is never a time (540 is not 09:00)."""
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, str) and _TIME_RE.fullmatch(value.strip()):
-        return value.strip()
     if isinstance(value, str):
-        raise ValueError(_("a time is written as HH:MM (e.g. 09:30), not {value}").format(value=repr(value)))  # noqa: TRY004
+        return value
     raise ValueError(_('a time is written as HH:MM text (e.g. "09:30"), not {value}').format(value=_kind(value)))
 
 
