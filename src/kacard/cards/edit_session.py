@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kacard.cards.cache import digest
-from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError
 from kacard.cards.model.settings import Settings
 from kacard.cards.store import LoadedCard, parse_card, settings_problems, write_atomic
+from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError
 
 
 def _editor() -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kacard.errors import FolderNotFound, UnsafePath
 from kacard.cards.model.common import ID_RE
+from kacard.errors import FolderNotFound, UnsafePath
 
 SETTINGS_FILE = "kacard.yaml"
 CARD_SUFFIX = ".yaml"

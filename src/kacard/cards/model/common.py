@@ -12,9 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from kacard.i18n import _
-
 from kacard.cards.aliases import Aliased
+from kacard.i18n import _
 
 Weekday = Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Aliased("weekday")]
 Bool = Annotated[bool, Aliased("bool")]
@@ -39,7 +38,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):  # a spreadsheet's date cell
             return value.date()
-        raise ValueError(_("a date is written as YYYY-MM-DD, without a time of day"))  # noqa: TRY004 (pydantic wants ValueError)
+        raise ValueError(_("a date is written as YYYY-MM-DD, without a time of day"))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
