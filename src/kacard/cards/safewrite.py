@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from kacard.cards.cache import digest
-from kacard.errors import StaleWrite
+from kacard.errors import StaleWrite, reports_write_errors
 from kacard.i18n import _
 
 LOCK_SUFFIX = ".lock"
@@ -50,6 +50,7 @@ def temp_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.{os.getpid() if pid is None else pid}{TEMP_SUFFIX}")
 
 
+@reports_write_errors  # cannot write X: no space left on device; nothing was written
 def write_atomic(path: Path, data: bytes | str, expect_digest: str | None) -> None:
     """Replace `path` with `data` (str is written as UTF-8); see the module docstring."""
     if isinstance(data, str):

@@ -17,7 +17,7 @@ from kacard.errors import KacardError
 from kacard.i18n import _
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.
@@ -57,6 +57,18 @@ class KacardGroup(TyperGroup):
         for command in self.commands.values():
             _plain_metavars(command)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Every byte kacard prints, its own usage errors included, goes through the
+        terminal sanitiser (render.safe.SafeStream) for the length of the run."""
+        from kacard.render.safe import SafeStream
+
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -68,15 +80,26 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
-        except OSError as exc:
+        except OSError as exc:  # the system refused a read or write nobody translated
             from kacard.cards.safewrite import saved
 
-            if not saved():
-                raise
-            raise typer.Exit(_print_failed(exc)) from None
+            if saved():  # the change is on disk: only printing it failed
+                raise typer.Exit(_print_failed(exc)) from None
+            _print_error(KacardError(_io_message(exc)))
+            raise typer.Exit(2) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
+
+
+def _io_message(exc: OSError) -> str:
+    """One plain line for an OSError: the file it names (not its contents) and the reason."""
+    from kacard.errors import os_reason
+
+    name = exc.filename if exc.filename is not None else None
+    if name is None:
+        return _("{reason}; nothing was written").format(reason=os_reason(exc))
+    return _("cannot use {path}: {reason}; nothing was written").format(path=name, reason=os_reason(exc))
 
 
 def _print_error(exc: KacardError) -> None:

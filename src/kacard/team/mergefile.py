@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from kacard.team.gitsetup import run_git
 from kacard.team.merge import Conflict, MergeResult, merge_cards, whole_file_conflict_bytes
 
 
@@ -51,8 +52,7 @@ def _overwrite(target: Path, data: bytes) -> None:
 
 def _git_dir(near: Path) -> Path | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=near.parent.resolve(),
-                              capture_output=True, text=True, timeout=30, check=False)
+        done = run_git(near.parent.resolve(), "rev-parse", "--absolute-git-dir")
     except (OSError, subprocess.SubprocessError):
         return None
     found = done.stdout.strip()
