@@ -124,8 +124,12 @@ def acquire(target: Path) -> Path:
                 _recover(lock, target, holder)
                 continue
             raise StaleWrite(_held_message(target, lock, holder)) from None
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_holder_record())
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_holder_record())
+        except BaseException:
+            lock.unlink(missing_ok=True)
+            raise
         return lock
     raise StaleWrite(_held_message(target, lock, read_lock(lock)))  # pragma: no cover - a race
 
