@@ -47,7 +47,28 @@ def test_agrees_with_ruamel_on_dumped_data(value):
         # libyaml is stricter than ruamel's pure emitter in a few corners (e.g. a plain
         # `:0` key in flow style): the user gets a positioned error, never wrong data.
         return
-    assert ours == _reference(text) == value or _has_nan(value)
+    assert ours == _reference(text) or _has_nan(value)  # one grammar: the round-trip parser's
+    # ruamel's emitter writes a key like `?0` plain, which every parser reads as `? 0`
+    if _c_parser_accepts(text) and not any(str(k).startswith("?") for k in _keys(value)):
+        assert ours == value or _has_nan(value)
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _keys(v)
+
+
+def _c_parser_accepts(text: str) -> bool:
+    try:
+        list(fastyaml._c_events(text))
+    except MarkedYAMLError:
+        return False
+    return True
 
 
 def _has_nan(value) -> bool:
@@ -62,7 +83,8 @@ def _has_nan(value) -> bool:
 
 @pytest.mark.parametrize(
     "plain, expected",
-    [("09:00", "09:00"), ("yes", "yes"), ("0o14", 12), ("0x1F", 31), ("1_000", 1000), ("~", None),
+    [("09:00", "09:00"), ("yes", "yes"), ("0o14", 12), ("0x1F", 31), ("1_000", "1_000"), ("+0x1F", "+0x1F"), ("-0x10", "-0x10"),
+     ("0755", 755), ("10:00", "10:00"), ("on", "on"), ("2026-11-23t10:00:00Z", "2026-11-23t10:00:00Z"), ("~", None),
      ("True", True), (".nan", "nan"), ("2026-11-10", "2026-11-10"), ("1.5e3", 1500.0), ("-3", -3),
      ("1.2.3", "1.2.3"), ("+.inf", float("inf"))],
 )

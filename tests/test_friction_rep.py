@@ -29,7 +29,8 @@ def test_log_with_someone_not_on_the_card_is_refused_with_did_you_mean(kacard, w
     assert path.read_bytes() == before
     known = kacard("log", "hz-xinghe", "--with", "王建国", *step)
     assert known.exit_code == 0, known.output
-    new = kacard("log", "hz-xinghe", "--with", "赵新人", "--new-contact", *step)
+    new = kacard("log", "hz-xinghe", "--with", "赵新人", "--new-contact", "--summary", "第二次回访",
+                 *step[2:])  # another visit that day (the very same one would ask first: issue 11)
     assert new.exit_code == 0, new.output
     assert "with: [赵新人]" in path.read_text("utf-8")
 

@@ -49,15 +49,15 @@ def clone(origin: Path, path: Path, user: str) -> Path:
     return path
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Path, Path]:
-    """Rep A's and rep B's clones of one origin holding kacard.yaml and one card."""
+def make_team(tmp_path: Path, rel: str = CARD, content: bytes | None = None) -> tuple[Path, Path]:
+    """Rep A's and rep B's clones of one origin holding kacard.yaml and one card at `rel`."""
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", str(origin))
     seed = tmp_path / "seed"
     git(tmp_path, "clone", "-q", str(origin), str(seed))
     (seed / "kacard.yaml").write_text(SETTINGS, encoding="utf-8")
-    (seed / CARD).write_text(SAMPLE_CARD + "\n# churn signals\nsignals: []\n", encoding="utf-8")
+    (seed / rel).parent.mkdir(parents=True, exist_ok=True)
+    (seed / rel).write_bytes(content if content is not None else SAMPLE_CARD.encode("utf-8"))
     git(seed, "-c", "user.name=seed", "-c", "user.email=seed@example.com", "add", "-A")
     git(seed, "-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "-q", "-m", "cards")
     git(seed, "push", "-q", "origin", "HEAD:main")
@@ -67,6 +67,12 @@ def team(tmp_path: Path) -> tuple[Path, Path]:
     git(a, "push", "-q", "origin", "HEAD:main")
     b = clone(origin, tmp_path / "b", "lina")
     return a, b
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path]:
+    """Rep A's and rep B's clones of one origin holding kacard.yaml and one card."""
+    return make_team(tmp_path, CARD, (SAMPLE_CARD + "\n# churn signals\nsignals: []\n").encode("utf-8"))
 
 
 def commit_all(repo: Path, message: str) -> None:

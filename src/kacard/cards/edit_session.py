@@ -185,7 +185,7 @@ def edit_card(
                 problems = settings_problems(loaded.rel, card.owner, card.criteria, settings)
             if card is not None and not problems:
                 try:
-                    write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
+                    write_atomic(loaded.path, data, loaded.digest)  # the bytes as saved (BOM, CRLF)
                 except StaleWrite:
                     kept = keep_buffer(loaded.card.id, data)
                     raise StaleWrite(_("{file} changed on disk while the editor was open; not saved. "

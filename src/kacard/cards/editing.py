@@ -15,6 +15,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from kacard.cards import aliases
+from kacard.cards.fastyaml import has_forbidden
 from kacard.cards.model.card import Card
 from kacard.cards.yamlio import Document, flow_map, flow_seq
 
@@ -107,6 +108,7 @@ def text_scalar(text: str) -> str:
         or text != text.strip()
         or text[0] in "-"
         or any(ch in _YAML_SPECIAL or ord(ch) > 0xFFFF for ch in text)
+        or has_forbidden(text)  # TAB, U+2028 ...: only escaped inside double quotes (the dialect)
     )
     return DoubleQuotedScalarString(text) if risky else text
 
@@ -144,6 +146,16 @@ def visit_record(
     if no_next:
         visit["no_next"] = text_scalar(no_next)
     return visit
+
+
+def same_visit_logged(card: Card, date: dt.date, by: str | None, kind: str, summary: str,
+                      time: dt.time | None = None) -> bool:
+    """Whether the card already has this very visit (same date, time, by, kind and summary,
+    the summary compared as the model reads it: stripped): logging it again is most likely a
+    repeated command, so the CLI asks first. Two visits at different times are two visits."""
+    text = summary.strip()
+    return any(v.date == date and v.time == time and v.by == by and v.kind == kind and v.summary == text
+               for v in card.visits)
 
 
 def log_visit(visit: CommentedMap, reactivate: bool = False) -> Any:

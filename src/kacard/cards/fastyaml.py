@@ -1,4 +1,5 @@
-"""A safe, fast YAML reader for card files, built on the C parser's event stream.
+"""A safe, fast YAML reader for card files, built on the C parser's event stream,
+and the one YAML dialect every reader and writer of cards shares.
 
 Why not `YAML(typ="safe")`? Measured on 11 KB cards, ruamel's safe loader spends
 ~25 ms a card in its Python resolver and constructor; building plain data straight
@@ -7,29 +8,50 @@ need: no tags (so no object construction), no anchors or aliases (so no alias
 bombs), duplicate keys refused with their line, bounded nesting, and dates and
 times kept as text for pydantic to check (so `2026-13-45` is a field error).
 
-Plain scalars are resolved by YAML 1.2's core schema, as ruamel does: null, bool,
-int (decimal, 0o octal, 0x hex, `_` separators), float (incl. .inf/.nan), else str.
+The dialect (README "The card format"; issue 11), one rule for every reader:
+
+* YAML 1.2, core schema (YAML 1.2.2 §10.3.2): `resolve_plain` is the only
+  plain-scalar resolver; the round-trip reader (yamlio) calls it too. No
+  sexagesimal `10:00`, no `yes`/`on` booleans, no timestamps, no `_` in numbers,
+  no signed hex: all of those are text.
+* The grammar is ruamel's round-trip parser's: when libyaml refuses a document
+  that parser accepts (e.g. `{time: 10:00}` in flow style), its events are read
+  instead, so flow and block style mean the same in both readers.
+* Refused with their position before either parser sees them (`check_text`):
+  TAB, NEL (U+0085), line/paragraph separators (U+2028/9), other control
+  characters, a lone CR, a BOM inside the text (the parsers read them
+  differently); then a `%YAML` directive other than 1.2, `%TAG` directives, tags
+  other than `!!str`.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
-try:  # the C parser (ruamel.yaml.clib); the pure-Python one gives the same events
+from kacard.i18n import _
+
+try:  # the C parser (ruamel.yaml.clib)
     from ruamel.yaml.cyaml import CParser as _Parser
 
-    def _parser(text: str) -> Any:
-        return _Parser(text)
+    def _c_events(text: str) -> Iterable[Any]:
+        return iter(_Parser(text).get_event, None)
 
 except ImportError:  # pragma: no cover - platforms without the C extension
-    from ruamel.yaml.loader import SafeLoader
+    def _c_events(text: str) -> Iterable[Any]:
+        return _pure_events(text)
 
-    def _parser(text: str) -> Any:
-        return SafeLoader(text)
+
+def _pure_events(text: str) -> Iterable[Any]:
+    """The round-trip reader's own event stream (ruamel's pure-Python parser)."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").parse(io.StringIO(text))
 
 
 class EventError(Exception):
@@ -38,26 +60,56 @@ class EventError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
+# Characters the parsers read differently: refused with their position (check_text).
+_FORBIDDEN_RE = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)")
+_FORBIDDEN_NAMES = {  # translated when a message is made (kacard.i18n)
+    "\t": "a TAB character (indent and separate with spaces; inside double quotes write \\t)",
+    "\x85": "an invisible next-line character (U+0085)",
+    "\u2028": "an invisible line separator (U+2028, often pasted from a chat app)",
+    "\u2029": "an invisible paragraph separator (U+2029)",
+    "\ufeff": "a byte-order mark inside the text (U+FEFF)",
+    "\r": "a carriage return without a line feed (save with LF or CRLF line endings)",
+}
+
+
+def has_forbidden(text: str) -> bool:
+    """Whether `text` holds a character a card may carry only escaped (in double quotes)."""
+    return _FORBIDDEN_RE.search(text) is not None
+
+
+def check_text(text: str) -> None:
+    """Refuse characters the YAML parsers disagree on; EventError with 1-based line and column."""
+    found = _FORBIDDEN_RE.search(text)
+    if found is None:
+        return
+    at = found.start()
+    ch = text[at]
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = _(_FORBIDDEN_NAMES[ch]) if ch in _FORBIDDEN_NAMES else _("a control character (U+{code})").format(
+        code=f"{ord(ch):04X}")
+    raise EventError(_("invalid YAML: {what} is not allowed in a card; delete it or type it again").format(
+        what=what), line, column)
+
+
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*")
-_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
     "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
     "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "!",
-}
+STR_TAG = "tag:yaml.org,2002:str"
+_TAGS = {type(None): "tag:yaml.org,2002:null", bool: "tag:yaml.org,2002:bool",
+         int: "tag:yaml.org,2002:int", float: "tag:yaml.org,2002:float", str: STR_TAG}
 
 
 def resolve_plain(value: str) -> Any:
-    """YAML 1.2 core-schema value of a plain scalar."""
+    """YAML 1.2 core-schema value of a plain scalar: None, bool, int, float, else the text."""
     if value in _NULL:
         return None
     first = value[0]
@@ -69,22 +121,22 @@ def resolve_plain(value: str) -> Any:
         return value
     if first in "0123456789+-.":
         if _INT_RE.fullmatch(value):
-            return int(value.replace("_", ""))
-        if value.startswith("0o") and len(value) > 2:
-            try:
-                return int(value[2:].replace("_", ""), 8)
-            except ValueError:
-                return value
-        if value.startswith("0x") and len(value) > 2:
-            try:
-                return int(value[2:].replace("_", ""), 16)
-            except ValueError:
-                return value
+            if value.startswith("0o"):
+                return int(value, 8)
+            if value.startswith("0x"):
+                return int(value, 16)
+            return int(value)
         if value in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[value]
-        if _FLOAT_RE.fullmatch(value) and any(ch.isdigit() for ch in value):
-            return float(value.replace("_", ""))
+        if _FLOAT_RE.fullmatch(value):
+            return float(value)
     return value
+
+
+def plain_tag(value: str) -> str:
+    """The core-schema tag (tag:yaml.org,2002:...) of a plain scalar: resolve_plain's type."""
+    value = resolve_plain(str(value))
+    return STR_TAG if isinstance(value, str) else _TAGS[type(value)]
 
 
 def _where(event: Any) -> tuple[int | None, int | None]:
@@ -96,26 +148,32 @@ def _where(event: Any) -> tuple[int | None, int | None]:
 
 def _scalar(event: Any) -> Any:
     tag = event.tag
-    if tag is not None and tag not in _STANDARD_TAGS:
-        line, col = _where(event)
-        raise EventError(f"YAML tags are not allowed in cards (found {tag})", line, col)
-    if event.style or tag == "tag:yaml.org,2002:str" or tag == "!":
+    if tag is not None and tag != STR_TAG:
+        raise EventError(_("YAML tags are not allowed in cards (found {tag}; only !!str)").format(tag=tag),
+                         *_where(event))
+    if event.style or tag == STR_TAG:
         return event.value  # quoted or block scalars are strings
-    value = resolve_plain(event.value)
-    if tag in (None,):
-        return value
-    return value  # an explicit standard tag: accept the resolved value
+    return resolve_plain(event.value)
 
 
 def load(text: str, max_depth: int) -> Any:
-    """Plain data of a single-document YAML text. Raises EventError or MarkedYAMLError."""
-    parser = _parser(text)
+    """Plain data of a single-document YAML text. Raises EventError or MarkedYAMLError.
+
+    The C parser reads first; when it refuses the text, the round-trip reader's
+    parser decides (its error, its position), so both readers accept the same documents."""
+    check_text(text)
+    try:
+        return _build(_c_events(text), max_depth)
+    except MarkedYAMLError:
+        return _build(_pure_events(text), max_depth)
+
+
+def _build(events: Iterable[Any], max_depth: int) -> Any:
     stack: list[Any] = []  # containers being built
     keys: list[Any] = []  # for mappings: pending key (or _NO_KEY)
     root: Any = _MISSING
     documents = 0
-    while True:
-        event = parser.get_event()
+    for event in events:
         kind = type(event)
         if kind is ev.ScalarEvent:
             if event.anchor is not None:
@@ -124,7 +182,7 @@ def load(text: str, max_depth: int) -> Any:
         elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
             if event.anchor is not None:
                 raise EventError("YAML anchors and aliases are not allowed in cards", *_where(event))
-            if event.tag is not None and event.tag not in _STANDARD_TAGS:
+            if event.tag is not None:
                 raise EventError(f"YAML tags are not allowed in cards (found {event.tag})", *_where(event))
             if len(stack) >= max_depth:
                 raise EventError("nesting is too deep", *_where(event))
@@ -141,9 +199,10 @@ def load(text: str, max_depth: int) -> Any:
             documents += 1
             if documents > 1:
                 raise EventError("a card file holds one YAML document (found a second ---)", *_where(event))
+            _check_directives(event)
             continue
         elif kind is ev.StreamEndEvent:
-            return None if root is _MISSING else root
+            break
         else:  # StreamStart, DocumentEnd
             continue
         # attach `value` to the enclosing container (or make it the root)
@@ -163,6 +222,17 @@ def load(text: str, max_depth: int) -> Any:
         else:
             parent[keys[-1]] = value
             keys[-1] = _NO_KEY
+    return None if root is _MISSING else root
+
+
+def _check_directives(event: Any) -> None:
+    version = getattr(event, "version", None)
+    if version is not None and tuple(version) != (1, 2):
+        raise EventError(_("%YAML {version} directive: cards are YAML 1.2 (delete the %YAML line; "
+                           "10:00 and yes then stay text)").format(version=".".join(map(str, version))),
+                         *_where(event))
+    if getattr(event, "tags", None):
+        raise EventError(_("%TAG directives are not allowed in cards"), *_where(event))
 
 
 class _Sentinel:
@@ -172,4 +242,4 @@ class _Sentinel:
 _MISSING: Any = _Sentinel()
 _NO_KEY: Any = _Sentinel()
 
-__all__ = ["EventError", "MarkedYAMLError", "load", "resolve_plain"]
+__all__ = ["EventError", "MarkedYAMLError", "check_text", "load", "plain_tag", "resolve_plain"]

@@ -50,7 +50,7 @@ def _existing(path: Path, source: str) -> Path:
 
 def check_id(card_id: str) -> str:
     """A portable slug that names a file inside the folder, or UnsafePath."""
-    if not ID_RE.match(card_id) or ".." in card_id:
+    if not isinstance(card_id, str) or not ID_RE.fullmatch(card_id) or ".." in card_id:  # fullmatch: no "id\n"
         raise UnsafePath(
             f"invalid id {card_id!r}: use lowercase letters, digits, '-', '_' or '.', "
             "starting and ending with a letter or digit (e.g. hz-xinghe)"
@@ -81,6 +81,10 @@ def is_card_file(name: str) -> bool:
     return name.endswith(CARD_SUFFIX) and not name.startswith(".")
 
 
+def looks_like_card(name: str) -> bool:
+    """A file a user may take for a card that kacard does not read (`x.yml`, `x.YAML`, `x.Yaml`)."""
+    lower = name.lower()
+    return not name.startswith(".") and lower.endswith((".yaml", ".yml")) and not name.endswith(CARD_SUFFIX)
 def check_output(folder: Path | None, path: Path, *, own: bool = False) -> Path:
     """The one guard of every -o/--output/--chart file: returns the path to write, or
     UnsafePath when writing it could harm the folder or follow a link.

@@ -24,12 +24,17 @@ from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
 from kacard.cards.cache import CardCache, Record, Row, Stat, decode_brief, decode_numbers, digest, encode, loads
 from kacard.cards.index import CardIndex
+from kacard.cards.safewrite import check_unchanged, fsync_folder, write_atomic
+from kacard.cards.textpatch import with_bom
 from kacard.errors import (
-    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors,
+    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason,
 )
 from kacard.i18n import _
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import CARD_SUFFIX, RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.cards.paths import (
+    RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card,
+    CARD_SUFFIX,
+)
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -42,6 +47,8 @@ class LoadedCard:
     rel: str  # path relative to the folder, with /
     digest: str  # hash of the bytes read: a write checks the file still has them
 
+
+NOT_READ = "file name"  # the field of the warning about a card-looking file kacard does not read
 
 # Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
 LAST_VISITS = 3
@@ -287,6 +294,9 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     stack.append((rel + "/", entry.path))
                 elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                     found.append((rel, entry.path))
+                elif looks_like_card(name):
+                    problems.append(Problem(rel, None, None, NOT_READ, _("not read: only files named <id>.yaml "
+                                            "are cards; rename it if it is one"), severity="warning"))
             except OSError as exc:  # vanished or unreadable while walking
                 if is_card_file(name):
                     problems.append(Problem(rel, None, None, "",
@@ -638,31 +648,59 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
-@reports_write_errors  # cannot write X: no space left on device; nothing was written
-def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
-    """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
+@dataclass(frozen=True)
+class PreparedWrite:
+    """A checked change of one card, not yet written (see prepare_update)."""
 
-    `expect_digest` is the hash of the bytes read before editing; if the file now
-    holds something else, nothing is written (StaleWrite). None means the file must
-    not exist yet. The lock file (`<name>.lock`, git's convention) also stops two
-    kacard processes from writing the same card at once.
+    loaded: LoadedCard
+    data: bytes  # the card's new bytes
+    card: Card
+
+
+def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
+    """prepare_update, then write it (commit)."""
+    return commit(prepare_update(folder, loaded, change))
+
+
+def commit(prepared: PreparedWrite) -> Card:
+    """Write a prepared change (atomic; StaleWrite if the file changed since it was read)."""
+    loaded = prepared.loaded
+    write_atomic(loaded.path, prepared.data, loaded.digest)
+    return prepared.card
+
+
+def prepare_update(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> PreparedWrite:
+    """Patch a card's YAML document with `change` and validate the result; nothing is written
+    yet (`commit` writes it), so a command changing several cards checks them all first.
+
+    The document is read from the bytes whose digest `loaded` recorded, so an edit
+    is never applied on top of content the user has not seen. Every line the change
+    does not touch is written back byte for byte (line endings, BOM, long lines,
+    number forms); write_atomic keeps the file's mode and a symlink's target.
     """
-    lock = path.with_name(path.name + ".lock")
+    text, _digest = read_for_update(folder, loaded)
+    data = loaded.path.read_bytes()  # the same bytes (read_for_update checked them): for the BOM
+    document = yamlio.load_document(text, editable=True)
+    change(document)
     try:
-        fd = os.open(lock, LOCK_FLAGS, 0o644)
-    except FileExistsError:
-        raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        _check_unchanged(path, expect_digest)
-        replace(lock, path)
-        _fsync_folder(path.parent)
-    except BaseException:
-        lock.unlink(missing_ok=True)
-        raise
+        new = with_bom(data, document.dump())  # only the changed lines are new (textpatch)
+    except yamlio.YamlProblem as exc:
+        raise CardInvalid(f"{loaded.rel}: {exc.message}") from None
+    card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
+    if card is None:
+        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+    return PreparedWrite(loaded, new, card)
+
+
+def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
+    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
+    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    return yamlio.decode(data), loaded.digest
 
 
 # Lock files are written in binary mode everywhere: on Windows os.open is text mode (and
@@ -680,67 +718,6 @@ def replace(source: Path, target: Path) -> None:
             raise
         raise StaleWrite(f"{target.name} could not be replaced: it is open in another program or "
                          "read-only; close it and run the command again") from None
-
-
-def _check_unchanged(path: Path, expect_digest: str | None) -> None:
-    if expect_digest is None:
-        if path.exists():
-            raise StaleWrite(f"{path.name} already exists; nothing was written")
-        return
-    try:
-        current = digest(path.read_bytes())
-    except FileNotFoundError:
-        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
-    if current != expect_digest:
-        raise StaleWrite(
-            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
-            "nothing was written — run the command again"
-        )
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable on POSIX. Windows cannot open a folder (and has no
-    os.O_DIRECTORY); there NTFS journals the rename itself, so this is skipped."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return  # a file system that cannot open folders; the rename is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
-    """Patch a card's YAML document with `change`, validate the result, write it atomically.
-
-    The document is read from the bytes whose digest `loaded` recorded, so an edit
-    is never applied on top of content the user has not seen.
-    """
-    text, _digest = read_for_update(folder, loaded)
-    document = yamlio.load_document(text)
-    change(document)
-    text = document.dump()
-    card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
-    if card is None:
-        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
-    write_atomic(loaded.path, text, loaded.digest)
-    return card
-
-
-def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
-    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
-    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
-    if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
-    data = loaded.path.read_bytes()
-    if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
-    return yamlio.decode(data), loaded.digest
 
 
 def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
@@ -774,7 +751,7 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
         while locked:
             rel, path, lock, expect = locked.pop()
             try:
-                _check_unchanged(path, expect)
+                check_unchanged(path, expect)
                 replace(lock, path)
             except StaleWrite as exc:
                 lock.unlink(missing_ok=True)
@@ -782,7 +759,7 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
                 continue
             folders.add(path.parent)
         for parent in folders:
-            _fsync_folder(parent)
+            fsync_folder(parent)
     finally:
         for _rel, _path, lock, _expect in locked:
             lock.unlink(missing_ok=True)
@@ -796,7 +773,21 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
     card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
     if card is None:
         raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
-    if path.exists():
-        raise CardInvalid(f"card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`")
+    taken = existing_id_file(folder, card_id)
+    if taken is not None:
+        raise CardInvalid(_("card {id} already exists ({file}); use `kacard edit {stem}` (ids are unique in "
+                            "the whole folder, whatever the case of their letters)").format(
+            id=repr(card_id), file=taken, stem=Path(taken).stem))
     write_atomic(path, text, None)
     return path
+
+
+def existing_id_file(folder: Path, card_id: str) -> str | None:
+    """The card file anywhere in the folder whose id equals `card_id` ignoring case (file
+    systems on Windows and macOS do), or None."""
+    wanted = card_id.casefold()
+    files, _ = card_files(folder)
+    for rel, _path in files:
+        if Path(rel).stem.casefold() == wanted:
+            return rel
+    return None

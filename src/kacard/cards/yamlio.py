@@ -7,11 +7,16 @@ Two readers, one purpose each:
   pydantic to check, duplicate keys refused, aliases refused (no alias bombs),
   size and nesting capped *before* the C parser sees the text.
 * `load_document` — the round-trip path for edits and error positions: keeps
-  comments, key order and quoting so a rewrite only changes what was edited.
+  comments, key order and quoting; its `dump` splices the changed lines into the
+  file's own text (kacard.cards.textpatch), so a rewrite only changes what was edited.
+
+Both read one dialect (kacard.cards.fastyaml): the round-trip reader resolves plain
+scalars with fastyaml.resolve_plain, and every text passes the fast reader first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -21,14 +26,21 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kacard.cards import fastyaml
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+from kacard.cards import fastyaml
+from kacard.cards.textpatch import newline_of, splice
+from kacard.i18n import _
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT_BYTES_RE = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -43,20 +55,14 @@ class YamlProblem(Exception):
         return self.message
 
 
-class _CardRoundTripConstructor(RoundTripConstructor):
-    """Round-trip constructor that keeps an impossible date (2026-13-45) as text, so the
-    document still loads and the error can be positioned by pydantic's message."""
+class _CardResolver(VersionedResolver):
+    """ruamel's resolver with kacard's one plain-scalar rule (fastyaml.resolve_plain),
+    for reading and for deciding when the emitter must quote a string."""
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_CardRoundTripConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _CardRoundTripConstructor.construct_yaml_timestamp
-)
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            return Tag(suffix=fastyaml.plain_tag(value))
+        return super().resolve(kind, value, implicit)
 
 
 def decode(data: bytes) -> str:
@@ -66,6 +72,11 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        marker = _CONFLICT_BYTES_RE.search(data)  # a conflict that keeps a GBK side as it was
+        if marker:
+            line = data.count(b"\n", 0, marker.start()) + 1
+            raise YamlProblem("unresolved git conflict marker; resolve the merge conflict first",
+                              line, 1) from None
         line = data[: exc.start].count(b"\n") + 1
         raise YamlProblem(
             "file is not UTF-8 text (save it as UTF-8)", line=line, column=None
@@ -121,10 +132,22 @@ def load_data(text: str) -> dict[str, Any]:
 # -- round trip -------------------------------------------------------------------------
 
 
+class _CardRepresenter(RoundTripRepresenter):
+    """Dates are written as ISO text: the dialect has no timestamps (no `!!timestamp` tag)."""
+
+    def represent_iso(self, data: Any) -> Any:
+        return self.represent_scalar(fastyaml.STR_TAG, data.isoformat())
+
+
+_CardRepresenter.add_representer(dt.date, _CardRepresenter.represent_iso)
+_CardRepresenter.add_representer(dt.datetime, _CardRepresenter.represent_iso)
+
+
 def _round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
     """Round-trip YAML with kacard's default layout (`  - item` under a key, as in SPEC §2)."""
     yaml = YAML(typ="rt")
-    yaml.Constructor = _CardRoundTripConstructor
+    yaml.Resolver = _CardResolver
+    yaml.Representer = _CardRepresenter
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.allow_unicode = True
@@ -155,24 +178,64 @@ def _sequence_layout(text: str) -> tuple[int, int]:
 
 @dataclass
 class Document:
-    """A card's round-trip document and the indentation it was written with."""
+    """A card's round-trip document and the indentation it was written with.
+
+    A document loaded with `editable=True` keeps the text it came from (`source`)
+    and the dump of the untouched document (`before`): `dump` then changes only the
+    lines the edit changed (textpatch.splice), in the file's own line ending."""
 
     root: CommentedMap
     mapping: int = 2
     sequence: int = 4
     offset: int = 2
+    source: str | None = None
+    before: str | None = None
+    newline: str = "\n"
 
-    def dump(self) -> str:
+    def render(self) -> str:
+        """ruamel's dump of the whole document (LF line endings)."""
         stream = io.StringIO()
         _round_trip_yaml(self.mapping, self.sequence, self.offset).dump(self.root, stream)
         return stream.getvalue()
 
+    def dump(self) -> str:
+        """The document's text: for an editable document, `source` with only the changed
+        lines replaced. YamlProblem when the change cannot be written without changing
+        other values (nothing should be written then)."""
+        after = self.render()
+        if self.source is None or self.before is None:
+            return after
+        if after == self.before:
+            return self.source
+        intended = _data(after)
+        patched = splice(self.source, self.before, after, self.newline)
+        if patched is not None and _same_data(_data(patched), intended):
+            return patched
+        # the change falls where ruamel would re-render the file: a whole dump is only
+        # acceptable when it reads back exactly as the file did
+        if _same_data(_data(self.before), _data(self.source)):
+            return after.replace("\n", self.newline) if self.newline != "\n" else after
+        raise YamlProblem(_("kacard cannot make this change without rewriting other lines of the card; "
+                            "nothing was written (make it with `kacard edit`)"))
 
-def load_document(text: str) -> Document:
+
+def _data(text: str) -> Any:
+    try:
+        return fastyaml.load(text, MAX_DEPTH)
+    except (fastyaml.EventError, YAMLError, ValueError, RecursionError) as exc:
+        return ("unreadable", str(exc))
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    return a == b or repr(a) == repr(b)  # repr: NaN equals itself
+
+
+def load_document(text: str, *, editable: bool = False) -> Document:
     """The round-trip document (comments, order, quoting kept). Raises YamlProblem.
 
     The text first passes the fast safe reader, so the round-trip loader never sees
-    tags, aliases, duplicate keys or deep nesting."""
+    tags, aliases, duplicate keys, deep nesting or text the two readers disagree on.
+    `editable=True` prepares `Document.dump` to patch `text` (costs one dump)."""
     load_data(text)
     try:
         layout = (_mapping_indent(text), *_sequence_layout(text))
@@ -185,7 +248,12 @@ def load_document(text: str) -> Document:
         raise YamlProblem("file has no content", 1, 1)
     if not isinstance(root, CommentedMap):
         raise YamlProblem("a card must be a mapping of fields", 1, 1)
-    return Document(root, *layout)
+    document = Document(root, *layout)
+    if editable:
+        document.source = text
+        document.newline = newline_of(text)
+        document.before = document.render()
+    return document
 
 
 def locate(root: Any, path: Sequence[str | int]) -> tuple[int, int] | None:

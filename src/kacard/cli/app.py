@@ -119,6 +119,10 @@ class KacardGroup(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except OSError as exc:  # the system refused a read or write nobody translated
+            from kacard.cards.safewrite import saved
+
+            if saved():  # the change is on disk: only printing it failed
+                raise typer.Exit(_print_failed(exc)) from None
             _print_error(KacardError(_io_message(exc)))
             raise typer.Exit(2) from None
 
@@ -221,6 +225,20 @@ def main() -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         pass
-    except OSError:
-        code = code or 1
+    except OSError as exc:
+        code = code or _print_failed(exc)
     os._exit(code)
+
+
+def _print_failed(exc: OSError) -> int:
+    """Exit code when the output could not be written: 0 if this run saved what it was asked
+    to (the change is on disk; only its confirmation was lost, issue 11), else 1."""
+    from kacard.cards.safewrite import saved
+
+    if not saved():
+        return 1
+    try:
+        os.write(2, (_("saved; only printing the confirmation failed") + f" ({exc.strerror})\n").encode())
+    except OSError:
+        pass
+    return 0

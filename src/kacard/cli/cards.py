@@ -365,6 +365,7 @@ def log(
     next_time: Annotated[str | None, typer.Option(help="Time of the next step, 9:30 or 下午3点 (a fixed appointment).")] = None,
     next_action: Annotated[str | None, typer.Option(help="What the next step is.")] = None,
     no_next: Annotated[str | None, typer.Option(help="Why there is deliberately no next step.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Log it even if the very same visit is already logged.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -377,7 +378,7 @@ def log(
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
     from kacard.dates import parse_day
-    from kacard.cards.editing import log_visit, visit_record
+    from kacard.cards.editing import log_visit, same_visit_logged, visit_record
     from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
@@ -439,6 +440,13 @@ def log(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
         next_time=parsed_time, next_action=next_action, no_next=no_next, time=visit_time,
     )
+    if not force and same_visit_logged(loaded.card, visit_date, who, kind, summary, visit_time):
+        same = _("{file} already has this visit ({date}, {rep}, {kind}, same summary)").format(
+            file=loaded.rel, date=visit_date, rep=who, kind=kind)
+        if not _interactive():
+            raise UsageError(same + _("; nothing was written (pass --force to log it a second time)"))
+        if not typer.confirm(same + _("; log it a second time?"), default=False):
+            raise UsageError(_("nothing was written"))
     update_card(folder.path, loaded, log_visit(record, reactivate=reactivate))
     step = (_("next: {date} {action}").format(date=parsed_next, action=next_action) if parsed_next
             else _("no next step: {reason}").format(reason=no_next))

@@ -238,8 +238,12 @@ def _as_of(ctx: typer.Context, opts: Run, as_of: str, explicit_today: bool) -> R
 
 def report_problems(folder: Folder) -> None:
     """Problems to stderr (one per line) and a summary line, so nothing is hidden."""
+    from kacard.cards.store import NOT_READ
     from kacard.render.output import note
 
+    for problem in folder.problems:  # card-looking files kacard skips: never skipped silently
+        if problem.field == NOT_READ:
+            note(str(problem))
     errors = folder.errors
     if not errors:
         return

@@ -48,27 +48,18 @@ def merge_driver(
 ) -> None:
     """Three-way, field-aware merge of one card (git runs this; see `kacard git-setup`).
 
-    Example: git config merge.kacard.driver "kacard merge-driver %O %A %B %P"
+    Example: git config merge.kacard.driver "kacard merge-driver -- %O %A %B %P"
     """
-    from kacard.cards.cache import digest
-    from kacard.team.gitsetup import merge_text
-    from kacard.team.merge import Conflict, MergeConflict, MergeResult, is_card_path, merge_cards, whole_file_conflict
     from kacard.errors import Problem
-    from kacard.cards.store import write_atomic
+    from kacard.team.gitsetup import merge_text
+    from kacard.team.merge import MergeConflict, is_card_path
+    from kacard.team.mergefile import merge_files
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
         if merge_text(base, ours, theirs) != 0:
             raise MergeConflict(f"{path}: conflict (line merge); resolve the marked lines")
         return
-    original = ours.read_bytes()
-    try:
-        result = merge_cards(base.read_bytes(), original, theirs.read_bytes(), path)
-    except Exception as exc:  # noqa: BLE001 - never leave a half-merged card that looks clean
-        text = original.decode("utf-8", errors="replace")
-        other = theirs.read_bytes().decode("utf-8", errors="replace")
-        result = MergeResult(whole_file_conflict(text, other),
-                             [Conflict("(whole file)", f"kacard could not merge it: {type(exc).__name__}: {exc}")])
-    write_atomic(ours, result.text, digest(original))
+    result = merge_files(base, ours, theirs, path)
     if not result.clean:
         name = path or "card"
         problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
@@ -121,7 +112,10 @@ def handover(
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
         typer.echo("\n".join(lines))
-    if not cards:
+    if plan.done:
+        note(_("already handed over to {rep} earlier: {ids}").format(
+            rep=to_rep, ids=", ".join(c.card.id for c in plan.done)))
+    if not cards and not plan.done:
         note(f"{from_rep} owns no cards here; nothing was handed over")
     report_problems(folder)
 

@@ -6,7 +6,7 @@ Git versions `.gitattributes` but not merge-driver config, so every clone runs
 * `<folder>/.gitattributes`: `*.yaml merge=kacard` (cards merge field by field) and
   `/kacard.yaml merge=text` (the team settings keep git's line merge);
 * the clone's local config `merge.kacard.name` and `merge.kacard.driver`, pointing at
-  the Python that runs kacard now (`<python> -m kacard merge-driver %O %A %B %P`),
+  the Python that runs kacard now (`<python> -m kacard merge-driver -- %O %A %B %P`),
   so it works from a virtualenv that is not on PATH.
 
 Only this module runs git, always through `run_git`: repository config cannot make it
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kacard.cards.paths import check_output
 from kacard.errors import KacardError, Problem, UsageError
+from kacard.i18n import _
 
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_COMMENT = "# kacard: merge cards field by field; each clone runs `kacard git-setup` once"
@@ -130,7 +131,7 @@ def work_tree(folder: Path) -> Path | None:
 
 def driver_command() -> str:
     """How git runs the driver: this Python with `-m kacard`, quoted for git's shell."""
-    return f"{shlex.quote(sys.executable)} -m kacard merge-driver %O %A %B %P"
+    return f"{shlex.quote(sys.executable)} -m kacard merge-driver -- %O %A %B %P"  # --: %P may start with -
 
 
 def ensure_attributes(folder: Path) -> list[str]:
@@ -216,12 +217,27 @@ def problems(folder: Path) -> list[Problem]:
                              "the kacard merge driver is not configured in this clone "
                              "(git does not share it); run `kacard git-setup`", severity="warning"))
     else:
+        if "merge-driver -- " not in state.driver and "merge-driver" in state.driver:
+            found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
+                                 _("the merge driver is configured without `--`, so cards in folders whose "
+                                   "name starts with '-' are not merged; run `kacard git-setup` again"),
+                                 severity="warning"))
         program = _program(state.driver)
         if program and os.path.isabs(program) and not os.path.exists(program):
             found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
                                  f"the merge driver's program {program} is gone; run `kacard git-setup` again",
                                  severity="warning"))
+    found += unmerged(folder)
     return found
+
+
+def unmerged(folder: Path) -> list[Problem]:
+    """Files under `folder` that git holds as unmerged (a conflict not yet `git add`ed):
+    an error even when the file itself looks clean (issue 11: a merge never drops a side silently)."""
+    done = git(folder, "ls-files", "-u", "-z", "--", ".", check=False)
+    paths = sorted({entry.split("\t", 1)[1] for entry in done.stdout.split("\0") if "\t" in entry})
+    message = _("git merge conflict not resolved (unmerged); resolve it, run `kacard validate`, then `git add`")
+    return [Problem(path, None, None, "", message) for path in paths]
 
 
 def _program(command: str) -> str | None:
@@ -235,8 +251,8 @@ def _program(command: str) -> str | None:
 def merge_text(base: Path, ours: Path, theirs: Path) -> int:
     """Git's own line merge into `ours` (for non-card files): 0 when clean."""
     try:
-        done = run_git(None, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base),
-                       str(theirs))
+        done = run_git(None, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
+                       *(os.path.abspath(p) for p in (ours, base, theirs)))
     except (OSError, subprocess.SubprocessError):
         raise GitError("git is not installed (or not on PATH)") from None
     return done.returncode

@@ -24,7 +24,6 @@ one conflict. A result that looks clean is always a complete, valid merge.
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 from collections import Counter
@@ -39,8 +38,10 @@ from ruamel.yaml.tokens import CommentToken
 
 from kacard.cards import yamlio
 from kacard.cards.editing import insert_key, move_tail_comment
-from kacard.errors import KacardError, Problem
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE
+from kacard.cards.textpatch import opcodes, with_bom
+from kacard.errors import KacardError, Problem
+from kacard.i18n import _
 
 OURS_MARKER = "<<<<<<< ours\n"
 SEPARATOR = "=======\n"
@@ -119,6 +120,11 @@ RECORD_RULES: dict[str, RecordRule] = {
 version, the records with it are told apart by their content (an edit of such a
 record is then a deletion plus an addition, which still merges cleanly)."""
 
+WEAK_IDENTITIES = frozenset({"visit", "signal", "trade", "handover"})
+"""Identities that are no real key (no invoice number, no name or id): the same record
+added on both sides may be one event or two (two reps each selling 1,000 on one day),
+so it is never collapsed into one: it is a conflict (ours keeps one, theirs two)."""
+
 
 def plain(node: Any) -> Any:
     """Comparable plain data of a round-trip node (dates as ISO text, no formatting)."""
@@ -135,6 +141,10 @@ def plain(node: Any) -> Any:
     if isinstance(node, float):
         return float(node)
     return str(node)
+
+
+def _emptied(x: Any) -> bool:
+    return x is None or (isinstance(x, list) and not x)
 
 
 def _same(x: Any, y: Any) -> bool:
@@ -218,9 +228,14 @@ class Conflict:
 
 @dataclass
 class MergeResult:
-    text: str
+    text: str  # for reading; `data` is what is written
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # why a merged card would be invalid
+    data: bytes | None = None  # the exact bytes of the result (None: `text` as UTF-8)
+
+    @property
+    def bytes(self) -> bytes:
+        return self.data if self.data is not None else self.text.encode("utf-8")
 
     @property
     def clean(self) -> bool:
@@ -241,17 +256,20 @@ class _Merger:
 
     def merge(self, path: str, raw: tuple[Any, ...], o: Any, a: Any, b: Any) -> Any:
         """The merged value for `a`'s place: `a` itself (possibly patched), a copy of `b`, or MISSING."""
-        if _same(a, b):
+        rule = RECORD_RULES.get(raw[0]) if len(raw) == 1 else None
+        if rule is not None and _emptied(a) and _emptied(b):
+            return a  # both sides emptied the list (`contacts:` or `contacts: []`: the same)
+        if rule is not None and isinstance(a, CommentedSeq) and isinstance(b, CommentedSeq):
+            # even when both lists are equal: a record both sides added may be two records
+            self.merge_records(path, rule, o if isinstance(o, list) else [], a, b)
+            return a
+        if raw and _same(a, b):  # the card itself is always walked: its record lists may hold twins
             return a
         if isinstance(a, CommentedMap) and isinstance(b, CommentedMap):
             self.merge_map(path, raw, o if isinstance(o, dict) else {}, a, b)
             return a
         if isinstance(a, CommentedSeq) and isinstance(b, CommentedSeq):
             base = o if isinstance(o, list) else []
-            rule = RECORD_RULES.get(raw[0]) if len(raw) == 1 else None
-            if rule is not None:
-                self.merge_records(path, rule, base, a, b)
-                return a
             if all(not isinstance(v, dict | list) for v in (*base, *a, *b)):
                 self.merge_values(base, a, b)
                 return a
@@ -322,6 +340,7 @@ class _Merger:
         removals: list[int] = []
         additions: list[tuple[tuple[str, ...], Any]] = []
         kept_both: set[tuple[str, ...]] = set()
+        twice: list[tuple[str, ...]] = []
         for index, ident in enumerate(a_ids):
             where = f"{path}[{_label(ident)}]"
             o_rec, a_rec, b_rec = base.get(ident, MISSING), a[index], theirs.get(ident, MISSING)
@@ -335,6 +354,12 @@ class _Merger:
                 continue
             if o_rec is MISSING and rule.events and not _same(a_rec, b_rec):
                 kept_both.add(ident)  # two different events with one identity: keep both
+                continue
+            if o_rec is MISSING and ident[0] in WEAK_IDENTITIES:  # same content added on both sides
+                self.conflicts.append(Conflict(where, _("added on both sides with the same content: "
+                                                        "one record or two? keep one or both")))
+                if self.side == "theirs":
+                    twice.append(ident)
                 continue
             merged = self.merge(where, ("[record]",), o_rec, a_rec, b_rec)
             if merged is MISSING:  # pragma: no cover - a record present on both sides stays
@@ -353,6 +378,7 @@ class _Merger:
                 where = f"{path}[{_label(ident)}]"
                 if self.clash(where, "deleted on one side, changed on the other", MISSING, b_rec) is not MISSING:
                     additions.append((ident, self.take(b_rec)))
+        additions += [((*ident, "twice"), self.take(theirs[ident])) for ident in twice]
         current = list(a_ids)
         for index in reversed(removals):
             if index == len(a) - 1 and len(a) > 1:
@@ -408,13 +434,21 @@ def whole_file_conflict(ours: str, theirs: str) -> str:
     return OURS_MARKER + _with_newline(ours) + SEPARATOR + _with_newline(theirs) + THEIRS_MARKER
 
 
+def whole_file_conflict_bytes(ours: bytes, theirs: bytes) -> bytes:
+    """Both sides as they are on disk (any encoding, BOM, line endings), between markers."""
+    def ended(data: bytes) -> bytes:
+        return data if not data or data.endswith(b"\n") else data + b"\n"
+
+    return (OURS_MARKER.encode() + ended(ours) + SEPARATOR.encode() + ended(theirs)
+            + THEIRS_MARKER.encode())
+
+
 def conflict_hunks(ours: str, theirs: str) -> str:
     """Both resolutions of a merge, with markers around the lines where they differ."""
     a = _with_newline(ours).splitlines(keepends=True)
     b = _with_newline(theirs).splitlines(keepends=True)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             out.extend(a[i1:i2])
         else:
@@ -422,63 +456,64 @@ def conflict_hunks(ours: str, theirs: str) -> str:
     return "".join(out)
 
 
-def _document(text: str) -> yamlio.Document:
-    return yamlio.load_document(text)
-
-
-def _decode(data: bytes, side: str) -> tuple[str, str | None]:
-    try:
-        return yamlio.decode(data), None
-    except yamlio.YamlProblem as exc:
-        return data.decode("utf-8", errors="replace"), f"{side} cannot be read: {exc}"
+def _whole_file(ours: bytes, theirs: bytes, reason: str, problems: list[Problem] | None = None) -> MergeResult:
+    data = whole_file_conflict_bytes(ours, theirs)
+    return MergeResult(data.decode("utf-8", errors="replace"), [Conflict("(whole file)", reason)],
+                       problems or [], data=data)
 
 
 def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> MergeResult:
     """Merge three versions of one card file (git's %O, %A, %B); never raises for bad content.
 
     `path` (git's %P) names the card in messages and sets the id the result must have.
-    """
-    if ours == theirs or theirs == base:
-        return MergeResult(ours.decode("utf-8", errors="replace"))
+    The result's `data` are the bytes to write: ours' own lines (encoding, BOM, line
+    endings) wherever the merge did not change them; in a whole-file conflict both
+    sides' original bytes, whatever their encoding (a GBK side stays GBK)."""
+    if theirs == base:
+        return MergeResult(ours.decode("utf-8", errors="replace"), data=ours)
     if ours == base:
-        return MergeResult(theirs.decode("utf-8", errors="replace"))
-    ours_text, ours_problem = _decode(ours, "ours")
-    theirs_text, theirs_problem = _decode(theirs, "theirs")
+        return MergeResult(theirs.decode("utf-8", errors="replace"), data=theirs)
+    texts: dict[str, str] = {}
     parsed: dict[str, yamlio.Document] = {}
-    for side, text, problem in (("ours", ours_text, ours_problem), ("theirs", theirs_text, theirs_problem)):
-        if problem is None:
-            try:
-                parsed[side] = _document(text)
-            except yamlio.YamlProblem as exc:
-                where = f" (line {exc.line})" if exc.line else ""
-                problem = f"{side} cannot be parsed{where}: {exc}"
-        if problem is not None:
-            return MergeResult(whole_file_conflict(ours_text, theirs_text), [Conflict("(whole file)", problem)])
-    base_root = _base_root(base)
-    first = _Merger("ours")
-    first.merge("", (), base_root, parsed["ours"].root, parsed["theirs"].root)
-    resolved_ours = parsed["ours"].dump() if first.changed else ours_text
-    if not first.conflicts:
-        problems = _validate(path, resolved_ours) if resolved_ours not in (ours_text, theirs_text) else []
-        if problems:
-            conflict = Conflict("(whole file)", "the merged card would not be valid; both versions kept")
-            return MergeResult(whole_file_conflict(ours_text, theirs_text), [conflict], problems)
-        return MergeResult(resolved_ours)
-    second = _Merger("theirs")
-    again = _document(ours_text)
-    second.merge("", (), _base_root(base), again.root, _document(theirs_text).root)
-    resolved_theirs = again.dump() if second.changed else ours_text
+    for side, data in (("ours", ours), ("theirs", theirs)):
+        try:
+            texts[side] = yamlio.decode(data)
+            # only ours is written: only ours needs the patching state (one more dump)
+            parsed[side] = yamlio.load_document(texts[side], editable=side == "ours")
+        except yamlio.YamlProblem as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            return _whole_file(ours, theirs, f"{side} cannot be read{where}: {exc}")
+    ours_text = texts["ours"]
+    base_root = _base_root(base)  # neither base nor theirs is changed by a pass: both passes share them
+    try:
+        first = _Merger("ours")
+        first.merge("", (), base_root, parsed["ours"].root, parsed["theirs"].root)
+        resolved_ours = parsed["ours"].dump() if first.changed else ours_text
+        if not first.conflicts:
+            problems = _validate(path, resolved_ours) if resolved_ours not in (ours_text, texts["theirs"]) else []
+            if problems:
+                return _whole_file(ours, theirs, "the merged card would not be valid; both versions kept",
+                                   problems)
+            return MergeResult(resolved_ours, data=with_bom(ours, resolved_ours))
+        second = _Merger("theirs")
+        again = yamlio.load_document(ours_text)
+        again.source, again.before, again.newline = (parsed["ours"].source, parsed["ours"].before,
+                                                     parsed["ours"].newline)
+        second.merge("", (), base_root, again.root, parsed["theirs"].root)
+        resolved_theirs = again.dump() if second.changed else ours_text
+    except yamlio.YamlProblem as exc:
+        return _whole_file(ours, theirs, f"kacard cannot write the merge without rewriting other lines: {exc}")
     text = conflict_hunks(resolved_ours, resolved_theirs)
     if OURS_MARKER not in text:  # pragma: no cover - a conflict always differs somewhere
-        text = whole_file_conflict(ours_text, theirs_text)
-    return MergeResult(text, _unique(first.conflicts))
+        return _whole_file(ours, theirs, "both versions kept")
+    return MergeResult(text, _unique(first.conflicts), data=with_bom(ours, text))
 
 
 def _base_root(base: bytes) -> CommentedMap:
     """The common ancestor; an empty or unreadable one (add/add) counts as an empty card."""
     try:
         text = yamlio.decode(base)
-        return _document(text).root if text.strip() else CommentedMap()
+        return yamlio.load_document(text).root if text.strip() else CommentedMap()
     except yamlio.YamlProblem:
         return CommentedMap()
 

@@ -15,6 +15,9 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from kacard.cards.model.common import (  # noqa: F401 (re-exported)
     ID_PATTERN,
+    EMPTY_WHEN_NULL,
+    IsoDate,
+    IsoTime,
     ID_RE,
     OPEN_STAGES,
     WEEKDAYS,
@@ -52,7 +55,8 @@ Relationship = Annotated[Literal["establish", "stabilize", "strengthen"], Aliase
 Pattern = Annotated[Literal["recurring", "project", "one_off"], Aliased("pattern")]
 
 Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=4)]
-"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused.
+"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused,
+and so are true/false (pydantic's Decimal never coerces a bool).
 At most 15 significant digits: YAML reads an unquoted 12345.67 as a float, and a
 float carries 15 significant digits exactly (DBL_DIG), so no accepted amount is
 ever silently rounded (a longer one is an error naming the field)."""
@@ -65,8 +69,8 @@ class VisitHours(Strict):
     """When the account receives visits: weekdays and a daily time window."""
 
     days: list[Weekday] = Field(default_factory=workdays)
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = dt.time(17, 0)
+    start: IsoTime = dt.time(9, 0)
+    end: IsoTime = dt.time(17, 0)
 
     @model_validator(mode="after")
     def _window_order(self) -> VisitHours:
@@ -111,31 +115,31 @@ class Opportunity(Strict):
     title: Name
     stage: Stage = "development"
     amount: Money | None = Field(default=None, ge=0)
-    close: dt.date | None = None
+    close: IsoDate | None = None
 
 
 class Trade(Strict):
     """An invoice. due defaults to date + credit.terms_days (else 30 days)."""
 
-    date: dt.date
+    date: IsoDate
     invoice: str | None = Field(default=None, max_length=64)
     amount: Money
     margin: Money | None = None
-    due: dt.date | None = None
-    paid: dt.date | None = None
+    due: IsoDate | None = None
+    paid: IsoDate | None = None
 
 
 class NextStep(Strict):
     """The next step agreed at a visit; a time makes it a fixed appointment."""
 
-    date: dt.date
-    time: dt.time | None = None
+    date: IsoDate
+    time: IsoTime | None = None
     action: Name
 
 
 class Visit(Strict):
-    date: dt.date
-    time: dt.time | None = Field(
+    date: IsoDate
+    time: IsoTime | None = Field(
         default=None, description="When on that day (HH:MM); orders visits of the same day."
     )
     by: str | None = Field(default=None, max_length=64)
@@ -151,7 +155,7 @@ class Visit(Strict):
 class Signal(Strict):
     """A churn signal (跳槽征兆)."""
 
-    date: dt.date
+    date: IsoDate
     kind: SignalKind = "other"
     note: Text | None = None
 
@@ -159,7 +163,7 @@ class Signal(Strict):
 class Handover(Strict):
     """Ownership moved from one rep to another (接替者继续服务)."""
 
-    date: dt.date
+    date: IsoDate
     from_: str = Field(alias="from", max_length=64)
     to: str = Field(max_length=64)
     reason: Text | None = None
@@ -187,22 +191,22 @@ class Card(Strict):
     location: Location | None = None
     visit_hours: VisitHours | None = None
     visit_minutes: int = Field(default=45, ge=5, le=600)
-    wait_until: dt.date | None = Field(
+    wait_until: IsoDate | None = Field(
         default=None, description="Quiet until this date: no cadence reason before it (SPEC §9 parking).")
-    since: dt.date | None = None
+    since: IsoDate | None = None
     relationship: Relationship | None = None
     purchasing: Purchasing | None = None
     credit: Credit | None = None
     criteria: dict[str, int] = Field(
         default_factory=dict, description="Manual 10/2 ratings, 0 (no), 1 (partly), 2 (yes)."
     )
-    contacts: list[Contact] = Field(default_factory=list)
-    opportunities: list[Opportunity] = Field(default_factory=list)
-    trades: list[Trade] = Field(default_factory=list)
-    visits: list[Visit] = Field(default_factory=list)
-    signals: list[Signal] = Field(default_factory=list)
-    handovers: list[Handover] = Field(default_factory=list)
-    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
+    contacts: Annotated[list[Contact], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    opportunities: Annotated[list[Opportunity], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    trades: Annotated[list[Trade], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    visits: Annotated[list[Visit], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    signals: Annotated[list[Signal], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    handovers: Annotated[list[Handover], EMPTY_WHEN_NULL] = Field(default_factory=list)
+    tags: Annotated[list[Annotated[str, Field(max_length=100)]], EMPTY_WHEN_NULL] = Field(default_factory=list)
     custom: dict[str, Any] = Field(default_factory=dict, description="Free-form team fields.")
 
     @field_validator("criteria")

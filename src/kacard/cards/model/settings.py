@@ -12,7 +12,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kacard.cards.model.common import ID_PATTERN, Bool, Location, Tier, Weekday, workdays
+from kacard.cards.model.common import ID_PATTERN, Bool, IsoTime, Location, Tier, Weekday, workdays
 
 T = TypeVar("T")
 
@@ -56,8 +56,8 @@ class Rep(Strict):
 class Break(Strict):
     """A daily pause no visit overlaps, e.g. 午休 12:00–13:30 (SPEC §9)."""
 
-    start: dt.time
-    end: dt.time
+    start: IsoTime
+    end: IsoTime
     label: str | None = Field(default=None, max_length=40)
 
     @model_validator(mode="after")
@@ -69,8 +69,8 @@ class Break(Strict):
 
 class Workweek(Strict):
     days: list[Weekday] = Field(default_factory=workdays)
-    start: dt.time = dt.time(8, 30)
-    end: dt.time = dt.time(17, 30)
+    start: IsoTime = dt.time(8, 30)
+    end: IsoTime = dt.time(17, 30)
     breaks: list[Break] = Field(default_factory=list, description="Daily breaks no visit overlaps.")
     max_visits: int | None = Field(default=None, ge=1, le=50, description="Visits per day at most.")
 
