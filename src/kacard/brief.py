@@ -1,7 +1,8 @@
 """A card's brief: what `list`, `filter`, `due` and the route planner read of a card.
 
-A brief leaves out the card's history (contacts but their number, opportunities,
-paid trades, all but the latest visits). Its parts are named tuples with the
+A brief leaves out the card's history (paid trades, all but the latest visits, the
+contacts' personal data); of the opportunities and contacts it keeps what the pipeline
+and the map of key people read (kacard.cards.sale). Its parts are named tuples with the
 attribute names of the card's models, so `kacard.facts` reads a brief or a card
 alike, and `due` and `list` have one implementation for both.
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kacard.cards import sale
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
@@ -87,6 +90,8 @@ class Brief(NamedTuple):
     trades: tuple[Trade, ...]  # unpaid only
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
+    deals: tuple[sale.Deal, ...] = ()  # the opportunities (kacard.cards.sale)
+    people: tuple[sale.Person, ...] = ()  # the contacts, with the dates each was met
 
     def as_of(self, today: dt.date) -> Brief:
         """This brief with only its latest visit on or before today (what `due` and `list` read)."""
@@ -116,6 +121,8 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
         tuple(Trade(t.date, t.invoice, t.amount, t.due) for t in card.trades if t.paid is None),
         tuple(visits),
         tuple(Signal(s.date, s.kind, s.note) for s in card.signals),
+        sale.deals(card),
+        sale.people(card),
     )
 
 
@@ -147,6 +154,7 @@ def record(b: Brief) -> tuple[Any, ...]:
                (v.next.date.toordinal(), _clock(v.next.time), v.next.action) if v.next else None,
                v.no_next) for v in b.visits),
         tuple((s.date.toordinal(), s.kind, s.note) for s in b.signals),
+        sale.record(b.deals, b.people),
     )
 
 
@@ -154,7 +162,7 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
-     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals) = r
+     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, sold) = r
     day = dt.date.fromordinal
     clock = dt.time.fromisoformat
     if visits_until is not None:
@@ -172,4 +180,5 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
                      NextStep(day(step[0]), clock(step[1]) if step[1] else None, step[2]) if step else None,
                      no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
+        *sale.from_record(sold),
     )

@@ -45,7 +45,7 @@ _RUNTIME = f"py{sys.version_info[0]}.{sys.version_info[1]}/pydantic{PYDANTIC_VER
 FORMAT = f"card-v3/{_RUNTIME}"
 SHARDS = 64  # snapshot rows: a changed card rewrites 1/64 of the snapshot
 # bump the v-number when kacard.brief or kacard.index records change
-SNAPSHOT_FORMAT = f"snapshot-v3/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
+SNAPSHOT_FORMAT = f"snapshot-v4/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
 SCHEMA = 5  # the tables' layout
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.

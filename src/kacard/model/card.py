@@ -96,6 +96,21 @@ class Contact(Strict):
     email: str | None = Field(default=None, max_length=200)
     birthday: str | None = Field(default=None, max_length=10)
     notes: Text | None = None  # private
+    reports_to: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The name of the contact on this card this person reports to (seed 003: 隶属关系).",
+    )
+
+
+class Nodes(Strict):
+    """The six key nodes of the sales process (seed 002), each the date it was reached."""
+
+    accurate_info: dt.date | None = Field(default=None, description="development: accurate project information")
+    project_approval: dt.date | None = Field(default=None, description="initiation: pre-sales project approval")
+    relationship: dt.date | None = Field(default=None, description="proposal: effective advance of the relationship")
+    bid: dt.date | None = Field(default=None, description="bidding: bid or negotiated bid")
+    contract: dt.date | None = Field(default=None, description="negotiation: contract approved and signed")
+    acceptance: dt.date | None = Field(default=None, description="implementation: acceptance and project closure")
 
 
 class Opportunity(Strict):
@@ -104,6 +119,8 @@ class Opportunity(Strict):
     stage: Stage = "development"
     amount: Money | None = Field(default=None, ge=0)
     close: dt.date | None = None
+    stage_since: dt.date | None = Field(default=None, description="When the opportunity entered its stage.")
+    nodes: Nodes | None = None
 
 
 class Trade(Strict):
@@ -213,6 +230,15 @@ def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
             found.append((f"visits.{i}.date", f"visit dated in the future ({visit.date})"))
         if visit.next is not None and visit.next.date < visit.date:
             found.append((f"visits.{i}.next.date", "next step is dated before its visit"))
+    names = {contact.name for contact in card.contacts}
+    for i, contact in enumerate(card.contacts):
+        if contact.reports_to is not None and contact.reports_to not in names:
+            found.append((f"contacts.{i}.reports_to", "reports_to names no contact of this card"))
+        elif contact.reports_to == contact.name:
+            found.append((f"contacts.{i}.reports_to", "a contact cannot report to themself"))
+    for i, opp in enumerate(card.opportunities):
+        if opp.stage_since is not None and opp.stage_since > today:
+            found.append((f"opportunities.{i}.stage_since", f"stage entered in the future ({opp.stage_since})"))
     for i, trade in enumerate(card.trades):
         if trade.paid is not None and trade.paid < trade.date:
             found.append((f"trades.{i}.paid", "paid before it was invoiced"))
