@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from kacard import facts
-from kacard.model.card import ID_RE, Card, card_warnings
-from kacard.model.settings import TEN_TWO_CRITERIA, Settings
+from kacard.cards import facts
+from kacard.cards.model.card import ID_RE, Card, card_warnings
+from kacard.cards.model.settings import TEN_TWO_CRITERIA, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CARDS = ROOT / "cards"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from kacard.model.settings import Settings
+from kacard.cards.model.settings import Settings
 
 HINTS_FILE = Path(__file__).with_name("hints.yaml")
 KINDS: tuple[str, ...] = ("sector", "level", "role")
@@ -21,7 +21,7 @@ Hints = dict[str, dict[str, dict[str, list[str]]]]  # kind -> key -> language ->
 @lru_cache(maxsize=1)
 def shipped() -> Hints:
     """The hints shipped with kacard (read once)."""
-    from kacard import yamlio
+    from kacard.cards import yamlio
 
     data = yamlio.load_data(HINTS_FILE.read_text(encoding="utf-8"))
     return {kind: {str(key): {str(lang): [str(t) for t in texts] for lang, texts in (by_lang or {}).items()}

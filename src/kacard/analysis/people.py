@@ -1,6 +1,6 @@
 """The map of key people of one account (`kacard people ID`, SPEC §9, seeds 001 and 003).
 
-Pure core: a brief (kacard.brief; its `people` and `deals` from kacard.cards.sale), the
+Pure core: a brief (kacard.cards.brief; its `people` and `deals` from kacard.cards.sale), the
 settings and `today` come in; the people scored and ranked, the breadth of support,
 the coverage of levels and roles, who reports to whom, when each was last met, and the
 course's dangers as warnings come out.
@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from kacard.analysis.pipeline import STAGES, stage_label
-from kacard.brief import Brief
+from kacard.cards.brief import Brief
 from kacard.cards.sale import Deal, Person
 from kacard.explain import Term
 from kacard.i18n import _
-from kacard.model.settings import People, Settings
+from kacard.cards.model.settings import People, Settings
 
 LEVELS: tuple[str, ...] = ("top", "middle", "operational")
 KEY_ROLES: tuple[str, ...] = ("decision_maker", "coach", "technical", "finance", "user")

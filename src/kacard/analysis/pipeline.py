@@ -1,6 +1,6 @@
 """The six-stage sales pipeline (`kacard pipeline`, SPEC §9, seed 002).
 
-Pure core: briefs (kacard.brief, whose `deals` come from kacard.cards.sale), the team's
+Pure core: briefs (kacard.cards.brief, whose `deals` come from kacard.cards.sale), the team's
 settings and `today` come in; each open deal's days in stage, slipped close date,
 stalled state and missing key node, and the per-stage count, amount, weighted amount and
 oldest deal come out. Weighted amount = amount × the stage's probability
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kacard import facts
-from kacard.brief import Brief
+from kacard.cards import facts
+from kacard.cards.brief import Brief
 from kacard.cards.sale import NODE_NAMES, Deal
 from kacard.explain import Term
 from kacard.i18n import _
-from kacard.model.settings import Pipeline, Settings
+from kacard.cards.model.settings import Pipeline, Settings
 
 STAGES: tuple[str, ...] = (
     "development", "initiation", "proposal", "bidding", "negotiation", "implementation",

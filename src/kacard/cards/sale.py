@@ -1,7 +1,7 @@
 """What the pipeline and the map of key people read of a card: its deals and its people.
 
 Two small pure functions of a card (`deals`, `people`) give plain named tuples, so the
-folder snapshot can keep them beside the brief (kacard.brief) and `kacard due`,
+folder snapshot can keep them beside the brief (kacard.cards.brief) and `kacard due`,
 `kacard pipeline` and `kacard review` read them without the whole card. `record` /
 `from_record` turn them into plain values (dates as ordinals, money as text) for the cache.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from kacard.model.card import Card
+    from kacard.cards.model.card import Card
 
 # The six key nodes of seed 002, in the order of the stages they close.
 NODE_NAMES: tuple[str, ...] = (

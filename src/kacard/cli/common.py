@@ -21,7 +21,7 @@ import typer
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
-    from kacard.store import Folder
+    from kacard.cards.store import Folder
 
 DirOpt = Annotated[
     Path | None,
@@ -55,16 +55,16 @@ class Run:
     format: str
 
     def folder(self) -> Path:
-        from kacard.paths import find_folder
+        from kacard.cards.paths import find_folder
 
         return find_folder(self.dir_option)
 
     def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
-        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index),
+        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.cards.index),
         only=[ID, ...] just those cards (store.load_folder)."""
         from kacard.lifetime import keep
         from kacard.render.output import Progress
-        from kacard.store import load_folder
+        from kacard.cards.store import load_folder
 
         progress = Progress() if sys.stderr.isatty() else None
         try:

@@ -12,7 +12,7 @@ from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -66,8 +66,8 @@ def score(
     """
     from kacard.render.output import note
     from kacard.render.score import print_explain, print_score, print_what_if
-    from kacard.scoring.report import score as score_folder
-    from kacard.scoring.report import what_if as tier_changes
+    from kacard.analysis.scoring.report import score as score_folder
+    from kacard.analysis.scoring.report import what_if as tier_changes
 
     opts = run(ctx, dir, today, format)
     if set_ and not what_if:
@@ -152,7 +152,7 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
     """A copy of the settings with `pareto.a=0.7`-style changes under `scoring`, validated."""
     from pydantic import ValidationError
 
-    from kacard.model.settings import Scoring
+    from kacard.cards.model.settings import Scoring
 
     data: dict[str, Any] = settings.scoring.model_dump()
     for item in overrides:

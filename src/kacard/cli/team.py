@@ -29,7 +29,7 @@ def git_setup(
 
     Example: kacard git-setup   (right after `git clone ...` and `cd` into the clone)
     """
-    from kacard.gitsetup import git_setup as setup
+    from kacard.team.gitsetup import git_setup as setup
 
     opts = run(ctx, dir, today, format)
     for line in setup(opts.folder()):
@@ -46,11 +46,11 @@ def merge_driver(
 
     Example: git config merge.kacard.driver "kacard merge-driver %O %A %B %P"
     """
-    from kacard.cache import digest
-    from kacard.gitsetup import merge_text
-    from kacard.merge import Conflict, MergeConflict, MergeResult, is_card_path, merge_cards, whole_file_conflict
+    from kacard.cards.cache import digest
+    from kacard.team.gitsetup import merge_text
+    from kacard.team.merge import Conflict, MergeConflict, MergeResult, is_card_path, merge_cards, whole_file_conflict
     from kacard.errors import Problem
-    from kacard.store import write_atomic
+    from kacard.cards.store import write_atomic
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
         if merge_text(base, ours, theirs) != 0:
@@ -89,7 +89,7 @@ def handover(
 
     Example: kacard handover zhangwei lina --reason 离职
     """
-    from kacard.handover import apply_handover, plan_handover
+    from kacard.team.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
     from kacard.text import clean
@@ -135,8 +135,8 @@ def export(
     import contextlib
     import io
 
-    from kacard.export import TABLES, export_cards
-    from kacard.paths import inside
+    from kacard.team.export import TABLES, export_cards
+    from kacard.cards.paths import inside
     from kacard.render.output import Column, dumps_json, emit, note
 
     root = ctx.find_root().obj or Globals()

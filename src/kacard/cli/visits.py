@@ -15,7 +15,7 @@ from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_pr
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
@@ -75,7 +75,7 @@ def current_rep(settings: Settings, folder: Path) -> str:
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
     """--owner REP or --mine (not both); unknown reps are refused with the team list."""
-    from kacard.due import check_owner
+    from kacard.analysis.due import check_owner
 
     if owner and mine:
         raise UsageError("give --owner or --mine, not both")
@@ -100,10 +100,10 @@ def due(
 
     Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
     start = week_start(week, opts.today)
@@ -154,7 +154,7 @@ def review(
     Example: kacard review --format md > review.md
     """
     from kacard.render.report import print_review
-    from kacard.review import review as build
+    from kacard.analysis.review import review as build
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
     start = week_start(week, opts.today)
@@ -181,12 +181,12 @@ def brief(
 
     Example: kacard brief --owner zhangwei --format html --output briefs.html
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
     from kacard.dates import Week
     from kacard.render.brief import brief_data
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
     start = week_start(week, opts.today)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kacard.dates import Week
-from kacard.due import DueItem
+from kacard.analysis.due import DueItem
 from kacard.text import clean
 
 PRODID = "-//kacard//kacard//EN"

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
-from kacard.due import DueItem
+from kacard.analysis.due import DueItem
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
 from kacard.text import clean
 
 if TYPE_CHECKING:
-    from kacard.review import Review, RepReview
+    from kacard.analysis.review import Review, RepReview
 
 # -- due --------------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ def review_markdown(result: Review, currency: str = "CNY") -> str:
             "signals", "stale", "help")) + " |")
     for r in result.reps:
         lines += ["", *_rep_markdown(r, currency)]
-    from kacard.review import CHECKLIST
+    from kacard.analysis.review import CHECKLIST
 
     lines += ["", "Checklist: " + "; ".join(f"`{key}` {label}" for key, label in CHECKLIST) + "."]
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.render.output import dumps_json
-from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from kacard.render.output import Column, dumps_json, emit
-from kacard.scoring.report import AccountScore, ScoreReport, TierChange
-from kacard.scoring.ten_two import MEANINGS
+from kacard.analysis.scoring.report import AccountScore, ScoreReport, TierChange
+from kacard.analysis.scoring.ten_two import MEANINGS
 from kacard.text import clean
 
 BAR_WIDTH = 12

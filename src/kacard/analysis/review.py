@@ -1,0 +1,287 @@
+"""The manager's weekly review (`kacard review`): per rep, how the cards are kept.
+
+Pure core. For each rep: cards owned, card completeness (a checklist per card),
+accounts overdue for a visit, visits without a next step, overdue receivables by
+aging bucket, churn signals not followed up, stale cards, and `flags` — the
+findings that say a rep needs help.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, cast
+
+from kacard.cards import facts
+from kacard.dates import Week
+from kacard.analysis.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
+from kacard.cards.model.card import Card
+from kacard.cards.model.settings import Settings
+
+# What a well-kept card has (the course: the manager checks every rep's cards weekly).
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("decision_maker", "a contact with role decision_maker"),
+    ("contact_phone", "a phone or e-mail for a contact"),
+    ("address", "the address"),
+    ("location", "location (lat/lon) for routes"),
+    ("visit_hours", "visit_hours"),
+    ("credit", "credit (rating or terms_days)"),
+    ("purchasing", "purchasing (centralized/pattern/budget)"),
+    ("recent_visit", "a visit within the tier's cadence"),
+    ("next_step", "a next step on the latest visit (or a deliberate no_next)"),
+)
+COMPLETENESS_TARGET = 0.8
+RECENT_DAYS = 28
+AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None),
+)
+LATE_BUCKETS = ("61-90", "90+")
+
+
+def checklist(card: Card, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
+    """Each CHECKLIST item: does the card have it?"""
+    last = facts.last_visit(card, today)
+    _, longest = cadence_limits(settings, tier)
+    credit = card.credit
+    purchasing = card.purchasing
+    return {
+        "decision_maker": any(c.role == "decision_maker" for c in card.contacts),
+        "contact_phone": any(c.phone or c.email for c in card.contacts),
+        "address": bool(card.address),
+        "location": card.location is not None,
+        "visit_hours": card.visit_hours is not None,
+        "credit": credit is not None and (credit.rating is not None or credit.terms_days is not None),
+        "purchasing": purchasing is not None and any(
+            v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)
+        ),
+        "recent_visit": last is not None and (today - last.date).days <= longest,
+        "next_step": last is not None and (last.next is not None or last.no_next is not None),
+    }
+
+
+@dataclass(frozen=True)
+class CardGaps:
+    id: str
+    score: float  # 0..1, share of CHECKLIST items present
+    missing: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "score": round(self.score * 100), "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class Aging:
+    """Overdue receivables in aging buckets of days overdue: 0-30, 31-60, 61-90, 90+."""
+
+    buckets: dict[str, tuple[Decimal, int]]
+    items: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((a for a, _ in self.buckets.values()), start=Decimal(0))
+
+    @property
+    def count(self) -> int:
+        return sum(n for _, n in self.buckets.values())
+
+    @property
+    def late_amount(self) -> Decimal:
+        """More than 60 days overdue."""
+        return sum((self.buckets[b][0] for b in LATE_BUCKETS), start=Decimal(0))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount,
+            "count": self.count,
+            "buckets": [{"bucket": b, "amount": a, "count": n} for b, (a, n) in self.buckets.items()],
+            "items": list(self.items),
+        }
+
+
+def bucket_of(days_overdue: int) -> str:
+    for label, low, high in AGING_BUCKETS:
+        if days_overdue >= low and (high is None or days_overdue <= high):
+            return label
+    return AGING_BUCKETS[-1][0]
+
+
+def aging(cards: Iterable[Card], today: dt.date) -> Aging:
+    buckets: dict[str, tuple[Decimal, int]] = {label: (Decimal(0), 0) for label, _, _ in AGING_BUCKETS}
+    items = []
+    for card in cards:
+        for r in facts.overdue_receivables(card, today):
+            label = bucket_of(r.days_overdue)
+            amount, count = buckets[label]
+            buckets[label] = (amount + r.amount, count + 1)
+            items.append({"id": card.id, "invoice": r.trade.invoice, "amount": r.amount, "due": r.due,
+                          "days_overdue": r.days_overdue, "bucket": label})
+    items.sort(key=lambda i: (-cast(int, i["days_overdue"]), cast(str, i["id"])))
+    return Aging(buckets, tuple(items))
+
+
+@dataclass(frozen=True)
+class RepReview:
+    rep: str
+    name: str | None
+    cards: int  # every status
+    active: int  # active + prospect: the accounts the rep serves
+    completeness: float | None  # mean checklist score over active cards, 0..1
+    gaps: tuple[CardGaps, ...]  # active cards missing something, worst first
+    due: int  # accounts due this week
+    overdue_visits: tuple[dict[str, Any], ...]
+    no_next_step: tuple[dict[str, Any], ...]  # accounts whose latest visit has no next step
+    recent_visits: int  # visits logged in the last RECENT_DAYS days
+    recent_without_next: int
+    receivables: Aging
+    signals: tuple[dict[str, Any], ...]
+    stale: tuple[dict[str, Any], ...]
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def needs_help(self) -> bool:
+        return bool(self.flags)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rep": self.rep,
+            "name": self.name,
+            "cards": self.cards,
+            "active": self.active,
+            "completeness": None if self.completeness is None else round(self.completeness * 100),
+            "incomplete": [g.as_json() for g in self.gaps],
+            "due": self.due,
+            "overdue_visits": list(self.overdue_visits),
+            "no_next_step": list(self.no_next_step),
+            "recent_visits": self.recent_visits,
+            "recent_visits_without_next": self.recent_without_next,
+            "receivables": self.receivables.as_json(),
+            "signals": list(self.signals),
+            "stale": list(self.stale),
+            "needs_help": self.needs_help,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    today: dt.date
+    week: Week
+    reps: tuple[RepReview, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today,
+            "week": self.week.label,
+            "week_start": self.week.start,
+            "week_end": self.week.end,
+            "reps": [r.as_json() for r in self.reps],
+        }
+
+
+def review(
+    cards: Iterable[Card],
+    settings: Settings,
+    today: dt.date,
+    week_start: dt.date,
+    owner: str | None = None,
+    *,
+    tier_of: Mapping[str, str] | None = None,
+) -> Review:
+    """Per rep (the team's order, then owners not in the team), or one rep with `owner`."""
+    cards = list(cards)
+    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
+    week = Week(week_start)
+    reps = [rep.id for rep in settings.team]
+    reps += sorted({c.owner for c in cards} - set(reps))
+    if owner is not None:
+        reps = [owner]
+    found = []
+    for rep_id in reps:
+        owned = [c for c in cards if c.owner == rep_id]
+        rep = settings.rep(rep_id)
+        if rep is not None and rep.manager and not owned and owner is None:
+            continue  # a manager without accounts of their own is not reviewed
+        found.append(rep_review(rep_id, rep.name if rep else None, owned, settings, today, week, tier_of))
+    return Review(today, week, tuple(found))
+
+
+def rep_review(
+    rep_id: str,
+    name: str | None,
+    owned: list[Card],
+    settings: Settings,
+    today: dt.date,
+    week: Week,
+    tier_of: Mapping[str, str],
+) -> RepReview:
+    active = [c for c in owned if c.status in CONSIDERED_STATUSES]
+    tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
+    items: list[DueItem] = assess_each(active, tier, settings, today, week)
+
+    gaps = []
+    scores = []
+    for card in active:
+        checks = checklist(card, tier[card.id], settings, today)
+        score = sum(checks.values()) / len(checks)
+        scores.append(score)
+        missing = tuple(key for key, ok in checks.items() if not ok)
+        if missing:
+            gaps.append(CardGaps(card.id, score, missing))
+    gaps.sort(key=lambda g: (g.score, g.id))
+
+    overdue = []
+    no_next = []
+    for item in items:
+        for reason in item.reasons:
+            if reason.kind == "cadence" and reason.detail.get("status") in ("overdue", "never"):
+                overdue.append({"id": item.id, "status": reason.detail["status"], "last_visit": item.last_visit,
+                                "days_overdue": reason.days_overdue})
+            if reason.kind == "no_next_step":
+                no_next.append({"id": item.id, "visit": reason.date})
+    overdue.sort(key=lambda o: (o["status"] != "never", -o["days_overdue"], o["id"]))
+
+    recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
+    recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
+
+    signals = sorted(
+        ({"id": c.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
+         for c in active for s in facts.open_signals(c, today)),
+        key=lambda s: (s["date"], s["id"]),
+    )
+    stale = []
+    for card in active:
+        touched = facts.last_touched(card)
+        days = (today - touched).days if touched else None
+        if days is None or days > settings.stale_days:
+            stale.append({"id": card.id, "last_touched": touched, "days": days})
+    stale.sort(key=lambda s: (-(cast(int, s["days"]) if s["days"] is not None else 10**6), cast(str, s["id"])))
+
+    receivables = aging(owned, today)
+    completeness = sum(scores) / len(scores) if scores else None
+    review_ = RepReview(
+        rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
+        gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
+        no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
+        receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+    )
+    return replace(review_, flags=tuple(flags(review_, settings.currency)))
+
+
+def flags(r: RepReview, currency: str) -> list[str]:
+    """What a manager should talk about with this rep, worst first."""
+    found = []
+    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
+        found.append(f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})")
+    if r.overdue_visits:
+        found.append(f"{len(r.overdue_visits)} account(s) overdue for a visit")
+    if r.no_next_step:
+        found.append(f"{len(r.no_next_step)} account(s) whose last visit has no next step")
+    if r.receivables.late_amount > 0:
+        found.append(f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days")
+    if r.signals:
+        found.append(f"{len(r.signals)} churn signal(s) not followed up by a visit")
+    if r.stale:
+        found.append(f"{len(r.stale)} stale card(s)")
+    return found
