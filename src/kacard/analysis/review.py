@@ -138,6 +138,8 @@ class RepReview:
     signals: tuple[dict[str, Any], ...]
     stale: tuple[dict[str, Any], ...]
     flags: tuple[str, ...] = field(default=())
+    deals: tuple[dict[str, Any], ...] = ()  # opportunity problems (due reason `opportunity`)
+    people: tuple[dict[str, Any], ...] = ()  # the course's dangers (due reason `relationship`)
 
     @property
     def needs_help(self) -> bool:
@@ -159,6 +161,8 @@ class RepReview:
             "receivables": self.receivables.as_json(),
             "signals": list(self.signals),
             "stale": list(self.stale),
+            "deals": list(self.deals),
+            "people": list(self.people),
             "needs_help": self.needs_help,
             "flags": list(self.flags),
         }
@@ -265,8 +269,16 @@ def rep_review(
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
         no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
         receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+        deals=sale_items(items, "opportunity"), people=sale_items(items, "relationship"),
     )
     return replace(review_, flags=tuple(flags(review_, settings.currency)))
+
+
+def sale_items(items: Iterable[DueItem], kind: str) -> tuple[dict[str, Any], ...]:
+    """The `opportunity` or `relationship` reasons of a rep's accounts, as review items
+    ({id, problem or warning, opportunity, text, ...}), by account."""
+    return tuple({"id": item.id, **reason.detail, "text": reason.text}
+                 for item in sorted(items, key=lambda i: i.id) for reason in item.reasons if reason.kind == kind)
 
 
 def flags(r: RepReview, currency: str) -> list[str]:
@@ -284,4 +296,8 @@ def flags(r: RepReview, currency: str) -> list[str]:
         found.append(f"{len(r.signals)} churn signal(s) not followed up by a visit")
     if r.stale:
         found.append(f"{len(r.stale)} stale card(s)")
+    if r.deals:
+        found.append(f"{len(r.deals)} deal problem(s): stalled, past close date or missing key node")
+    if r.people:
+        found.append(f"{len(r.people)} key-people danger(s) (see kacard people ID)")
     return found

@@ -10,6 +10,7 @@ from kacard.cards import facts
 from kacard.cards.model.card import OPEN_STAGES, Card
 from kacard.cards.model.settings import Settings
 from kacard.render.output import dumps_json, fmt_cell
+from kacard.i18n import _
 from kacard.text import clean
 
 ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
@@ -63,6 +64,21 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
             {"title": o.title, "stage": o.stage, "amount": o.amount, "close": o.close}
             for o in card.opportunities if o.stage in OPEN_STAGES
         ],
+        **sale_data(card, settings, today),
+    }
+
+
+def sale_data(card: Card, settings: Settings, today: dt.date) -> dict[str, Any]:
+    """The course's dangers (kacard.analysis.people) and hints (seed 003) for the brief."""
+    from kacard.analysis.hints import team_hints
+    from kacard.analysis.people import LEVELS, warnings
+    from kacard.cards import brief
+    from kacard.render.people import hint_lines
+
+    levels = [lv for lv in LEVELS if any(c.level == lv for c in card.contacts)]
+    return {
+        "dangers": [w.as_json() for w in warnings(brief.of(card), settings.people, today)],
+        "hints": hint_lines(team_hints(settings), card.sector, levels, []),
     }
 
 
@@ -123,6 +139,12 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
         lines += ["", "## Open opportunities"]
         for o in data["opportunities"]:
             lines.append(f"- {c(o['title'])} · {c(o['stage'])} · {c(o['amount'])} · close {c(o['close'])}")
+    if data.get("dangers"):
+        lines += ["", "## " + _("Key-people dangers (kacard people ID)")]
+        lines += [f"- {c(w['text'])}" for w in data["dangers"]]
+    if data.get("hints"):
+        lines += ["", "## " + _("What they care about (the course's hints)")]
+        lines += [f"- {c(h)}" for h in data["hints"]]
     return "\n".join(lines) + "\n"
 
 

@@ -216,6 +216,12 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
     if r.signals:
         lines += ["", "### Churn signals without a visit since", ""]
         lines += [f"- {_md(s['id'])}: {_md(s['kind'])} on {s['date']} ({s['days_open']} days)" for s in r.signals]
+    if r.deals:
+        lines += ["", "### Deals stalled, past their close date or missing a key node", ""]
+        lines += [f"- {_md(d['id'])}: {_md(d['text'])}" for d in r.deals]
+    if r.people:
+        lines += ["", "### Key-people dangers", ""]
+        lines += [f"- {_md(d['id'])}: {_md(d['text'])}" for d in r.people]
     if r.stale:
         lines += ["", "### Stale cards", ""]
         lines += [f"- {_md(s['id'])}: last touched {s['last_touched'] or 'never'}" for s in r.stale]
