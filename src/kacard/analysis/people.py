@@ -33,6 +33,7 @@ from kacard.cards.brief import Brief
 from kacard.cards.sale import Deal, Person
 from kacard.explain import Term
 from kacard.i18n import _
+from kacard.i18n import pgettext as C_
 from kacard.cards.model.settings import People, Settings
 
 LEVELS: tuple[str, ...] = ("top", "middle", "operational")
@@ -44,21 +45,21 @@ WARNING_KINDS: tuple[str, ...] = (
 
 
 def level_label(level: str | None) -> str:
-    labels = {"top": _("top level"), "middle": _("middle level"), "operational": _("operational level")}
+    labels = {"top": C_("level", "top level"), "middle": C_("level", "middle level"), "operational": C_("level", "operational level")}
     return labels.get(level or "", level or "")
 
 
 def role_label(role: str | None) -> str:
     labels = {
-        "decision_maker": _("decision maker"), "influencer": _("influencer"), "buyer": _("buyer"),
-        "user": _("user"), "technical": _("technical"), "finance": _("finance"),
-        "gatekeeper": _("gatekeeper"), "coach": _("coach"), "other": _("other"),
+        "decision_maker": C_("role", "decision maker"), "influencer": C_("role", "influencer"), "buyer": C_("role", "buyer"),
+        "user": C_("role", "user"), "technical": C_("role", "technical"), "finance": C_("role", "finance"),
+        "gatekeeper": C_("role", "gatekeeper"), "coach": C_("role", "coach"), "other": C_("role", "other"),
     }
     return labels.get(role or "", role or "")
 
 
 def stance_label(stance: str) -> str:
-    labels = {"ally": _("ally"), "neutral": _("neutral"), "opponent": _("opponent"), "unknown": _("unknown")}
+    labels = {"ally": C_("stance", "ally"), "neutral": C_("stance", "neutral"), "opponent": C_("stance", "opponent"), "unknown": C_("stance", "unknown")}
     return labels.get(stance, stance)
 
 

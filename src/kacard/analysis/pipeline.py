@@ -25,6 +25,7 @@ from kacard.cards.brief import Brief
 from kacard.cards.sale import NODE_NAMES, Deal
 from kacard.explain import Term
 from kacard.i18n import _
+from kacard.i18n import pgettext as C_
 from kacard.cards.model.settings import Pipeline, Settings
 
 STAGES: tuple[str, ...] = (
@@ -38,9 +39,9 @@ PROBLEMS: tuple[str, ...] = ("stalled", "past_close", "missing_node")
 def stage_label(stage: str) -> str:
     """A stage's name for people (the course's term in Chinese)."""
     labels = {
-        "development": _("development"), "initiation": _("initiation"), "proposal": _("proposal"),
-        "bidding": _("bidding"), "negotiation": _("negotiation"),
-        "implementation": _("implementation"), "won": _("won"), "lost": _("lost"),
+        "development": C_("stage", "development"), "initiation": C_("stage", "initiation"), "proposal": C_("stage", "proposal"),
+        "bidding": C_("stage", "bidding"), "negotiation": C_("stage", "negotiation"),
+        "implementation": C_("stage", "implementation"), "won": C_("stage", "won"), "lost": C_("stage", "lost"),
     }
     return labels.get(stage, stage)
 
@@ -48,12 +49,12 @@ def stage_label(stage: str) -> str:
 def node_label(node: str) -> str:
     """A key node's name for people (seed 002's 关键节点)."""
     labels = {
-        "accurate_info": _("accurate project information"),
-        "project_approval": _("pre-sales project approval"),
-        "relationship": _("effective advance of the relationship"),
-        "bid": _("bid or negotiated bid"),
-        "contract": _("contract approval and signing"),
-        "acceptance": _("acceptance and project closure"),
+        "accurate_info": C_("node", "accurate project information"),
+        "project_approval": C_("node", "pre-sales project approval"),
+        "relationship": C_("node", "effective advance of the relationship"),
+        "bid": C_("node", "bid or negotiated bid"),
+        "contract": C_("node", "contract approval and signing"),
+        "acceptance": C_("node", "acceptance and project closure"),
     }
     return labels.get(node, node)
 

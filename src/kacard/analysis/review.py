@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from kacard.cards import facts
 from kacard.dates import Week
+from kacard.i18n import _
 from kacard.analysis.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.cards.model.card import Card
 from kacard.cards.model.settings import Settings
@@ -297,7 +298,7 @@ def flags(r: RepReview, currency: str) -> list[str]:
     if r.stale:
         found.append(f"{len(r.stale)} stale card(s)")
     if r.deals:
-        found.append(f"{len(r.deals)} deal problem(s): stalled, past close date or missing key node")
+        found.append(_("{n} deal problem(s): stalled, past close date or missing key node").format(n=len(r.deals)))
     if r.people:
-        found.append(f"{len(r.people)} key-people danger(s) (see kacard people ID)")
+        found.append(_("{n} key-people danger(s) (see kacard people ID)").format(n=len(r.people)))
     return found

@@ -12,24 +12,25 @@ from typing import Any
 
 from kacard.analysis.pipeline import PipelineReport, node_label, stage_label
 from kacard.i18n import _
+from kacard.i18n import pgettext as C_
 from kacard.render.output import Column, dumps_json, emit
 
 
 def stage_columns() -> list[Column]:
     return [
-        Column("stage_name", _("stage")), Column("count", _("deals"), right=True),
-        Column("amount", _("amount"), right=True), Column("probability", _("chance"), right=True),
-        Column("weighted", _("weighted"), right=True), Column("stalled", _("stalled"), right=True),
-        Column("oldest", _("longest in stage"), max_width=40),
+        Column("stage_name", C_("column", "stage")), Column("count", C_("column", "deals"), right=True),
+        Column("amount", C_("column", "amount"), right=True), Column("probability", C_("column", "chance"), right=True),
+        Column("weighted", C_("column", "weighted"), right=True), Column("stalled", C_("column", "stalled"), right=True),
+        Column("oldest", C_("column", "longest in stage"), max_width=40),
     ]
 
 
 def deal_columns() -> list[Column]:
     return [
-        Column("account", _("account")), Column("id", _("deal")), Column("title", _("title"), max_width=24),
-        Column("stage_name", _("stage")), Column("amount", _("amount"), right=True),
-        Column("close", _("close")), Column("days_in_stage", _("days in stage"), right=True),
-        Column("quiet_days", _("quiet days"), right=True), Column("problem_text", _("problems"), max_width=40),
+        Column("account", C_("column", "account")), Column("id", C_("column", "deal")), Column("title", C_("column", "title"), max_width=24),
+        Column("stage_name", C_("column", "stage")), Column("amount", C_("column", "amount"), right=True),
+        Column("close", C_("column", "close")), Column("days_in_stage", C_("column", "days in stage"), right=True),
+        Column("quiet_days", C_("column", "quiet days"), right=True), Column("problem_text", C_("column", "problems"), max_width=40),
     ]
 
 
