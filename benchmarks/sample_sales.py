@@ -26,8 +26,8 @@ NODES = ["accurate_info", "project_approval", "relationship", "bid", "contract",
 PAST_PROPOSAL = {"bidding", "negotiation", "implementation"}
 NOT_MET_DAYS = 90
 PLANNED = {  # problem -> how many accounts show it on purpose
-    "top_never_met": 2, "top_not_met": 1, "opposing_decision_maker": 1, "no_ally_at_decision_level": 2,
-    "no_coach": 2, "past_close": 2, "missing_node": 2, "stalled": 1,
+    "top_never_met": 1, "top_not_met": 1, "opposing_decision_maker": 1, "no_ally_at_decision_level": 2,
+    "no_coach": 2, "past_close": 2, "missing_node": 1, "stalled": 1,
 }
 
 
