@@ -30,11 +30,11 @@ from typing import Any
 
 from kacard.analysis.pipeline import STAGES, stage_label
 from kacard.cards.brief import Brief
+from kacard.cards.model.settings import People, Settings
 from kacard.cards.sale import Deal, Person
 from kacard.explain import Term
 from kacard.i18n import _
 from kacard.i18n import pgettext as C_
-from kacard.cards.model.settings import People, Settings
 
 LEVELS: tuple[str, ...] = ("top", "middle", "operational")
 KEY_ROLES: tuple[str, ...] = ("decision_maker", "coach", "technical", "finance", "user")

@@ -22,11 +22,11 @@ from typing import Any
 
 from kacard.cards import facts
 from kacard.cards.brief import Brief
+from kacard.cards.model.settings import Pipeline, Settings
 from kacard.cards.sale import NODE_NAMES, Deal
 from kacard.explain import Term
 from kacard.i18n import _
 from kacard.i18n import pgettext as C_
-from kacard.cards.model.settings import Pipeline, Settings
 
 STAGES: tuple[str, ...] = (
     "development", "initiation", "proposal", "bidding", "negotiation", "implementation",

@@ -29,8 +29,8 @@ def funnel_svg(report: PipelineReport, title: str = "") -> str:
     heading = title or _("Pipeline")
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+         f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">'),
         f"<title>{escape(heading)}</title>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="white"/>',
         f'<text x="20" y="30" font-size="16" font-weight="bold">{escape(heading)}</text>',

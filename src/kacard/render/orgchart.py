@@ -69,8 +69,8 @@ def org_svg(report: PeopleReport, title: str = "") -> str:
     heading = title or _("Key people of {name} ({id})").format(name=report.name, id=report.account)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
-        f'viewBox="0 0 {width:.0f} {height}" font-family="sans-serif" font-size="11">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+         f'viewBox="0 0 {width:.0f} {height}" font-family="sans-serif" font-size="11">'),
         f"<title>{escape(heading)}</title>",
         f'<rect x="0" y="0" width="{width:.0f}" height="{height}" fill="white"/>',
         f'<text x="{MARGIN}" y="28" font-size="15" font-weight="bold">{escape(heading)}</text>',

@@ -10,9 +10,16 @@ import sys
 from typing import Any
 
 from kacard.analysis.hints import Hints, hints_for
-from kacard.analysis.people import KEY_ROLES, LEVELS, PeopleReport, level_label, role_label, stance_label
-from kacard.i18n import _
-from kacard.i18n import pgettext as C_, language
+from kacard.analysis.people import (
+    KEY_ROLES,
+    LEVELS,
+    PeopleReport,
+    level_label,
+    role_label,
+    stance_label,
+)
+from kacard.i18n import _, language
+from kacard.i18n import pgettext as C_
 from kacard.render.output import Column, dumps_json, emit
 from kacard.text import clean
 
