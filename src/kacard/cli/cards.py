@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, IdArg, TodayOpt, parse_date, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
 
 
@@ -115,7 +115,7 @@ def new(
 
 def show(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: IdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -221,7 +221,7 @@ def validate(
 
 def edit(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: IdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -248,7 +248,7 @@ def edit(
 
 def log(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: IdArg,
     summary: Annotated[str | None, typer.Option(help="What happened (asked for on a terminal).")] = None,
     date: Annotated[str | None, typer.Option(help="Visit date (default: today).")] = None,
     kind: Annotated[str, typer.Option(help="visit|call|meeting|event|gift|complaint.")] = "visit",

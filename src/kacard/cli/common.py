@@ -32,6 +32,8 @@ TodayOpt = Annotated[
     str | None,
     typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY).", show_default=False),
 ]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="A card's id (its file name without .yaml).",
+                                      show_default=False)]
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", help="Output format: table, json or csv (some commands add more).",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, IdArg, TodayOpt, report_problems, run
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def pipeline(
 
 def people(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: IdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
