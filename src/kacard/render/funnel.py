@@ -15,7 +15,7 @@ from kacard.analysis.pipeline import NODE_OF, STAGES, PipelineReport, node_label
 from kacard.i18n import _
 from kacard.render.output import fmt_cell
 
-WIDTH, LEFT, BAR_W, ROW_H, TOP = 980, 210, 420, 54, 70
+WIDTH, LEFT, BAR_W, ROW_H, TOP = 1040, 210, 420, 54, 70
 COLOURS = ("#dbe8f5", "#c3d9ef", "#a9c8e8", "#8db5df", "#6f9fd4", "#4f86c6")
 WEIGHTED = "#2f5f96"
 
@@ -67,7 +67,7 @@ def funnel_svg(report: PipelineReport, title: str = "") -> str:
                        f'{escape(" · ".join(bits))}</text>')
     totals = report.totals()
     won, lost = report.stages[len(STAGES)], report.stages[len(STAGES) + 1]
-    foot = _("open: {count} deals · {amount} · weighted {weighted}   won: {won} ({won_amount})   lost: {lost} ({lost_amount})").format(
+    foot = _("open: {count} deals · {amount} · weighted {weighted} · won: {won} ({won_amount}) · lost: {lost} ({lost_amount})").format(
         count=totals["count"], amount=fmt_cell(totals["amount"]), weighted=fmt_cell(totals["weighted"]),
         won=won.count, won_amount=fmt_cell(won.amount), lost=lost.count, lost_amount=fmt_cell(lost.amount))
     out.append(f'<text x="20" y="{TOP + ROW_H * len(rows) + 30}">{escape(foot)}</text>')

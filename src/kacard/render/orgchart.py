@@ -15,11 +15,11 @@ from kacard.i18n import _
 
 FILL = {"ally": "#c8e6c9", "neutral": "#eeeeee", "opponent": "#ffcdd2", "unknown": "#ffffff"}
 STROKE = {"ally": "#2e7d32", "neutral": "#757575", "opponent": "#c62828", "unknown": "#9e9e9e"}
-SLOT, LEVEL_H, MARGIN = 190, 120, 30
+SLOT, LEVEL_H, MARGIN = 215, 110, 30
 
 
 def _box_size(influence: int) -> tuple[float, float]:
-    return 120 + 10 * influence, 52 + 4 * influence
+    return 150 + 10 * influence, 52 + 4 * influence
 
 
 def layout(report: PeopleReport) -> dict[str, tuple[float, int]]:
