@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from kacard.analysis.pipeline import STAGES, assess_deal, missing_node, pipeline, stage_date
+from kacard.analysis.pipeline import STAGES, deal_states, missing_node, pipeline, stage_date
 from kacard.cards import brief
 from kacard.cards.model.card import Card
 from kacard.cards.model.settings import Settings
@@ -26,8 +26,8 @@ def card(opportunities: list[dict], visits: list[dict] | None = None, **extra) -
 
 
 def state(opp: dict, visits: list[dict] | None = None, settings: Settings | None = None):
-    b = brief.of(card([opp], visits))
-    return assess_deal(b, b.deals[0], (settings or Settings()).pipeline, TODAY)
+    (found,) = deal_states(brief.of(card([opp], visits)), settings or Settings(), TODAY)
+    return found
 
 
 def nodes_before(stage: str, day: str = "2026-10-01") -> dict[str, str]:

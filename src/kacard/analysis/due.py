@@ -340,7 +340,7 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
         reasons += receivable_reasons(card, today)
     if card.signals:
         reasons += signal_reasons(card, today)
-    if card.deals:
+    if card.sale_facts[0]:  # any deal (kacard.cards.sale record: decoded only then)
         reasons += opportunity_reasons(card, rules.settings, today) + relationship_reasons(card, rules.settings, today)
     terms = urgency_terms(tier, card.tier is not None, reasons, rules.settings.urgency,
                           (rules.tier_weights, rules.reason_weights))

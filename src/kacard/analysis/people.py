@@ -65,8 +65,8 @@ def stance_label(stance: str) -> str:
 
 def last_met(person: Person, today: dt.date) -> dt.date | None:
     """The latest visit on or before today whose `with` names the person."""
-    at = bisect_right(person.met, today)
-    return person.met[at - 1] if at else None
+    at = bisect_right(person.met, today.toordinal())
+    return dt.date.fromordinal(person.met[at - 1]) if at else None
 
 
 def is_decision_level(person: Person) -> bool:
@@ -228,6 +228,8 @@ def _open_deals(deals: tuple[Deal, ...]) -> list[Deal]:
 def warnings(card: Brief, rules: People, today: dt.date) -> list[Warning]:
     """The course's dangers for this account at `today`, in WARNING_KINDS order."""
     deals = _open_deals(card.deals)
+    if not deals:
+        return []
     people = card.people
     found: list[Warning] = []
     late = [d for d in deals if d.stage in PAST_PROPOSAL]
@@ -283,9 +285,10 @@ def _top_warnings(late: list[Deal], people: tuple[Person, ...], rules: People, t
 def people_report(card: Brief, settings: Settings, today: dt.date) -> PeopleReport:
     """Everything `kacard people ID` shows of one account."""
     rules = settings.people
-    views = ranked(card.people, rules, today)
+    people = card.people
+    views = ranked(people, rules, today)
     return PeopleReport(
         account=card.id, name=card.name, sector=card.sector, people=views,
         warnings=tuple(warnings(card, rules, today)), support=support(views), coverage=coverage(views),
-        tree=reports_tree(card.people),
+        tree=reports_tree(people),
     )

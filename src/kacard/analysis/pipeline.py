@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from kacard.cards import facts
@@ -34,6 +35,7 @@ STAGES: tuple[str, ...] = (
 CLOSED: tuple[str, ...] = ("won", "lost")
 NODE_OF: dict[str, str] = dict(zip(STAGES, NODE_NAMES, strict=True))  # stage -> its key node
 PROBLEMS: tuple[str, ...] = ("stalled", "past_close", "missing_node")
+OPEN: frozenset[str] = frozenset(STAGES)
 
 
 def stage_label(stage: str) -> str:
@@ -160,22 +162,19 @@ def weighted_terms(deal: Deal, rules: Pipeline) -> tuple[float, tuple[Term, ...]
     return chance, (Term("weighted amount", amount, chance, source),)
 
 
-def assess_deal(card: Brief, deal: Deal, rules: Pipeline, today: dt.date) -> DealState:
-    """Days in stage, quiet days, stalled, slipped close date and missing key node of one deal."""
-    visit = facts.last_visit(card, today)
-    last = visit.date if visit is not None else None
+def assess_deal(card: Brief, deal: Deal, rules: Pipeline, today: dt.date, last: dt.date | None) -> DealState:
+    """Days in stage, quiet days, stalled, slipped close date and missing key node of one deal;
+    `last` is the date of the account's last visit on or before today (None: never visited)."""
     since, source = stage_date(deal, today)
-    open_ = is_open(deal.stage)
+    open_ = deal.stage in OPEN
     known = [day for day in (since, last) if day is not None]
     quiet = (today - max(known)).days if known else None
     stalled = open_ and (quiet is None or quiet >= rules.stalled_days)
     past = (today - deal.close).days if open_ and deal.close is not None and deal.close < today else 0
     chance, terms = weighted_terms(deal, rules)
-    amount = deal.amount or Decimal(0)
     return DealState(
         account=card.id, name=card.name, owner=card.owner, region=card.region, deal=deal,
-        probability=chance, weighted=(amount * Decimal(str(chance))).quantize(Decimal("0.01")).normalize()
-        if amount else Decimal(0),
+        probability=chance, weighted=deal.amount * _decimal(chance) if deal.amount else Decimal(0),
         stage_date=since, stage_date_source=source,
         days_in_stage=(today - since).days if since is not None else None,
         last_visit=last, quiet_days=quiet, stalled=stalled, days_past_close=past,
@@ -184,8 +183,20 @@ def assess_deal(card: Brief, deal: Deal, rules: Pipeline, today: dt.date) -> Dea
     )
 
 
+@lru_cache(maxsize=64)
+def _decimal(chance: float) -> Decimal:
+    """A probability as the Decimal it reads as (0.6, not 0.59999...)."""
+    return Decimal(repr(chance))
+
+
 def deal_states(card: Brief, settings: Settings, today: dt.date) -> list[DealState]:
-    return [assess_deal(card, deal, settings.pipeline, today) for deal in card.deals]
+    """Every deal of a card (its last visit looked up once)."""
+    deals = card.deals
+    if not deals:
+        return []
+    visit = facts.last_visit(card, today)
+    last = visit.date if visit is not None else None
+    return [assess_deal(card, deal, settings.pipeline, today, last) for deal in deals]
 
 
 @dataclass(frozen=True)

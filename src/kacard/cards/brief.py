@@ -90,8 +90,17 @@ class Brief(NamedTuple):
     trades: tuple[Trade, ...]  # unpaid only
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
-    deals: tuple[sale.Deal, ...] = ()  # the opportunities (kacard.cards.sale)
-    people: tuple[sale.Person, ...] = ()  # the contacts, with the dates each was met
+    sale_facts: tuple[Any, ...] = ((), ())  # deals and people as a plain record (kacard.cards.sale.record)
+
+    @property
+    def deals(self) -> tuple[sale.Deal, ...]:
+        """The opportunities, decoded when asked for (`list` and `route` never ask)."""
+        return sale.deals_of(self.sale_facts)
+
+    @property
+    def people(self) -> tuple[sale.Person, ...]:
+        """The contacts without personal data, with the dates each was met."""
+        return sale.people_of(self.sale_facts)
 
     def as_of(self, today: dt.date) -> Brief:
         """This brief with only its latest visit on or before today (what `due` and `list` read)."""
@@ -121,8 +130,7 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
         tuple(Trade(t.date, t.invoice, t.amount, t.due) for t in card.trades if t.paid is None),
         tuple(visits),
         tuple(Signal(s.date, s.kind, s.note) for s in card.signals),
-        sale.deals(card),
-        sale.people(card),
+        sale.record(sale.deals(card), sale.people(card)),
     )
 
 
@@ -154,7 +162,7 @@ def record(b: Brief) -> tuple[Any, ...]:
                (v.next.date.toordinal(), _clock(v.next.time), v.next.action) if v.next else None,
                v.no_next) for v in b.visits),
         tuple((s.date.toordinal(), s.kind, s.note) for s in b.signals),
-        sale.record(b.deals, b.people),
+        b.sale_facts,
     )
 
 
@@ -180,5 +188,5 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
                      NextStep(day(step[0]), clock(step[1]) if step[1] else None, step[2]) if step else None,
                      no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
-        *sale.from_record(sold),
+        sold,
     )

@@ -2,8 +2,9 @@
 
 Two small pure functions of a card (`deals`, `people`) give plain named tuples, so the
 folder snapshot can keep them beside the brief (kacard.cards.brief) and `kacard due`,
-`kacard pipeline` and `kacard review` read them without the whole card. `record` /
-`from_record` turn them into plain values (dates as ordinals, money as text) for the cache.
+`kacard pipeline` and `kacard review` read them without the whole card. `record` turns
+them into plain values (dates as ordinals, money as text): the brief keeps that record and
+decodes it (`deals_of`, `people_of`) only when asked, so `list` and `route` never pay for it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Person(NamedTuple):
     influence: int | None
     stance: str | None
     reports_to: str | None
-    met: tuple[dt.date, ...]  # ascending, from visits' `with` (any date: callers cut at today)
+    met: tuple[int, ...]  # date ordinals, ascending, of the visits whose `with` names them (any date)
 
 
 def deals(card: Card) -> tuple[Deal, ...]:
@@ -56,10 +57,10 @@ def deals(card: Card) -> tuple[Deal, ...]:
 
 
 def people(card: Card) -> tuple[Person, ...]:
-    met: dict[str, list[dt.date]] = {}
+    met: dict[str, list[int]] = {}
     for visit in card.visits:
         for name in visit.with_:
-            met.setdefault(name, []).append(visit.date)
+            met.setdefault(name, []).append(visit.date.toordinal())
     return tuple(
         Person(c.name, c.title, c.role, c.level, c.influence, c.stance, c.reports_to,
                tuple(sorted(set(met.get(c.name, ())))))
@@ -82,18 +83,17 @@ def record(found_deals: tuple[Deal, ...], found_people: tuple[Person, ...]) -> t
     return (
         tuple((d.id, d.title, d.stage, None if d.amount is None else str(d.amount), _ord(d.close),
                _ord(d.stage_since), tuple(map(_ord, d.nodes))) for d in found_deals),
-        tuple((p.name, p.title, p.role, p.level, p.influence, p.stance, p.reports_to,
-               tuple(map(_ord, p.met))) for p in found_people),
+        tuple(tuple(p) for p in found_people),
     )
 
 
-def from_record(r: tuple[Any, ...]) -> tuple[tuple[Deal, ...], tuple[Person, ...]]:
-    raw_deals, raw_people = r
-    return (
-        tuple(Deal(i, title, stage, None if amount is None else Decimal(amount), _day(close), _day(since),
-                   tuple(map(_day, nodes)))
-              for i, title, stage, amount, close, since, nodes in raw_deals),
-        tuple(Person(name, title, role, level, influence, stance, reports_to,
-                     tuple(dt.date.fromordinal(d) for d in met))
-              for name, title, role, level, influence, stance, reports_to, met in raw_people),
-    )
+def deals_of(r: tuple[Any, ...]) -> tuple[Deal, ...]:
+    """The deals of a `record`."""
+    return tuple(Deal(i, title, stage, None if amount is None else Decimal(amount), _day(close), _day(since),
+                      tuple(map(_day, nodes)))
+                 for i, title, stage, amount, close, since, nodes in r[0])
+
+
+def people_of(r: tuple[Any, ...]) -> tuple[Person, ...]:
+    """The people of a `record`."""
+    return tuple(map(Person._make, r[1]))
