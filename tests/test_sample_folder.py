@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from kacard.cards import facts
+from kacard.cards.paths import RESERVED_FOLDERS
 from kacard.cards.model.card import ID_RE, Card, card_warnings
 from kacard.cards.model.settings import TEN_TWO_CRITERIA, Settings
 
@@ -38,6 +39,7 @@ def card_files(folder: Path) -> list[Path]:
         for p in folder.rglob("*.yaml")
         if p.name != "kacard.yaml"
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.relative_to(folder).parts[0] not in RESERVED_FOLDERS
     )
 
 

@@ -16,10 +16,14 @@ from typing import Any, cast
 
 from kacard.cards import facts
 from kacard.dates import Week
+from kacard.analysis import care
+from kacard.analysis.collect import AGING_BUCKETS, bucket_of
 from kacard.i18n import _
 from kacard.analysis.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.cards.model.card import Card
+from kacard.analysis.plan import PlanLine, annual_plan
 from kacard.cards.model.settings import Settings
+from kacard.cards.plans import PlanTargets
 
 # What a well-kept card has (the course: the manager checks every rep's cards weekly).
 CHECKLIST: tuple[tuple[str, str], ...] = (
@@ -35,9 +39,6 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 COMPLETENESS_TARGET = 0.8
 RECENT_DAYS = 28
-AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None),
-)
 LATE_BUCKETS = ("61-90", "90+")
 
 
@@ -101,13 +102,6 @@ class Aging:
         }
 
 
-def bucket_of(days_overdue: int) -> str:
-    for label, low, high in AGING_BUCKETS:
-        if days_overdue >= low and (high is None or days_overdue <= high):
-            return label
-    return AGING_BUCKETS[-1][0]
-
-
 def aging(cards: Iterable[Card], today: dt.date) -> Aging:
     buckets: dict[str, tuple[Decimal, int]] = {label: (Decimal(0), 0) for label, _, _ in AGING_BUCKETS}
     items = []
@@ -138,13 +132,24 @@ class RepReview:
     receivables: Aging
     signals: tuple[dict[str, Any], ...]
     stale: tuple[dict[str, Any], ...]
+    monotone: tuple[dict[str, Any], ...] = ()  # last N contacts all of one kind (analysis/care.py)
+    over_care: tuple[dict[str, Any], ...] = ()  # low tiers far above cadence while higher are overdue
+    plan: dict[str, Any] | None = None  # this year's plan line, when plans/YEAR.yaml sets one
+    flags: tuple[str, ...] = field(default=())  # worst first
+    severity: str = "none"  # high | medium | low | none: the worst flag's (SEVERITY)
     flags: tuple[str, ...] = field(default=())
     deals: tuple[dict[str, Any], ...] = ()  # opportunity problems (due reason `opportunity`)
     people: tuple[dict[str, Any], ...] = ()  # the course's dangers (due reason `relationship`)
 
     @property
     def needs_help(self) -> bool:
-        return bool(self.flags)
+        """Only a high-severity finding says the rep needs the manager's help this week."""
+        return self.severity == "high"
+
+    @property
+    def reason(self) -> str | None:
+        """The worst finding, in words."""
+        return self.flags[0] if self.flags else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -162,9 +167,14 @@ class RepReview:
             "receivables": self.receivables.as_json(),
             "signals": list(self.signals),
             "stale": list(self.stale),
+            "monotone": list(self.monotone),
+            "over_care": list(self.over_care),
+            "plan": self.plan,
             "deals": list(self.deals),
             "people": list(self.people),
             "needs_help": self.needs_help,
+            "severity": self.severity,
+            "reason": self.reason,
             "flags": list(self.flags),
         }
 
@@ -193,10 +203,18 @@ def review(
     owner: str | None = None,
     *,
     tier_of: Mapping[str, str] | None = None,
+    targets: PlanTargets | None = None,
 ) -> Review:
-    """Per rep (the team's order, then owners not in the team), or one rep with `owner`."""
+    """Per rep (the team's order, then owners not in the team), or one rep with `owner`.
+
+    `targets`: the manager's plan for today's year (plans/YEAR.yaml); reps behind it are flagged.
+    """
     cards = list(cards)
     tier_of = checked_tiers(cards, settings, today, owner, tier_of)
+    plan_of: dict[str, PlanLine] = {}
+    if targets is not None:
+        plan = annual_plan(cards, settings, today.year, today, tier_of, targets)
+        plan_of = {line.key: line for line in plan.reps if line.source == "set"}
     week = Week(week_start)
     reps = [rep.id for rep in settings.team]
     reps += sorted({c.owner for c in cards} - set(reps))
@@ -208,7 +226,8 @@ def review(
         rep = settings.rep(rep_id)
         if rep is not None and rep.manager and not owned and owner is None:
             continue  # a manager without accounts of their own is not reviewed
-        found.append(rep_review(rep_id, rep.name if rep else None, owned, settings, today, week, tier_of))
+        found.append(rep_review(rep_id, rep.name if rep else None, owned, settings, today, week, tier_of,
+                                plan_of.get(rep_id)))
     return Review(today, week, tuple(found))
 
 
@@ -220,6 +239,7 @@ def rep_review(
     today: dt.date,
     week: Week,
     tier_of: Mapping[str, str],
+    plan_line: PlanLine | None = None,
 ) -> RepReview:
     active = [c for c in owned if c.status in CONSIDERED_STATUSES]
     tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
@@ -240,7 +260,10 @@ def rep_review(
     no_next = []
     for item in items:
         for reason in item.reasons:
-            if reason.kind == "cadence" and reason.detail.get("status") in ("overdue", "never"):
+            status = reason.detail.get("status")
+            # a new account (since within its cadence) is not overdue before its first visit is
+            if reason.kind == "cadence" and (status == "overdue" or (status == "never" and (
+                    reason.days_overdue > 0 or reason.date is None))):
                 overdue.append({"id": item.id, "status": reason.detail["status"], "last_visit": item.last_visit,
                                 "days_overdue": reason.days_overdue})
             if reason.kind == "no_next_step":
@@ -265,14 +288,25 @@ def rep_review(
 
     receivables = aging(owned, today)
     completeness = sum(scores) / len(scores) if scores else None
+    high_overdue = any(tier[o["id"]] in care.HIGH_TIERS for o in overdue)
+    plan = None
+    if plan_line is not None:
+        plan = {"target": plan_line.target, "target_to_date": plan_line.target_to_date,
+                "actual": plan_line.actual, "gap": plan_line.gap,
+                "behind": plan_line.behind(settings.plan.behind)}
     review_ = RepReview(
         rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
         no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
         receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+        monotone=tuple(care.monotone(active, settings, today)),
+        over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,
         deals=sale_items(items, "opportunity"), people=sale_items(items, "relationship"),
     )
-    return replace(review_, flags=tuple(flags(review_, settings.currency)))
+    found = flags(review_, settings.currency)
+    order = {level: i for i, level in enumerate(SEVERITY)}
+    found.sort(key=lambda f: order[f[0]])  # stable: the order below within a level
+    return replace(review_, flags=tuple(text for _, text in found), severity=found[0][0] if found else "none")
 
 
 def sale_items(items: Iterable[DueItem], kind: str) -> tuple[dict[str, Any], ...]:
@@ -282,23 +316,42 @@ def sale_items(items: Iterable[DueItem], kind: str) -> tuple[dict[str, Any], ...
                  for item in sorted(items, key=lambda i: i.id) for reason in item.reasons if reason.kind == kind)
 
 
-def flags(r: RepReview, currency: str) -> list[str]:
-    """What a manager should talk about with this rep, worst first."""
+# Severity levels, worst first. high: money or the account at risk (late receivables, an
+# unanswered churn signal, behind plan, cards too incomplete to manage by, a quarter or more
+# of the accounts overdue); medium: the visiting rhythm slips; low: housekeeping.
+SEVERITY = ("high", "medium", "low")
+OVERDUE_SHARE_HIGH = 0.25
+
+
+def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
+    """What a manager should talk about with this rep: (severity, words) pairs."""
     found = []
-    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
-        found.append(f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})")
-    if r.overdue_visits:
-        found.append(f"{len(r.overdue_visits)} account(s) overdue for a visit")
-    if r.no_next_step:
-        found.append(f"{len(r.no_next_step)} account(s) whose last visit has no next step")
     if r.receivables.late_amount > 0:
-        found.append(f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days")
+        found.append(("high", f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days"))
     if r.signals:
-        found.append(f"{len(r.signals)} churn signal(s) not followed up by a visit")
+        found.append(("high", f"{len(r.signals)} churn signal(s) not followed up by a visit"))
+    if r.plan is not None and r.plan["behind"]:
+        to_date = r.plan["target_to_date"]
+        share = f" ({r.plan['actual'] / to_date:.0%})" if to_date else ""
+        found.append(("high", f"behind plan: {r.plan['actual']:,.0f} of {to_date:,.0f} {currency} to date{share}"))
+    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
+        found.append(("high", f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})"))
+    if r.overdue_visits:
+        level = "high" if r.active and len(r.overdue_visits) >= OVERDUE_SHARE_HIGH * r.active else "medium"
+        found.append((level, f"{len(r.overdue_visits)} account(s) overdue for a visit"))
+    if r.no_next_step:
+        found.append(("medium", f"{len(r.no_next_step)} account(s) whose last visit has no next step"))
+    if r.over_care:
+        found.append(("medium", f"{len(r.over_care)} low-tier account(s) visited far above cadence while "
+                                "higher tiers are overdue"))
     if r.stale:
-        found.append(f"{len(r.stale)} stale card(s)")
+        found.append(("low", f"{len(r.stale)} stale card(s)"))
+    if r.monotone:
+        found.append(("low", f"{len(r.monotone)} account(s) whose last contacts were all of one kind "
+                             "(vary the form)"))
     if r.deals:
-        found.append(_("{n} deal problem(s): stalled, past close date or missing key node").format(n=len(r.deals)))
+        found.append(("medium", _("{n} deal problem(s): stalled, past close date or missing key node").format(
+            n=len(r.deals))))
     if r.people:
-        found.append(_("{n} key-people danger(s) (see kacard people ID)").format(n=len(r.people)))
+        found.append(("medium", _("{n} key-people danger(s) (see kacard people ID)").format(n=len(r.people))))
     return found

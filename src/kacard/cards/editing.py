@@ -149,16 +149,21 @@ def log_visit(visit: CommentedMap) -> Any:
     inserted before the first later one so the list stays in date order."""
 
     def change(document: Document) -> None:
-        root = document.root
-        items = root.get("visits")
-        if isinstance(items, CommentedSeq) and items:
-            later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > visit["date"]]
-            if later:
-                items.insert(later[0], visit)
-                return
-        append_record(root, "visits", visit)
+        insert_dated(document.root, "visits", visit)
 
     return change
+
+
+def insert_dated(root: CommentedMap, key: str, record: CommentedMap) -> None:
+    """Add a dated record (visit, trade) to its list in date order: after every record of
+    the same date or earlier, so the usual newest record is appended at the end."""
+    items = root.get(key)
+    if isinstance(items, CommentedSeq) and items:
+        later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > record["date"]]
+        if later:
+            items.insert(later[0], record)
+            return
+    append_record(root, key, record)
 
 
 def _date_of(record: Any) -> dt.date | None:
@@ -196,3 +201,31 @@ def new_card_text(fields: dict[str, Any], schema_path: str | None) -> str:
         header.append(SCHEMA_COMMENT.format(schema=schema_path))
     header.append("# Customer data card (客户资料卡). Field reference: kacard schema / README.")
     return "\n".join(header) + "\n" + stream.getvalue()
+
+
+def set_ratings(ratings: dict[str, int | None]) -> Any:
+    """A change for store.update_card: set manual 10/2 ratings in `criteria` (None removes
+    one, so the criterion is derived again); other ratings and the map's style are kept."""
+
+    def change(document: Document) -> None:
+        root = document.root
+        criteria = root.get("criteria")
+        if not isinstance(criteria, CommentedMap):
+            criteria = flow_map({})
+            insert_key(root, "criteria", criteria)
+        for name, value in ratings.items():
+            if value is None:
+                criteria.pop(name, None)
+            else:
+                criteria[name] = value
+
+    return change
+
+
+def set_tier_pin(tier: str | None) -> Any:
+    """A change for store.update_card: pin the tier (S/A/B/C), or None to unpin."""
+
+    def change(document: Document) -> None:
+        insert_key(document.root, "tier", tier)
+
+    return change

@@ -10,6 +10,9 @@ from kacard.cards.model.common import ID_RE
 
 SETTINGS_FILE = "kacard.yaml"
 CARD_SUFFIX = ".yaml"
+# Top-level folders of kacard's own files, never cards: annual plans (`kacard plan`) and
+# import mappings (`kacard import`). Versioned with the cards, read by their commands.
+RESERVED_FOLDERS = ("plans", "import")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
     f"lpt{i}" for i in range(1, 10)
 }

@@ -16,18 +16,18 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
 from kacard.cards.cache import CardCache, Snap, digest
 from kacard.cards.cache import Entry as CacheEntry
 from kacard.cards.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.errors import CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
+from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -179,28 +179,34 @@ def _key_line(text: str, key: str) -> int | None:
 
 
 def load_settings(folder: Path) -> Settings:
-    path = folder / SETTINGS_FILE
-    if not path.is_file():
+    if not (folder / SETTINGS_FILE).is_file():
         return Settings()
-    data = path.read_bytes()
+    return read_model(folder, SETTINGS_FILE, Settings)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(folder: Path, rel: str, model: type[M]) -> M:
+    """A folder file that is not a card (kacard.yaml, plans/2027.yaml) read safely into `model`.
+
+    Raises CardInvalid (exit 2) naming file:line:col: field: message for every problem.
+    """
+    data = (folder / rel).read_bytes()
     try:
         text = yamlio.decode(data)
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
-        raise CardInvalid(
-            f"{SETTINGS_FILE} cannot be read", [Problem(SETTINGS_FILE, exc.line, exc.column, "", exc.message)]
-        ) from None
+        raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
     try:
-        return Settings.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
-        raise CardInvalid(
-            f"{SETTINGS_FILE} is not valid", _validation_problems(SETTINGS_FILE, text, exc)
-        ) from None
+        raise CardInvalid(f"{rel} is not valid", _validation_problems(rel, text, exc)) from None
 
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries and kacard.yaml skipped. Symlinks that lead outside the folder are
+    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. Symlinks that lead outside the folder are
     refused with a problem."""
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
@@ -223,6 +229,8 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
                 continue
             if entry.is_dir(follow_symlinks=False):
+                if not rel_dir and name in RESERVED_FOLDERS:
+                    continue
                 stack.append((rel + "/", entry.path))
             elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                 found.append((rel, entry.path))
@@ -531,12 +539,8 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
     The document is read from the bytes whose digest `loaded` recorded, so an edit
     is never applied on top of content the user has not seen.
     """
-    if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
-    data = loaded.path.read_bytes()
-    if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
-    document = yamlio.load_document(yamlio.decode(data))
+    text, _digest = read_for_update(folder, loaded)
+    document = yamlio.load_document(text)
     change(document)
     text = document.dump()
     card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
@@ -544,6 +548,63 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
         raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
     write_atomic(loaded.path, text, loaded.digest)
     return card
+
+
+def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
+    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
+    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
+    if not inside(folder, loaded.path):
+        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+    data = loaded.path.read_bytes()
+    if digest(data) != loaded.digest:
+        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+    return yamlio.decode(data), loaded.digest
+
+
+def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
+    """Write many cards (rel, text, digest read or None for a new file) as write_atomic
+    does one, with one flush to disk for all: every text goes to its `<name>.lock` first,
+    then `os.sync()`, then each lock is renamed over its card (after the digest check),
+    then each folder is synced once. Per-file fsyncs cost ~20 ms each on a plain disk:
+    10,000 imported cards would wait minutes. Returns the cards not written, and why."""
+    failed: list[tuple[str, KacardError]] = []
+    locked: list[tuple[str, Path, Path, str | None]] = []
+    try:
+        for rel, text, expect in items:
+            path = folder / rel
+            lock = path.with_name(path.name + ".lock")
+            if not inside(folder, path) or not is_card_file(path.name):
+                failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
+                continue
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
+                                               "if that is not so)")))
+                continue
+            with os.fdopen(fd, "wb") as handle:
+                locked.append((rel, path, lock, expect))
+                handle.write(text.encode("utf-8"))
+        if hasattr(os, "sync"):
+            os.sync()
+        folders = set()
+        locked.reverse()
+        while locked:
+            rel, path, lock, expect = locked.pop()
+            try:
+                _check_unchanged(path, expect)
+            except StaleWrite as exc:
+                lock.unlink(missing_ok=True)
+                failed.append((rel, exc))
+                continue
+            os.replace(lock, path)
+            folders.add(path.parent)
+        for parent in folders:
+            _fsync_folder(parent)
+    finally:
+        for _rel, _path, lock, _expect in locked:
+            lock.unlink(missing_ok=True)
+    return failed
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:

@@ -11,23 +11,53 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from kacard import lifetime
+from kacard.cli import lifetime
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
 from kacard.errors import KacardError
 from kacard.i18n import _
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "sale")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "sale")
+
+
+# Help shows a plain word for what an option takes, not Python type names like <list[str]>.
+PLAIN_METAVARS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH", "file": "PATH",
+                  "directory": "PATH"}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Give every option and argument of `command` without a metavar a plain one (TEXT, N,
+    NUMBER, PATH; "..." for an argument taking several values), and its --format option the
+    list of formats it really has (FORMATS)."""
+    from kacard.cli.common import FORMATS, TEXT_ONLY
+
+    ctx = typer.Context(command)
+    for param in command.params:
+        if param.name == "format" and not isinstance(command, TyperGroup):
+            formats = FORMATS.get(command.name, TEXT_ONLY)
+            param.help = (f"Output format: {', '.join(formats)} (default {formats[0]})." if len(formats) > 1
+                          else "Accepted for symmetry; this command prints text.")
+        if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
+            param.display_type_rich = lambda ctx: None
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        label = param.display_type(ctx).strip("<>")
+        many = label.startswith("list[")
+        base = label[5:-1] if many else label
+        word = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
+        param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
 
 
 class KacardGroup(TyperGroup):
     """Translates KacardError into a message and its exit code, in one place."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self)
+        for command in self.commands.values():
+            _plain_metavars(command)
+
     def invoke(self, ctx: Any) -> Any:
-        # A command is short-lived and allocates many small objects (cards) that it keeps:
-        # the cyclic garbage collector's passes over them are pure overhead (about half of
-        # a warm `kacard due` on 10,000 cards). Reference counting still frees everything.
-        gc.disable()
         try:
             return super().invoke(ctx)
         except KacardError as exc:
@@ -38,8 +68,6 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
-        finally:
-            gc.enable()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
@@ -85,14 +113,22 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """The console script: run one command, then leave without tearing down its data.
 
-    Freeing a big folder's objects one by one and the interpreter's own teardown cost
-    about a tenth of a second on 10,000 cards for nothing: the process ends anyway.
-    So big data is kept alive (kacard.lifetime) and the process exits directly once
-    its output is flushed.
+    Two process tricks live here and nowhere else; each is kept because
+    `benchmarks/bench_tricks.py` measured it worth more than 5 % of a user-facing figure
+    on 1,000 cards (warm, CPU seconds, medians of 9 interleaved runs, 2026-11-30):
+
+    * the cyclic garbage collector is off for the run: a short command keeps what it
+      allocates, so the collector's passes are overhead (due -9 %, score -20 %, list -3 %);
+      reference counting still frees everything;
+    * the folder's objects are kept alive (kacard.cli.lifetime) and the process leaves with
+      os._exit once its output is flushed, instead of freeing them one by one
+      (list -14 %, due -17 %, score -13 %).
+
+    Switching pydantic's plugin search off was measured too (list +1 %, due -4 %, score -5 %,
+    within noise of the threshold) and dropped. A test or a library caller runs `app`
+    directly and sees none of this.
     """
-    # kacard uses no pydantic plugins; looking for them costs every run ~25 ms
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    gc.disable()  # from the start: a short run makes no garbage cycles worth collecting
+    gc.disable()
     lifetime.keep_until_exit()
     code: int = 0
     try:

@@ -77,7 +77,7 @@ def new(
 ) -> None:
     """Create a card. Prompts for name and owner on a terminal; fully scriptable with options.
 
-    Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
+    Example: kacard new hz-xinghe-textile --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
     """
     from kacard.team.folder_setup import schema_hint
     from kacard.cards.paths import check_id
@@ -126,7 +126,7 @@ def show(
     """
     from kacard.render.brief import print_brief, brief_data
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     data = brief_data(loaded.card, folder.settings, opts.today)
@@ -167,7 +167,8 @@ def list_cards(
 
 def filter_cards(
     ctx: typer.Context,
-    conditions: Annotated[list[str], typer.Argument(help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
+    conditions: Annotated[list[str], typer.Argument(metavar="CONDITION",
+                                                    help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -199,11 +200,12 @@ def validate(
     """
     from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
-    from kacard.team.validation import folder_checks
+    from kacard.team.validation import folder_checks, location_warnings
 
-    opts = run(ctx, dir, today, format, formats=("table", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
-    problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
+    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))
@@ -264,7 +266,7 @@ def log(
 ) -> None:
     """Log a visit, always with the next step (every visit prepares the next one).
 
-    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
+    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 金建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
     from kacard.cards.editing import log_visit, visit_record
     from kacard.cards.store import update_card

@@ -36,9 +36,22 @@ IdArg = Annotated[str, typer.Argument(metavar="ID", help="A card's id (its file 
                                       show_default=False)]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Output format: table, json or csv (some commands add more).",
-                 show_default=False),
+    typer.Option("--format", "-f", help="Output format (each command's help lists its own).", show_default=False),
 ]
+
+# The formats of each command, the first its default: the one list `run` checks and `--help`
+# shows (cli/app.py writes it into each command's --format help).
+FORMATS: dict[str, tuple[str, ...]] = {
+    "show": ("table", "json", "md"), "validate": ("table", "json"),
+    "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"),
+    "score": ("table", "json", "csv"), "due": ("table", "json", "csv", "ics"),
+    "review": ("table", "json", "md"), "brief": ("table", "md", "html"),
+    "handover": ("table", "md", "json"), "export": ("json", "csv", "xlsx"), "import": ("table", "json"),
+    "route": ("table", "json", "geojson", "ics", "svg"),
+    "collect": ("table", "json", "csv"), "plan": ("table", "json", "csv"), "changes": ("table", "json", "csv"),
+    "pipeline": ("table", "json", "csv", "svg"), "people": ("table", "json", "svg", "mermaid"),
+}
+TEXT_ONLY = ("table",)  # commands that print a message, not a list
 
 
 @dataclass
@@ -64,7 +77,7 @@ class Run:
     def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
         """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.cards.index),
         only=[ID, ...] just those cards (store.load_folder)."""
-        from kacard.lifetime import keep
+        from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
         from kacard.cards.store import load_folder
 
@@ -105,23 +118,56 @@ def parse_week(text: str) -> dt.date:
         raise UsageError(f"{text!r} is not a week of {year}") from None
 
 
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE|REV",
+                 help="Answer as the folder was then, from git (a date: its last commit, and that day as "
+                      "today; a revision: its commit date). The work tree is not touched.",
+                 show_default=False),
+]
+
+
 def run(
     ctx: typer.Context,
     dir: Path | None,
     today: str | None,
     format: str | None,
-    formats: tuple[str, ...] = ("table", "json", "csv"),
+    as_of: str | None = None,
 ) -> Run:
+    """The options a command runs with; --format is checked against FORMATS[the command]."""
     root = ctx.find_root().obj if ctx.find_root().obj is not None else Globals()
     chosen_today = today or root.today or os.environ.get("KACARD_TODAY")
-    chosen_format = (format or root.format or "table").lower()
+    formats = FORMATS.get(ctx.command.name or "", TEXT_ONLY)
+    chosen_format = (format or root.format or formats[0]).lower()
     if chosen_format not in formats:
         raise UsageError(f"--format must be one of {', '.join(formats)}, not {chosen_format!r}")
-    return Run(
+    opts = Run(
         dir_option=dir or root.dir,
         today=parse_date(chosen_today, "--today") if chosen_today else dt.date.today(),
         format=chosen_format,
     )
+    if as_of is not None:
+        opts = _as_of(ctx, opts, as_of, explicit_today=bool(today or root.today))
+    return opts
+
+
+def _as_of(ctx: typer.Context, opts: Run, as_of: str, explicit_today: bool) -> Run:
+    """The same run on the folder as it was at `as_of`, put into a temporary folder that is
+    removed when the command ends; `today` becomes that day unless --today was given."""
+    import shutil
+    import tempfile
+
+    from kacard.team.history import commit_at, commit_day, materialize
+
+    folder = opts.folder()
+    sha, day = commit_at(folder, as_of)
+    temp = Path(tempfile.mkdtemp(prefix="kacard-as-of-"))
+    ctx.call_on_close(lambda: shutil.rmtree(temp, ignore_errors=True))
+    then = materialize(folder, sha, temp)
+    if not explicit_today:
+        opts.today = day or commit_day(folder, sha)
+    opts.dir_option = then
+    return opts
 
 
 def report_problems(folder: Folder) -> None:

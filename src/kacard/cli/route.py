@@ -11,9 +11,6 @@ from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_pr
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 
-FORMATS = ("table", "json", "geojson", "ics", "svg")
-
-
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
 
@@ -55,7 +52,7 @@ def route(
 
     from kacard.cli.visits import resolve_owner, week_start
 
-    opts = run(ctx, dir, today, format, formats=FORMATS)
+    opts = run(ctx, dir, today, format)
     if week and day:
         raise UsageError("give --week or --day, not both")
     the_day = parse_date(day, "--day") if day else None

@@ -35,7 +35,7 @@ def pipeline(
     from kacard.i18n import _
     from kacard.render.pipeline import print_pipeline
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "svg"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
     if owner is not None:
         check_owner(folder.settings, owner)
@@ -69,7 +69,7 @@ def people(
     from kacard.analysis.people import people_report
     from kacard.cards import brief
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "svg", "mermaid"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
     card = folder.get(card_id).card
     report = people_report(brief.of(card), folder.settings, opts.today)

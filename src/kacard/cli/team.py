@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
 
 
 def register(app: typer.Typer) -> None:
@@ -94,7 +97,7 @@ def handover(
     from kacard.render.output import dumps_json, note
     from kacard.text import clean
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
@@ -128,9 +131,9 @@ def export(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Export every card as JSON (default) or a CSV table; --redact for sharing outside the team.
+    """Export every card as JSON (default), a CSV table or an Excel workbook; --redact for sharing outside the team.
 
-    Example: kacard export --redact --format csv --table contacts --output contacts.csv
+    Example: kacard export --format xlsx --output cards.xlsx
     """
     import contextlib
     import io
@@ -139,8 +142,7 @@ def export(
     from kacard.cards.paths import inside
     from kacard.render.output import Column, dumps_json, emit, note
 
-    root = ctx.find_root().obj or Globals()
-    opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
+    opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
         raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
     if opts.format == "csv" and table is None:
@@ -148,6 +150,9 @@ def export(
     folder = opts.load()
     if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
         raise UsageError(f"{output} would be read as a card; write the export elsewhere")
+    if opts.format == "xlsx":
+        _export_xlsx(folder, output, table, redact)
+        return
     result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
@@ -159,7 +164,28 @@ def export(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        # a BOM, so that Excel opens a CSV file as UTF-8 (Chinese Excel assumes GBK without it)
+        output.write_text(text, encoding="utf-8-sig" if opts.format == "csv" else "utf-8")
         note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
              + (" (redacted)" if redact else ""))
+    report_problems(folder)
+
+
+XLSX_TABLES = ("cards", "contacts", "trades", "visits", "opportunities", "signals", "handovers")
+
+
+def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact: bool) -> None:
+    """`export --format xlsx`: one sheet per table (or the --table one) in a workbook."""
+    from kacard.team.export import TABLES, export_cards
+    from kacard.render.output import note
+    from kacard.render.xlsx import write_tables
+
+    if output is None or output.suffix.lower() != ".xlsx":
+        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    cards = [c.card for c in folder.cards]
+    tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
+              for name in ((table,) if table else XLSX_TABLES)]
+    write_tables(output, tables)
+    counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
+    note(f"wrote {output}: {counts}" + (" (redacted)" if redact else ""))
     report_problems(folder)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
+TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -92,6 +95,9 @@ def due(
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help="Show how one account's urgency adds up.")] = None,
+    as_of: AsOfOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every due account (a terminal shows the 30 most "
+                                                     "urgent and counts the rest).")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -105,7 +111,7 @@ def due(
     from kacard.render import report
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -135,8 +141,15 @@ def due(
 
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
+        from kacard.render.output import is_terminal, note
+
         title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
-        report.print_due(items, opts.format, title, one_rep=who is not None)
+        shown = items
+        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
+            shown = items[:TERMINAL_ROWS]
+        report.print_due(shown, opts.format, title, one_rep=who is not None)
+        if len(shown) < len(items):
+            note(f"… and {len(items) - len(shown)} less urgent account(s): kacard due --all lists every one")
     report_problems(folder)
 
 
@@ -144,6 +157,7 @@ def review(
     ctx: typer.Context,
     week: WeekOpt = None,
     owner: OwnerOpt = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -156,10 +170,13 @@ def review(
     from kacard.render.report import print_review
     from kacard.analysis.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
+    from kacard.cards.plans import load_targets
+
     folder = opts.load()
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
+                   targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
@@ -188,7 +205,7 @@ def brief(
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.analysis.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
+    opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
     assert folder.summaries is not None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
 from kacard.analysis.due import DueItem, Reason
+from kacard.i18n import _
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
 from kacard.text import clean
 
@@ -130,8 +131,9 @@ REVIEW_COLUMNS = [
     Column("receivable", "overdue recv.", right=True),
     Column("late", ">60d", right=True),
     Column("signals", "signals", right=True),
-    Column("stale", "stale", right=True),
+    Column("visits", "visits 28d", right=True),
     Column("help", "needs help"),
+    Column("stale", "stale cards", max_width=40),
 ]
 
 
@@ -142,11 +144,20 @@ def review_rows(result: Review) -> list[dict[str, Any]]:
             "complete": "-" if r.completeness is None else f"{r.completeness:.0%}",
             "due": r.due, "overdue_visits": len(r.overdue_visits), "no_next": len(r.no_next_step),
             "receivable": r.receivables.amount, "late": r.receivables.late_amount,
-            "signals": len(r.signals), "stale": len(r.stale),
-            "help": "yes" if r.needs_help else "",
+            "signals": len(r.signals), "visits": r.recent_visits,
+            "stale": ", ".join(s["id"] for s in r.stale) or "-",
+            "help": _severity_words(r.severity),
         }
         for r in result.reps
     ]
+
+
+def _level_words(severity: str) -> str:
+    return {"high": _("high"), "medium": _("medium"), "low": _("low"), "none": "-"}[severity]
+
+
+def _severity_words(severity: str) -> str:
+    return {"high": _("yes (high)"), "medium": _("medium"), "low": _("low"), "none": "-"}[severity]
 
 
 def print_review(result: Review, fmt: str, currency: str) -> None:
@@ -159,9 +170,12 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
              title=f"Weekly review {result.week} · today {result.today}")
         for r in result.reps:
             if r.flags:
-                sys.stdout.write(f"\n{clean(r.rep)}: " + "; ".join(r.flags) + "\n")
+                sys.stdout.write(f"\n{clean(r.rep)} ({_level_words(r.severity)}): " + "; ".join(r.flags) + "\n")
                 for gap in r.gaps:
                     sys.stdout.write(f"  {gap.id} {gap.score:.0%}: missing {', '.join(gap.missing)}\n")
+        if any(r.receivables.count for r in result.reps):
+            sys.stdout.write("\n" + _("Overdue receivables: `kacard collect` orders them into a collection plan "
+                                       "and gives the credit advice.") + "\n")
 
 
 def _md(value: Any) -> str:

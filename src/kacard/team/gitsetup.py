@@ -50,9 +50,25 @@ def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
     if check and done.returncode != 0:
-        message = (done.stderr or done.stdout).strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        _fail(args, done.returncode, done.stderr or done.stdout)
     return done
+
+
+def git_bytes(folder: Path, *args: str, input: bytes | None = None) -> bytes:
+    """Run git in `folder` and return its standard output as bytes (blobs, archives, -z lists);
+    GitError when git is missing or fails."""
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, input=input, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        _fail(args, done.returncode, done.stderr.decode("utf-8", "replace"))
+    return done.stdout
+
+
+def _fail(args: tuple[str, ...], code: int, output: str) -> None:
+    message = output.strip().splitlines()
+    raise GitError(f"git {args[0]} failed: {message[-1] if message else code}")
 
 
 def work_tree(folder: Path) -> Path | None:

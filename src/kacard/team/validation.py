@@ -7,8 +7,11 @@ work tree, a missing kacard merge driver or attribute (warnings).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from kacard.cards.model.common import Location
+from kacard.cards.model.settings import Settings
 from kacard.errors import Problem
 
 
@@ -28,3 +31,26 @@ def folder_checks(folder: Path) -> list[Problem]:
             continue
         problems.append(problem)
     return problems
+
+
+FAR_FROM_BASES_KM = 300
+
+
+def location_warnings(cards: Iterable[tuple[str, Location | None]], settings: Settings) -> list[Problem]:
+    """A warning for each card (rel, location) more than FAR_FROM_BASES_KM from every rep's base:
+    usually lat/lon swapped or mistyped, or coordinates in another datum's hemisphere."""
+    from kacard.planning.routing.geo import haversine_km
+
+    bases = [(rep.base.lat, rep.base.lon) for rep in settings.team if rep.base is not None]
+    if not bases:
+        return []
+    found = []
+    for rel, location in cards:
+        if location is None:
+            continue
+        nearest = min(haversine_km((location.lat, location.lon), base) for base in bases)
+        if nearest > FAR_FROM_BASES_KM:
+            found.append(Problem(rel, None, None, "location",
+                                 f"{nearest:,.0f} km from the nearest team base: lat/lon mistyped or swapped?",
+                                 severity="warning"))
+    return found

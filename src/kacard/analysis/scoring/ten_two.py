@@ -155,6 +155,10 @@ DERIVATIONS: dict[str, Callable[[Card, Inputs, Derive], Rating]] = {
 }
 
 
+# Criteria the course's yardsticks give no data for: 0 until someone rates them (SPEC §3).
+NOT_DERIVED: frozenset[str] = frozenset(name for name, how in DERIVATIONS.items() if how is _not_derived)
+
+
 def rate(card: Card, inputs: Inputs, settings: TenTwo) -> list[Term]:
     """One Term per configured criterion: the manual rating if the card has one, else derived.
 

@@ -7,9 +7,9 @@ card's models: the fast path of `list` and `due` never needs them.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -36,3 +36,16 @@ class Strict(BaseModel):
 class Location(Strict):
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_swapped(cls, data: Any) -> Any:
+        """Some map pickers write lon first: a "latitude" beyond ±90 with a longitude that would
+        fit as one is named as swapped, not just out of range."""
+        if isinstance(data, dict):
+            lat, lon = data.get("lat"), data.get("lon")
+            if (isinstance(lat, int | float) and isinstance(lon, int | float) and not isinstance(lat, bool)
+                    and abs(lat) > 90 and abs(lon) <= 90):
+                raise ValueError(f"lat {lat} is not a latitude (-90..90) but lon {lon} would be one: "
+                                 f"lat and lon swapped? (write lat: {lon}, lon: {lat})")
+        return data

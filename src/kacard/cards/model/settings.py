@@ -235,6 +235,49 @@ class Travel(Strict):
     osrm: str | None = Field(default=None, description="Base URL of an OSRM server you run.")
 
 
+class CreditPolicy(Strict):
+    """The course's credit policy (seed 000, part 3 §八 1(8)): shrink business with low-credit
+    customers, grow it with high-credit ones. Ratings are the card's free `credit.rating` text."""
+
+    low_ratings: list[str] = Field(default_factory=lambda: ["BB", "B", "CCC", "CC", "C", "D"],
+                                   description="Ratings that count as low credit.")
+    high_ratings: list[str] = Field(default_factory=lambda: ["AAA", "AA", "A"],
+                                    description="Ratings that count as high credit.")
+    headroom: float = Field(default=0.5, ge=0, le=1,
+                            description="Grow only while exposure is at most (1 - headroom) x limit.")
+
+
+class Collect(Strict):
+    """Collections (`kacard collect`): the plan's horizon and the sales/collections balance."""
+
+    window_days: int = Field(default=90, ge=7, le=730, description="Sales and collections compared over this window.")
+    horizon_days: int = Field(default=28, ge=0, le=365, description="Receivables due this soon join the plan.")
+    balance_min: float = Field(default=0.8, ge=0, le=2,
+                               description="Collections below this share of sales are out of balance.")
+    credit: CreditPolicy = Field(default_factory=CreditPolicy)
+
+
+class AnnualPlan(Strict):
+    """Rules for the proposed annual regional sales plan (`kacard plan YEAR`)."""
+
+    growth: float = Field(default=0.10, ge=-1, le=10, description="Proposed target = last year x (1 + growth) ...")
+    pipeline_share: float = Field(default=0.5, ge=0, le=1,
+                                  description="... + this share of the weighted pipeline closing in the year.")
+    stretch: float = Field(default=1.1, ge=1, le=10, description="Stretch level = target x this.")
+    challenge: float = Field(default=1.25, ge=1, le=10, description="Challenge level = target x this.")
+    behind: float = Field(default=0.9, ge=0, le=1,
+                          description="A rep is behind plan below this share of the target to date.")
+
+
+class Care(Strict):
+    """Care without over-care (seed 003): what the review flags."""
+
+    same_kind: int = Field(default=5, ge=2, le=20, description="The last N contacts all of one kind: vary the form.")
+    over_factor: float = Field(default=2.0, ge=1, le=20,
+                               description="Low-tier accounts visited this many times their cadence ...")
+    window_days: int = Field(default=90, ge=14, le=730, description="... over this window.")
+
+
 class Settings(Strict):
     schema_: int = Field(default=1, alias="schema", ge=1, le=1)
     currency: str = Field(default="CNY", max_length=8)
@@ -252,6 +295,9 @@ class Settings(Strict):
     scoring: Scoring = Field(default_factory=Scoring)
     urgency: Urgency = Field(default_factory=Urgency)
     travel: Travel = Field(default_factory=Travel)
+    collect: Collect = Field(default_factory=Collect)
+    plan: AnnualPlan = Field(default_factory=AnnualPlan)
+    care: Care = Field(default_factory=Care)
     pipeline: Pipeline = Field(default_factory=Pipeline)
     people: People = Field(default_factory=People)
     hints: dict[Literal["sector", "level", "role"], dict[str, dict[str, list[str]]]] = Field(
