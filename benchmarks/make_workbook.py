@@ -80,7 +80,7 @@ def write_workbook(out: Path, accounts: int, *, bad_every: int = 0, seed: int = 
     for text, first, _last in GROUPS:
         heading[first] = text
     cards.append(heading)
-    for text, first, last in GROUPS:
+    for _text, first, last in GROUPS:
         cards.merge_cells(start_row=2, start_column=first + 1, end_row=2, end_column=last + 1)
     cards.append(list(CARD_HEADERS))
     labels = [_label(c) for c in range(len(CARD_HEADERS))]

@@ -193,7 +193,7 @@ def test_people_table_svg_and_mermaid(kacard, write_card) -> None:
 def test_people_of_an_unknown_card_is_an_input_error(kacard, write_card) -> None:
     write_card("hz-acme", CARD)
     result = kacard("people", "hz-nope")
-    assert result.exit_code == 2 and "no card with id" in result.output
+    assert result.exit_code == 2 and "no card matches" in result.output
 
 
 def test_people_in_chinese(kacard, write_card) -> None:

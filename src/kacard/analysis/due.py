@@ -24,6 +24,7 @@ from kacard.cards.brief import Brief, NextStep
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
+from kacard.i18n import _
 from kacard.cards.model.settings import Settings, Urgency
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class DueItem:
     visit_by: dt.date | None  # the cadence's ideal date for the next visit
     next_step: NextStep | None  # the latest visit's next step (open until a later visit)
     card: Brief = field(repr=False, compare=False)
+    parked: Parked | None = None  # a cadence reason quieted by parking (SPEC §9)
 
     @property
     def is_due(self) -> bool:
@@ -118,6 +120,7 @@ class DueItem:
             ),
             "reasons": [r.as_json() for r in self.reasons],
             "terms": [t.as_json() for t in self.terms],
+            "parked": self.parked.as_json() if self.parked else None,
         }
 
 
@@ -160,6 +163,37 @@ class Rules:
 
 
 # -- reasons ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parked:
+    """An account parked until `until`: its cadence reason is quiet until then.
+    `source` is "next_step" (an agreed future next step) or "wait_until" (the card's field)."""
+
+    until: dt.date
+    source: str
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"until": self.until, "source": self.source, "text": self.text}
+
+
+def parking(card: Brief, last: brief.Visit | None, settings: Settings, week_end: dt.date) -> Parked | None:
+    """The parking rule (SPEC §9 `parking`, issue 17), in one place: with `parking: true`
+    (the default), an agreed next step dated after the week, or the card's `wait_until`
+    after the week, parks the account until the later of the two; a parked account has
+    no cadence reason (its other reasons stand). None when not parked."""
+    if not settings.parking:
+        return None
+    found: list[Parked] = []
+    if card.wait_until is not None and card.wait_until > week_end:
+        found.append(Parked(card.wait_until, "wait_until", f"parked until {card.wait_until} (wait_until)"))
+    step = last.next if last is not None else None
+    if step is not None and step.date > week_end:
+        found.append(Parked(step.date, "next_step",
+                            f"parked until {step.date}: next step agreed on {last.date if last else ''}: "
+                            f"{step.action}"))
+    return max(found, key=lambda p: p.until) if found else None
 
 
 def cadence_reason(
@@ -333,7 +367,8 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
     limits = rules.cadence.get(tier) or cadence_limits(rules.settings, tier)
     reasons: list[Reason] = []
     cadence = cadence_reason(card, last, limits, today, week_end)
-    if cadence is not None:
+    parked = parking(card, last, rules.settings, week_end) if cadence is not None else None
+    if cadence is not None and parked is None:
         reasons.append(cadence)
     reasons += next_step_reasons(last, today, week_end)
     if card.trades:
@@ -359,14 +394,17 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
         visit_by=last.date + dt.timedelta(days=ideal) if last else None,
         next_step=last.next if last else None,
         card=card,
+        parked=parked,
     )
 
 
 def check_owner(settings: Settings, owner: str) -> None:
-    """An owner filter must name a rep of the team (when the team is listed)."""
-    team = [rep.id for rep in settings.team]
-    if team and owner not in team:
-        raise UsageError(f"unknown owner {owner!r}; team: {', '.join(team)}")
+    """An owner filter must name a rep of the team (when the team is listed) by id: callers
+    turn a rep's name into the id first (kacard.cards.reps.rep_id)."""
+    from kacard.cards.reps import rep_id
+
+    if rep_id(settings, owner, role="owner") != owner:
+        raise UsageError(_("owner filter {owner} is a name; pass the rep's id").format(owner=owner))
 
 
 def checked_tiers(

@@ -90,6 +90,7 @@ class Brief(NamedTuple):
     trades: tuple[Trade, ...]  # unpaid only
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
+    wait_until: dt.date | None = None  # quiet until then (SPEC §9 parking)
     sale_facts: tuple[Any, ...] = ((), ())  # deals and people as a plain record (kacard.cards.sale.record)
 
     @property
@@ -130,6 +131,7 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
         tuple(Trade(t.date, t.invoice, t.amount, t.due) for t in card.trades if t.paid is None),
         tuple(visits),
         tuple(Signal(s.date, s.kind, s.note) for s in card.signals),
+        card.wait_until,
         sale.record(sale.deals(card), sale.people(card)),
     )
 
@@ -162,6 +164,7 @@ def record(b: Brief) -> tuple[Any, ...]:
                (v.next.date.toordinal(), _clock(v.next.time), v.next.action) if v.next else None,
                v.no_next) for v in b.visits),
         tuple((s.date.toordinal(), s.kind, s.note) for s in b.signals),
+        _ord(b.wait_until),
         b.sale_facts,
     )
 
@@ -170,7 +173,8 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
-     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, sold) = r
+     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, wait_until,
+     sold) = r
     day = dt.date.fromordinal
     clock = dt.time.fromisoformat
     if visits_until is not None:
@@ -188,5 +192,6 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
                      NextStep(day(step[0]), clock(step[1]) if step[1] else None, step[2]) if step else None,
                      no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
+        day(wait_until) if wait_until is not None else None,
         sold,
     )

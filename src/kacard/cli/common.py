@@ -32,8 +32,6 @@ TodayOpt = Annotated[
     str | None,
     typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY).", show_default=False),
 ]
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="A card's id (its file name without .yaml).",
-                                      show_default=False)]
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", help="Output format (each command's help lists its own).", show_default=False),
@@ -43,7 +41,7 @@ FormatOpt = Annotated[
 # shows (cli/app.py writes it into each command's --format help).
 FORMATS: dict[str, tuple[str, ...]] = {
     "show": ("table", "json", "md"), "validate": ("table", "json"),
-    "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"),
+    "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"), "find": ("table", "json", "csv"),
     "score": ("table", "json", "csv"), "due": ("table", "json", "csv", "ics"),
     "review": ("table", "json", "md"), "brief": ("table", "md", "html"),
     "handover": ("table", "md", "json"), "export": ("json", "csv", "xlsx"), "import": ("table", "json"),
@@ -52,6 +50,17 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "pipeline": ("table", "json", "csv", "svg"), "people": ("table", "json", "svg", "mermaid"),
 }
 TEXT_ONLY = ("table",)  # commands that print a message, not a list
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    return card_id_choices(ctx, incomplete)
+
+
+CardIdArg = Annotated[
+    str,
+    typer.Argument(metavar="ID", autocompletion=_complete_ids,
+                   help="The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy)."),
+]
 
 
 @dataclass
@@ -89,6 +98,60 @@ class Run:
                 progress.close()
         keep(folder)
         return folder
+
+
+    def card_ids(self, texts: list[str]) -> list[str]:
+        """The ids the user's words name (an id, a unique id prefix, part of a name, its
+        pinyin or initials: kacard.cards.lookup.resolve). Ids of card files are taken as
+        they are, without reading any card; anything else is looked up in the folder's
+        snapshot (the fast path of `list`)."""
+        from kacard.cards.store import card_files
+
+        files, _problems = card_files(self.folder())
+        stems = {Path(rel).stem for rel, _path in files}
+        if all(text in stems for text in texts):
+            return list(texts)
+        folder = self.load(summary=True)
+        return [text if text in stems else folder.resolve(text) for text in texts]
+
+    def card_id(self, text: str) -> str:
+        """The one id `text` names (see card_ids)."""
+        return self.card_ids([text])[0]
+
+
+def card_id_choices(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Card ids for shell completion: those starting with `incomplete`, else containing it.
+    Reads only the folder's file names (--dir on the line, else $KACARD_DIR, else the
+    nearest folder with kacard.yaml); nothing at all when no folder is found."""
+    from kacard.cards.paths import find_folder
+    from kacard.cards.store import card_files
+
+    root = ctx.find_root()
+    chosen = ctx.params.get("dir") or (root.params.get("dir") if root is not None else None)
+    try:
+        files, _problems = card_files(find_folder(Path(chosen) if chosen else None))
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    ids = sorted(Path(rel).stem for rel, _path in files)
+    starting = [i for i in ids if i.startswith(incomplete)]
+    return starting or [i for i in ids if incomplete and incomplete in i]
+
+
+def today_pinned(ctx: typer.Context, today: str | None) -> bool:
+    """Whether --today (before or after the subcommand) or $KACARD_TODAY chose the date."""
+    root = ctx.find_root().obj
+    return bool(today or (root.today if root is not None else None) or os.environ.get("KACARD_TODAY"))
+
+
+def parse_clock(text: str, what: str) -> dt.time:
+    """A time of day as people type it (kacard.dates.parse_clock: 14:30, 9点半, 下午3点);
+    UsageError naming the option otherwise."""
+    from kacard.dates import parse_clock as clock
+
+    try:
+        return clock(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a time like 14:30, not {text!r}") from None
 
 
 def parse_date(text: str, what: str) -> dt.date:

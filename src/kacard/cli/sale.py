@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, IdArg, TodayOpt, report_problems, run
+from kacard.cli.common import DirOpt, FormatOpt, CardIdArg, TodayOpt, report_problems, run
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def pipeline(
 
 def people(
     ctx: typer.Context,
-    card_id: IdArg,
+    card_id: CardIdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -70,6 +70,7 @@ def people(
     from kacard.cards import brief
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     card = folder.get(card_id).card
     report = people_report(brief.of(card), folder.settings, opts.today)

@@ -79,8 +79,8 @@ def merge_driver(
 
 def handover(
     ctx: typer.Context,
-    from_rep: Annotated[str, typer.Argument(metavar="FROM", help="Rep id handing over.")],
-    to_rep: Annotated[str, typer.Argument(metavar="TO", help="Rep id taking over.")],
+    from_rep: Annotated[str, typer.Argument(metavar="FROM", help="Rep handing over (id or name).")],
+    to_rep: Annotated[str, typer.Argument(metavar="TO", help="Rep taking over (id or name).")],
     ids: Annotated[str | None, typer.Option("--ids", help="Only these cards, comma-separated (default: all of FROM's).")] = None,
     reason: Annotated[str | None, typer.Option(help="Why, e.g. 离职 or 区域调整.")] = None,
     date: Annotated[str | None, typer.Option(help="Handover date (default: today).")] = None,
@@ -103,6 +103,7 @@ def handover(
     when = parse_date(date, "--date") if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
     cards = apply_handover(folder, plan)
+    from_rep, to_rep = plan.from_rep, plan.to_rep  # ids, also when named by name
     briefs = [brief_data(card, folder.settings, opts.today, last_visits=2) for card in cards]
     if opts.format == "json":
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,

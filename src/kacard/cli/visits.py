@@ -22,7 +22,7 @@ WeekOpt = Annotated[
     typer.Option("--week", "-w", help="ISO week like 2026-W48 (default: the week containing today).",
                  show_default=False),
 ]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a team id).",
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a rep's id or name).",
                                               show_default=False)]
 MineOpt = Annotated[bool, typer.Option("--mine", help="Only my accounts: $KACARD_USER, else git user.email "
                                                       "matched to the team's emails.")]
@@ -75,14 +75,12 @@ def current_rep(settings: Settings, folder: Path) -> str:
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
     """--owner REP or --mine (not both); unknown reps are refused with the team list."""
-    from kacard.analysis.due import check_owner
+    from kacard.cards.reps import rep_id
 
     if owner and mine:
         raise UsageError("give --owner or --mine, not both")
     chosen = current_rep(settings, folder) if mine else owner
-    if chosen is not None:
-        check_owner(settings, chosen)
-    return chosen
+    return rep_id(settings, chosen, role="owner") if chosen is not None else None
 
 
 TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
@@ -120,6 +118,7 @@ def due(
     if explain is not None:
         from kacard.render.output import dumps_json
 
+        explain = opts.card_id(explain)
         card = opts.load(only=[explain]).get(explain).card
         tier = tier_of.get(card.id) or card.tier or "C"
         item = core.assess(card, tier, folder.settings, opts.today, the_week)
@@ -175,6 +174,8 @@ def review(
     from kacard.cards.plans import load_targets
 
     folder = opts.load()
+    if owner is not None:
+        owner = resolve_owner(folder.settings, folder.path, owner, False)
     result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
                    targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)

@@ -104,6 +104,7 @@ def explain_text(item: DueItem, week: Week) -> str:
             lines.append(f"  cadence: last visit {item.last_visit}, next visit by {item.visit_by}")
         if item.next_step:
             lines.append(f"  next step: {item.next_step.date} {clean(item.next_step.action)}")
+        lines += _parked_lines(item)
         return "\n".join(lines) + "\n"
     lines += ["", f"  {'urgency term':<18} {'value':>6}   {'weight':>6}   {'points':>8}   source"]
     for t in item.terms:
@@ -111,7 +112,15 @@ def explain_text(item: DueItem, week: Week) -> str:
     lines.append(f"  {'total':<18} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", "reasons:"]
     lines += [f"  - {r.kind}: {clean(r.text)}" for r in item.reasons]
+    lines += _parked_lines(item)
     return "\n".join(lines) + "\n"
+
+
+def _parked_lines(item: DueItem) -> list[str]:
+    if item.parked is None:
+        return []
+    return [f"  parked: {clean(item.parked.text)}; the cadence reason is quiet until then "
+            "(parking: true in kacard.yaml)"]
 
 
 def explain_json(item: DueItem, week: Week) -> dict[str, Any]:
@@ -216,6 +225,9 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
         for o in r.overdue_visits:
             last = f"last visit {o['last_visit']}" if o["last_visit"] else "never visited"
             lines.append(f"- {_md(o['id'])}: {last}, {o['days_overdue']} days overdue")
+    if r.parked:
+        lines += ["", "### Parked (cadence quiet until an agreed date)", ""]
+        lines += [f"- {_md(p['id'])}: {_md(p['text'])}" for p in r.parked]
     if r.no_next_step:
         lines += ["", "### Last visit without a next step", ""]
         lines += [f"- {_md(n['id'])}: visit on {n['visit']}" for n in r.no_next_step]
@@ -294,6 +306,8 @@ def _ul(items: list[str], empty: str | None = None) -> str:
 
 def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
     """One card's brief as an HTML <section>; every value from the card is escaped."""
+    from kacard.render.brief import tel_uri, visit_hours_text
+
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
     meta = [f"status {_e(data['status'])}", f"owner {_e(data['owner'])}"
@@ -304,6 +318,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if data["address"]:
         out.append(f"<p>address: {_e(data['address'])}</p>")
+    out.append(f"<p>{_e(visit_hours_text(data))}</p>")
     out.append(f"<p>revenue last {data['window_days']} days: {_e(data['revenue_window'])} {_e(currency)}</p>")
     if data["credit"]:
         out.append("<p>credit: " + ", ".join(f"{_e(k)} {_e(v)}" for k, v in data["credit"].items()
@@ -327,8 +342,9 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(f"influence {_e(p['influence'])}")
         if p["stance"]:
             bits.append(_e(p["stance"]))
-        if p["phone"]:
-            bits.append(_e(p["phone"]))
+        tel = tel_uri(str(p["phone"])) if p["phone"] else None
+        if p["phone"]:  # the rep's own brief: tap to call (sharing outputs redact phones: issue 13)
+            bits.append(f'<a href="{_e(tel)}">☎ {_e(p["phone"])}</a>' if tel else _e(p["phone"]))
         people.append(" · ".join(bits))
     out.append(_ul(people, "no contacts on the card"))
     out.append("<h3>Last visits</h3>")
