@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, CardIdArg, TodayOpt, report_problems, run
+from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 
 
 def register(app: typer.Typer) -> None:
