@@ -9,6 +9,7 @@ file atomically, refusing when it changed since it was read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import os
 import re
@@ -25,7 +26,9 @@ from kacard.cards.brief import Brief
 from kacard.cards.cache import CardCache, Snap, digest
 from kacard.cards.cache import Entry as CacheEntry
 from kacard.cards.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath
+from kacard.errors import (
+    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors,
+)
 from kacard.i18n import _
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
@@ -202,6 +205,9 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
         card = Card.model_validate(raw)
     except ValidationError as exc:
         return None, problems + _validation_problems(rel, text, exc)
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:  # a model rule hit data it
+        # did not expect: this card is broken, the others are not (never a traceback)
+        return None, problems + [Problem(rel, None, None, "", f"cannot be read as a card ({type(exc).__name__})")]
     return (None, problems) if problems else (card, [])
 
 
@@ -238,10 +244,18 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. Symlinks that lead outside the folder are
-    refused with a problem."""
+    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. The one folder walker: it never opens a file,
+    and reports and skips what could hang or crash a reader — a symlink leading outside
+    the folder, a symlink loop or a dangling link, a `*.yaml` that is not a regular file
+    (a FIFO would block every read, a device or socket is no card), a folder it cannot
+    read. It does not follow links to folders, nor cross into another file system (like
+    `find -xdev`: `--dir /` never walks /proc)."""
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
+    try:
+        device = os.stat(folder).st_dev
+    except OSError as exc:
+        return found, [Problem(".", None, None, "", _("cannot read folder: {reason}").format(reason=os_reason(exc)))]
     stack = [("", str(folder))]
     while stack:
         rel_dir, current = stack.pop()
@@ -249,25 +263,53 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             with os.scandir(current) as scan:
                 entries = list(scan)
         except OSError as exc:
-            problems.append(Problem(rel_dir or ".", None, None, "", f"cannot read folder: {exc.strerror}"))
+            problems.append(Problem(rel_dir or ".", None, None, "",
+                                    _("cannot read folder: {reason}").format(reason=os_reason(exc))))
             continue
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             rel = rel_dir + name
-            if entry.is_symlink() and not inside(folder, Path(entry.path)):
-                if name.endswith(".yaml") or entry.is_dir():
-                    problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if not rel_dir and name in RESERVED_FOLDERS:
+            try:
+                problem = _entry_problem(folder, entry, device)
+                if problem is not None:
+                    if problem and (problem == _("symlink loop; ignored") or is_card_file(name) or entry.is_dir()):
+                        problems.append(Problem(rel, None, None, "", problem))
                     continue
-                stack.append((rel + "/", entry.path))
-            elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
-                found.append((rel, entry.path))
+                if entry.is_dir(follow_symlinks=False):
+                    if not rel_dir and name in RESERVED_FOLDERS:
+                        continue
+                    stack.append((rel + "/", entry.path))
+                elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
+                    found.append((rel, entry.path))
+            except OSError as exc:  # vanished or unreadable while walking
+                if is_card_file(name):
+                    problems.append(Problem(rel, None, None, "",
+                                            _("cannot read file: {reason}").format(reason=os_reason(exc))))
     found.sort()
     return found, problems
+
+
+def _entry_problem(folder: Path, entry: os.DirEntry[str], device: int) -> str | None:
+    """Why the walker skips an entry ("" = silently), or None to take it."""
+    import stat as st
+
+    if entry.is_symlink():
+        try:
+            target = Path(entry.path).resolve(strict=True)
+        except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.11's "Symlink loop"
+            loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+            return _("symlink loop; ignored") if loop else _("dangling symlink; ignored")
+        if not inside(folder, target):
+            return _("symlink points outside the card folder; ignored")
+        if target.is_dir():
+            return ""  # links to folders are not followed (no walking in circles)
+    if entry.is_dir(follow_symlinks=False):
+        return "" if entry.stat(follow_symlinks=False).st_dev != device else None
+    if is_card_file(entry.name) and not st.S_ISREG(entry.stat().st_mode):
+        return _("not a regular file (a FIFO, device or socket); skipped")
+    return None
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
@@ -528,6 +570,7 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
+@reports_write_errors  # cannot write X: no space left on device; nothing was written
 def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
 

@@ -57,6 +57,18 @@ class KacardGroup(TyperGroup):
         for command in self.commands.values():
             _plain_metavars(command)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Every byte kacard prints, its own usage errors included, goes through the
+        terminal sanitiser (render.safe.SafeStream) for the length of the run."""
+        from kacard.render.safe import SafeStream
+
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -68,9 +80,22 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # the system refused a read or write nobody translated
+            _print_error(KacardError(_io_message(exc)))
+            raise typer.Exit(2) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
+
+
+def _io_message(exc: OSError) -> str:
+    """One plain line for an OSError: the file it names (not its contents) and the reason."""
+    from kacard.errors import os_reason
+
+    name = exc.filename if exc.filename is not None else None
+    if name is None:
+        return _("{reason}; nothing was written").format(reason=os_reason(exc))
+    return _("cannot use {path}: {reason}; nothing was written").format(path=name, reason=os_reason(exc))
 
 
 def _print_error(exc: KacardError) -> None:

@@ -115,10 +115,9 @@ def route(
     else:
         text = render.table(plan)
     if output is not None:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
+        from kacard.render.files import save
+
+        save(output, text, folder.path)
         note(f"wrote {output} ({len(plan.stops)} visit(s), {len(plan.unplanned)} left out; "
              f"travel model: {plan.travel_model})")
     else:

@@ -182,7 +182,7 @@ def score(
     print_score(report, chosen, opts.format, owner, settings.currency)
     _note_unrated(chosen, settings)
     if chart is not None:
-        _write_chart(chart, report, chosen, owner)
+        _write_chart(chart, report, chosen, owner, folder.path)
         note(f"wrote the Pareto chart to {chart}")
     report_problems(folder)
 
@@ -217,8 +217,9 @@ def _note_unrated(accounts: list[Any], settings: Settings) -> None:
              f"(scored 0 until rated, so 'key' may be out of reach): kacard rate ID {manual[0]}=2 ...")
 
 
-def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None) -> None:
+def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None, folder: Path) -> None:
     from kacard.render.chart import pareto_svg
+    from kacard.render.files import save
 
     if path.suffix.lower() != ".svg":
         raise UsageError(f"--chart writes SVG; give a file name ending in .svg, not {path.name!r}")
@@ -226,10 +227,7 @@ def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None
         raise UsageError(f"--chart: folder {path.parent} does not exist")
     who = f" ({owner})" if owner else ""
     title = f"Pareto chart of {report.metric}{who}, {report.window_start} to {report.today}"
-    try:
-        path.write_text(pareto_svg(report, accounts, title), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--chart: cannot write {path}: {exc.strerror}") from None
+    save(path, pareto_svg(report, accounts, title), folder)
 
 
 def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:

@@ -95,7 +95,7 @@ def handover(
     from kacard.team.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
-    from kacard.text import clean
+    from kacard.render.safe import markdown_text as md
 
     opts = run(ctx, dir, today, format)
     folder = opts.load()
@@ -109,9 +109,9 @@ def handover(
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
                                "cards": briefs}))
     else:
-        lines = [f"# Handover {from_rep} → {to_rep}", "",
-                 f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."
-                 + (f" Reason: {clean(plan.reason)}" if plan.reason else "")]
+        lines = [f"# Handover {md(from_rep)} → {md(to_rep)}", "",
+                 f"Handed over {len(cards)} card(s) from {md(from_rep)} to {md(to_rep)} on {when}."
+                 + (f" Reason: {md(plan.reason)}" if plan.reason else "")]
         for data in briefs:  # each card's brief, one heading level down
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
@@ -136,12 +136,10 @@ def export(
 
     Example: kacard export --format xlsx --output cards.xlsx
     """
-    import contextlib
-    import io
-
     from kacard.team.export import TABLES, export_cards
-    from kacard.cards.paths import inside
-    from kacard.render.output import Column, dumps_json, emit, note
+    from kacard.cards.paths import check_output
+    from kacard.render.files import save
+    from kacard.render.output import Column, csv_text, dumps_json, note
 
     opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
@@ -149,8 +147,8 @@ def export(
     if opts.format == "csv" and table is None:
         table = "cards"
     folder = opts.load()
-    if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
-        raise UsageError(f"{output} would be read as a card; write the export elsewhere")
+    if output is not None:
+        check_output(folder.path, output)  # before the work: a refused path costs nothing
     if opts.format == "xlsx":
         _export_xlsx(folder, output, table, redact)
         return
@@ -158,15 +156,12 @@ def export(
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
     else:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            emit(result.rows, [Column(key, key) for key in result.columns], "csv")
-        text = buffer.getvalue()
+        # a file gets a UTF-8 BOM so Excel on a Chinese Windows PC reads it; stdout does not
+        text = csv_text(result.rows, [Column(key, key) for key in result.columns], bom=output is not None)
     if output is None:
         sys.stdout.write(text)
     else:
-        # a BOM, so that Excel opens a CSV file as UTF-8 (Chinese Excel assumes GBK without it)
-        output.write_text(text, encoding="utf-8-sig" if opts.format == "csv" else "utf-8")
+        save(output, text, folder.path)
         note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
              + (" (redacted)" if redact else ""))
     report_problems(folder)
@@ -186,7 +181,7 @@ def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact:
     cards = [c.card for c in folder.cards]
     tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
               for name in ((table,) if table else XLSX_TABLES)]
-    write_tables(output, tables)
+    write_tables(output, tables, folder.path)
     counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
     note(f"wrote {output}: {counts}" + (" (redacted)" if redact else ""))
     report_problems(folder)

@@ -42,9 +42,10 @@ def week_start(week: str | None, today: dt.date) -> dt.date:
 
 def git_email(cwd: Path) -> str | None:
     """git's user.email (None when git is missing or it is not set)."""
+    from kacard.team.gitsetup import run_git
+
     try:
-        done = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = run_git(cwd, "config", "user.email", timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     email = done.stdout.strip()
@@ -84,6 +85,13 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
 
 
 TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
+def _redact_item(item):  # type: ignore[no-untyped-def]
+    """A due item whose reasons' texts (which quote next steps and notes) are scrubbed."""
+    from kacard.privacy import scrub
+
+    return replace(item, reasons=tuple(replace(r, text=scrub(r.text)) for r in item.reasons))
 
 
 def due(
@@ -191,6 +199,8 @@ def brief(
                                             show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
                                                 show_default=False)] = None,
+    redact: Annotated[bool, typer.Option("--redact", help="For sharing: mask phones, e-mails and every "
+                                         "personal identifier in the text.")] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -201,7 +211,7 @@ def brief(
     """
     from kacard.analysis import due as core
     from kacard.dates import Week
-    from kacard.render.brief import brief_data
+    from kacard.render.brief import brief_data, redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.analysis.scoring import folder_tiers
@@ -224,6 +234,8 @@ def brief(
     card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
     entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
                for item in items]
+    if redact:
+        entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
     title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
     if who:
@@ -231,7 +243,9 @@ def brief(
     render = briefs_html if opts.format == "html" else briefs_markdown
     document = render(title, entries, settings.currency)
     if output is not None:
-        output.write_text(document, encoding="utf-8")
+        from kacard.render.files import save
+
+        save(output, document, folder.path)
         note(f"wrote {output} ({len(entries)} brief(s))")
     else:
         typer.echo(document, nl=False)

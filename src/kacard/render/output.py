@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
+from kacard.render.safe import csv_cell, json_text, write_raw
 from kacard.text import clean, pad, truncate, width, wrap
 
 
@@ -42,7 +44,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps_json(document: Any) -> str:
-    return json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)
+    """The JSON text of a document (render.safe.json_text: C1 and bidi controls escaped)."""
+    return json_text(json.dumps(to_jsonable(document), ensure_ascii=False, indent=2))
 
 
 def _money(value: Decimal) -> str:
@@ -105,9 +108,11 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
         further = _wrap(texts, sizes, fitted, body)
         cells = fitted
     header = "  ".join(pad(truncate(c.header, n), n, c.right) for c, n in zip(shown, cells, strict=True))
-    out = [clean(title)] if title else []
+    if title:
+        sys.stdout.write(clean(title) + "\n")
+    out = []
     if terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb":
-        out.append(f"\x1b[1m{header.rstrip()}\x1b[0m")
+        write_raw(sys.stdout, f"\x1b[1m{clean(header.rstrip())}\x1b[0m\n")  # kacard's own styling
     else:
         out.append(header.rstrip())
     if terminal:
@@ -124,7 +129,8 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
                     if k < len(lines):
                         parts[i] = pad(lines[k], cells[i], shown[i].right)
                 out.append("  ".join(parts).rstrip())
-    sys.stdout.write("\n".join(out) + "\n")
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
     if len(shown) < len(columns):
         sys.stdout.flush()
         left_off = ", ".join(c.header for c in columns[len(shown):])
@@ -203,28 +209,29 @@ def _column(values: list[Any], max_width: int | None) -> tuple[list[str], list[i
     return texts, sizes
 
 
-def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, bom: bool = False) -> str:
+    """Rows as CSV (a header of column keys, `\\n` line ends). Every cell is built first
+    (lists joined with `;`) and then guarded by render.safe.csv_cell: no formulas, no
+    control characters, line breaks quoted. `bom` starts the text with a UTF-8 byte-order
+    mark: Excel on a Chinese Windows PC reads a CSV file without one as GBK (mojibake);
+    kacard adds it to CSV files it writes (-o), not to CSV on stdout (scripts)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(c.key) for c in columns])
     for row in rows:
         writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-def _csv_value(value: Any) -> Any:
+def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+    sys.stdout.write(csv_text(rows, columns))
+
+
+def _csv_value(value: Any) -> str:
     value = to_jsonable(value)
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _numberish(value):
-        return "'" + value  # no spreadsheet formula injection from card text
-    return "" if value is None else value
-
-
-def _numberish(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+        value = ";".join("" if v is None else str(v) for v in value)
+    return "" if value is None else csv_cell(str(value))
 
 
 def emit(
@@ -264,14 +271,14 @@ class Progress:
         now = self.clock()
         if now - self.start < self.after or now - self.written < 0.1:  # ten lines a second at most
             return
-        self.stream.write(f"\r{self.label} {done:,}/{total:,}")
+        write_raw(self.stream, f"\r{self.label} {done:,}/{total:,}")
         self.stream.flush()
         self.written = now
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            self.stream.write("\r\x1b[K")  # back to the line's start, and clear it
+            write_raw(self.stream, "\r\x1b[K")  # back to the line's start, and clear it
             self.stream.flush()
 
 

@@ -2,12 +2,11 @@
 manager's review (table / Markdown) and the multi-card brief (Markdown / HTML).
 
 Card text goes through `clean` (one line, no control characters) everywhere and
-through `html.escape` in HTML.
+through render.safe (markdown_text, html_text) in Markdown and HTML.
 """
 
 from __future__ import annotations
 
-import html
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from kacard.dates import Week
 from kacard.analysis.due import DueItem, Reason
 from kacard.i18n import _
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
+from kacard.render.safe import html_text, markdown_text
 from kacard.text import clean
 
 if TYPE_CHECKING:
@@ -188,8 +188,8 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
 
 
 def _md(value: Any) -> str:
-    """A table cell: one line, pipes escaped."""
-    return clean(fmt_cell(value)).replace("|", "\\|")
+    """Card text in Markdown (a table cell too): render.safe.markdown_text."""
+    return markdown_text(value if isinstance(value, str) else fmt_cell(value))
 
 
 def review_markdown(result: Review, currency: str = "CNY") -> str:
@@ -266,17 +266,17 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
     """One printable Markdown document: contents, then each card's brief with why it is due."""
     from kacard.render.brief import brief_markdown
 
-    lines = [f"# {clean(title)}", ""]
+    lines = [f"# {markdown_text(title)}", ""]
     if not entries:
         lines.append("Nothing due: no briefs to carry this week.")
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
-        lines.append(f"{n}. {clean(data['name'])} ({clean(data['id'])}){clean(why)}")
+        lines.append(f"{n}. {_md(data['name'])} ({_md(data['id'])}){_md(why)}")
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
-            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {clean(r.text)}" for r in item.reasons])
+            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {_md(r.text)}" for r in item.reasons])
             head, sep, tail = body.partition("\n### Next step")
             body = f"{head}\n{why}\n{sep}{tail}" if sep else f"{body}\n\n{why}"
         lines += ["", "---", "", body]
@@ -295,7 +295,24 @@ h2 { border-bottom: 1px solid #999; }
 
 def _e(value: Any) -> str:
     """Escape card text for HTML (and keep it on one line)."""
-    return html.escape(clean(fmt_cell(value)), quote=True)
+    return html_text(clean(fmt_cell(value)))
+
+
+def _contact_link(value: str, kind: str) -> str:
+    """A phone as a tap-to-call `tel:` link, an e-mail as `mailto:`; a masked one (with
+    `*`, from --redact) as plain text. The link target keeps only digits and `+` (tel) or
+    is escaped (mailto): card text never becomes a script or another scheme."""
+    from urllib.parse import quote
+
+    from kacard.render.brief import tel_uri
+
+    if "*" in value or "[" in value:
+        return _e(value)
+    if kind == "phone":
+        target = tel_uri(value)
+        return f'<a href="{html_text(target)}">☎ {_e(value)}</a>' if target else _e(value)
+    target = "mailto:" + quote(value.strip(), safe="@.+-_")
+    return f'<a href="{html_text(target)}">{_e(value)}</a>'
 
 
 def _ul(items: list[str], empty: str | None = None) -> str:
@@ -306,7 +323,7 @@ def _ul(items: list[str], empty: str | None = None) -> str:
 
 def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
     """One card's brief as an HTML <section>; every value from the card is escaped."""
-    from kacard.render.brief import tel_uri, visit_hours_text
+    from kacard.render.brief import visit_hours_text
 
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
@@ -342,9 +359,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(f"influence {_e(p['influence'])}")
         if p["stance"]:
             bits.append(_e(p["stance"]))
-        tel = tel_uri(str(p["phone"])) if p["phone"] else None
-        if p["phone"]:  # the rep's own brief: tap to call (sharing outputs redact phones: issue 13)
-            bits.append(f'<a href="{_e(tel)}">☎ {_e(p["phone"])}</a>' if tel else _e(p["phone"]))
+        bits += [_contact_link(p[k], k) for k in ("phone", "email") if p.get(k)]  # brief.PHONES_RULE
         people.append(" · ".join(bits))
     out.append(_ul(people, "no contacts on the card"))
     out.append("<h3>Last visits</h3>")

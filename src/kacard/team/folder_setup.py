@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from kacard.errors import UsageError
-from kacard.cards.paths import SETTINGS_FILE, check_id
+from kacard.cards.paths import SETTINGS_FILE, check_id, check_output
 from kacard.cards.schemas import schema_text
 from kacard.cards.model.card import Card
 
@@ -36,6 +36,7 @@ def schema_hint(folder: Path, card_file: Path) -> str:
 def write_editor_schema(folder: Path) -> Path:
     path = folder / SCHEMA_DIR / "card.schema.json"
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_output(folder, path, own=True)  # a committed symlink never redirects the write
     path.write_text(schema_text(Card), encoding="utf-8")
     return path
 
@@ -45,7 +46,8 @@ def init_folder(folder: Path, reps: list[tuple[str, str]]) -> list[str]:
     messages = []
     folder.mkdir(parents=True, exist_ok=True)
     settings = folder / SETTINGS_FILE
-    if settings.exists():
+    if settings.exists() or settings.is_symlink():
+        check_output(folder, settings, own=True)
         messages.append(f"kept existing {settings}")
     else:
         for rep_id, _ in reps:

@@ -70,6 +70,8 @@ class VisitHours(Strict):
 
     @model_validator(mode="after")
     def _window_order(self) -> VisitHours:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:  # cannot be ordered with local times
+            raise ValueError('times are local: write "09:00", without a UTC offset')
         if self.start >= self.end:
             raise ValueError("start must be before end")
         if not self.days:
