@@ -36,6 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from random import Random
 
+from sample_sales import add_sales
+
 SCHEMA_HINT = "# yaml-language-server: $schema={up}.schema/card.schema.json"
 SETTINGS_FILE = "kacard.yaml"
 DEFAULT_TODAY = dt.date(2026, 11, 23)
@@ -396,6 +398,7 @@ class Contact:
     email: str | None = None
     birthday: str | None = None
     notes: str | None = None
+    reports_to: str | None = None
 
 
 @dataclass
@@ -432,6 +435,7 @@ class Account:
     custom: dict = field(default_factory=dict)
     comments: bool = False
     serial: int = 0  # position in the folder
+    planted: str | None = None  # the sales problem sample_sales gave it on purpose
 
 
 _CUMULATIVE: dict[int, tuple[list, list[float]]] = {}
@@ -1086,6 +1090,10 @@ def render_contact(c: Contact) -> list[str]:
         f"    level: {c.level}",
         f"    influence: {c.influence}",
         f"    stance: {c.stance}",
+    ]
+    if c.reports_to:
+        lines.append(f"    reports_to: {sc(c.reports_to)}")
+    lines += [
         f'    phone: "{c.phone}"',
     ]
     if c.email:
@@ -1172,7 +1180,7 @@ def render_body(a: Account, up: str) -> str:
             out += render_contact(c)
     if a.opportunities:
         out.append("opportunities:")
-        for oid, title, stage, amount, close in a.opportunities:
+        for oid, title, stage, amount, close, since, nodes in a.opportunities:
             out.append(
                 "  - "
                 + flow_map(
@@ -1182,7 +1190,9 @@ def render_body(a: Account, up: str) -> str:
                         ("stage", stage),
                         ("amount", str(amount)),
                         ("close", sc(close)),
+                        ("stage_since", sc(since)),
                     ]
+                    + ([("nodes", flow_map([(k, sc(d)) for k, d in nodes.items()]))] if nodes else [])
                 )
             )
     if a.trades:
@@ -1298,6 +1308,7 @@ def generate(count: int, seed: int, today: dt.date, card_kb: float | None = None
     pin_tiers(accounts, rng)
     add_handover(accounts, today)
     number_invoices(accounts)
+    add_sales(accounts, today)
     return accounts
 
 

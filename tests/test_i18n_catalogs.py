@@ -23,10 +23,12 @@ def test_compiled_catalog_matches_its_source(po):
     for m in catalog:
         if not m.id or m.fuzzy or not any(m.string if m.pluralizable else [m.string]):
             continue
+        # gettext keys a message with a context (msgctxt) as "context\x04msgid"
+        prefix = f"{m.context}\x04" if m.context else ""
         if m.pluralizable:  # gettext keys plural forms as (msgid, index)
-            expected.update({(m.id[0], i): s for i, s in enumerate(m.string)})
+            expected.update({(prefix + m.id[0], i): s for i, s in enumerate(m.string)})
         else:
-            expected[m.id] = m.string
+            expected[prefix + m.id] = m.string
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} missing: run python -m kacard.i18n.compile"
     with mo.open("rb") as handle:

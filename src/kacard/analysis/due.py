@@ -30,7 +30,9 @@ from kacard.cards.model.settings import Settings, Urgency
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
 
-REASON_KINDS: tuple[str, ...] = ("cadence", "next_step", "no_next_step", "receivable", "signal")
+REASON_KINDS: tuple[str, ...] = (
+    "cadence", "next_step", "no_next_step", "receivable", "signal", "opportunity", "relationship",
+)
 CONSIDERED_STATUSES: tuple[str, ...] = ("active", "prospect")
 DEFAULT_CADENCE_DAYS = 90
 
@@ -283,6 +285,36 @@ def signal_reasons(card: Brief, today: dt.date) -> list[Reason]:
     ]
 
 
+def opportunity_reasons(card: Brief, settings: Settings, today: dt.date) -> list[Reason]:
+    """One `opportunity` reason per problem of an open deal (kacard.analysis.pipeline):
+    stalled (overdue by the days past pipeline.stalled_days), past its close date
+    (overdue by the days since), or at a stage entered without the previous key node."""
+    from kacard.analysis.pipeline import deal_states, overdue_days, problem_text
+
+    found = []
+    for state in deal_states(card, settings, today):
+        for problem in state.problems:
+            deal = state.deal
+            found.append(Reason(
+                "opportunity", deal.close if problem == "past_close" else state.stage_date,
+                overdue_days(state, problem), problem_text(state, problem),
+                {"problem": problem, "opportunity": deal.id, "title": deal.title, "stage": deal.stage,
+                 "amount": deal.amount, "close": deal.close, "days_in_stage": state.days_in_stage,
+                 "quiet_days": state.quiet_days, "missing_node": state.missing_node},
+            ))
+    return found
+
+
+def relationship_reasons(card: Brief, settings: Settings, today: dt.date) -> list[Reason]:
+    """One `relationship` reason per danger of kacard.analysis.people.warnings (seed 001):
+    top decision maker never or long not met past proposal, no ally at decision level,
+    an opposing decision maker, no coach."""
+    from kacard.analysis.people import warnings
+
+    return [Reason("relationship", None, w.days_overdue, w.text, {"warning": w.kind, **w.detail})
+            for w in warnings(card, settings.people, today)]
+
+
 def _money(amount: Decimal) -> str:
     return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
@@ -343,6 +375,8 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
         reasons += receivable_reasons(card, today)
     if card.signals:
         reasons += signal_reasons(card, today)
+    if card.sale_facts[0]:  # any deal (kacard.cards.sale record: decoded only then)
+        reasons += opportunity_reasons(card, rules.settings, today) + relationship_reasons(card, rules.settings, today)
     terms = urgency_terms(tier, card.tier is not None, reasons, rules.settings.urgency,
                           (rules.tier_weights, rules.reason_weights))
     ideal = limits[0]

@@ -20,6 +20,7 @@ from kacard.cards.store import Summary, summary_of
 from kacard.dates import Week
 from kacard.analysis import care
 from kacard.analysis.collect import AGING_BUCKETS, bucket_of
+from kacard.i18n import _
 from kacard.analysis.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.cards.model.card import Card
 from kacard.analysis.plan import PlanLine, annual_plan
@@ -136,6 +137,9 @@ class RepReview:
     plan: dict[str, Any] | None = None  # this year's plan line, when plans/YEAR.yaml sets one
     flags: tuple[str, ...] = field(default=())  # worst first
     severity: str = "none"  # high | medium | low | none: the worst flag's (SEVERITY)
+    flags: tuple[str, ...] = field(default=())
+    deals: tuple[dict[str, Any], ...] = ()  # opportunity problems (due reason `opportunity`)
+    people: tuple[dict[str, Any], ...] = ()  # the course's dangers (due reason `relationship`)
     parked: tuple[dict[str, Any], ...] = ()  # cadence quieted by parking (SPEC §9): still shown
 
     @property
@@ -168,6 +172,8 @@ class RepReview:
             "monotone": list(self.monotone),
             "over_care": list(self.over_care),
             "plan": self.plan,
+            "deals": list(self.deals),
+            "people": list(self.people),
             "needs_help": self.needs_help,
             "severity": self.severity,
             "reason": self.reason,
@@ -316,11 +322,19 @@ def rep_review(
         receivables=receivables, signals=tuple(signals), stale=tuple(stale), parked=tuple(parked),
         monotone=tuple(care.monotone(active, settings, today)),
         over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,
+        deals=sale_items(items, "opportunity"), people=sale_items(items, "relationship"),
     )
     found = flags(review_, settings.currency)
     order = {level: i for i, level in enumerate(SEVERITY)}
     found.sort(key=lambda f: order[f[0]])  # stable: the order below within a level
     return replace(review_, flags=tuple(text for _, text in found), severity=found[0][0] if found else "none")
+
+
+def sale_items(items: Iterable[DueItem], kind: str) -> tuple[dict[str, Any], ...]:
+    """The `opportunity` or `relationship` reasons of a rep's accounts, as review items
+    ({id, problem or warning, opportunity, text, ...}), by account."""
+    return tuple({"id": item.id, **reason.detail, "text": reason.text}
+                 for item in sorted(items, key=lambda i: i.id) for reason in item.reasons if reason.kind == kind)
 
 
 # Severity levels, worst first. high: money or the account at risk (late receivables, an
@@ -356,4 +370,9 @@ def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
     if r.monotone:
         found.append(("low", f"{len(r.monotone)} account(s) whose last contacts were all of one kind "
                              "(vary the form)"))
+    if r.deals:
+        found.append(("medium", _("{n} deal problem(s): stalled, past close date or missing key node").format(
+            n=len(r.deals))))
+    if r.people:
+        found.append(("medium", _("{n} key-people danger(s) (see kacard people ID)").format(n=len(r.people))))
     return found

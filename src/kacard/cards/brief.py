@@ -1,7 +1,8 @@
 """A card's brief: what `list`, `filter`, `due` and the route planner read of a card.
 
-A brief leaves out the card's history (contacts but their number, opportunities,
-paid trades, all but the latest visits). Its parts are named tuples with the
+A brief leaves out the card's history (paid trades, all but the latest visits, the
+contacts' personal data); of the opportunities and contacts it keeps what the pipeline
+and the map of key people read (kacard.cards.sale). Its parts are named tuples with the
 attribute names of the card's models, so `kacard.cards.facts` reads a brief or a card
 alike, and `due` and `list` have one implementation for both.
 
@@ -16,6 +17,8 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kacard.cards import sale
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -89,6 +92,17 @@ class Brief(NamedTuple):
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
     wait_until: dt.date | None = None  # quiet until then (SPEC §9 parking)
+    sale_facts: tuple[Any, ...] = ((), ())  # deals and people as a plain record (kacard.cards.sale.record)
+
+    @property
+    def deals(self) -> tuple[sale.Deal, ...]:
+        """The opportunities, decoded when asked for (`list` and `route` never ask)."""
+        return sale.deals_of(self.sale_facts)
+
+    @property
+    def people(self) -> tuple[sale.Person, ...]:
+        """The contacts without personal data, with the dates each was met."""
+        return sale.people_of(self.sale_facts)
 
     def as_of(self, today: dt.date) -> Brief:
         """This brief with only its latest visit on or before today (what `due` and `list` read)."""
@@ -121,6 +135,7 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
         tuple(visits),
         tuple(Signal(s.date, s.kind, s.note) for s in card.signals),
         card.wait_until,
+        sale.record(sale.deals(card), sale.people(card)),
     )
 
 
@@ -153,6 +168,7 @@ def record(b: Brief) -> tuple[Any, ...]:
                v.no_next) for v in b.visits),
         tuple((s.date.toordinal(), s.kind, s.note) for s in b.signals),
         _ord(b.wait_until),
+        b.sale_facts,
     )
 
 
@@ -160,7 +176,8 @@ def from_record(r: Sequence[Any], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
-     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, wait_until) = r
+     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, wait_until,
+     sold) = r
     day = dt.date.fromordinal
     clock = dt.time.fromisoformat
     if visits_until is not None:
@@ -179,6 +196,7 @@ def from_record(r: Sequence[Any], visits_until: int | None = None) -> Brief:
                      no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
         day(wait_until) if wait_until is not None else None,
+        sold,
     )
 
 

@@ -17,7 +17,7 @@ from kacard.errors import KacardError
 from kacard.i18n import _
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.

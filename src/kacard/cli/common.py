@@ -47,6 +47,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "handover": ("table", "md", "json"), "export": ("json", "csv", "xlsx"), "import": ("table", "json"),
     "route": ("table", "json", "geojson", "ics", "svg"),
     "collect": ("table", "json", "csv"), "plan": ("table", "json", "csv"), "changes": ("table", "json", "csv"),
+    "pipeline": ("table", "json", "csv", "svg"), "people": ("table", "json", "svg", "mermaid"),
 }
 TEXT_ONLY = ("table",)  # commands that print a message, not a list
 

@@ -60,3 +60,9 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for count `n`, in the current language."""
     return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, as translated for `context` (a .po `msgctxt`):
+    one English word may need two translations (a lost deal 输单, a lost account 已流失)."""
+    return _translation.pgettext(context, message)

@@ -68,6 +68,21 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
             {"title": o.title, "stage": o.stage, "amount": o.amount, "close": o.close}
             for o in card.opportunities if o.stage in OPEN_STAGES
         ],
+        **sale_data(card, settings, today),
+    }
+
+
+def sale_data(card: Card, settings: Settings, today: dt.date) -> dict[str, Any]:
+    """The course's dangers (kacard.analysis.people) and hints (seed 003) for the brief."""
+    from kacard.analysis.hints import team_hints
+    from kacard.analysis.people import LEVELS, warnings
+    from kacard.cards import brief
+    from kacard.render.people import hint_lines
+
+    levels = [lv for lv in LEVELS if any(c.level == lv for c in card.contacts)]
+    return {
+        "dangers": [w.as_json() for w in warnings(brief.of(card), settings.people, today)],
+        "hints": hint_lines(team_hints(settings), card.sector, levels, []),
     }
 
 
@@ -166,6 +181,12 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
         lines += ["", "## Open opportunities"]
         for o in data["opportunities"]:
             lines.append(f"- {c(o['title'])} · {c(o['stage'])} · {c(o['amount'])} · close {c(o['close'])}")
+    if data.get("dangers"):
+        lines += ["", "## " + _("Key-people dangers (kacard people ID)")]
+        lines += [f"- {c(w['text'])}" for w in data["dangers"]]
+    if data.get("hints"):
+        lines += ["", "## " + _("What they care about (the course's hints)")]
+        lines += [f"- {c(h)}" for h in data["hints"]]
     return "\n".join(lines) + "\n"
 
 

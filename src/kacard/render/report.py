@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
-from kacard.analysis.due import DueItem
+from kacard.analysis.due import DueItem, Reason
 from kacard.i18n import _
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
 from kacard.render.safe import html_text, markdown_text
@@ -52,9 +52,20 @@ def short_reason(item: DueItem) -> str:
             parts.append(f"receivable {fmt_cell(r.detail.get('amount'))} {r.days_overdue}d")
         elif r.kind == "signal":
             parts.append(f"signal {r.detail.get('signal')} {r.date}")
+        elif r.kind in ("opportunity", "relationship"):
+            parts.append(sale_reason(r))
         else:
             parts.append("no next step")
     return "; ".join(parts)
+
+
+def sale_reason(r: Reason) -> str:
+    """An `opportunity` or `relationship` reason in a few words: `deal p1 stalled 52d`,
+    `deal p2 past close 8d`, `deal p1 missing node`, `people: no coach`."""
+    if r.kind == "opportunity":
+        problem = str(r.detail.get("problem", "")).replace("_", " ")
+        return f"deal {r.detail.get('opportunity')} {problem}" + (f" {r.days_overdue}d" if r.days_overdue else "")
+    return "people: " + str(r.detail.get("warning", "")).replace("_", " ")
 
 
 def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
@@ -231,6 +242,12 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
     if r.signals:
         lines += ["", "### Churn signals without a visit since", ""]
         lines += [f"- {_md(s['id'])}: {_md(s['kind'])} on {s['date']} ({s['days_open']} days)" for s in r.signals]
+    if r.deals:
+        lines += ["", "### Deals stalled, past their close date or missing a key node", ""]
+        lines += [f"- {_md(d['id'])}: {_md(d['text'])}" for d in r.deals]
+    if r.people:
+        lines += ["", "### Key-people dangers", ""]
+        lines += [f"- {_md(d['id'])}: {_md(d['text'])}" for d in r.people]
     if r.stale:
         lines += ["", "### Stale cards", ""]
         lines += [f"- {_md(s['id'])}: last touched {s['last_touched'] or 'never'}" for s in r.stale]

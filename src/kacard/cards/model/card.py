@@ -108,6 +108,21 @@ class Contact(Strict):
     email: str | None = Field(default=None, max_length=200)
     birthday: str | None = Field(default=None, max_length=10)
     notes: Text | None = None  # private
+    reports_to: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The name of the contact on this card this person reports to (seed 003: 隶属关系).",
+    )
+
+
+class Nodes(Strict):
+    """The six key nodes of the sales process (seed 002), each the date it was reached."""
+
+    accurate_info: IsoDate | None = Field(default=None, description="development: accurate project information")
+    project_approval: IsoDate | None = Field(default=None, description="initiation: pre-sales project approval")
+    relationship: IsoDate | None = Field(default=None, description="proposal: effective advance of the relationship")
+    bid: IsoDate | None = Field(default=None, description="bidding: bid or negotiated bid")
+    contract: IsoDate | None = Field(default=None, description="negotiation: contract approved and signed")
+    acceptance: IsoDate | None = Field(default=None, description="implementation: acceptance and project closure")
 
 
 class Opportunity(Strict):
@@ -116,6 +131,8 @@ class Opportunity(Strict):
     stage: Stage = "development"
     amount: Money | None = Field(default=None, ge=0)
     close: IsoDate | None = None
+    stage_since: IsoDate | None = Field(default=None, description="When the opportunity entered its stage.")
+    nodes: Nodes | None = None
 
 
 class Trade(Strict):
@@ -254,6 +271,12 @@ def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
         if visit.next is not None and visit.next.date < visit.date:
             found.append((f"visits.{i}.next.date", "next step is dated before its visit"))
     found += same_day_warnings(card.visits)
+    names = {contact.name for contact in card.contacts}
+    for i, contact in enumerate(card.contacts):
+        if contact.reports_to is not None and contact.reports_to not in names:
+            found.append((f"contacts.{i}.reports_to", "reports_to names no contact of this card"))
+        elif contact.reports_to == contact.name:
+            found.append((f"contacts.{i}.reports_to", "a contact cannot report to themself"))
     for i, trade in enumerate(card.trades):
         if trade.paid is not None and trade.paid < trade.date:
             found.append((f"trades.{i}.paid", "paid before it was invoiced"))

@@ -219,7 +219,52 @@ class Urgency(Strict):
             "no_next_step": 3.0,
             "receivable": 3.0,
             "signal": 5.0,
+            "opportunity": 4.0,
+            "relationship": 3.0,
         }
+    )
+
+
+OpenStage = Literal["development", "initiation", "proposal", "bidding", "negotiation", "implementation"]
+
+
+def _probabilities() -> dict[OpenStage, float]:
+    return {"development": 0.1, "initiation": 0.2, "proposal": 0.4, "bidding": 0.6,
+            "negotiation": 0.8, "implementation": 0.95}
+
+
+class Pipeline(Strict):
+    """`kacard pipeline` and the `opportunity` due reason (SPEC §9, seed 002)."""
+
+    probabilities: dict[OpenStage, float] = Field(
+        default_factory=_probabilities,
+        description="Chance of winning per open stage (0-1): weighted amount = amount x probability.",
+    )
+    stalled_days: int = Field(default=45, ge=1, le=3650,
+                              description="No stage change and no visit for more days: stalled.")
+    check_nodes: bool = Field(default=True, description="A stage entered without its previous key node is a due reason.")
+
+    @model_validator(mode="after")
+    def _probabilities_in_range(self) -> Pipeline:
+        for stage, chance in self.probabilities.items():
+            if not 0 <= chance <= 1:
+                raise ValueError(f"probability of {stage} must be between 0 and 1, not {chance}")
+        return self
+
+
+class People(Strict):
+    """`kacard people` and the `relationship` due reason (seed 001: 关系力, 决定力)."""
+
+    stance: dict[Literal["ally", "neutral", "opponent", "unknown"], float] = Field(
+        default_factory=lambda: {"ally": 1.0, "neutral": 0.0, "unknown": 0.0, "opponent": -1.0},
+        description="Score = influence x this weight of the person's stance.",
+    )
+    default_influence: int = Field(default=2, ge=1, le=5, description="Influence of a person not rated.")
+    not_met_days: int = Field(default=90, ge=1, le=3650,
+                              description="Top decision maker not met for more days: a danger past proposal.")
+    warn_from: OpenStage = Field(
+        default="initiation",
+        description="Relationship warnings apply to accounts with an open opportunity at this stage or later.",
     )
 
 
@@ -296,6 +341,12 @@ class Settings(Strict):
     collect: Collect = Field(default_factory=Collect)
     plan: AnnualPlan = Field(default_factory=AnnualPlan)
     care: Care = Field(default_factory=Care)
+    pipeline: Pipeline = Field(default_factory=Pipeline)
+    people: People = Field(default_factory=People)
+    hints: dict[Literal["sector", "level", "role"], dict[str, dict[str, list[str]]]] = Field(
+        default_factory=dict,
+        description="The team's own customer hints, over the shipped ones: {sector|level|role: {KEY: {en|zh: [text]}}}.",
+    )
 
     @model_validator(mode="after")
     def _known_zone(self) -> Settings:
