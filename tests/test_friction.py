@@ -161,3 +161,11 @@ def test_a_location_far_from_every_base_is_a_validate_warning(kacard, folder):
     assert checked.exit_code == 0  # a warning, not an error
     warning = [p for p in json.loads(checked.stdout) if p["field"] == "location"]
     assert warning and "km from the nearest team base" in warning[0]["message"]
+
+
+def test_an_empty_kacard_yaml_means_every_default(kacard, folder, write_card):
+    (folder / "kacard.yaml").write_text("# settings to come\n", encoding="utf-8")
+    write_card("hz-a", "id: hz-a\nname: 甲\nowner: someone\n")
+    result = kacard("list")
+    assert result.exit_code == 0, result.output
+    assert "a card needs" not in result.output and "hz-a" in result.stdout

@@ -73,7 +73,7 @@ def test_list_fits_a_narrow_terminal_and_keeps_ids_whole(tmp_path):
     first = next(i for i, line in enumerate(lines) if line.startswith("hz-beichen-foods "))
     assert lines[first][at:].startswith("杭州北辰") and lines[first + 1].strip().endswith("限公司")
     assert width(lines[first + 1][:len(lines[first + 1]) - len(lines[first + 1].lstrip())]) == at
-    assert "not shown, the terminal is 80 columns wide:" in err and err.rstrip().endswith("(--format csv has every column)")
+    assert "not shown, the terminal is 80 columns wide:" in err and err.rstrip().endswith("(--format json has every column)")
 
 
 def test_wide_terminal_shows_the_whole_table_and_whole_names(tmp_path):

@@ -244,7 +244,9 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
     data = (folder / rel).read_bytes()
     try:
         text = yamlio.decode(data)
-        raw = yamlio.load_data(text)
+        # an empty file (or comments only) is an empty mapping: every setting at its default
+        blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+        raw = {} if blank else yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
         raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
     try:

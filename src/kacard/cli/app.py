@@ -36,7 +36,7 @@ def _plain_metavars(command: Any) -> None:
         if param.name == "format" and not isinstance(command, TyperGroup):
             formats = FORMATS.get(command.name, TEXT_ONLY)
             param.help = (f"Output format: {', '.join(formats)} (default {formats[0]})." if len(formats) > 1
-                          else "Accepted for symmetry; this command prints text.")
+                          else "table only: this command prints a message.")
         if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
             param.display_type_rich = lambda ctx: None
         if param.metavar is not None or getattr(param, "is_flag", False):

@@ -174,10 +174,10 @@ def _trend(now: Decimal, before: Decimal) -> str:
 # -- plan --------------------------------------------------------------------------------
 
 def _plan_columns(key_header: str, progress: bool) -> tuple[Column, ...]:
-    first = (Column("key", key_header), Column("last_year", "last year", right=True),
+    first = (Column("key", key_header), Column("last_year", "last year", right=True, drop=10),
              Column("actual", "actual", right=True))
     if progress:
-        return (*first, Column("target", "target", right=True), Column("to_date", "target to date", right=True),
+        return (*first, Column("target", "target", right=True), Column("to_date", "target to date", right=True, drop=20),
                 Column("gap", "gap", right=True), Column("pct", "of plan", right=True), Column("state", "state"))
     return (*first, Column("run_rate", "run rate", right=True), Column("tiers", "S/A/B/C"),
             Column("pipeline", "pipeline (w)", right=True), Column("target", "target", right=True),

@@ -107,7 +107,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     if left_off:
         sys.stdout.flush()
         note(f"not shown, the terminal is {limit} columns wide: {', '.join(c.header for c in left_off)} "
-             "(--format csv has every column)")
+             "(--format json has every column)")
 
 
 def write_lines(lines: list[str]) -> None:

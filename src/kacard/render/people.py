@@ -103,7 +103,7 @@ def print_people(report: PeopleReport, fmt: str, hints: Hints) -> None:
     lines.append(_("Levels: {levels}").format(levels=levels))
     present = [role_label(r) for r in KEY_ROLES if cov["roles"][r]["people"]]
     missing = [role_label(r) for r in cov["missing_roles"]]
-    lines.append(_("Roles: {present}").format(present=_(", ").join(present) or "-")
+    lines.append(_("Key roles (the course's): {present}").format(present=_(", ").join(present) or "-")
                  + (_("; ") + _("missing: {missing}").format(missing=_(", ").join(missing)) if missing else ""))
     if len(report.tree) > 1 and any(depth for _name, depth in report.tree):
         lines += ["", _("Who reports to whom:")]
