@@ -334,25 +334,65 @@ class _Merger:
 
     def merge_records(self, path: str, rule: RecordRule, o: list[Any], a: CommentedSeq,
                       b: CommentedSeq) -> None:
-        o_ids, a_ids, b_ids = _identities(rule, o, list(a), list(b))
-        base = dict(zip(o_ids, o, strict=True))
-        theirs = dict(zip(b_ids, b, strict=True))
+        def merge_at(index: int, where: str, o_index: int | None, b_index: int) -> None:
+            a_rec = a[index]
+            merged = self.merge(where, ("[record]",), MISSING if o_index is None else o[o_index], a_rec,
+                                b[b_index])
+            if merged is not MISSING and merged is not a_rec:  # a record on both sides stays
+                a[index] = merged
+                self.changed = True
+
+        plan = self.plan_records(path, rule, o, list(a), list(b), merge_at)
+        current = list(plan.a_ids)
+        for index in reversed(plan.removals):
+            if index == len(a) - 1 and len(a) > 1:
+                move_tail_comment(a, index, index - 1)
+            del a[index]
+            del current[index]
+            self.changed = True
+        if plan.additions and a.fa.flow_style():
+            a.fa.set_block_style()
+        for ident, b_index in plan.additions:
+            record = self.take(b[b_index])
+            position = record_position(rule, [record_date(r) for r in a], current, plan.b_ids, ident,
+                                       record_date(record))
+            a.insert(position, record)
+            current.insert(position, ident)
+            if position == len(a) - 1 and position > 0:
+                move_tail_comment(a, position - 1, position)
+            self.changed = True
+
+    def plan_records(self, path: str, rule: RecordRule, o: list[Any], a: list[Any], b: list[Any],
+                     merge_at: Callable[[int, str, int | None, int], None]) -> RecordPlan:
+        """Which of ours' records go, which of theirs' come (in order), and the conflicts.
+
+        `o`, `a`, `b` are the three lists (round-trip nodes or plain data: only their
+        plain values are read). A record both sides have is merged by `merge_at(ours
+        index, path, base index or None, theirs index)`, called in ours' order, so
+        conflicts are reported in the same order by every caller."""
+        o_ids, a_ids, b_ids = _identities(rule, o, a, b)
+        base = {ident: i for i, ident in enumerate(o_ids)}
+        theirs = {ident: j for j, ident in enumerate(b_ids)}
         removals: list[int] = []
-        additions: list[tuple[tuple[str, ...], Any]] = []
+        additions: list[tuple[tuple[str, ...], int]] = []
         kept_both: set[tuple[str, ...]] = set()
         twice: list[tuple[str, ...]] = []
         for index, ident in enumerate(a_ids):
             where = f"{path}[{_label(ident)}]"
-            o_rec, a_rec, b_rec = base.get(ident, MISSING), a[index], theirs.get(ident, MISSING)
-            if b_rec is MISSING:
+            o_index, b_index = base.get(ident), theirs.get(ident)
+            o_rec = MISSING if o_index is None else o[o_index]
+            a_rec = a[index]
+            if b_index is None:
                 if o_rec is MISSING:
                     continue  # added by ours
                 if _same(o_rec, a_rec):
                     removals.append(index)  # deleted by theirs
-                elif self.clash(where, "deleted on one side, changed on the other", a_rec, MISSING) is MISSING:
-                    removals.append(index)
+                else:
+                    self.conflicts.append(Conflict(where, "deleted on one side, changed on the other"))
+                    if self.side == "theirs":
+                        removals.append(index)
                 continue
-            if o_rec is MISSING and rule.events and not _same(a_rec, b_rec):
+            if o_rec is MISSING and rule.events and not _same(a_rec, b[b_index]):
                 kept_both.add(ident)  # two different events with one identity: keep both
                 continue
             if o_rec is MISSING and ident[0] in WEAK_IDENTITIES:  # same content added on both sides
@@ -361,57 +401,52 @@ class _Merger:
                 if self.side == "theirs":
                     twice.append(ident)
                 continue
-            merged = self.merge(where, ("[record]",), o_rec, a_rec, b_rec)
-            if merged is MISSING:  # pragma: no cover - a record present on both sides stays
-                removals.append(index)
-            elif merged is not a_rec:
-                a[index] = merged
-                self.changed = True
+            merge_at(index, where, o_index, b_index)
         ours = set(a_ids)
-        for ident, b_rec in zip(b_ids, b, strict=True):
+        for b_index, ident in enumerate(b_ids):
             if ident in ours and ident not in kept_both:
                 continue
-            o_rec = base.get(ident, MISSING)
-            if ident in kept_both or o_rec is MISSING:
-                additions.append((ident, self.take(b_rec)))  # added by theirs
-            elif not _same(o_rec, b_rec):
-                where = f"{path}[{_label(ident)}]"
-                if self.clash(where, "deleted on one side, changed on the other", MISSING, b_rec) is not MISSING:
-                    additions.append((ident, self.take(b_rec)))
-        additions += [((*ident, "twice"), self.take(theirs[ident])) for ident in twice]
-        current = list(a_ids)
-        for index in reversed(removals):
-            if index == len(a) - 1 and len(a) > 1:
-                move_tail_comment(a, index, index - 1)
-            del a[index]
-            del current[index]
-            self.changed = True
-        if additions and a.fa.flow_style():
-            a.fa.set_block_style()
-        for ident, record in additions:
-            position = self._position(rule, a, current, b_ids, ident, record)
-            a.insert(position, record)
-            current.insert(position, ident)
-            if position == len(a) - 1 and position > 0:
-                move_tail_comment(a, position - 1, position)
-            self.changed = True
+            o_index = base.get(ident)
+            if ident in kept_both or o_index is None:
+                additions.append((ident, b_index))  # added by theirs
+            elif not _same(o[o_index], b[b_index]):
+                self.conflicts.append(Conflict(f"{path}[{_label(ident)}]",
+                                               "deleted on one side, changed on the other"))
+                if self.side == "theirs":
+                    additions.append((ident, b_index))
+        additions += [((*ident, "twice"), theirs[ident]) for ident in twice]
+        return RecordPlan(a_ids, b_ids, removals, additions)
 
-    @staticmethod
-    def _position(rule: RecordRule, a: CommentedSeq, current: list[tuple[str, ...]],
-                  b_ids: list[tuple[str, ...]], ident: tuple[str, ...], record: Any) -> int:
-        """Dated lists: before the first later record. Others: after theirs' previous record."""
-        if rule.dated:
-            date = _text(plain(record.get("date")) if isinstance(record, dict) else "")
-            for index, existing in enumerate(a):
-                other = _text(plain(existing.get("date")) if isinstance(existing, dict) else "")
-                if date and other and other > date:
-                    return index
-            return len(a)
-        previous = b_ids[: b_ids.index(ident)]
-        for candidate in reversed(previous):
-            if candidate in current:
-                return current.index(candidate) + 1
-        return 0 if previous == [] and current else len(a)
+
+@dataclass(frozen=True)
+class RecordPlan:
+    """What merging one record list does to ours (see _Merger.plan_records)."""
+
+    a_ids: list[tuple[str, ...]]
+    b_ids: list[tuple[str, ...]]
+    removals: list[int]  # ours' indexes, ascending
+    additions: list[tuple[tuple[str, ...], int]]  # (identity, theirs' index), in insertion order
+
+
+def record_date(record: Any) -> str:
+    """A record's date as text ('' when it has none)."""
+    return _text(plain(record.get("date")) if isinstance(record, dict) else "")
+
+
+def record_position(rule: RecordRule, dates: list[str], current: list[tuple[str, ...]],
+                    b_ids: list[tuple[str, ...]], ident: tuple[str, ...], date: str) -> int:
+    """Where an added record goes in ours' list (`dates`/`current`: the list's records now).
+    Dated lists: before the first later record. Others: after theirs' previous record."""
+    if rule.dated:
+        for index, other in enumerate(dates):
+            if date and other and other > date:
+                return index
+        return len(dates)
+    previous = b_ids[: b_ids.index(ident)]
+    for candidate in reversed(previous):
+        if candidate in current:
+            return current.index(candidate) + 1
+    return 0 if previous == [] and current else len(dates)
 
 
 # -- whole files -------------------------------------------------------------------------
