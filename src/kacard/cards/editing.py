@@ -30,14 +30,17 @@ def insert_key(root: CommentedMap, key: str, value: Any) -> None:
     if key in root:
         root[key] = value
         return
+    root.insert(key_position(list(root), key), key, value)
+
+
+def key_position(keys: list[Any], key: str) -> int:
+    """Where a missing top-level key goes among `keys`: before the first key the model orders after it."""
     order = {k: i for i, k in enumerate(CARD_KEYS)}
     rank = order.get(key, len(CARD_KEYS))
-    position = len(root)
-    for i, existing in enumerate(root):
+    for i, existing in enumerate(keys):
         if order.get(existing, len(CARD_KEYS)) > rank:
-            position = i
-            break
-    root.insert(position, key, value)
+            return i
+    return len(keys)
 
 
 def _is_block(node: Any) -> bool:

@@ -497,17 +497,36 @@ def _whole_file(ours: bytes, theirs: bytes, reason: str, problems: list[Problem]
                        problems or [], data=data)
 
 
-def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> MergeResult:
+def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "", *, fast: bool = True) -> MergeResult:
     """Merge three versions of one card file (git's %O, %A, %B); never raises for bad content.
 
     `path` (git's %P) names the card in messages and sets the id the result must have.
     The result's `data` are the bytes to write: ours' own lines (encoding, BOM, line
     endings) wherever the merge did not change them; in a whole-file conflict both
-    sides' original bytes, whatever their encoding (a GBK side stays GBK)."""
+    sides' original bytes, whatever their encoding (a GBK side stays GBK).
+
+    The fast path (kacard.team.mergefast: the C parser's outline, round-trip documents
+    only for the changed fields and records) decides what it can; everything else,
+    and anything it fails on, is merged by `round_trip_merge` (`fast=False`: only that)."""
     if theirs == base:
         return MergeResult(ours.decode("utf-8", errors="replace"), data=ours)
     if ours == base:
         return MergeResult(theirs.decode("utf-8", errors="replace"), data=theirs)
+    if fast:
+        from kacard.team.mergefast import fast_merge  # noqa: PLC0415 - imports the outline reader
+        from kacard.team.mergetree import Unsupported  # noqa: PLC0415
+
+        try:
+            return fast_merge(base, ours, theirs, path)
+        except Unsupported:
+            pass
+        except Exception:  # noqa: BLE001 - the round-trip merge decides whatever the fast path cannot
+            pass
+    return round_trip_merge(base, ours, theirs, path)
+
+
+def round_trip_merge(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> MergeResult:
+    """The merge on three whole round-trip documents (see merge_cards)."""
     texts: dict[str, str] = {}
     parsed: dict[str, yamlio.Document] = {}
     for side, data in (("ours", ours), ("theirs", theirs)):
@@ -520,28 +539,38 @@ def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> Merg
             return _whole_file(ours, theirs, f"{side} cannot be read{where}: {exc}")
     ours_text = texts["ours"]
     base_root = _base_root(base)  # neither base nor theirs is changed by a pass: both passes share them
+
+    def resolve(side: Literal["ours", "theirs"]) -> tuple[str, list[Conflict]]:
+        merger = _Merger(side)
+        document = parsed["ours"]
+        if side == "theirs":
+            document = yamlio.load_document(ours_text)
+            document.source, document.before, document.newline = (parsed["ours"].source, parsed["ours"].before,
+                                                                   parsed["ours"].newline)
+        merger.merge("", (), base_root, document.root, parsed["theirs"].root)
+        return (document.dump() if merger.changed else ours_text), merger.conflicts
+
     try:
-        first = _Merger("ours")
-        first.merge("", (), base_root, parsed["ours"].root, parsed["theirs"].root)
-        resolved_ours = parsed["ours"].dump() if first.changed else ours_text
-        if not first.conflicts:
-            problems = _validate(path, resolved_ours) if resolved_ours not in (ours_text, texts["theirs"]) else []
-            if problems:
-                return _whole_file(ours, theirs, "the merged card would not be valid; both versions kept",
-                                   problems)
-            return MergeResult(resolved_ours, data=with_bom(ours, resolved_ours))
-        second = _Merger("theirs")
-        again = yamlio.load_document(ours_text)
-        again.source, again.before, again.newline = (parsed["ours"].source, parsed["ours"].before,
-                                                     parsed["ours"].newline)
-        second.merge("", (), base_root, again.root, parsed["theirs"].root)
-        resolved_theirs = again.dump() if second.changed else ours_text
+        return finish(ours, theirs, texts, path, resolve)
     except yamlio.YamlProblem as exc:
         return _whole_file(ours, theirs, f"kacard cannot write the merge without rewriting other lines: {exc}")
+
+
+def finish(ours: bytes, theirs: bytes, texts: dict[str, str], path: str,
+           resolve: Callable[[Literal["ours", "theirs"]], tuple[str, list[Conflict]]]) -> MergeResult:
+    """The result from the merge resolved to ours (and, on a conflict, to theirs): a clean
+    merge must validate as a card; conflicts become hunks between markers."""
+    resolved_ours, conflicts = resolve("ours")
+    if not conflicts:
+        problems = _validate(path, resolved_ours) if resolved_ours not in (texts["ours"], texts["theirs"]) else []
+        if problems:
+            return _whole_file(ours, theirs, "the merged card would not be valid; both versions kept", problems)
+        return MergeResult(resolved_ours, data=with_bom(ours, resolved_ours))
+    resolved_theirs, _conflicts = resolve("theirs")
     text = conflict_hunks(resolved_ours, resolved_theirs)
     if OURS_MARKER not in text:  # pragma: no cover - a conflict always differs somewhere
         return _whole_file(ours, theirs, "both versions kept")
-    return MergeResult(text, _unique(first.conflicts), data=with_bom(ours, text))
+    return MergeResult(text, _unique(conflicts), data=with_bom(ours, text))
 
 
 def _base_root(base: bytes) -> CommentedMap:
