@@ -128,6 +128,11 @@ so it is never collapsed into one: it is a conflict (ours keeps one, theirs two)
 
 def plain(node: Any) -> Any:
     """Comparable plain data of a round-trip node (dates as ISO text, no formatting)."""
+    kind = type(node)
+    if kind is str or kind is int or kind is float:  # already plain (the fast path's data)
+        return node
+    if kind is dict:
+        return {str(k): plain(v) for k, v in node.items()}
     if node is MISSING or node is None or isinstance(node, bool):
         return node
     if isinstance(node, dict):
