@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_cards import write_folder  # noqa: E402
+from make_cards import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 REPS = ["zhangwei", "lina", "chenjie"]

@@ -34,7 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from kacard.cards import yamlio
 from kacard.cards.editing import key_position, move_tail_comment
 from kacard.cards.textpatch import newline_of, splice
-from kacard.team.merge import (
+from kacard.team.fieldmerge import (
     MISSING,
     RECORD_RULES,
     Conflict,
@@ -43,10 +43,10 @@ from kacard.team.merge import (
     RecordRule,
     _Merger,
     _same,
-    finish,
     record_date,
     record_position,
 )
+from kacard.team.mergetext import finish
 from kacard.team.mergetree import Entry, Outline, Unsupported, empty, outline
 
 Side = Literal["ours", "theirs"]
