@@ -8,7 +8,6 @@ and trades changed, fields added and removed, the list restyled)."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from kacard.team.mergefast import fast_merge
 from kacard.team.mergetree import Unsupported, outline
 from tests.test_dialect import FUZZ
 from tests.test_merge import BASE, add_visit
+from tests.test_merge_properties import edited as rep_edits
 
 DATES = ["2026-10-01", "2026-11-01", "2026-11-05", "2026-11-10"]
 REPS = ["zhangwei", "lina"]
@@ -106,32 +106,18 @@ cards = st.fixed_dictionaries({
 
 @st.composite
 def edited(draw: Any, card: dict[str, Any]) -> dict[str, Any]:
-    """What one rep might do to a card between two pulls."""
-    card = copy.deepcopy(card)
-    for _ in range(draw(st.integers(0, 2))):
-        card["visits"].append(draw(visits))
+    """What one rep might do to a card between two pulls: test_merge_properties' edits, and more."""
+    card = draw(rep_edits(card))
+    if draw(st.booleans()):
+        card["visits"].append(draw(visits))  # with `next` and `with`
     if draw(st.booleans()):
         card["visits"].sort(key=lambda v: v["date"])
-    if card["visits"] and draw(st.booleans()):
-        card["visits"][draw(st.integers(0, len(card["visits"]) - 1))]["summary"] = draw(st.sampled_from(["改", "补"]))
-    if len(card["visits"]) > 1 and draw(st.booleans()):
-        del card["visits"][draw(st.integers(0, len(card["visits"]) - 1))]
-    if card["contacts"] and draw(st.booleans()):
-        card["contacts"][draw(st.integers(0, len(card["contacts"]) - 1))]["title"] = "副总"
-    if card["contacts"] and draw(st.booleans()):
-        del card["contacts"][draw(st.integers(0, len(card["contacts"]) - 1))]
     if draw(st.booleans()):
         card["contacts"].append({"name": draw(st.sampled_from(["钱伟", "孙丽"])), "title": "经理"})
     if draw(st.booleans()):
         card["trades"].append(draw(trades))
     if card["trades"] and draw(st.booleans()):
         card["trades"][0]["paid"] = "2026-11-21"
-    if draw(st.booleans()):
-        card["credit"]["limit"] = draw(st.sampled_from([1000, 2000, 3000]))
-    if draw(st.booleans()):
-        card["tags"] = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=3))
-    if draw(st.booleans()):
-        card["owner"] = draw(st.sampled_from(REPS))
     if draw(st.booleans()):
         card["industry"] = draw(st.sampled_from(["textile", "fmcg"]))
     if "tags" in card and draw(st.integers(0, 5)) == 0:

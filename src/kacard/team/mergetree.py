@@ -18,6 +18,7 @@ caller then merges the slow way, which decides every such case.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,99 +95,95 @@ def _line_end(mark: Any) -> int:
 
 
 def _walk(text: str) -> Outline:
+    """fastyaml's own builder reads the events (the same data, the same refusals); a
+    tracker between the parser and the builder notes the lines."""
     found = Outline(text.splitlines(keepends=True))
-    stack: list[Any] = []  # containers being built
-    flows: list[bool] = []  # each container's flow style
-    keys: list[Any] = []  # pending key per mapping (or _NO_KEY)
-    root: Any = None
-    documents = 0
-    last_end: Any = None  # end mark of the last scalar or flow collection
-    entry: Entry | None = None  # the top-level field whose value is being read
-    item_start: int | None = None  # line of the item being read in a top-level block list
-    for event in fastyaml._c_events(text):
-        kind = type(event)
-        if kind is ev.ScalarEvent:
-            if event.anchor is not None:
-                raise Unsupported("anchor")
-            value = fastyaml._scalar(event)
-            last_end = event.end_mark
-            if len(stack) == 2 and entry is not None and entry.items is not None:
-                item_start = _item_line(found, event)
-            elif len(stack) == 1 and keys[-1] is _NO_KEY:
-                if event.start_mark.column != 0:
-                    raise Unsupported("top-level key not at column 0")
-                entry = Entry(str(value), event.start_mark.line, None)
-        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise Unsupported("anchor or tag")
-            if len(stack) >= MAX_DEPTH:
-                raise Unsupported("nesting is too deep")
-            if not stack and (kind is not ev.MappingStartEvent or event.flow_style):
-                raise Unsupported("a card is a block mapping")
-            if len(stack) == 1 and keys[-1] is _NO_KEY:
-                raise Unsupported("a collection as a key")
-            if len(stack) == 1 and kind is ev.SequenceStartEvent and not event.flow_style and entry is not None:
-                entry.items = []
-            if len(stack) == 2 and entry is not None and entry.items is not None:
-                item_start = _item_line(found, event)
-            stack.append({} if kind is ev.MappingStartEvent else [])
-            flows.append(bool(event.flow_style))
-            keys.append(_NO_KEY)
-            continue
-        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
-            value = stack.pop()
-            keys.pop()
-            if flows.pop():
-                last_end = event.end_mark
-        elif kind is ev.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise Unsupported("a second document")
-            fastyaml._check_directives(event)
-            continue
-        elif kind is ev.DocumentEndEvent:
-            if getattr(event, "explicit", False):
-                raise Unsupported("an explicit document end")
-            continue
-        elif kind is ev.StreamEndEvent:
-            break
-        elif kind is ev.AliasEvent:
-            raise Unsupported("alias")
-        else:  # StreamStart
-            continue
-        if not stack:
-            root = value
-            continue
-        parent = stack[-1]
-        if isinstance(parent, list):
-            parent.append(value)
-            if len(stack) == 2 and entry is not None and entry.items is not None:
-                if item_start is None or last_end is None:
-                    raise Unsupported("an item without content")
-                end = _line_end(last_end)
-                previous = entry.items[-1].end if entry.items else entry.line + 1
-                if item_start < previous or end <= item_start:
-                    raise Unsupported("items sharing a line")
-                entry.items.append(Item(item_start, end, value))
-                item_start = None
-        elif keys[-1] is _NO_KEY:
-            if isinstance(value, dict | list) or value in parent:
-                raise Unsupported("duplicate or complex key")
-            keys[-1] = value
-        else:
-            parent[keys[-1]] = value
-            keys[-1] = _NO_KEY
-            if len(stack) == 1 and entry is not None:
-                entry.data = value
-                if str(entry.key) in found.entries or not isinstance(entry.key, str):
-                    raise Unsupported("a key that is not text")
-                found.entries[entry.key] = entry
-                entry = None
-    if not isinstance(root, dict):
-        raise Unsupported("not a mapping")
-    if list(found.entries) != list(root) or any(found.entries[k].data is not root[k] for k in root):
-        raise Unsupported("outline and data disagree")  # pragma: no cover - a walker bug
+    root = fastyaml._build(_Tracker(found).watch(fastyaml._c_events(text)), MAX_DEPTH)
+    if not isinstance(root, dict) or list(root) != list(found.entries):
+        raise Unsupported("not a card's mapping")
+    for key, entry in found.entries.items():
+        entry.data = root[key]
+        if entry.items is not None:
+            if not isinstance(entry.data, list) or len(entry.data) != len(entry.items):
+                raise Unsupported("a list's items and lines disagree")  # pragma: no cover - a tracker bug
+            for item, value in zip(entry.items, entry.data, strict=True):
+                item.data = value
     return found
+
+
+class _Tracker:
+    """Lines of top-level keys and of the items of top-level block lists, from the events."""
+
+    def __init__(self, found: Outline) -> None:
+        self.found = found
+        self.depth = 0
+        self.flows: list[bool] = []
+        self.key_next = False  # at depth 1: the next node is a key
+        self.entry: Entry | None = None  # the top-level field being read
+        self.item_start: int | None = None
+        self.last_end: Any = None  # end mark of the last scalar or flow collection
+
+    def watch(self, events: Iterable[Any]) -> Iterator[Any]:
+        for event in events:
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                self.last_end = event.end_mark
+                self.node(event, None)
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                self.node(event, kind)
+                self.depth += 1
+                self.flows.append(bool(event.flow_style))
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                self.depth -= 1
+                if self.flows.pop():
+                    self.last_end = event.end_mark
+                self.ended()
+            elif kind is ev.DocumentEndEvent and getattr(event, "explicit", False):
+                raise Unsupported("an explicit document end")
+            yield event
+
+    def node(self, event: Any, start: Any) -> None:
+        """A scalar (start None) or a collection starts at the current depth."""
+        if self.depth == 0:
+            if start is not ev.MappingStartEvent or event.flow_style:
+                raise Unsupported("a card is a block mapping")
+            self.key_next = True
+        elif self.depth == 1 and self.key_next:
+            if start is not None or event.start_mark.column != 0:
+                raise Unsupported("a top-level key that is not text at column 0")
+            key = fastyaml._scalar(event)
+            if not isinstance(key, str):
+                raise Unsupported("a top-level key that is not text")
+            self.entry = Entry(key, event.start_mark.line, None)
+            self.key_next = False
+        elif self.depth == 1:
+            if start is ev.SequenceStartEvent and not event.flow_style and self.entry is not None:
+                self.entry.items = []
+            if start is None:
+                self.ended()
+        elif self.depth == 2 and self.entry is not None and self.entry.items is not None:
+            self.item_start = _item_line(self.found, event)
+            if start is None:
+                self.ended()
+
+    def ended(self) -> None:
+        """A node ended at the current depth: an item of a top-level list, or a field's value."""
+        entry = self.entry
+        if self.depth == 2 and entry is not None and entry.items is not None and self.item_start is not None:
+            if self.last_end is None:
+                raise Unsupported("an item without content")
+            end = _line_end(self.last_end)
+            previous = entry.items[-1].end if entry.items else entry.line + 1
+            if self.item_start < previous or end <= self.item_start:
+                raise Unsupported("items sharing a line")
+            entry.items.append(Item(self.item_start, end, None))
+            self.item_start = None
+        elif self.depth == 1 and entry is not None:
+            if entry.key in self.found.entries:
+                raise Unsupported("a duplicate key")  # the builder refuses it too
+            self.found.entries[entry.key] = entry
+            self.entry = None
+            self.key_next = True
 
 
 def _item_line(found: Outline, event: Any) -> int:
@@ -196,10 +193,3 @@ def _item_line(found: Outline, event: Any) -> int:
     if line[: mark.column].strip() != "-":
         raise Unsupported("an item not on its dash's line")
     return int(mark.line)
-
-
-class _Sentinel:
-    pass
-
-
-_NO_KEY: Any = _Sentinel()
