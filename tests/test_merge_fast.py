@@ -24,7 +24,7 @@ from tests.test_merge_properties import edited as rep_edits
 
 DATES = ["2026-10-01", "2026-11-01", "2026-11-05", "2026-11-10"]
 REPS = ["zhangwei", "lina"]
-ORDER = ["id", "name", "status", "owner", "industry", "credit", "contacts", "trades", "visits", "tags"]
+ORDER = ["id", "name", "status", "owner", "industry", "credit", "contacts", "trades", "visits", "notes", "tags"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Style:
     header: bool  # a comment line before the first field
     flow_records: bool  # `- {date: ..., by: ...}` rather than one field a line
     comment_after: int  # a comment line after this visit (-1: none)
-    section: bool  # a comment line (and a blank line) before `tags:`
+    sections: frozenset[str]  # a blank line and a comment line before these fields
+    eol: bool  # end-of-line comments after `credit` and on the visits' key
     crlf: bool
     bom: bool
 
@@ -59,17 +60,20 @@ def render(card: dict[str, Any], style: Style) -> bytes:
     out = ["# the account's card\n"] if style.header else []
     for key in [k for k in ORDER if k in card] + [k for k in card if k not in ORDER]:
         value = card[key]
-        if key == "tags" and style.section:
-            out.append("\n# churn and tags\n")
-        if isinstance(value, dict):
-            out.append(f"{key}: {{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}\n")
+        if key in style.sections:
+            out.append(f"\n# {key} section\n")
+        eol = "  # 备注" if style.eol and key in ("credit", "visits") else ""
+        if value is None:
+            out.append(f"{key}:{eol}\n")
+        elif isinstance(value, dict):
+            out.append(f"{key}: {{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}" + eol + "\n")
         elif isinstance(value, list) and key == "tags":
             out.append(f"{key}: [" + ", ".join(value) + "]\n")
         elif isinstance(value, list):
             if not value:
                 out.append(f"{key}: []\n")
                 continue
-            out.append(f"{key}:\n")
+            out.append(f"{key}:{eol}\n")
             for index, record in enumerate(value):
                 out.append(_record(record, style.flow_records))
                 if key == "visits" and index == style.comment_after:
@@ -82,8 +86,9 @@ def render(card: dict[str, Any], style: Style) -> bytes:
     return (b"\xef\xbb\xbf" if style.bom else b"") + text.encode("utf-8")
 
 
-styles = st.builds(Style, st.booleans(), st.booleans(), st.integers(-1, 3), st.booleans(),
-                   st.booleans(), st.booleans())
+styles = st.builds(Style, st.booleans(), st.booleans(), st.integers(-1, 3),
+                   st.frozensets(st.sampled_from(["contacts", "trades", "visits", "tags", "notes"])),
+                   st.booleans(), st.booleans(), st.booleans())
 visits = st.fixed_dictionaries({
     "date": st.sampled_from(DATES), "by": st.sampled_from(REPS), "kind": st.sampled_from(["visit", "call"]),
     "summary": st.sampled_from(["报价", "演示", "回访"]),
@@ -101,7 +106,7 @@ cards = st.fixed_dictionaries({
     "trades": st.lists(trades, max_size=3, unique_by=lambda t: t.get("invoice") or id(t)),
     "visits": st.lists(visits, min_size=1, max_size=5),
     "tags": st.lists(st.sampled_from(["a", "b", "c"]), unique=True, max_size=3),
-})
+}, optional={"notes": st.sampled_from([None, "老客户"])})
 
 
 @st.composite
@@ -122,6 +127,8 @@ def edited(draw: Any, card: dict[str, Any]) -> dict[str, Any]:
         card["industry"] = draw(st.sampled_from(["textile", "fmcg"]))
     if "tags" in card and draw(st.integers(0, 5)) == 0:
         del card["tags"]
+    if draw(st.integers(0, 3)) == 0:
+        card["notes"] = draw(st.sampled_from([None, "老客户", "新"]))
     return card
 
 

@@ -25,9 +25,9 @@ from typing import Any
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
-from kacard.cards import fastyaml
+from kacard.cards import fastyaml, yamlio
 
-MAX_DEPTH = 24  # yamlio.MAX_DEPTH (not imported: yamlio imports ruamel's round-trip machinery)
+_NEXT = "kacard-next-field"  # a key no card has: stands for the field below in a piece of text
 
 
 class Unsupported(Exception):
@@ -47,12 +47,14 @@ class Entry:
     line: int  # 0-based line of the key
     data: Any
     items: list[Item] | None = None  # the value is a block list: its items
+    end: int = 0  # line after the value's content (exclusive)
 
 
 @dataclass
 class Outline:
     lines: list[str]  # the text's lines, line endings kept
     entries: dict[str, Entry] = field(default_factory=dict)  # in file order
+    starts: dict[str, int] = field(default_factory=dict)  # first line of each field's segment (cache)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -65,11 +67,35 @@ class Outline:
         return first.line if first else len(self.lines)
 
     def segment(self, key: str) -> tuple[int, int]:
-        """(first line, end line) of a field: its key's line up to the next key's line."""
+        """(first line, end line) of a field: from its key (or the comment lines that belong to
+        it) up to the next field's segment."""
         keys = list(self.entries)
         at = keys.index(key)
-        end = self.entries[keys[at + 1]].line if at + 1 < len(keys) else len(self.lines)
-        return self.entries[key].line, end
+        end = self.start(keys[at + 1], keys[at]) if at + 1 < len(keys) else len(self.lines)
+        return self.start(key, keys[at - 1] if at else None), end
+
+    def start(self, key: str, previous: str | None) -> int:
+        """Where a field's segment starts: its key's line, or the first of the comment and
+        blank lines above it when ruamel's round-trip reader hangs them on this key rather
+        than on the field above (after a flow collection or an empty value, for example)."""
+        if key in self.starts:
+            return self.starts[key]
+        entry = self.entries[key]
+        found = entry.line
+        if previous is not None and self.entries[previous].end < entry.line:
+            above = self.entries[previous]
+            tail = above.items[-1].start if above.items else above.line
+            head = self.lines[above.line] if above.items else ""
+            text = head + self.text(tail, entry.line) + f"{_NEXT}: 0\n"
+            try:
+                root = yamlio._round_trip_yaml().load(text)
+            except Exception as exc:  # noqa: BLE001 - a piece read otherwise than in the whole card
+                raise Unsupported(f"the lines above {key}: {exc}") from None
+            slot = root.ca.items.get(_NEXT) if hasattr(root, "ca") else None
+            if slot and len(slot) > 1 and slot[1]:
+                found = above.end
+        self.starts[key] = found
+        return found
 
     def text(self, start: int, end: int) -> str:
         return "".join(self.lines[start:end])
@@ -98,7 +124,7 @@ def _walk(text: str) -> Outline:
     """fastyaml's own builder reads the events (the same data, the same refusals); a
     tracker between the parser and the builder notes the lines."""
     found = Outline(text.splitlines(keepends=True))
-    root = fastyaml._build(_Tracker(found).watch(fastyaml._c_events(text)), MAX_DEPTH)
+    root = fastyaml._build(_Tracker(found).watch(fastyaml._c_events(text)), yamlio.MAX_DEPTH)
     if not isinstance(root, dict) or list(root) != list(found.entries):
         raise Unsupported("not a card's mapping")
     for key, entry in found.entries.items():
@@ -179,6 +205,7 @@ class _Tracker:
             entry.items.append(Item(self.item_start, end, None))
             self.item_start = None
         elif self.depth == 1 and entry is not None:
+            entry.end = max(_line_end(self.last_end), entry.line + 1)
             if entry.key in self.found.entries:
                 raise Unsupported("a duplicate key")  # the builder refuses it too
             self.found.entries[entry.key] = entry
