@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
-from kacard.cli.app import app
+os.environ["KACARD_LANG"] = "en"  # tests read English unless they ask for another language
+
+from kacard.cli.app import app  # noqa: E402
 
 TODAY = "2026-11-23"
 
@@ -30,6 +33,7 @@ team:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KACARD_TODAY", TODAY)
+    monkeypatch.setenv("KACARD_LANG", "en")
     monkeypatch.setenv("KACARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KACARD_DIR", raising=False)
     monkeypatch.delenv("KACARD_USER", raising=False)

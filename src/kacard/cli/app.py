@@ -8,20 +8,57 @@ import os
 import sys
 from typing import Any
 
-import typer
-from typer.core import TyperGroup
+from kacard.i18n import _, set_language
+from kacard.i18n.choose import choose_language
 
-from kacard import lifetime
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
-from kacard.errors import KacardError
-from kacard.i18n import _
+# The language is chosen before any command is defined: typer builds --help from the
+# option and command help strings at import time, and they are translated with `_()`.
+set_language(choose_language(sys.argv[1:]))
+
+import typer  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
+
+from kacard import lifetime  # noqa: E402
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
+from kacard.cli.helptext import localize_help  # noqa: E402
+from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
 COMMAND_MODULES = ("cards", "score", "visits", "team", "route")
 
 
+class KacardCommand(TyperCommand):
+    """A command whose help page is in the run's language (typer's own headings too)."""
+
+    def get_help(self, ctx: Any) -> str:
+        return localize_help(super().get_help(ctx))
+
+
 class KacardGroup(TyperGroup):
-    """Translates KacardError into a message and its exit code, in one place."""
+    """Translates KacardError into a message and its exit code, in one place; gives every
+    command the `--lang` option and a help page in the run's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        option = lang_option()
+        self.params.append(option)
+        if self.help:
+            self.help = _(self.help)
+        for command in self.commands.values():
+            command.params.append(option)
+            if command.help:  # the command's docstring, cleaned: a msgid of the catalog
+                command.help = _(command.help)
+            if type(command) is TyperCommand:
+                command.__class__ = KacardCommand
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        # decided again for this run's arguments (the import-time choice saw sys.argv;
+        # a test runner passes its own)
+        set_language(choose_language(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *rest, **kwargs)
+
+    def get_help(self, ctx: Any) -> str:
+        return localize_help(super().get_help(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         # A command is short-lived and allocates many small objects (cards) that it keeps:
@@ -46,7 +83,7 @@ class KacardGroup(TyperGroup):
 
 
 def _print_error(exc: KacardError) -> None:
-    sys.stderr.write(f"error: {exc.message}\n")
+    sys.stderr.write(_("error: {message}").format(message=exc.message) + "\n")
     for problem in exc.problems:
         sys.stderr.write(f"  {problem}\n")
 

@@ -17,26 +17,60 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
+import typer.main
 
 from kacard.errors import UsageError
+from kacard.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
     from kacard.store import Folder
 
 DirOpt = Annotated[
     Path | None,
-    typer.Option("--dir", "-d", help="Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml).",
+    typer.Option("--dir", "-d", help=_("Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml)."),
                  show_default=False),
 ]
 TodayOpt = Annotated[
     str | None,
-    typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY).", show_default=False),
+    typer.Option("--today", help=_("Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY)."), show_default=False),
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Output format: table, json or csv (some commands add more).",
+    typer.Option("--format", "-f", help=_("Output format: table, json or csv (some commands add more)."),
                  show_default=False),
 ]
+
+
+def _check_language(value: str | None) -> str | None:
+    if value is not None and value not in LANGUAGES:
+        raise typer.BadParameter(_("choose one of {choices}, not {value!r}").format(
+            choices=", ".join(LANGUAGES), value=value))
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help=_("Language of the output: zh or en (also $KACARD_LANG, the team's "
+                                  "language: in kacard.yaml, else the locale)."),
+                 metavar="zh|en", expose_value=False, callback=_check_language, show_default=False),
+]
+
+
+def _lang_placeholder(lang: LangOpt = None) -> None:
+    """Only carries the --lang option (see lang_option)."""
+
+
+def lang_option() -> typer.core.TyperOption:
+    """The `--lang` option, for the root and every command (cli.app adds it to each one).
+
+    The language itself is chosen before the app is built (kacard.i18n.choose reads the
+    same argv); the option documents it in --help and refuses an unknown value."""
+    holder = typer.Typer()
+    holder.command()(_lang_placeholder)
+    option = typer.main.get_command(holder).params[0]
+    assert isinstance(option, typer.core.TyperOption)
+    return option
 
 
 @dataclass
@@ -80,7 +114,7 @@ def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{what} must be a date like 2026-11-25, not {text!r}") from None
+        raise UsageError(_("{what} must be a date like 2026-11-25, not {text!r}").format(what=what, text=text)) from None
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -95,12 +129,12 @@ def parse_week(text: str) -> dt.date:
     """Monday of an ISO week written 2026-W48."""
     match = _WEEK_RE.match(text.strip())
     if not match:
-        raise UsageError(f"--week must look like 2026-W48, not {text!r}")
+        raise UsageError(_("--week must look like 2026-W48, not {text!r}").format(text=text))
     year, week = int(match.group(1)), int(match.group(2))
     try:
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise UsageError(f"{text!r} is not a week of {year}") from None
+        raise UsageError(_("{text!r} is not a week of {year}").format(text=text, year=year)) from None
 
 
 def run(
@@ -114,12 +148,13 @@ def run(
     chosen_today = today or root.today or os.environ.get("KACARD_TODAY")
     chosen_format = (format or root.format or "table").lower()
     if chosen_format not in formats:
-        raise UsageError(f"--format must be one of {', '.join(formats)}, not {chosen_format!r}")
-    return Run(
-        dir_option=dir or root.dir,
-        today=parse_date(chosen_today, "--today") if chosen_today else dt.date.today(),
-        format=chosen_format,
-    )
+        raise UsageError(_("--format must be one of {choices}, not {value!r}").format(
+            choices=", ".join(formats), value=chosen_format))
+    chosen = parse_date(chosen_today, "--today") if chosen_today else dt.date.today()
+    from kacard.i18n.formats import set_today
+
+    set_today(chosen)
+    return Run(dir_option=dir or root.dir, today=chosen, format=chosen_format)
 
 
 def report_problems(folder: Folder) -> None:
@@ -131,5 +166,6 @@ def report_problems(folder: Folder) -> None:
         return
     for problem in errors[:20]:
         note(str(problem))
-    more = " (first 20 shown; `kacard validate` lists all)" if len(errors) > 20 else ""
-    note(f"{len(errors)} problem(s) in {folder.path.name}: affected cards are left out or flagged{more}")
+    more = _(" (first 20 shown; `kacard validate` lists all)") if len(errors) > 20 else ""
+    note(_("{count} problem(s) in {folder}: affected cards are left out or flagged{more}").format(
+        count=len(errors), folder=folder.path.name, more=more))

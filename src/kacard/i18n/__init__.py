@@ -14,8 +14,10 @@ through here.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh")
@@ -60,3 +62,71 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for count `n`, in the current language."""
     return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (a table header defined at
+    import time is translated where it is printed, with `_(header)`)."""
+    return message
+
+
+class Message(str):
+    """Text that machine output (JSON) keeps in English and people read in their language.
+
+    Core code builds such text once, e.g. ``Message("{days} days overdue", days=3)``: as a
+    ``str`` it is the English text (so JSON documents are identical in every language);
+    `localize` gives it in the current language, its parameters localized too (dates with
+    the weekday, nested Messages, amounts given as `Amount`).
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Message:
+        text = msgid.format(**{k: _english(v) for k, v in params.items()}) if params else msgid
+        self = super().__new__(cls, text)
+        self.msgid = msgid
+        self.params = params
+        return self
+
+
+class Amount:
+    """A money amount inside a Message: `1,200,000` in English, `120万` in Chinese."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        from kacard.i18n.formats import money
+
+        return money(self.value, "en")
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def localize(value: Any) -> str:
+    """`value` as people read it in the current language: a Message translated (its
+    parameters localized), a date formatted (`12月1日 周二` in Chinese), an Amount in
+    万/亿 in Chinese; anything else as `str`. In English a Message is its own text."""
+    if isinstance(value, Message):
+        if _language == "en":
+            return str(value)
+        return _(value.msgid).format(**{k: localize(v) for k, v in value.params.items()}) \
+            if value.params else _(value.msgid)
+    if _language == "en":
+        return _english(value)
+    from kacard.i18n import formats
+
+    if isinstance(value, dt.datetime):
+        return formats.date(value.date()) + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return formats.date(value)
+    if isinstance(value, Amount):
+        return formats.money(value.value)
+    return str(value)

@@ -1,0 +1,107 @@
+"""Every message kacard shows people, found in the source, and the catalogs' gaps.
+
+Messages are the string arguments of `_()`, `N_()`, `ngettext()` and `Message()` in
+src/kacard (Babel's Python extractor), plus the help of every command (typer takes it
+from the command's docstring; cli.app translates it with `_()`). Each message belongs to
+the area of the first file that uses it: cli/ -> cli.po, render/ -> render.po, the rest
+-> core.po. `python -m kacard.i18n.extract` adds the missing msgids to the Chinese
+catalogs (empty, to be translated) and lists those without a translation; it needs Babel.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+from kacard.i18n import LOCALE_DIR
+
+SOURCE = Path(__file__).resolve().parents[1]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None}
+
+
+def area_of(path: Path) -> str:
+    """The catalog (without .po) a source file's messages go to."""
+    parts = path.relative_to(SOURCE).parts
+    return parts[0] if parts[0] in ("cli", "render") else "core"
+
+
+def source_messages() -> dict[str, str]:
+    """msgid -> area, from every `_()`-style call in the package (plural forms included)."""
+    from babel.messages.extract import extract_python
+
+    found: dict[str, str] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "i18n" in path.relative_to(SOURCE).parts:
+            continue
+        with path.open("rb") as handle:
+            for _line, _func, message, _comments in extract_python(handle, KEYWORDS, [], {}):
+                for text in message if isinstance(message, tuple) else (message,):
+                    if text:
+                        found.setdefault(text, area_of(path))
+    return found
+
+
+def help_messages() -> dict[str, str]:
+    """msgid -> "cli": the root's and every command's help (their docstrings)."""
+    from kacard.cli.app import app
+
+    texts = [app.info.help] + [inspect.getdoc(c.callback) for c in app.registered_commands]
+    return {text: "cli" for text in texts if isinstance(text, str) and text}
+
+
+def all_messages() -> dict[str, str]:
+    return {**help_messages(), **source_messages()}
+
+
+def translations(language: str = "zh") -> dict[str, str]:
+    """msgid -> translation over every catalog of `language` (plural msgids by singular)."""
+    from babel.messages.pofile import read_po
+
+    found: dict[str, str] = {}
+    for po in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if not message.id:
+                    continue
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for msgid in ids:
+                    found[msgid] = "" if message.fuzzy else (strings[0] or "")
+    return found
+
+
+def missing(language: str = "zh") -> list[str]:
+    """Messages used in the source with no (or an empty) translation in `language`."""
+    have = translations(language)
+    return sorted(m for m in all_messages() if not have.get(m))
+
+
+def add_missing(language: str = "zh") -> list[str]:
+    """Append every message the catalogs lack to its area's .po (empty msgstr)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    have = translations(language)
+    new = [(m, a) for m, a in all_messages().items() if m not in have]
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    for area in sorted({a for _m, a in new}):
+        po = folder / f"{area}.po"
+        if po.exists():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+        else:
+            catalog = Catalog(locale=language, project="kacard")
+        for msgid, a in new:
+            if a == area:
+                catalog.add(msgid, "")
+        with po.open("wb") as handle:
+            write_po(handle, catalog, width=0, omit_header=False)
+    return [m for m, _a in new]
+
+
+if __name__ == "__main__":
+    added = add_missing()
+    sys.stdout.write(f"added {len(added)} new msgid(s)\n")
+    for msgid in missing():
+        sys.stdout.write(f"untranslated: {msgid!r}\n")
