@@ -11,21 +11,22 @@ from kacard.brief import Brief
 from kacard.index import CardIndex
 from kacard.model.settings import Settings
 from kacard.render.output import Column, emit
+from kacard.i18n import N_
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
 
 COLUMNS = [
-    Column("id", "id"),
-    Column("name", "name", max_width=28),
-    Column("owner", "owner"),
-    Column("status", "status"),
-    Column("tier", "tier"),
-    Column("region", "region", max_width=16),
-    Column("revenue", "revenue", right=True),
-    Column("last_visit", "last visit"),
-    Column("next_date", "next step"),
-    Column("next_action", "action", max_width=24),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=28),
+    Column("owner", N_("owner")),
+    Column("status", N_("status"), labels="status"),
+    Column("tier", N_("tier")),
+    Column("region", N_("region"), max_width=16),
+    Column("revenue", N_("revenue"), right=True),
+    Column("last_visit", N_("last visit")),
+    Column("next_date", N_("next step")),
+    Column("next_action", N_("action"), max_width=24),
 ]
 
 

@@ -16,21 +16,22 @@ from typing import Any, cast
 
 from kacard import facts
 from kacard.dates import Week
+from kacard.i18n import N_, Amount, Message
 from kacard.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 
 # What a well-kept card has (the course: the manager checks every rep's cards weekly).
 CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("decision_maker", "a contact with role decision_maker"),
-    ("contact_phone", "a phone or e-mail for a contact"),
-    ("address", "the address"),
-    ("location", "location (lat/lon) for routes"),
-    ("visit_hours", "visit_hours"),
-    ("credit", "credit (rating or terms_days)"),
-    ("purchasing", "purchasing (centralized/pattern/budget)"),
-    ("recent_visit", "a visit within the tier's cadence"),
-    ("next_step", "a next step on the latest visit (or a deliberate no_next)"),
+    ("decision_maker", N_("a contact with role decision_maker")),
+    ("contact_phone", N_("a phone or e-mail for a contact")),
+    ("address", N_("the address")),
+    ("location", N_("location (lat/lon) for routes")),
+    ("visit_hours", N_("visit_hours")),
+    ("credit", N_("credit (rating or terms_days)")),
+    ("purchasing", N_("purchasing (centralized/pattern/budget)")),
+    ("recent_visit", N_("a visit within the tier's cadence")),
+    ("next_step", N_("a next step on the latest visit (or a deliberate no_next)")),
 )
 COMPLETENESS_TARGET = 0.8
 RECENT_DAYS = 28
@@ -273,15 +274,17 @@ def flags(r: RepReview, currency: str) -> list[str]:
     """What a manager should talk about with this rep, worst first."""
     found = []
     if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
-        found.append(f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})")
+        found.append(Message("cards {share} complete (target {target})", share=f"{r.completeness:.0%}",
+                             target=f"{COMPLETENESS_TARGET:.0%}"))
     if r.overdue_visits:
-        found.append(f"{len(r.overdue_visits)} account(s) overdue for a visit")
+        found.append(Message("{count} account(s) overdue for a visit", count=len(r.overdue_visits)))
     if r.no_next_step:
-        found.append(f"{len(r.no_next_step)} account(s) whose last visit has no next step")
+        found.append(Message("{count} account(s) whose last visit has no next step", count=len(r.no_next_step)))
     if r.receivables.late_amount > 0:
-        found.append(f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days")
+        found.append(Message("{amount} {currency} receivable overdue > 60 days",
+                             amount=Amount(r.receivables.late_amount.quantize(Decimal(1))), currency=currency))
     if r.signals:
-        found.append(f"{len(r.signals)} churn signal(s) not followed up by a visit")
+        found.append(Message("{count} churn signal(s) not followed up by a visit", count=len(r.signals)))
     if r.stale:
-        found.append(f"{len(r.stale)} stale card(s)")
+        found.append(Message("{count} stale card(s)", count=len(r.stale)))
     return found

@@ -91,7 +91,7 @@ def _print_error(exc: KacardError) -> None:
 app = typer.Typer(
     cls=KacardGroup,
     name="kacard",
-    help="Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes.",
+    help=_("Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

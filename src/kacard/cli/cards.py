@@ -11,6 +11,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -31,8 +32,8 @@ def _interactive() -> bool:
 
 def init(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(help="Folder to set up (default: --dir or the current folder).")] = None,
-    rep: Annotated[list[str] | None, typer.Option("--rep", help="A rep as ID=NAME (repeatable), e.g. zhangwei=张伟.")] = None,
+    path: Annotated[Path | None, typer.Argument(help=_("Folder to set up (default: --dir or the current folder)."))] = None,
+    rep: Annotated[list[str] | None, typer.Option("--rep", help=_("A rep as ID=NAME (repeatable), e.g. zhangwei=张伟."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -57,20 +58,20 @@ def init(
 
 def new(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="Slug for the account, e.g. hz-xinghe-gas.")],
-    name: Annotated[str | None, typer.Option(help="Account name, e.g. 杭州星河纺织有限公司.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Rep id from kacard.yaml team.")] = None,
-    status: Annotated[str, typer.Option(help="prospect|active|dormant|lost.")] = "prospect",
-    tier: Annotated[str | None, typer.Option(help="Pin a tier S|A|B|C (default: computed).")] = None,
+    card_id: Annotated[str, typer.Argument(metavar="ID", help=_("Slug for the account, e.g. hz-xinghe-gas."))],
+    name: Annotated[str | None, typer.Option(help=_("Account name, e.g. 杭州星河纺织有限公司."))] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Rep id from kacard.yaml team."))] = None,
+    status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost."))] = "prospect",
+    tier: Annotated[str | None, typer.Option(help=_("Pin a tier S|A|B|C (default: computed)."))] = None,
     industry: Annotated[str | None, typer.Option()] = None,
-    sector: Annotated[str | None, typer.Option(help="government|soe|foreign|private|public_institution|finance.")] = None,
-    region: Annotated[str | None, typer.Option(help="e.g. 华东/杭州.")] = None,
+    sector: Annotated[str | None, typer.Option(help=_("government|soe|foreign|private|public_institution|finance."))] = None,
+    region: Annotated[str | None, typer.Option(help=_("e.g. 华东/杭州."))] = None,
     address: Annotated[str | None, typer.Option()] = None,
-    lat: Annotated[float | None, typer.Option(help="Latitude of the site.")] = None,
-    lon: Annotated[float | None, typer.Option(help="Longitude of the site.")] = None,
-    since: Annotated[str | None, typer.Option(help="On the books since YYYY-MM-DD (default: today).")] = None,
-    visit_minutes: Annotated[int | None, typer.Option(help="Minutes a visit takes (default 45).")] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Tag (repeatable).")] = None,
+    lat: Annotated[float | None, typer.Option(help=_("Latitude of the site."))] = None,
+    lon: Annotated[float | None, typer.Option(help=_("Longitude of the site."))] = None,
+    since: Annotated[str | None, typer.Option(help=_("On the books since YYYY-MM-DD (default: today)."))] = None,
+    visit_minutes: Annotated[int | None, typer.Option(help=_("Minutes a visit takes (default 45)."))] = None,
+    tag: Annotated[list[str] | None, typer.Option(help=_("Tag (repeatable)."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -147,7 +148,7 @@ def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def list_cards(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's cards.")] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Only this rep's cards."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -167,7 +168,7 @@ def list_cards(
 
 def filter_cards(
     ctx: typer.Context,
-    conditions: Annotated[list[str], typer.Argument(help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
+    conditions: Annotated[list[str], typer.Argument(help=_("Conditions, ANDed: tier=A region~杭州 'revenue>1000000'."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -249,15 +250,15 @@ def edit(
 def log(
     ctx: typer.Context,
     card_id: Annotated[str, typer.Argument(metavar="ID")],
-    summary: Annotated[str | None, typer.Option(help="What happened (asked for on a terminal).")] = None,
-    date: Annotated[str | None, typer.Option(help="Visit date (default: today).")] = None,
-    kind: Annotated[str, typer.Option(help="visit|call|meeting|event|gift|complaint.")] = "visit",
-    with_: Annotated[list[str] | None, typer.Option("--with", help="Person met (repeatable).")] = None,
-    by: Annotated[str | None, typer.Option(help="Rep id (default: the card's owner).")] = None,
-    next_date: Annotated[str | None, typer.Option(help="Date of the next step.")] = None,
-    next_time: Annotated[str | None, typer.Option(help="Time of the next step, HH:MM (a fixed appointment).")] = None,
-    next_action: Annotated[str | None, typer.Option(help="What the next step is.")] = None,
-    no_next: Annotated[str | None, typer.Option(help="Why there is deliberately no next step.")] = None,
+    summary: Annotated[str | None, typer.Option(help=_("What happened (asked for on a terminal)."))] = None,
+    date: Annotated[str | None, typer.Option(help=_("Visit date (default: today)."))] = None,
+    kind: Annotated[str, typer.Option(help=_("visit|call|meeting|event|gift|complaint."))] = "visit",
+    with_: Annotated[list[str] | None, typer.Option("--with", help=_("Person met (repeatable)."))] = None,
+    by: Annotated[str | None, typer.Option(help=_("Rep id (default: the card's owner)."))] = None,
+    next_date: Annotated[str | None, typer.Option(help=_("Date of the next step."))] = None,
+    next_time: Annotated[str | None, typer.Option(help=_("Time of the next step, HH:MM (a fixed appointment)."))] = None,
+    next_action: Annotated[str | None, typer.Option(help=_("What the next step is."))] = None,
+    no_next: Annotated[str | None, typer.Option(help=_("Why there is deliberately no next step."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -315,7 +316,7 @@ def log(
 
 def schema(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="Folder to write the schema files into.")] = Path("schemas"),
+    out: Annotated[Path, typer.Option(help=_("Folder to write the schema files into."))] = Path("schemas"),
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

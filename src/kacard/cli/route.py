@@ -10,6 +10,7 @@ import typer
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 FORMATS = ("table", "json", "geojson", "ics", "svg")
 
@@ -21,19 +22,19 @@ def register(app: typer.Typer) -> None:
 def route(
     ctx: typer.Context,
     week: WeekOpt = None,
-    day: Annotated[str | None, typer.Option("--day", help="Plan one day (YYYY-MM-DD) instead of the week.",
+    day: Annotated[str | None, typer.Option("--day", help=_("Plan one day (YYYY-MM-DD) instead of the week."),
                                             show_default=False)] = None,
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids to plan instead of the "
-                                            "due list.", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.",
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Comma-separated card ids to plan instead of the "
+                                            "due list."), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the output to this file."),
                                                 show_default=False)] = None,
-    osrm: Annotated[str | None, typer.Option("--osrm", metavar="URL", help="OSRM server for road travel "
-                                             "times (default: travel.osrm in kacard.yaml, else haversine).",
+    osrm: Annotated[str | None, typer.Option("--osrm", metavar="URL", help=_("OSRM server for road travel "
+                                             "times (default: travel.osrm in kacard.yaml, else haversine)."),
                                              show_default=False)] = None,
-    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help="Say why one account is on "
-                                                "its day or left out.", show_default=False)] = None,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help=_("Say why one account is on "
+                                                "its day or left out."), show_default=False)] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

@@ -10,6 +10,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 if TYPE_CHECKING:
     from kacard.model.settings import Settings
@@ -22,20 +23,20 @@ def register(app: typer.Typer) -> None:
 def score(
     ctx: typer.Context,
     owner: Annotated[
-        str | None, typer.Option(help="Only this rep's accounts (scores stay team-wide).")
+        str | None, typer.Option(help=_("Only this rep's accounts (scores stay team-wide)."))
     ] = None,
     explain: Annotated[
         str | None,
         typer.Option(
-            "--explain", metavar="ID", help="Every input and rule behind one account's scores."
+            "--explain", metavar="ID", help=_("Every input and rule behind one account's scores.")
         ),
     ] = None,
     what_if: Annotated[
         bool,
         typer.Option(
             "--what-if",
-            help="Accounts whose tier today (pin or computed) differs from "
-            "the tier computed now with pins dropped.",
+            help=_("Accounts whose tier today (pin or computed) differs from "
+            "the tier computed now with pins dropped."),
         ),
     ] = False,
     set_: Annotated[
@@ -43,14 +44,14 @@ def score(
         typer.Option(
             "--set",
             metavar="KEY=VALUE",
-            help="With --what-if: try other scoring settings, "
-            "e.g. --set pareto.a=0.7 --set ten_two.key=12.",
+            help=_("With --what-if: try other scoring settings, "
+            "e.g. --set pareto.a=0.7 --set ten_two.key=12."),
         ),
     ] = None,
     chart: Annotated[
         Path | None,
         typer.Option(
-            "--chart", metavar="FILE.svg", help="Also write the Pareto chart (SVG) to this file."
+            "--chart", metavar="FILE.svg", help=_("Also write the Pareto chart (SVG) to this file.")
         ),
     ] = None,
     dir: DirOpt = None,

@@ -10,6 +10,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -37,10 +38,10 @@ def git_setup(
 
 
 def merge_driver(
-    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.")],
-    ours: Annotated[Path, typer.Argument(help="git's %A: our version; the result is written here.")],
-    theirs: Annotated[Path, typer.Argument(help="git's %B: their version.")],
-    path: Annotated[str, typer.Argument(help="git's %P: the card's path in the repository.")] = "",
+    base: Annotated[Path, typer.Argument(help=_("git's %O: the common ancestor."))],
+    ours: Annotated[Path, typer.Argument(help=_("git's %A: our version; the result is written here."))],
+    theirs: Annotated[Path, typer.Argument(help=_("git's %B: their version."))],
+    path: Annotated[str, typer.Argument(help=_("git's %P: the card's path in the repository."))] = "",
 ) -> None:
     """Three-way, field-aware merge of one card (git runs this; see `kacard git-setup`).
 
@@ -76,11 +77,11 @@ def merge_driver(
 
 def handover(
     ctx: typer.Context,
-    from_rep: Annotated[str, typer.Argument(metavar="FROM", help="Rep id handing over.")],
-    to_rep: Annotated[str, typer.Argument(metavar="TO", help="Rep id taking over.")],
-    ids: Annotated[str | None, typer.Option("--ids", help="Only these cards, comma-separated (default: all of FROM's).")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why, e.g. 离职 or 区域调整.")] = None,
-    date: Annotated[str | None, typer.Option(help="Handover date (default: today).")] = None,
+    from_rep: Annotated[str, typer.Argument(metavar="FROM", help=_("Rep id handing over."))],
+    to_rep: Annotated[str, typer.Argument(metavar="TO", help=_("Rep id taking over."))],
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Only these cards, comma-separated (default: all of FROM's)."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why, e.g. 离职 or 区域调整."))] = None,
+    date: Annotated[str | None, typer.Option(help=_("Handover date (default: today)."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -119,11 +120,11 @@ def handover(
 
 def export(
     ctx: typer.Context,
-    redact: Annotated[bool, typer.Option("--redact", help="Mask contacts' phones, e-mails, birthdays and notes.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_("Mask contacts' phones, e-mails, birthdays and notes."))] = False,
     table: Annotated[str | None, typer.Option(
-        help="One table of records: cards, contacts, visits, trades, opportunities, signals, handovers "
-             "(default: whole cards for json, cards for csv).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+        help=_("One table of records: cards, contacts, visits, trades, opportunities, signals, handovers "
+             "(default: whole cards for json, cards for csv)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of stdout."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

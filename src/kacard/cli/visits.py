@@ -13,19 +13,20 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 if TYPE_CHECKING:
     from kacard.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
-    typer.Option("--week", "-w", help="ISO week like 2026-W48 (default: the week containing today).",
+    typer.Option("--week", "-w", help=_("ISO week like 2026-W48 (default: the week containing today)."),
                  show_default=False),
 ]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a team id).",
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a team id)."),
                                               show_default=False)]
-MineOpt = Annotated[bool, typer.Option("--mine", help="Only my accounts: $KACARD_USER, else git user.email "
-                                                      "matched to the team's emails.")]
+MineOpt = Annotated[bool, typer.Option("--mine", help=_("Only my accounts: $KACARD_USER, else git user.email "
+                                                      "matched to the team's emails."))]
 
 
 def register(app: typer.Typer) -> None:
@@ -91,7 +92,7 @@ def due(
     owner: OwnerOpt = None,
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
-                                                help="Show how one account's urgency adds up.")] = None,
+                                                help=_("Show how one account's urgency adds up."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -169,9 +170,9 @@ def brief(
     week: WeekOpt = None,
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids instead of the due list.",
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Comma-separated card ids instead of the due list."),
                                             show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the document to this file."),
                                                 show_default=False)] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,

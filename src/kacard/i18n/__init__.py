@@ -64,6 +64,37 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where `context` tells which meaning is meant
+    (status "lost" 流失 vs stage "lost" 输单)."""
+    return _translation.pgettext(context, message)
+
+
+def C_(context: str, message: str) -> str:
+    """Mark an enum value for the catalog under `context`, untranslated (see `label`)."""
+    return message
+
+
+def label(context: str, value: str | None) -> str:
+    """An enum value (an English id kept in cards and JSON) as people read it:
+    `label("status", "active")` is `active` in English, `活跃` in Chinese. Values the
+    catalog does not know (a team's own industry) are shown as they are."""
+    if value is None:
+        return ""
+    return value if _language == "en" else _translation.pgettext(context, value)
+
+
+class Word(str):
+    """An enum value inside a Message: itself in English (and JSON), its `label` in Chinese."""
+
+    context: str
+
+    def __new__(cls, context: str, value: str) -> Word:
+        self = super().__new__(cls, value)
+        self.context = context
+        return self
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it now (a table header defined at
     import time is translated where it is printed, with `_(header)`)."""
@@ -105,6 +136,8 @@ class Amount:
 
 
 def _english(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -129,4 +162,6 @@ def localize(value: Any) -> str:
         return formats.date(value)
     if isinstance(value, Amount):
         return formats.money(value.value)
+    if isinstance(value, Word):
+        return label(value.context, str(value))
     return str(value)

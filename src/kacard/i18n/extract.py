@@ -17,7 +17,13 @@ from pathlib import Path
 from kacard.i18n import LOCALE_DIR
 
 SOURCE = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None, "pgettext": ((1, "c"), 2),
+            "C_": ((1, "c"), 2), "label": ((1, "c"), 2), "Word": ((1, "c"), 2)}
+
+
+def key(msgid: str, context: str | None) -> str:
+    """A message's key in these tables: gettext's `context\x04msgid` when it has a context."""
+    return f"{context}\x04{msgid}" if context else msgid
 
 
 def area_of(path: Path) -> str:
@@ -35,7 +41,11 @@ def source_messages() -> dict[str, str]:
         if "i18n" in path.relative_to(SOURCE).parts:
             continue
         with path.open("rb") as handle:
-            for _line, _func, message, _comments in extract_python(handle, KEYWORDS, [], {}):
+            for _line, func, message, _comments in extract_python(handle, KEYWORDS, [], {}):
+                if KEYWORDS[func] and isinstance(KEYWORDS[func][0], tuple):  # (context, msgid)
+                    if isinstance(message, tuple) and all(message):
+                        found.setdefault(key(message[1], message[0]), area_of(path))
+                    continue
                 for text in message if isinstance(message, tuple) else (message,):
                     if text:
                         found.setdefault(text, area_of(path))
@@ -67,7 +77,7 @@ def translations(language: str = "zh") -> dict[str, str]:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for msgid in ids:
-                    found[msgid] = "" if message.fuzzy else (strings[0] or "")
+                    found[key(msgid, message.context)] = "" if message.fuzzy else (strings[0] or "")
     return found
 
 
@@ -94,7 +104,8 @@ def add_missing(language: str = "zh") -> list[str]:
             catalog = Catalog(locale=language, project="kacard")
         for msgid, a in new:
             if a == area:
-                catalog.add(msgid, "")
+                context, _sep, text = msgid.rpartition("\x04")
+                catalog.add(text, "", context=context or None)
         with po.open("wb") as handle:
             write_po(handle, catalog, width=0, omit_header=False)
     return [m for m, _a in new]

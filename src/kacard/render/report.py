@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
 from kacard.due import DueItem
+from kacard.i18n import N_, _, label, localize
 from kacard.render.output import Column, dumps_json, emit, fmt_cell
-from kacard.text import clean
+from kacard.text import clean, pad
 
 if TYPE_CHECKING:
     from kacard.review import Review, RepReview
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 # -- due --------------------------------------------------------------------------------
 
 DUE_COLUMNS = [
-    Column("urgency", "urgency", right=True),
-    Column("id", "id"),
-    Column("name", "name", max_width=24),
-    Column("owner", "owner"),
-    Column("tier", "tier"),
-    Column("why", "why", max_width=60),
-    Column("next", "next step", max_width=30),
+    Column("urgency", N_("urgency"), right=True),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=24),
+    Column("owner", N_("owner")),
+    Column("tier", N_("tier")),
+    Column("why", N_("why"), max_width=60),
+    Column("next", N_("next step"), max_width=30),
 ]
 DUE_CSV_COLUMNS = [
     Column("id", "id"), Column("name", "name"), Column("owner", "owner"), Column("tier", "tier"),
@@ -42,18 +43,29 @@ def short_reason(item: DueItem) -> str:
     """The reasons in a few words: `cadence overdue 12d; next_step 11-24; receivable 1,200,000 8d`."""
     parts = []
     for r in item.reasons:
+        days = r.days_overdue
         if r.kind == "cadence":
             status = r.detail.get("status")
-            parts.append(f"cadence {status}" + (f" {r.days_overdue}d" if r.days_overdue else ""))
+            if status == "never":
+                parts.append(_("cadence never {days}d").format(days=days) if days else _("cadence never"))
+            elif status == "overdue":
+                parts.append(_("cadence overdue {days}d").format(days=days) if days else _("cadence overdue"))
+            else:
+                parts.append(_("cadence soon"))
         elif r.kind == "next_step":
-            parts.append(f"next step {r.date}" + (f" ({r.days_overdue}d late)" if r.days_overdue else ""))
+            date = localize(r.date)
+            parts.append(_("next step {date} ({days}d late)").format(date=date, days=days) if days
+                         else _("next step {date}").format(date=date))
         elif r.kind == "receivable":
-            parts.append(f"receivable {fmt_cell(r.detail.get('amount'))} {r.days_overdue}d")
+            amount = r.detail.get("amount")
+            parts.append(_("receivable {amount} {days}d").format(
+                amount=fmt_cell(amount) if amount is not None else "", days=days))
         elif r.kind == "signal":
-            parts.append(f"signal {r.detail.get('signal')} {r.date}")
+            parts.append(_("signal {kind} {date}").format(kind=label("signal", r.detail.get("signal")),
+                                                          date=localize(r.date)))
         else:
-            parts.append("no next step")
-    return "; ".join(parts)
+            parts.append(_("no next step"))
+    return _("; ").join(parts)
 
 
 def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
@@ -64,7 +76,7 @@ def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
             "id": item.id, "name": item.name, "owner": item.owner, "tier": item.tier,
             "urgency": item.urgency, "days_overdue": item.days_overdue, "kinds": item.kinds,
             "why": short_reason(item),
-            "next": f"{step.date} {step.action}" if step else None,
+            "next": f"{localize(step.date)} {step.action}" if step else None,
             "next_date": step.date if step else None,
             "next_action": step.action if step else None,
         })
@@ -85,21 +97,42 @@ def print_due(items: Sequence[DueItem], fmt: str, title: str, *, one_rep: bool =
 
 def explain_text(item: DueItem, week: Week) -> str:
     """taskwarrior-style breakdown: each term's value × weight = contribution, then the reasons."""
-    lines = [f"{clean(item.name)} ({item.id}) · owner {item.owner} · tier {item.tier} · week {week}"]
+    lines = [_("{name} ({id}) · owner {owner} · tier {tier} · week {week}").format(
+        name=clean(item.name), id=item.id, owner=item.owner, tier=item.tier, week=week_text(week))]
     if not item.is_due:
-        lines.append(f"not due in {week.label}: no reason holds")
+        lines.append(_("not due in {week}: no reason holds").format(week=week.label))
         if item.visit_by:
-            lines.append(f"  cadence: last visit {item.last_visit}, next visit by {item.visit_by}")
+            lines.append(_("  cadence: last visit {last}, next visit by {by}").format(
+                last=localize(item.last_visit), by=localize(item.visit_by)))
         if item.next_step:
-            lines.append(f"  next step: {item.next_step.date} {clean(item.next_step.action)}")
+            lines.append(_("  next step: {date} {action}").format(date=localize(item.next_step.date),
+                                                                  action=clean(item.next_step.action)))
         return "\n".join(lines) + "\n"
-    lines += ["", f"  {'urgency term':<18} {'value':>6}   {'weight':>6}   {'points':>8}   source"]
+    head = [_("urgency term"), _("value"), _("weight"), _("points"), _("source")]
+    lines += ["", f"  {pad(head[0], 18)} {pad(head[1], 6, True)}   {pad(head[2], 6, True)}   "
+                  f"{pad(head[3], 8, True)}   {head[4]}"]
     for t in item.terms:
-        lines.append(f"  {t.name:<18} {t.value:>6g} × {t.weight:>6g} = {t.contribution:>8.2f}   {clean(t.source)}")
-    lines.append(f"  {'total':<18} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
-    lines += ["", "reasons:"]
-    lines += [f"  - {r.kind}: {clean(r.text)}" for r in item.reasons]
+        lines.append(f"  {pad(term_name(t.name), 18)} {t.value:>6g} × {t.weight:>6g} = {t.contribution:>8.2f}   "
+                     f"{clean(localize(t.source))}")
+    lines.append(f"  {pad(_('total'), 18)} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
+    lines += ["", _("reasons:")]
+    lines += [f"  - {label('reason', r.kind)}: {clean(localize(r.text))}" for r in item.reasons]
     return "\n".join(lines) + "\n"
+
+
+def week_text(week: Week) -> str:
+    """`2026-W48 (2026-11-23 – 2026-11-29)`; in Chinese the days with their weekday."""
+    return f"{week.label} ({localize(week.start)} – {localize(week.end)})"
+
+
+_TERM_NAMES = {"tier": N_("tier"), "days overdue": N_("days overdue")}
+
+
+def term_name(name: str) -> str:
+    """An urgency term's name (`tier`, `days overdue`, `reason cadence`) for people."""
+    if name.startswith("reason "):
+        return _("reason {kind}").format(kind=label("reason", name[len("reason "):]))
+    return _(_TERM_NAMES[name]) if name in _TERM_NAMES else name
 
 
 def explain_json(item: DueItem, week: Week) -> dict[str, Any]:
@@ -109,18 +142,18 @@ def explain_json(item: DueItem, week: Week) -> dict[str, Any]:
 # -- review -----------------------------------------------------------------------------
 
 REVIEW_COLUMNS = [
-    Column("rep", "rep"),
-    Column("name", "name"),
-    Column("cards", "cards", right=True),
-    Column("complete", "complete", right=True),
-    Column("due", "due", right=True),
-    Column("overdue_visits", "overdue", right=True),
-    Column("no_next", "no next", right=True),
-    Column("receivable", "overdue recv.", right=True),
-    Column("late", ">60d", right=True),
-    Column("signals", "signals", right=True),
-    Column("stale", "stale", right=True),
-    Column("help", "needs help"),
+    Column("rep", N_("rep")),
+    Column("name", N_("name")),
+    Column("cards", N_("cards"), right=True),
+    Column("complete", N_("complete"), right=True),
+    Column("due", N_("due"), right=True),
+    Column("overdue_visits", N_("overdue"), right=True),
+    Column("no_next", N_("no next"), right=True),
+    Column("receivable", N_("overdue recv."), right=True),
+    Column("late", N_(">60d"), right=True),
+    Column("signals", N_("signals"), right=True),
+    Column("stale", N_("stale"), right=True),
+    Column("help", N_("needs help")),
 ]
 
 
@@ -132,7 +165,7 @@ def review_rows(result: Review) -> list[dict[str, Any]]:
             "due": r.due, "overdue_visits": len(r.overdue_visits), "no_next": len(r.no_next_step),
             "receivable": r.receivables.amount, "late": r.receivables.late_amount,
             "signals": len(r.signals), "stale": len(r.stale),
-            "help": "yes" if r.needs_help else "",
+            "help": _("yes") if r.needs_help else "",
         }
         for r in result.reps
     ]
@@ -145,12 +178,18 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
         sys.stdout.write(review_markdown(result, currency))
     else:
         emit(review_rows(result), REVIEW_COLUMNS, "table",
-             title=f"Weekly review {result.week} · today {result.today}")
+             title=_("Weekly review {week} · today {today}").format(week=result.week, today=localize(result.today)))
         for r in result.reps:
             if r.flags:
-                sys.stdout.write(f"\n{clean(r.rep)}: " + "; ".join(r.flags) + "\n")
+                sys.stdout.write(f"\n{clean(r.rep)}: " + _("; ").join(map(localize, r.flags)) + "\n")
                 for gap in r.gaps:
-                    sys.stdout.write(f"  {gap.id} {gap.score:.0%}: missing {', '.join(gap.missing)}\n")
+                    sys.stdout.write("  " + _("{id} {score}: missing {missing}").format(
+                        id=gap.id, score=f"{gap.score:.0%}", missing=missing_text(gap.missing)) + "\n")
+
+
+def missing_text(keys: Sequence[str]) -> str:
+    """Checklist keys a card lacks, for people (`decision_maker, address`; 决策人、地址)."""
+    return _(", ").join(label("checklist", k) for k in keys)
 
 
 def _md(value: Any) -> str:

@@ -12,24 +12,25 @@ from kacard.render.output import Column, dumps_json, emit
 from kacard.scoring.report import AccountScore, ScoreReport, TierChange
 from kacard.scoring.ten_two import MEANINGS
 from kacard.text import clean
+from kacard.i18n import N_
 
 BAR_WIDTH = 12
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 TABLE_COLUMNS = [
-    Column("rank", "#", right=True),
-    Column("id", "id"),
-    Column("name", "name", max_width=22),
-    Column("owner", "owner"),
-    Column("metric", "metric", right=True),
-    Column("share_text", "share", right=True),
-    Column("cumulative_text", "cum.", right=True),
-    Column("bar", "bar (vs. #1)"),
-    Column("pareto", "ABC"),
-    Column("ten_two", "10/2", right=True),
-    Column("ten_two_class", "10/2 class"),
-    Column("tier_text", "tier"),
-    Column("quadrant", "quadrant"),
+    Column("rank", N_("#"), right=True),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=22),
+    Column("owner", N_("owner")),
+    Column("metric", N_("metric"), right=True),
+    Column("share_text", N_("share"), right=True),
+    Column("cumulative_text", N_("cum."), right=True),
+    Column("bar", N_("bar (vs. #1)")),
+    Column("pareto", N_("ABC")),
+    Column("ten_two", N_("10/2"), right=True),
+    Column("ten_two_class", N_("10/2 class")),
+    Column("tier_text", N_("tier")),
+    Column("quadrant", N_("quadrant")),
 ]
 CSV_COLUMNS = [
     Column(k, k)
@@ -266,13 +267,13 @@ def print_explain(
 # -- --what-if ----------------------------------------------------------------------------
 
 WHAT_IF_COLUMNS = [
-    Column("id", "id"),
-    Column("name", "name", max_width=22),
-    Column("owner", "owner"),
-    Column("now_text", "tier now"),
-    Column("would_be", "would be"),
-    Column("direction", "change"),
-    Column("rule", "because", max_width=40),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=22),
+    Column("owner", N_("owner")),
+    Column("now_text", N_("tier now")),
+    Column("would_be", N_("would be")),
+    Column("direction", N_("change")),
+    Column("rule", N_("because"), max_width=40),
 ]
 
 
