@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kacard.i18n import N_
 from kacard.model.card import Card
 from kacard.scoring.periods import periods_with, trailing_periods
 
-HINTS: dict[str, str] = {
-    "true_friend": "真正的朋友 true friend: profitable and loyal. Keep and deepen the relationship; "
-    "invest in it and guard it against competitors.",
-    "butterfly": "蝴蝶 butterfly: profitable but not loyal. Harvest while it lasts; "
-    "don't over-invest in loyalty programmes.",
-    "barnacle": "藤壶 barnacle: loyal but not profitable. Check wallet share and cost to serve; "
-    "grow the business or cut the cost of serving it.",
-    "stranger": "陌生人 stranger: neither profitable nor loyal. No investment.",
+HINTS: dict[str, str] = {  # msgids of the catalog (the renderer translates them)
+    "true_friend": N_("真正的朋友 true friend: profitable and loyal. Keep and deepen the relationship; "
+    "invest in it and guard it against competitors."),
+    "butterfly": N_("蝴蝶 butterfly: profitable but not loyal. Harvest while it lasts; "
+    "don't over-invest in loyalty programmes."),
+    "barnacle": N_("藤壶 barnacle: loyal but not profitable. Check wallet share and cost to serve; "
+    "grow the business or cut the cost of serving it."),
+    "stranger": N_("陌生人 stranger: neither profitable nor loyal. No investment."),
 }
 
 
