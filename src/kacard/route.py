@@ -25,6 +25,7 @@ from kacard.errors import UsageError
 from kacard.model.settings import Base, Settings, Travel
 from kacard.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.routing.solve import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL, Day, Job, Plan, plan_week
+from kacard.i18n import Message, Shown, Word
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NO_LOCATION = "no_location"
@@ -301,10 +302,11 @@ def prepare(
         loc = item.card.location
         code = reason = None
         if loc is None:
-            code, reason = NO_LOCATION, "the card has no location (add `location: {lat, lon}`)"
+            code, reason = NO_LOCATION, Message("the card has no location (add `location: {{lat, lon}}`)")
         elif elsewhere is not None:
             code = APPOINTMENT_ELSEWHERE
-            reason = f"its fixed appointment is on {elsewhere:%a %Y-%m-%d at %H:%M}, not on a planned day"
+            reason = Message("its fixed appointment is on {day} at {time}, not on a planned day",
+                             day=Shown(f"{elsewhere:%a %Y-%m-%d}", elsewhere.date()), time=f"{elsewhere:%H:%M}")
         elif fixed is None and not windows:
             code, reason = _no_window_reason(item, settings, dates)
         if code is not None and reason is not None:
@@ -387,14 +389,20 @@ def _no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date
     hours = item.card.visit_hours
     if hi - lo < minutes:
         if hours is None:
-            return HOURS_TOO_SHORT, f"the workweek hours cannot hold one {minutes}-minute visit"
-        return HOURS_TOO_SHORT, (
-            f"its visit hours {hours.start:%H:%M}–{hours.end:%H:%M} within the workweek "
-            f"{settings.workweek.start:%H:%M}–{settings.workweek.end:%H:%M} leave "
-            f"{max(0, hi - lo)} minutes, less than one {minutes}-minute visit")
-    days = ", ".join(hours.days) if hours is not None else "any day"
-    planned = ", ".join(f"{d:%a}" for d in dates)
-    return NO_VISIT_DAY, f"it receives visits on {days} only; none of the planned days ({planned}) is one of them"
+            return HOURS_TOO_SHORT, Message("the workweek hours cannot hold one {minutes}-minute visit",
+                                            minutes=minutes)
+        return HOURS_TOO_SHORT, Message(
+            "its visit hours {start}–{end} within the workweek {week_start}–{week_end} leave "
+            "{left} minutes, less than one {minutes}-minute visit", start=f"{hours.start:%H:%M}",
+            end=f"{hours.end:%H:%M}", week_start=f"{settings.workweek.start:%H:%M}",
+            week_end=f"{settings.workweek.end:%H:%M}", left=max(0, hi - lo), minutes=minutes)
+    days = Message(", ".join(["{d%d}" % i for i in range(len(hours.days))]),
+                   **{f"d{i}": Word("weekday", d) for i, d in enumerate(hours.days)}) \
+        if hours is not None else Message("any day")
+    planned = Message(", ".join(["{d%d}" % i for i in range(len(dates))]),
+                      **{f"d{i}": Shown(f"{d:%a}", Word("weekday", f"{d:%a}".lower())) for i, d in enumerate(dates)})
+    return NO_VISIT_DAY, Message("it receives visits on {days} only; none of the planned days ({planned}) is one "
+                                 "of them", days=days, planned=planned)
 
 
 def _at(day: dt.date, minutes: float) -> dt.datetime:
@@ -433,21 +441,27 @@ def _solver_unplanned(cand: Candidate, code: str, matrix: Matrix, workday: tuple
         start = minute_of(at.time())
         out, back = matrix.minutes[0][cand.node], matrix.minutes[cand.node][0]
         if start - out < workday[0] or start + item.card.visit_minutes + back > workday[1]:
-            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
-                      f"{clock(workday[0])}–{clock(workday[1])} with the drive from the base "
-                      f"({out:.0f} min) and back ({back:.0f} min)")
+            reason = Message("its fixed appointment {at} cannot be kept inside the working day {start}–{end} "
+                             "with the drive from the base ({out} min) and back ({back} min)",
+                             at=Shown(f"{at:%a %Y-%m-%d %H:%M}", at), start=clock(workday[0]),
+                             end=clock(workday[1]), out=f"{out:.0f}", back=f"{back:.0f}")
         else:
             clash = [s for d in days if d.date == at.date() for s in d.stops if s.fixed]
-            names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or "another appointment"
-            reason = f"its fixed appointment {at:%a %Y-%m-%d %H:%M} clashes with {names}"
+            names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or Message("another appointment")
+            reason = Message("its fixed appointment {at} clashes with {names}",
+                             at=Shown(f"{at:%a %Y-%m-%d %H:%M}", at), names=names)
     elif code == NO_DAY_FITS:
-        reason = ("no planned day fits: the drive from the base and back does not fit around a "
-                  f"{item.card.visit_minutes}-minute visit inside its hours")
+        reason = Message("no planned day fits: the drive from the base and back does not fit around a "
+                         "{minutes}-minute visit inside its hours", minutes=item.card.visit_minutes)
     elif code == WEEK_FULL:
-        span = "the day is" if single else "the week is"
         kept = [s.urgency for d in days for s in d.stops]
-        least = f" (least urgent planned: {min(kept):g})" if kept else ""
-        reason = (f"{span} full: more urgent visits took the time (urgency {item.urgency:g}{least})")
+        least = Message(" (least urgent planned: {least})", least=f"{min(kept):g}") if kept else ""
+        if single:
+            reason = Message("the day is full: more urgent visits took the time (urgency {urgency}{least})",
+                             urgency=f"{item.urgency:g}", least=least)
+        else:
+            reason = Message("the week is full: more urgent visits took the time (urgency {urgency}{least})",
+                             urgency=f"{item.urgency:g}", least=least)
     else:
         reason = code.replace("_", " ")
     return Unplanned(item.id, item.name, code, reason, item.urgency,

@@ -135,6 +135,20 @@ class Amount:
         return money(self.value, "en")
 
 
+class Shown:
+    """A Message parameter that keeps its own English form: `Shown("Mon 2026-11-23", day)`
+    is that text in English and JSON, and `localize(day)` for people."""
+
+    __slots__ = ("english", "value")
+
+    def __init__(self, english: str, value: Any) -> None:
+        self.english = english
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.english
+
+
 def _english(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
@@ -164,4 +178,6 @@ def localize(value: Any) -> str:
         return formats.money(value.value)
     if isinstance(value, Word):
         return label(value.context, str(value))
+    if isinstance(value, Shown):
+        return localize(value.value)
     return str(value)

@@ -18,6 +18,9 @@ from xml.sax.saxutils import escape, quoteattr
 from kacard.render.output import dumps_json
 from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
+from kacard.i18n import N_, _, language, localize
+from kacard.i18n import _ as gettext
+from kacard.render.report import week_text
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
 DAY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
@@ -38,8 +41,14 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def header(plan: RoutePlan) -> str:
     base = plan.base.label or f"{plan.base.lat:.4f},{plan.base.lon:.4f}"
-    return (f"Route for {plan.rep_name} ({plan.owner}) · {plan.week} · from {base}\n"
-            f"travel model: {plan.travel_model} · planner: {plan.solver}")
+    return (_("Route for {rep} ({owner}) · {week} · from {base}").format(
+        rep=plan.rep_name, owner=plan.owner, week=week_text(plan.week), base=base) + "\n"
+        + _("travel model: {model} · planner: {solver}").format(model=plan.travel_model, solver=plan.solver))
+
+
+def _day(day: dt.date) -> str:
+    """`Mon 2026-11-23`; in Chinese `11月23日 周一`."""
+    return day_label(day) if language() == "en" else localize(day)
 
 
 # -- map links ----------------------------------------------------------------------------
@@ -60,52 +69,55 @@ def map_url(plan: RoutePlan, day: RouteDay) -> str | None:
 # -- table -----------------------------------------------------------------------------------
 
 
-_COLUMNS = (("#", True), ("arrive", False), ("start", False), ("depart", False), ("leg km", True),
-            ("leg min", True), ("id", False), ("name", False), ("note", False))
+_COLUMNS = (("#", True), (N_("arrive"), False), (N_("start"), False), (N_("depart"), False), (N_("leg km"), True),
+            (N_("leg min"), True), (N_("id"), False), (N_("name"), False), (N_("note"), False))
 
 
 def _stop_row(s: PlannedStop) -> list[str]:
-    note = "fixed appointment" if s.fixed else (f"waits {s.wait_minutes} min" if s.wait_minutes else "")
+    note = _("fixed appointment") if s.fixed else (
+        _("waits {minutes} min").format(minutes=s.wait_minutes) if s.wait_minutes else "")
     return [str(s.order), _hm(s.arrive), _hm(s.start), _hm(s.depart), f"{s.leg_km:.1f}",
             f"{s.leg_minutes:.0f}", clean(s.id), truncate(clean(s.name), 28), note]
 
 
 def _grid(rows: list[list[str]], columns=_COLUMNS) -> list[str]:  # type: ignore[no-untyped-def]
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, (h, _) in enumerate(columns)]
+    columns = [(gettext(h), right) for h, right in columns]
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, (h, _right) in enumerate(columns)]
     out = ["  ".join(pad(h, w, right) for (h, right), w in zip(columns, widths, strict=True)).rstrip()]
     for row in rows:
-        out.append("  ".join(pad(v, w, right) for v, (_, right), w
+        out.append("  ".join(pad(v, w, right) for v, (_h, right), w
                              in zip(row, columns, widths, strict=True)).rstrip())
     return out
 
 
 def table(plan: RoutePlan) -> str:
     lines = [header(plan)]
-    lines += plan.warnings
+    lines += [localize(w) for w in plan.warnings]
     for day in plan.days:
         lines.append("")
         if not day.stops:
-            lines.append(f"{day_label(day.date)} · no visits")
+            lines.append(_("{day} · no visits").format(day=_day(day.date)))
             continue
-        lines.append(f"{day_label(day.date)} · {len(day.stops)} visit(s) · leave base {_hm(day.leave_base)}, "
-                     f"back {_hm(day.return_base)}")
+        lines.append(_("{day} · {count} visit(s) · leave base {leave}, back {back}").format(
+            day=_day(day.date), count=len(day.stops), leave=_hm(day.leave_base), back=_hm(day.return_base)))
         rows = [_stop_row(s) for s in day.stops]
         rows.append(["", _hm(day.return_base), "", "", f"{day.return_km:.1f}", f"{day.return_minutes:.0f}",
-                     "(base)", truncate(clean(plan.base.label or "base"), 28), ""])
+                     _("(base)"), truncate(clean(plan.base.label or _("base")), 28), ""])
         lines += _grid(rows)
-        lines.append(f"day total: {day.travel_km:.1f} km, {day.travel_minutes:.0f} min driving, "
-                     f"{day.visit_minutes} min on site")
-        lines.append(f"map: {map_url(plan, day)}")
+        lines.append(_("day total: {km} km, {minutes} min driving, {site} min on site").format(
+            km=f"{day.travel_km:.1f}", minutes=f"{day.travel_minutes:.0f}", site=day.visit_minutes))
+        lines.append(_("map: {url}").format(url=map_url(plan, day)))
     visits = len(plan.stops)
     lines.append("")
-    lines.append(f"week total: {visits} visit(s) on {sum(1 for d in plan.days if d.stops)} day(s), "
-                 f"{plan.travel_km:.1f} km, {plan.travel_minutes:.0f} min driving, "
-                 f"{plan.visit_minutes} min on site; {len(plan.unplanned)} left out")
+    lines.append(_("week total: {visits} visit(s) on {days} day(s), {km} km, {minutes} min driving, "
+                   "{site} min on site; {left} left out").format(
+        visits=visits, days=sum(1 for d in plan.days if d.stops), km=f"{plan.travel_km:.1f}",
+        minutes=f"{plan.travel_minutes:.0f}", site=plan.visit_minutes, left=len(plan.unplanned)))
     if plan.unplanned:
         lines.append("")
-        lines.append("left out (most urgent first):")
-        cols = (("urgency", True), ("id", False), ("name", False), ("reason", False))
-        lines += _grid([[f"{u.urgency:g}", clean(u.id), truncate(clean(u.name), 24), clean(u.reason)]
+        lines.append(_("left out (most urgent first):"))
+        cols = ((N_("urgency"), True), (N_("id"), False), (N_("name"), False), (N_("reason"), False))
+        lines += _grid([[f"{u.urgency:g}", clean(u.id), truncate(clean(u.name), 24), clean(localize(u.reason))]
                         for u in plan.unplanned], cols)
     return "\n".join(lines) + "\n"
 
