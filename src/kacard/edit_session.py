@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kacard.cache import digest
 from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError
+from kacard.i18n import _
 from kacard.model.settings import Settings
 from kacard.store import LoadedCard, parse_card, settings_problems, write_atomic
 
@@ -36,7 +37,7 @@ def edit_card(
     concurrent change)."""
     original = loaded.path.read_bytes()
     if digest(original) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; run the command again")
+        raise StaleWrite(_("{rel} changed on disk since kacard read it; run the command again").format(rel=loaded.rel))
     with tempfile.TemporaryDirectory(prefix="kacard-edit-") as scratch:
         temp = Path(scratch) / loaded.path.name
         temp.write_bytes(original)
@@ -44,7 +45,7 @@ def edit_card(
             try:
                 subprocess.run([*_editor(), str(temp)], check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                raise UsageError(f"could not run the editor ({exc}); set $EDITOR") from None
+                raise UsageError(_("could not run the editor ({exc}); set $EDITOR").format(exc=exc)) from None
             data = temp.read_bytes()
             if data == original:
                 return False
@@ -55,6 +56,6 @@ def edit_card(
                 write_atomic(loaded.path, data.decode("utf-8-sig"), loaded.digest)
                 return True
             if edit_again is None:
-                raise CardInvalid(f"{loaded.rel} not saved: the edited card is invalid", problems)
+                raise CardInvalid(_("{rel} not saved: the edited card is invalid").format(rel=loaded.rel), problems)
             if not edit_again(problems):
-                raise CardInvalid(f"{loaded.rel} not saved; your edit was discarded", problems)
+                raise CardInvalid(_("{rel} not saved; your edit was discarded").format(rel=loaded.rel), problems)

@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 from kacard.errors import UsageError
+from kacard.i18n import _
+from kacard.model.card import Card
 from kacard.paths import SETTINGS_FILE, check_id
 from kacard.schemas import schema_text
-from kacard.model.card import Card
 
 SCHEMA_DIR = ".schema"
 
@@ -68,5 +69,5 @@ def init_folder(folder: Path, reps: list[tuple[str, str]]) -> list[str]:
 
 def _quote(text: str) -> str:
     if any(ch in text for ch in ':{}[],"#&*!|>%@`\'') or not text:
-        raise UsageError(f"rep name {text!r} has characters that need quoting; edit kacard.yaml")
+        raise UsageError(_("rep name {text!r} has characters that need quoting; edit kacard.yaml").format(text=text))
     return text

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kacard.errors import KacardError, Problem, UsageError
+from kacard.i18n import _
 
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_COMMENT = "# kacard: merge cards field by field; each clone runs `kacard git-setup` once"
@@ -116,7 +117,7 @@ def git_setup(folder: Path) -> list[str]:
     """`kacard git-setup`: attributes and driver config for the clone holding `folder`."""
     if work_tree(folder) is None:
         raise UsageError(
-            f"{folder} is not inside a git work tree; `git init` or `git clone` first, then `kacard git-setup`"
+            _("{folder} is not inside a git work tree; `git init` or `git clone` first, then `kacard git-setup`").format(folder=folder)
         )
     return ensure_attributes(folder) + configure_driver(folder)
 

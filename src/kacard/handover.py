@@ -13,6 +13,7 @@ from typing import Any
 
 from kacard.editing import append_record
 from kacard.errors import UsageError
+from kacard.i18n import _
 from kacard.model.card import Card
 from kacard.store import Folder, LoadedCard, update_card
 from kacard.yamlio import Document, flow_map
@@ -33,15 +34,15 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
     team = {rep.id for rep in folder.settings.team}
     for role, rep in (("FROM", from_rep), ("TO", to_rep)):
         if team and rep not in team:
-            raise UsageError(f"unknown rep {rep!r} for {role}; team: {', '.join(sorted(team))}")
+            raise UsageError(_("unknown rep {rep!r} for {role}; team: {value}").format(rep=rep, role=role, value=', '.join(sorted(team))))
     if from_rep == to_rep:
-        raise UsageError("FROM and TO are the same rep")
+        raise UsageError(_("FROM and TO are the same rep"))
     if ids:
         chosen = [folder.get(card_id) for card_id in dict.fromkeys(ids)]
         others = [c for c in chosen if c.card.owner != from_rep]
         if others:
             listed = ", ".join(f"{c.card.id} ({c.card.owner})" for c in others)
-            raise UsageError(f"not owned by {from_rep}: {listed}; nothing was handed over")
+            raise UsageError(_("not owned by {from_rep}: {listed}; nothing was handed over").format(from_rep=from_rep, listed=listed))
     else:
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
     return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen)

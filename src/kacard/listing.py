@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from kacard import facts
 from kacard.brief import Brief
+from kacard.i18n import N_
 from kacard.index import CardIndex
 from kacard.model.settings import Settings
 from kacard.render.output import Column, emit
-from kacard.i18n import N_
 
 if TYPE_CHECKING:
     from kacard.model.card import Card

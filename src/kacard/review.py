@@ -16,8 +16,8 @@ from typing import Any, cast
 
 from kacard import facts
 from kacard.dates import Week
-from kacard.i18n import N_, Amount, Message
 from kacard.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
+from kacard.i18n import N_, Amount, Message
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 

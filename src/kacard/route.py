@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from kacard.dates import Week
 from kacard.due import DueItem
 from kacard.errors import UsageError
+from kacard.i18n import Message, Shown, Word
 from kacard.model.settings import Base, Settings, Travel
 from kacard.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.routing.solve import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL, Day, Job, Plan, plan_week
-from kacard.i18n import Message, Shown, Word
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NO_LOCATION = "no_location"

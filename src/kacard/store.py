@@ -24,8 +24,9 @@ from kacard import brief, index, yamlio
 from kacard.brief import Brief
 from kacard.cache import CardCache, Snap, digest
 from kacard.cache import Entry as CacheEntry
-from kacard.index import CardIndex
 from kacard.errors import CardInvalid, CardNotFound, Problem, StaleWrite, UnsafePath
+from kacard.i18n import _
+from kacard.index import CardIndex
 from kacard.model.settings import Settings
 from kacard.paths import SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
@@ -85,8 +86,8 @@ class Folder:
     def _missing(self, card_id: str) -> NoReturn:
         broken = [p for p in self.problems if Path(p.file).stem == card_id]
         if broken:
-            raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
-        raise CardNotFound(f"no card with id {card_id!r} in {self.path}")
+            raise CardInvalid(_("card {card_id!r} has problems; fix them first").format(card_id=card_id), broken)
+        raise CardNotFound(_("no card with id {card_id!r} in {path}").format(card_id=card_id, path=self.path))
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -188,13 +189,13 @@ def load_settings(folder: Path) -> Settings:
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
         raise CardInvalid(
-            f"{SETTINGS_FILE} cannot be read", [Problem(SETTINGS_FILE, exc.line, exc.column, "", exc.message)]
+            _("{SETTINGS_FILE} cannot be read").format(SETTINGS_FILE=SETTINGS_FILE), [Problem(SETTINGS_FILE, exc.line, exc.column, "", exc.message)]
         ) from None
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         raise CardInvalid(
-            f"{SETTINGS_FILE} is not valid", _validation_problems(SETTINGS_FILE, text, exc)
+            _("{SETTINGS_FILE} is not valid").format(SETTINGS_FILE=SETTINGS_FILE), _validation_problems(SETTINGS_FILE, text, exc)
         ) from None
 
 
@@ -482,7 +483,7 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     try:
         fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise StaleWrite(f"{path.name} is being written by another kacard (remove {lock.name} if that is not so)") from None
+        raise StaleWrite(_("{name} is being written by another kacard (remove {name2} if that is not so)").format(name=path.name, name2=lock.name)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
@@ -499,16 +500,15 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
 def _check_unchanged(path: Path, expect_digest: str | None) -> None:
     if expect_digest is None:
         if path.exists():
-            raise StaleWrite(f"{path.name} already exists; nothing was written")
+            raise StaleWrite(_("{name} already exists; nothing was written").format(name=path.name))
         return
     try:
         current = digest(path.read_bytes())
     except FileNotFoundError:
-        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
+        raise StaleWrite(_("{name} was deleted since it was read; nothing was written").format(name=path.name)) from None
     if current != expect_digest:
         raise StaleWrite(
-            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
-            "nothing was written — run the command again"
+            _("{name} changed on disk since kacard read it (another edit or a git pull?); nothing was written — run the command again").format(name=path.name)
         )
 
 
@@ -532,16 +532,16 @@ def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Docum
     is never applied on top of content the user has not seen.
     """
     if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+        raise UnsafePath(_("{rel} is outside the card folder").format(rel=loaded.rel))
     data = loaded.path.read_bytes()
     if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+        raise StaleWrite(_("{rel} changed on disk since kacard read it; nothing was written — run the command again").format(rel=loaded.rel))
     document = yamlio.load_document(yamlio.decode(data))
     change(document)
     text = document.dump()
     card, problems = parse_card(loaded.rel, text.encode("utf-8"), expect_id=loaded.card.id)
     if card is None:
-        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+        raise CardInvalid(_("the change would make {rel} invalid; nothing was written").format(rel=loaded.rel), problems)
     write_atomic(loaded.path, text, loaded.digest)
     return card
 
@@ -552,8 +552,8 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
     rel = path.relative_to(folder).as_posix()
     card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
     if card is None:
-        raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
+        raise CardInvalid(_("the new card {rel} would be invalid; nothing was written").format(rel=rel), problems)
     if path.exists():
-        raise CardInvalid(f"card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`")
+        raise CardInvalid(_("card {card_id!r} already exists ({rel}); use `kacard edit {card_id}`").format(card_id=card_id, rel=rel))
     write_atomic(path, text, None)
     return path

@@ -15,13 +15,13 @@ from kacard.i18n.choose import choose_language
 # option and command help strings at import time, and they are translated with `_()`.
 set_language(choose_language(sys.argv[1:]))
 
-import typer  # noqa: E402
-from typer.core import TyperCommand, TyperGroup  # noqa: E402
+import typer
+from typer.core import TyperCommand, TyperGroup
 
-from kacard import lifetime  # noqa: E402
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
-from kacard.cli.helptext import localize_help  # noqa: E402
-from kacard.errors import KacardError  # noqa: E402
+from kacard import lifetime
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option
+from kacard.cli.helptext import localize_help
+from kacard.errors import KacardError
 
 # Command families, one module each under kacard.cli; each has register(app).
 COMMAND_MODULES = ("cards", "score", "visits", "team", "route")

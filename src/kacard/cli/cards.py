@@ -49,7 +49,7 @@ def init(
     reps = []
     for item in rep or []:
         if "=" not in item:
-            raise UsageError(f"--rep must be ID=NAME, not {item!r}")
+            raise UsageError(_("--rep must be ID=NAME, not {item!r}").format(item=item))
         rep_id, name = item.split("=", 1)
         reps.append((rep_id.strip(), name.strip()))
     for line in init_folder(target, reps):
@@ -80,28 +80,28 @@ def new(
 
     Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
     """
+    from kacard.editing import new_card_text
     from kacard.folder_setup import schema_hint
     from kacard.paths import check_id
     from kacard.store import create_card, load_settings
-    from kacard.editing import new_card_text
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
     check_id(card_id)
     settings = load_settings(folder)
     if name is None and _interactive():
-        name = typer.prompt("Account name")
+        name = typer.prompt(_("Account name"))
     if owner is None and _interactive():
         choices = ", ".join(r.id for r in settings.team)
         owner = typer.prompt(f"Owner ({choices})" if choices else "Owner (rep id)")
     missing = [opt for opt, value in (("--name", name), ("--owner", owner)) if not value]
     if missing:
-        raise UsageError(f"missing {' and '.join(missing)} (no terminal to ask on)")
+        raise UsageError(_("missing {value} (no terminal to ask on)").format(value=' and '.join(missing)))
     team = {r.id for r in settings.team}
     if team and owner not in team:
-        raise UsageError(f"unknown owner {owner!r}; team: {', '.join(sorted(team))}")
+        raise UsageError(_("unknown owner {owner!r}; team: {value}").format(owner=owner, value=', '.join(sorted(team))))
     if (lat is None) != (lon is None):
-        raise UsageError("give both --lat and --lon, or neither")
+        raise UsageError(_("give both --lat and --lon, or neither"))
     fields = {
         "id": card_id, "name": name, "status": status, "owner": owner, "tier": tier,
         "industry": industry, "sector": sector, "region": region, "address": address,
@@ -111,7 +111,7 @@ def new(
         "tags": list(tag or []),
     }
     path = create_card(folder, card_id, new_card_text(fields, schema_hint(folder, folder / f"{card_id}.yaml")))
-    typer.echo(f"created {path.relative_to(folder)}")
+    typer.echo(_("created {value}").format(value=path.relative_to(folder)))
 
 
 def show(
@@ -125,7 +125,7 @@ def show(
 
     Example: kacard show hz-xinghe-gas
     """
-    from kacard.render.brief import print_brief, brief_data
+    from kacard.render.brief import brief_data, print_brief
 
     opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
     folder = opts.load(only=[card_id])
@@ -213,11 +213,10 @@ def validate(
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
     note(
-        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.cards)} valid, "
-        f"{len(errors)} problem(s), {warnings} warning(s)"
+        _("{files} card file(s) checked in {path}: {count} valid, {count2} problem(s), {warnings} warning(s)").format(files=folder.files, path=folder.path, count=len(folder.cards), count2=len(errors), warnings=warnings)
     )
     if errors:
-        raise ProblemsFound(f"{len(errors)} problem(s) found")
+        raise ProblemsFound(_("{count} problem(s) found").format(count=len(errors)))
 
 
 def edit(
@@ -239,12 +238,12 @@ def edit(
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
             typer.echo(str(problem), err=True)
-        return typer.confirm("The card is invalid and was not saved. Edit again?", default=True)
+        return typer.confirm(_("The card is invalid and was not saved. Edit again?"), default=True)
 
     if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None):
-        typer.echo(f"saved {loaded.rel}")
+        typer.echo(_("saved {rel}").format(rel=loaded.rel))
     else:
-        typer.echo("no changes")
+        typer.echo(_("no changes"))
 
 
 def log(
@@ -275,43 +274,43 @@ def log(
     loaded = folder.get(card_id)
     visit_date = parse_date(date, "--date") if date else opts.today
     if visit_date > opts.today:
-        raise UsageError(f"--date {visit_date} is after today ({opts.today}); log a visit once it has happened")
+        raise UsageError(_("--date {visit_date} is after today ({today}); log a visit once it has happened").format(visit_date=visit_date, today=opts.today))
     if summary is None and _interactive():
-        summary = typer.prompt("Summary")
+        summary = typer.prompt(_("Summary"))
     if not summary:
-        raise UsageError("--summary is required")
+        raise UsageError(_("--summary is required"))
     if no_next is None and (next_date is None or not next_action):
         if _interactive():
-            typer.echo("Every visit should prepare the next one (下一步的行动安排).")
-            next_date = next_date or typer.prompt("Next step date (YYYY-MM-DD)")
-            next_action = next_action or typer.prompt("Next step action")
+            typer.echo(_("Every visit should prepare the next one (下一步的行动安排)."))
+            next_date = next_date or typer.prompt(_("Next step date (YYYY-MM-DD)"))
+            next_action = next_action or typer.prompt(_("Next step action"))
         else:
             raise UsageError(
-                "a visit needs its next step: --next-date D --next-action TEXT "
-                "(or --no-next REASON when there is deliberately none)"
+                _("a visit needs its next step: --next-date D --next-action TEXT "
+                "(or --no-next REASON when there is deliberately none)")
             )
     if no_next is not None and (next_date or next_action):
-        raise UsageError("give either a next step or --no-next, not both")
+        raise UsageError(_("give either a next step or --no-next, not both"))
     parsed_next = parse_date(next_date, "--next-date") if next_date else None
     parsed_time = None
     if next_time:
         try:
             parsed_time = dt.time.fromisoformat(next_time)
         except ValueError:
-            raise UsageError(f"--next-time must be HH:MM, not {next_time!r}") from None
+            raise UsageError(_("--next-time must be HH:MM, not {next_time!r}").format(next_time=next_time)) from None
     if parsed_next is not None and parsed_next < visit_date:
-        raise UsageError(f"the next step ({parsed_next}) is dated before the visit ({visit_date})")
+        raise UsageError(_("the next step ({parsed_next}) is dated before the visit ({visit_date})").format(parsed_next=parsed_next, visit_date=visit_date))
     who = by or loaded.card.owner
     team = {r.id for r in folder.settings.team}
     if team and who not in team:
-        raise UsageError(f"unknown rep {who!r} for --by; team: {', '.join(sorted(team))}")
+        raise UsageError(_("unknown rep {who!r} for --by; team: {value}").format(who=who, value=', '.join(sorted(team))))
     record = visit_record(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
         next_time=parsed_time, next_action=next_action, no_next=no_next,
     )
     update_card(folder.path, loaded, log_visit(record))
     step = f"next: {parsed_next} {next_action}" if parsed_next else f"no next step: {no_next}"
-    typer.echo(f"logged {kind} on {visit_date} to {loaded.rel} ({step})")
+    typer.echo(_("logged {kind} on {visit_date} to {rel} ({step})").format(kind=kind, visit_date=visit_date, rel=loaded.rel, step=step))
 
 
 def schema(
@@ -329,4 +328,4 @@ def schema(
 
     run(ctx, dir, today, format)
     for path in write_schemas(out):
-        typer.echo(f"wrote {path}")
+        typer.echo(_("wrote {path}").format(path=path))

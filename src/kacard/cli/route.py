@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import (
+    DirOpt,
+    FormatOpt,
+    TodayOpt,
+    parse_date,
+    report_problems,
+    run,
+    split_ids,
+)
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 from kacard.i18n import _
@@ -49,16 +57,15 @@ def route(
     """
     from kacard import due as core
     from kacard import route as planner
+    from kacard.cli.visits import resolve_owner, week_start
     from kacard.dates import Week, week_of
     from kacard.render import route as render
     from kacard.render.output import note
     from kacard.scoring import folder_tiers
 
-    from kacard.cli.visits import resolve_owner, week_start
-
     opts = run(ctx, dir, today, format, formats=FORMATS)
     if week and day:
-        raise UsageError("give --week or --day, not both")
+        raise UsageError(_("give --week or --day, not both"))
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
     folder = opts.load(summary=True)  # the plan reads briefs (kacard.brief), not card history
@@ -98,8 +105,7 @@ def route(
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8")
-        note(f"wrote {output} ({len(plan.stops)} visit(s), {len(plan.unplanned)} left out; "
-             f"travel model: {plan.travel_model})")
+        note(_("wrote {output} ({count} visit(s), {count2} left out; travel model: {travel_model})").format(output=output, count=len(plan.stops), count2=len(plan.unplanned), travel_model=plan.travel_model))
     else:
         typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
     report_problems(folder)

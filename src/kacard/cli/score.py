@@ -74,19 +74,19 @@ def score(
     if set_ and not what_if:
         what_if = True
     if explain and (what_if or chart):
-        raise UsageError("--explain shows one account; use it without --what-if and --chart")
+        raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
     folder = opts.load()
     settings = folder.settings
     team = {rep.id for rep in settings.team}
     if owner is not None and team and owner not in team:
-        raise UsageError(f"unknown rep {owner!r} for --owner; team: {', '.join(sorted(team))}")
+        raise UsageError(_("unknown rep {owner!r} for --owner; team: {value}").format(owner=owner, value=', '.join(sorted(team))))
     cards = [loaded.card for loaded in folder.cards]
     report = score_folder(cards, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
 
     if explain:
         if opts.format == "csv":
-            raise UsageError("--explain prints table or json, not csv")
+            raise UsageError(_("--explain prints table or json, not csv"))
         account = report.get(folder.get(explain).card.id)
         assert account is not None  # every loaded card is scored
         ten_two = settings.scoring.ten_two
@@ -113,7 +113,7 @@ def score(
             "the settings with " + ", ".join(overrides) if overrides else "the current settings"
         )
         note(
-            f"{len(changes)} account(s) would change tier if re-tiered under {against} (pins dropped)"
+            _("{count} account(s) would change tier if re-tiered under {against} (pins dropped)").format(count=len(changes), against=against)
         )
         report_problems(folder)
         return
@@ -124,13 +124,12 @@ def score(
         )
     elif report.summary(chosen).total <= 0:
         note(
-            f"nothing to score by {report.metric}: no trades dated after {report.window_start} up to "
-            f"{report.today}; every account is Pareto class C (10/2 ratings and pins still apply)"
+            _("nothing to score by {metric}: no trades dated after {window_start} up to {today}; every account is Pareto class C (10/2 ratings and pins still apply)").format(metric=report.metric, window_start=report.window_start, today=report.today)
         )
     print_score(report, chosen, opts.format, owner, settings.currency)
     if chart is not None:
         _write_chart(chart, report, chosen, owner)
-        note(f"wrote the Pareto chart to {chart}")
+        note(_("wrote the Pareto chart to {chart}").format(chart=chart))
     report_problems(folder)
 
 
@@ -138,15 +137,15 @@ def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None
     from kacard.render.chart import pareto_svg
 
     if path.suffix.lower() != ".svg":
-        raise UsageError(f"--chart writes SVG; give a file name ending in .svg, not {path.name!r}")
+        raise UsageError(_("--chart writes SVG; give a file name ending in .svg, not {name!r}").format(name=path.name))
     if not path.parent.is_dir():
-        raise UsageError(f"--chart: folder {path.parent} does not exist")
+        raise UsageError(_("--chart: folder {parent} does not exist").format(parent=path.parent))
     who = f" ({owner})" if owner else ""
     title = f"Pareto chart of {report.metric}{who}, {report.window_start} to {report.today}"
     try:
         path.write_text(pareto_svg(report, accounts, title), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"--chart: cannot write {path}: {exc.strerror}") from None
+        raise UsageError(_("--chart: cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
 
 
 def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
@@ -160,7 +159,7 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         key, sep, raw = item.partition("=")
         parts = [p for p in key.strip().removeprefix("scoring.").split(".") if p]
         if not sep or not parts:
-            raise UsageError(f"--set must be KEY=VALUE like pareto.a=0.7, not {item!r}")
+            raise UsageError(_("--set must be KEY=VALUE like pareto.a=0.7, not {item!r}").format(item=item))
         try:
             value: Any = json.loads(raw)
         except ValueError:
@@ -169,19 +168,17 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
                 raise UsageError(
-                    f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                    "ten_two.key, ten_two.potential)"
+                    _("--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, ten_two.key, ten_two.potential)").format(key=key)
                 )
             node = node[part]
         if parts[-1] not in node:
             raise UsageError(
-                f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                "ten_two.key, ten_two.potential)"
+                _("--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, ten_two.key, ten_two.potential)").format(key=key)
             )
         node[parts[-1]] = value
     try:
         scoring = Scoring.model_validate(data)
     except ValidationError as exc:
         lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"--set gives invalid scoring settings: {lines}") from None
+        raise UsageError(_("--set gives invalid scoring settings: {lines}").format(lines=lines)) from None
     return settings.model_copy(update={"scoring": scoring})

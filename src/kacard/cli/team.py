@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, parse_date, report_problems, run, split_ids
+from kacard.cli.common import (
+    DirOpt,
+    FormatOpt,
+    Globals,
+    TodayOpt,
+    parse_date,
+    report_problems,
+    run,
+    split_ids,
+)
 from kacard.errors import UsageError
 from kacard.i18n import _
 
@@ -48,9 +57,16 @@ def merge_driver(
     Example: git config merge.kacard.driver "kacard merge-driver %O %A %B %P"
     """
     from kacard.cache import digest
-    from kacard.gitsetup import merge_text
-    from kacard.merge import Conflict, MergeConflict, MergeResult, is_card_path, merge_cards, whole_file_conflict
     from kacard.errors import Problem
+    from kacard.gitsetup import merge_text
+    from kacard.merge import (
+        Conflict,
+        MergeConflict,
+        MergeResult,
+        is_card_path,
+        merge_cards,
+        whole_file_conflict,
+    )
     from kacard.store import write_atomic
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
@@ -114,7 +130,7 @@ def handover(
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
         typer.echo("\n".join(lines))
     if not cards:
-        note(f"{from_rep} owns no cards here; nothing was handed over")
+        note(_("{from_rep} owns no cards here; nothing was handed over").format(from_rep=from_rep))
     report_problems(folder)
 
 
@@ -143,12 +159,12 @@ def export(
     root = ctx.find_root().obj or Globals()
     opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
     if table is not None and table not in TABLES:
-        raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
+        raise UsageError(_("--table must be one of {value}, not {table!r}").format(value=', '.join(TABLES), table=table))
     if opts.format == "csv" and table is None:
         table = "cards"
     folder = opts.load()
     if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
-        raise UsageError(f"{output} would be read as a card; write the export elsewhere")
+        raise UsageError(_("{output} would be read as a card; write the export elsewhere").format(output=output))
     result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import (
+    DirOpt,
+    FormatOpt,
+    TodayOpt,
+    parse_week,
+    report_problems,
+    run,
+    split_ids,
+)
 from kacard.errors import UsageError
 from kacard.i18n import _
 
@@ -63,15 +71,14 @@ def current_rep(settings: Settings, folder: Path) -> str:
             return user
         if user.lower() in by_email:
             return by_email[user.lower()]
-        raise UsageError(f"$KACARD_USER={user!r} is not a rep of the team; team: {', '.join(ids)}")
+        raise UsageError(_("$KACARD_USER={user!r} is not a rep of the team; team: {value}").format(user=user, value=', '.join(ids)))
     email = git_email(folder)
     if email is None:
-        raise UsageError("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
-                         "`git config user.email` to the email listed for you in kacard.yaml team")
+        raise UsageError(_("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
+                         "`git config user.email` to the email listed for you in kacard.yaml team"))
     if email.lower() in by_email:
         return by_email[email.lower()]
-    raise UsageError(f"git user.email {email!r} matches no rep's email in kacard.yaml team; "
-                     "add `email:` to your team entry or set $KACARD_USER")
+    raise UsageError(_("git user.email {email!r} matches no rep's email in kacard.yaml team; add `email:` to your team entry or set $KACARD_USER").format(email=email))
 
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
@@ -79,7 +86,7 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     from kacard.due import check_owner
 
     if owner and mine:
-        raise UsageError("give --owner or --mine, not both")
+        raise UsageError(_("give --owner or --mine, not both"))
     chosen = current_rep(settings, folder) if mine else owner
     if chosen is not None:
         check_owner(settings, chosen)
@@ -215,7 +222,7 @@ def brief(
     document = render(title, entries, settings.currency)
     if output is not None:
         output.write_text(document, encoding="utf-8")
-        note(f"wrote {output} ({len(entries)} brief(s))")
+        note(_("wrote {output} ({count} brief(s))").format(output=output, count=len(entries)))
     else:
         typer.echo(document, nl=False)
     report_problems(folder)

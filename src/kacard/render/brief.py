@@ -69,7 +69,7 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
 
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
-    c = lambda v: clean(fmt_cell(v))  # noqa: E731 - short local formatter
+    c = lambda v: clean(fmt_cell(v))
     lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [_("status {status}").format(status=label("status", data["status"])),

@@ -19,7 +19,7 @@ from kacard.render.output import Column, dumps_json, emit, fmt_cell
 from kacard.text import clean, pad
 
 if TYPE_CHECKING:
-    from kacard.review import Review, RepReview
+    from kacard.review import RepReview, Review
 
 # -- due --------------------------------------------------------------------------------
 

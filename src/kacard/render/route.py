@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from kacard.render.output import dumps_json
-from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
-from kacard.text import clean, pad, truncate, width
 from kacard.i18n import N_, _, language, localize
 from kacard.i18n import _ as gettext
+from kacard.render.output import dumps_json
 from kacard.render.report import week_text
+from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
+from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
 DAY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")

@@ -8,12 +8,12 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from kacard.i18n import N_, _, label, language, localize, ngettext
+from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit
 from kacard.scoring.report import AccountScore, ScoreReport, TierChange
 from kacard.scoring.ten_two import MEANINGS
 from kacard.text import clean, pad
-from kacard.i18n import N_, _, label, language, localize, ngettext
-from kacard.i18n.formats import money
 
 BAR_WIDTH = 12
 _EIGHTHS = " ▏▎▍▌▋▊▉"
