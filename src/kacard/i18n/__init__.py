@@ -114,7 +114,7 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, msgid: str, **params: Any) -> Message:
-        text = msgid.format(**{k: _english(v) for k, v in params.items()}) if params else msgid
+        text = msgid.format(**{k: _english(v) for k, v in params.items()})
         self = super().__new__(cls, text)
         self.msgid = msgid
         self.params = params
@@ -164,8 +164,7 @@ def localize(value: Any) -> str:
     if isinstance(value, Message):
         if _language == "en":
             return str(value)
-        return _(value.msgid).format(**{k: localize(v) for k, v in value.params.items()}) \
-            if value.params else _(value.msgid)
+        return _(value.msgid).format(**{k: localize(v) for k, v in value.params.items()})
     if _language == "en":
         return _english(value)
     from kacard.i18n import formats

@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from kacard.i18n import N_, _, label, language, localize, ngettext
+from kacard.i18n import N_, _, label, language, localize
 from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit
 from kacard.scoring.report import AccountScore, ScoreReport, TierChange
@@ -149,11 +149,14 @@ def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: s
         count=c.accounts, metric=metric, start=localize(report.window_start), end=localize(report.today),
         total=money_text(c.total), currency=label("currency", currency))]
     if c.total > 0:
-        lines.append(ngettext(
+        concentration = N_(
             "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
-            "(cut-off a = {cut} %); the top 20 % ({top} account) hold {top_share}.",
-            "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
-            "(cut-off a = {cut} %); the top 20 % ({top} accounts) hold {top_share}.", c.top20_accounts).format(
+            "(cut-off a = {cut} %); the top 20 % ({top} account) hold {top_share}.")
+        if c.top20_accounts != 1:
+            concentration = N_(
+                "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
+                "(cut-off a = {cut} %); the top 20 % ({top} accounts) hold {top_share}.")
+        lines.append(_(concentration).format(
             a=c.a_accounts, n=c.accounts, a_share=percent(c.a_share_of_accounts),
             a_total=percent(c.a_share_of_total), metric=metric, cut=f"{report.a * 100:g}",
             top=c.top20_accounts, top_share=percent(c.top20_share)))
