@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from kacard.dates import Week
 from kacard.due import DueItem
 from kacard.errors import UsageError
-from kacard.i18n import Message, Shown, Word
+from kacard.i18n import Message, Shown, Word, _, label, language, localize
 from kacard.model.settings import Base, Settings, Travel
 from kacard.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.routing.solve import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL, Day, Job, Plan, plan_week
@@ -153,6 +153,11 @@ def clock(minutes: float) -> str:
 
 def day_label(day: dt.date) -> str:
     return f"{day.strftime('%a')} {day.isoformat()}"
+
+
+def _day(day: dt.date) -> str:
+    """`day_label` in English (`Mon 2026-11-23`); `11月23日 周一` in Chinese."""
+    return day_label(day) if language() == "en" else localize(day)
 
 
 def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | None = None) -> list[dt.date]:
@@ -481,27 +486,23 @@ def explain(plan: RoutePlan, account: str) -> str:
     left = next((u for u in plan.unplanned if u.id == account), None)
     if where is not None:
         d, s = where
-        lines.append(f"{item.id} {item.name}: planned on {day_label(d.date)}, "
-                     f"stop {s.order} of {len(d.stops)}.")
+        lines.append(_("{id} {name}: planned on {value}, stop {order} of {count}.").format(id=item.id, name=item.name, value=_day(d.date), order=s.order, count=len(d.stops)))
     elif left is not None:
-        lines.append(f"{item.id} {item.name}: left out ({left.code}): {left.reason}.")
-    reasons = "; ".join(r.text for r in item.reasons) or "not due this week (chosen with --ids)"
-    lines.append(f"  urgency {item.urgency:g}: {reasons}")
+        lines.append(_("{id} {name}: left out ({code}): {reason}.").format(id=item.id, name=item.name, code=left.code, reason=localize(left.reason)))
+    reasons = _("; ").join(localize(r.text) for r in item.reasons) or _("not due this week (chosen with --ids)")
+    lines.append(_("  urgency {urgency:g}: {reasons}").format(urgency=item.urgency, reasons=reasons))
     hours = item.card.visit_hours
     lo, hi = _daily_window(item, plan.workweek)
     if hours is not None:
-        lines.append(f"  visit hours: {', '.join(hours.days)} {hours.start:%H:%M}–{hours.end:%H:%M}; within "
-                     f"the workweek {clock(plan.workweek[0])}–{clock(plan.workweek[1])}: "
-                     f"{clock(lo)}–{clock(hi)}; a visit takes {item.card.visit_minutes} min")
+        lines.append(_("  visit hours: {value} {start:%H:%M}–{end:%H:%M}; within the workweek {value2}–{value3}: {value4}–{value5}; a visit takes {visit_minutes} min").format(value=_(", ").join(label("weekday", d) for d in hours.days), start=hours.start, end=hours.end, value2=clock(plan.workweek[0]), value3=clock(plan.workweek[1]), value4=clock(lo), value5=clock(hi), visit_minutes=item.card.visit_minutes))
     else:
-        lines.append(f"  visit hours: not set, so the workweek {clock(lo)}–{clock(hi)}; "
-                     f"a visit takes {item.card.visit_minutes} min")
-    allowed = ", ".join(day_label(d) for d in sorted(cand.windows)) or "none of the planned days"
-    lines.append(f"  days it may go: {allowed}")
+        lines.append(_("  visit hours: not set, so the workweek {value}–{value2}; a visit takes {visit_minutes} min").format(value=clock(lo), value2=clock(hi), visit_minutes=item.card.visit_minutes))
+    allowed = _(", ").join(_day(d) for d in sorted(cand.windows)) or _("none of the planned days")
+    lines.append(_("  days it may go: {allowed}").format(allowed=allowed))
     if cand.fixed is not None:
-        lines.append(f"  fixed appointment: {cand.fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)")
+        lines.append(_("  fixed appointment: {fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)").format(fixed=cand.fixed))
     else:
-        lines.append("  fixed appointment: none" + (f" ({cand.note})" if cand.note else ""))
+        lines.append(_("  fixed appointment: none") + (f" ({localize(cand.note)})" if cand.note else ""))
     if where is not None:
         lines += _explain_stop(plan, cand, *where)
     return "\n".join(lines) + "\n"
@@ -509,16 +510,18 @@ def explain(plan: RoutePlan, account: str) -> str:
 
 def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: PlannedStop) -> list[str]:
     i = stop.order - 1
-    before = "the base" if i == 0 else f"{day.stops[i - 1].id} (stop {i})"
-    after = "the base" if i == len(day.stops) - 1 else f"{day.stops[i + 1].id} (stop {i + 2})"
+    before = _("the base") if i == 0 else _("{id} (stop {n})").format(id=day.stops[i - 1].id, n=i)
+    after = _("the base") if i == len(day.stops) - 1 else _("{id} (stop {n})").format(id=day.stops[i + 1].id, n=i + 2)
     nxt = day.stops[i + 1] if i + 1 < len(day.stops) else None
     after_km = nxt.leg_km if nxt else day.return_km
     after_min = nxt.leg_minutes if nxt else day.return_minutes
-    wait = f" (waits {stop.wait_minutes} min for its hours)" if stop.wait_minutes else ""
+    wait = _(" (waits {minutes} min for its hours)").format(minutes=stop.wait_minutes) if stop.wait_minutes else ""
     lines = [
-        f"  arrive {stop.arrive:%H:%M}, start {stop.start:%H:%M}{wait}, leave {stop.depart:%H:%M}",
-        f"  leg before: {stop.leg_km:.1f} km, {stop.leg_minutes:.0f} min from {before}; "
-        f"leg after: {after_km:.1f} km, {after_min:.0f} min to {after}",
+        _("  arrive {arrive:%H:%M}, start {start:%H:%M}{wait}, leave {depart:%H:%M}").format(
+            arrive=stop.arrive, start=stop.start, wait=wait, depart=stop.depart),
+        _("  leg before: {km:.1f} km, {minutes:.0f} min from {before}; leg after: {after_km:.1f} km, "
+          "{after_min:.0f} min to {after}").format(km=stop.leg_km, minutes=stop.leg_minutes, before=before,
+                                                   after_km=after_km, after_min=after_min, after=after),
     ]
     m = plan.matrix
     nodes = {c.item.id: c.node for c in plan.candidates.values()}
@@ -526,7 +529,7 @@ def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: Planned
         prev = 0 if i == 0 else nodes[day.stops[i - 1].id] or 0
         nxt_node = 0 if nxt is None else nodes[nxt.id] or 0
         detour = m.minutes[prev][cand.node] + m.minutes[cand.node][nxt_node] - m.minutes[prev][nxt_node]
-        why = ("its appointment is on this day" if cand.fixed is not None else
-               "the planner keeps the most urgent visits first, then puts each where the week drives least")
-        lines.append(f"  why this day: {why}; here it adds {detour:.0f} min of driving")
+        why = (_("its appointment is on this day") if cand.fixed is not None else
+               _("the planner keeps the most urgent visits first, then puts each where the week drives least"))
+        lines.append(_("  why this day: {why}; here it adds {detour:.0f} min of driving").format(why=why, detour=detour))
     return lines

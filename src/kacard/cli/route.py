@@ -117,11 +117,11 @@ def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignor
         return
     card = folder.brief(account)  # CardNotFound (exit 2) for unknown ids
     if card.owner != who:
-        why = f"it belongs to {card.owner}, and this is {who}'s plan"
+        why = _("it belongs to {owner}, and this is {who}'s plan").format(owner=card.owner, who=who)
     else:
-        why = f"it is not due in {week.label}"
-    raise UsageError(f"{account} is not in this plan: {why}; plan it anyway with --ids {account}"
-                     + ("" if card.owner == who else f" --owner {who}"))
+        why = _("it is not due in {week}").format(week=week.label)
+    raise UsageError(_("{account} is not in this plan: {why}; plan it anyway with --ids {account}").format(
+        account=account, why=why) + ("" if card.owner == who else f" --owner {who}"))
 
 
 __all__ = ["register", "route"]

@@ -140,8 +140,11 @@ def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None
         raise UsageError(_("--chart writes SVG; give a file name ending in .svg, not {name!r}").format(name=path.name))
     if not path.parent.is_dir():
         raise UsageError(_("--chart: folder {parent} does not exist").format(parent=path.parent))
+    from kacard.i18n import label, localize
+
     who = f" ({owner})" if owner else ""
-    title = f"Pareto chart of {report.metric}{who}, {report.window_start} to {report.today}"
+    title = _("Pareto chart of {metric}{who}, {start} to {end}").format(
+        metric=label("metric", report.metric), who=who, start=localize(report.window_start), end=localize(report.today))
     try:
         path.write_text(pareto_svg(report, accounts, title), encoding="utf-8")
     except OSError as exc:

@@ -21,7 +21,7 @@ from kacard.cli.common import (
     split_ids,
 )
 from kacard.errors import UsageError
-from kacard.i18n import _
+from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.model.settings import Settings
@@ -132,7 +132,8 @@ def due(
         else:
             text = report.explain_text(item, the_week)
             if card.status not in core.CONSIDERED_STATUSES:
-                text += f"(status {card.status}: only active and prospect accounts are considered)\n"
+                text += _("(status {status}: only active and prospect accounts are considered)").format(
+                    status=label("status", card.status)) + "\n"
             typer.echo(text, nl=False)
         return
     assert folder.summaries is not None
@@ -143,7 +144,10 @@ def due(
 
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
-        title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
+        from kacard.render.report import week_text
+
+        title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
+                 ).format(week=week_text(the_week), owner=who, count=len(items))
         report.print_due(items, opts.format, title, one_rep=who is not None)
     report_problems(folder)
 
@@ -215,7 +219,9 @@ def brief(
     entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
                for item in items]
     rep = settings.rep(who) if who else None
-    title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
+    from kacard.render.report import week_text
+
+    title = _("Visit briefs {week}").format(week=week_text(the_week))
     if who:
         title += f" · {rep.name if rep else who}"
     render = briefs_html if opts.format == "html" else briefs_markdown

@@ -7,10 +7,10 @@ import sys
 from typing import Any
 
 from kacard import facts
-from kacard.i18n import _, label, language
+from kacard.i18n import _, label
 from kacard.model.card import OPEN_STAGES, Card
 from kacard.model.settings import Settings
-from kacard.render.output import dumps_json, fmt_cell
+from kacard.render.output import dumps_json, fmt_cell, with_currency
 from kacard.text import clean
 
 ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
@@ -93,7 +93,7 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     if step:
         when = c(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
         flag = _(" (OVERDUE)") if step["overdue"] else ""
-        lines.append(f"- {when}{flag}: {c(step['action'])}")
+        lines.append("- " + _("{when}{flag}: {action}").format(when=when, flag=flag, action=c(step["action"])))
     else:
         lines.append("- " + _("none recorded: agree one at the next contact"))
     lines += ["", "## " + _("Key people")]
@@ -110,7 +110,8 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     lines += ["", "## " + _("Last visits")]
     for v in data["last_visits"]:
         who = _(" with {people}").format(people=_(", ").join(c(w) for w in v["with"])) if v["with"] else ""
-        lines.append(f"- {c(v['date'])} {label('visit kind', v['kind'])}{who}: {c(v['summary'])}")
+        lines.append("- " + _("{date} {kind}{who}: {summary}").format(
+            date=c(v["date"]), kind=label("visit kind", v["kind"]), who=who, summary=c(v["summary"])))
         if v["next"]:
             lines.append("  " + _("next: {date} {action}").format(date=c(v["next"]["date"]),
                                                                   action=c(v["next"]["action"])))
@@ -125,19 +126,14 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     if data["signals"]:
         lines += ["", "## " + _("Churn signals (no visit since)")]
         for s in data["signals"]:
-            lines.append(f"- {c(s['date'])} {label('signal', s['kind'])}: {c(s['note'] or '')}")
+            lines.append("- " + _("{date} {kind}: {note}").format(
+                date=c(s["date"]), kind=label("signal", s["kind"]), note=c(s["note"] or "")))
     if data["opportunities"]:
         lines += ["", "## " + _("Open opportunities")]
         for o in data["opportunities"]:
             lines.append("- " + _("{title} · {stage} · {amount} · close {close}").format(
                 title=c(o["title"]), stage=label("stage", o["stage"]), amount=c(o["amount"]), close=c(o["close"])))
     return "\n".join(lines) + "\n"
-
-
-def with_currency(amount: str, currency: str) -> str:
-    """`555,500 CNY` in English; `55.55万元` in Chinese (元 for CNY, else the code)."""
-    unit = label("currency", currency)
-    return f"{amount}{unit}" if language() != "en" and unit != currency else f"{amount} {currency}"
 
 
 def print_brief(data: dict[str, Any], fmt: str, currency: str = "CNY") -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.scoring.report import AccountScore, ScoreReport
+from kacard.i18n import _
 
 COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
 LEFT, RIGHT, TOP, BOTTOM = 96, 56, 64, 130
@@ -39,9 +40,9 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
         ),
-        f"<title>{escape(title or 'Pareto chart')}</title>",
+        f"<title>{escape(title or _('Pareto chart'))}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or "Pareto chart")}</text>',
+        f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or _("Pareto chart"))}</text>',
     ]
     # axes and grid
     out.append(
@@ -77,7 +78,8 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
         p = s.pareto
         if largest > 0 and p.rank is not None:
             h = HEIGHT * float(p.metric / largest)
-            tip = f"{s.id} {s.card.name}: {p.metric:,.0f} ({float(p.share) * 100:.1f} %), class {p.klass}"
+            tip = _("{id} {name}: {metric} ({share} %), class {klass}").format(
+                id=s.id, name=s.card.name, metric=f"{p.metric:,.0f}", share=f"{float(p.share) * 100:.1f}", klass=p.klass)
             out.append(
                 f'<rect x="{_num(x + 2)}" y="{_num(TOP + HEIGHT - h)}" width="{max(1, step - 4)}" '
                 f'height="{_num(h)}" fill="{COLOURS[p.klass]}"><title>{escape(tip)}</title></rect>'
@@ -112,11 +114,11 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
         out.append(
             f'<rect x="{lx}" y="{TOP - 24}" width="10" height="10" fill={quoteattr(colour)}/>'
         )
-        out.append(f'<text x="{lx + 14}" y="{TOP - 15}">class {klass}</text>')
+        out.append(f'<text x="{lx + 14}" y="{TOP - 15}">{escape(_("class {klass}").format(klass=klass))}</text>')
         lx += 70
     out.append(
         f'<line x1="{lx}" y1="{TOP - 19}" x2="{lx + 16}" y2="{TOP - 19}" stroke="#d9480f" stroke-width="2"/>'
     )
-    out.append(f'<text x="{lx + 20}" y="{TOP - 15}">cumulative share (right axis)</text>')
+    out.append(f'<text x="{lx + 20}" y="{TOP - 15}">{escape(_("cumulative share (right axis)"))}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from kacard import i18n
-from kacard.i18n import _, localize
+from kacard.i18n import _, label, localize
 from kacard.text import clean, pad, truncate, width, wrap
 
 
@@ -72,6 +72,12 @@ _CELL: dict[type, Any] = {
     list: _sequence,
     tuple: _sequence,
 }
+
+
+def with_currency(amount: str, currency: str) -> str:
+    """`555,500 CNY` in English; `55.55万元` in Chinese (元 for CNY, else the code)."""
+    unit = label("currency", currency)
+    return f"{amount}{unit}" if i18n.language() != "en" and unit != currency else f"{amount} {currency}"
 
 
 def fmt_cell(value: Any) -> str:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kacard.dates import Week
-from kacard.due import DueItem
+from kacard.due import DueItem, Reason
 from kacard.i18n import N_, _, label, localize
-from kacard.render.output import Column, dumps_json, emit, fmt_cell
+from kacard.render.output import Column, dumps_json, emit, fmt_cell, with_currency
 from kacard.text import clean, pad
 
 if TYPE_CHECKING:
@@ -116,8 +116,13 @@ def explain_text(item: DueItem, week: Week) -> str:
                      f"{clean(localize(t.source))}")
     lines.append(f"  {pad(_('total'), 18)} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", _("reasons:")]
-    lines += [f"  - {label('reason', r.kind)}: {clean(localize(r.text))}" for r in item.reasons]
+    lines += ["  - " + reason_line(r) for r in item.reasons]
     return "\n".join(lines) + "\n"
+
+
+def reason_line(reason: Reason) -> str:
+    """`cadence: last visit …` — a reason's kind and its sentence, for people."""
+    return _("{kind}: {text}").format(kind=label("reason", reason.kind), text=clean(localize(reason.text)))
 
 
 def week_text(week: Week) -> str:
@@ -197,10 +202,14 @@ def _md(value: Any) -> str:
     return clean(fmt_cell(value)).replace("|", "\\|")
 
 
+_REVIEW_MD_HEADERS = (N_("rep"), N_("cards"), N_("complete"), N_("due"), N_("overdue visits"), N_("no next step"),
+                      N_("overdue receivables"), N_("> 60 days"), N_("signals"), N_("stale"), N_("needs help"))
+
+
 def review_markdown(result: Review, currency: str = "CNY") -> str:
-    lines = [f"# Weekly review {result.week}", "", f"Today {result.today}.", ""]
-    lines += ["| rep | cards | complete | due | overdue visits | no next step | overdue receivables | > 60 days"
-              " | signals | stale | needs help |",
+    lines = ["# " + _("Weekly review {week}").format(week=result.week), "",
+             _("Today {today}.").format(today=localize(result.today)), ""]
+    lines += ["| " + " | ".join(_(h) for h in _REVIEW_MD_HEADERS) + " |",
               "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
     for row in review_rows(result):
         lines.append("| " + " | ".join(_md(row[k]) for k in (
@@ -210,7 +219,7 @@ def review_markdown(result: Review, currency: str = "CNY") -> str:
         lines += ["", *_rep_markdown(r, currency)]
     from kacard.review import CHECKLIST
 
-    lines += ["", "Checklist: " + "; ".join(f"`{key}` {label}" for key, label in CHECKLIST) + "."]
+    lines += ["", _("Checklist: {items}.").format(items=_("; ").join(f"`{key}` {_(text)}" for key, text in CHECKLIST))]
     return "\n".join(lines) + "\n"
 
 
@@ -218,35 +227,48 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
     title = _md(r.rep) + (f" {_md(r.name)}" if r.name else "")
     lines = [f"## {title}", ""]
     complete = "-" if r.completeness is None else f"{r.completeness:.0%}"
-    lines.append(f"{r.cards} card(s), {r.active} active or prospect; completeness {complete}; "
-                 f"{r.due} due this week; {r.recent_visits} visit(s) in the last 28 days, "
-                 f"{r.recent_without_next} without a next step.")
-    lines += ["", "**Needs help:** " + "; ".join(r.flags) if r.flags else "Nothing to flag."]
+    lines.append(_("{cards} card(s), {active} active or prospect; completeness {complete}; {due} due this week; "
+                   "{visits} visit(s) in the last 28 days, {without} without a next step.").format(
+        cards=r.cards, active=r.active, complete=complete, due=r.due, visits=r.recent_visits,
+        without=r.recent_without_next))
+    lines += ["", _("**Needs help:** {flags}").format(flags=_("; ").join(map(localize, r.flags))) if r.flags
+              else _("Nothing to flag.")]
     if r.gaps:
-        lines += ["", "### Incomplete cards", "", "| card | score | missing |", "|---|--:|---|"]
-        lines += [f"| {_md(g.id)} | {g.score:.0%} | {', '.join(g.missing)} |" for g in r.gaps]
+        lines += ["", "### " + _("Incomplete cards"), "",
+                  "| " + " | ".join((_("card"), _("score"), _("missing"))) + " |", "|---|--:|---|"]
+        lines += [f"| {_md(g.id)} | {g.score:.0%} | {missing_text(g.missing)} |" for g in r.gaps]
     if r.overdue_visits:
-        lines += ["", "### Overdue for a visit", ""]
+        lines += ["", "### " + _("Overdue for a visit"), ""]
         for o in r.overdue_visits:
-            last = f"last visit {o['last_visit']}" if o["last_visit"] else "never visited"
-            lines.append(f"- {_md(o['id'])}: {last}, {o['days_overdue']} days overdue")
+            last = (_("last visit {date}").format(date=localize(o["last_visit"])) if o["last_visit"]
+                    else _("never visited"))
+            lines.append("- " + _("{id}: {last}, {days} days overdue").format(
+                id=_md(o["id"]), last=last, days=o["days_overdue"]))
     if r.no_next_step:
-        lines += ["", "### Last visit without a next step", ""]
-        lines += [f"- {_md(n['id'])}: visit on {n['visit']}" for n in r.no_next_step]
+        lines += ["", "### " + _("Last visit without a next step"), ""]
+        lines += ["- " + _("{id}: visit on {date}").format(id=_md(n["id"]), date=localize(n["visit"]))
+                  for n in r.no_next_step]
     if r.receivables.count:
-        lines += ["", "### Overdue receivables", "", f"| days overdue | count | amount ({currency}) |",
+        lines += ["", "### " + _("Overdue receivables"), "",
+                  "| " + " | ".join((_("days overdue"), _("count"),
+                                     _("amount ({currency})").format(currency=label("currency", currency)))) + " |",
                   "|---|--:|--:|"]
         for bucket, (amount, count) in r.receivables.buckets.items():
             lines.append(f"| {bucket} | {count} | {fmt_cell(amount)} |")
-        lines.append(f"| total | {r.receivables.count} | {fmt_cell(r.receivables.amount)} |")
-        lines += ["", *(f"- {_md(i['id'])} {_md(i['invoice'] or '')}: {fmt_cell(i['amount'])}, due {i['due']}, "
-                        f"{i['days_overdue']} days" for i in r.receivables.items)]
+        lines.append(f"| {_('total')} | {r.receivables.count} | {fmt_cell(r.receivables.amount)} |")
+        lines += ["", *("- " + _("{id} {invoice}: {amount}, due {due}, {days} days").format(
+            id=_md(i["id"]), invoice=_md(i["invoice"] or ""), amount=fmt_cell(i["amount"]), due=localize(i["due"]),
+            days=i["days_overdue"]) for i in r.receivables.items)]
     if r.signals:
-        lines += ["", "### Churn signals without a visit since", ""]
-        lines += [f"- {_md(s['id'])}: {_md(s['kind'])} on {s['date']} ({s['days_open']} days)" for s in r.signals]
+        lines += ["", "### " + _("Churn signals without a visit since"), ""]
+        lines += ["- " + _("{id}: {kind} on {date} ({days} days)").format(
+            id=_md(s["id"]), kind=_md(label("signal", s["kind"])), date=localize(s["date"]), days=s["days_open"])
+            for s in r.signals]
     if r.stale:
-        lines += ["", "### Stale cards", ""]
-        lines += [f"- {_md(s['id'])}: last touched {s['last_touched'] or 'never'}" for s in r.stale]
+        lines += ["", "### " + _("Stale cards"), ""]
+        lines += ["- " + _("{id}: last touched {date}").format(
+            id=_md(s["id"]), date=localize(s["last_touched"]) if s["last_touched"] else _("never"))
+            for s in r.stale]
     return lines
 
 
@@ -264,7 +286,7 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
 
     lines = [f"# {clean(title)}", ""]
     if not entries:
-        lines.append("Nothing due: no briefs to carry this week.")
+        lines.append(_("Nothing due: no briefs to carry this week."))
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
@@ -272,8 +294,8 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
-            why = "\n".join(["### Why this week", ""] + [f"- {r.kind}: {clean(r.text)}" for r in item.reasons])
-            head, sep, tail = body.partition("\n### Next step")
+            why = "\n".join(["### " + _("Why this week"), ""] + ["- " + reason_line(r) for r in item.reasons])
+            head, sep, tail = body.partition("\n### " + _("Next step"))
             body = f"{head}\n{why}\n{sep}{tail}" if sep else f"{body}\n\n{why}"
         lines += ["", "---", "", body]
     return "\n".join(lines) + "\n"
@@ -304,61 +326,68 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     """One card's brief as an HTML <section>; every value from the card is escaped."""
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
-    meta = [f"status {_e(data['status'])}", f"owner {_e(data['owner'])}"
-            + (f" {_e(data['owner_name'])}" if data["owner_name"] else "")]
+    meta = [_e(_("status {status}").format(status=label("status", data["status"]))),
+            _e(_("owner {owner}").format(owner=data["owner"] + (f" {data['owner_name']}" if data["owner_name"] else "")))]
     if data["tier_pinned"]:
-        meta.append(f"tier {_e(data['tier_pinned'])} (pinned)")
-    meta += [f"{k} {_e(data[k])}" for k in ("industry", "sector", "region", "relationship") if data[k]]
+        meta.append(_e(_("tier {tier} (pinned)").format(tier=data["tier_pinned"])))
+    meta += [f"{_e(label('card field', k))} {_e(label(k, data[k]))}" for k in ("industry", "sector", "region",
+                                                                             "relationship") if data[k]]
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if data["address"]:
-        out.append(f"<p>address: {_e(data['address'])}</p>")
-    out.append(f"<p>revenue last {data['window_days']} days: {_e(data['revenue_window'])} {_e(currency)}</p>")
+        out.append(f"<p>{_e(_('address: {address}').format(address=data['address']))}</p>")
+    out.append(f"<p>{_e(_('revenue last {days} days: {amount}').format(days=data['window_days'], amount=with_currency(fmt_cell(data['revenue_window']), currency)))}</p>")
     if data["credit"]:
-        out.append("<p>credit: " + ", ".join(f"{_e(k)} {_e(v)}" for k, v in data["credit"].items()
-                                              if v is not None) + "</p>")
+        out.append("<p>" + _e(_("credit: {terms}").format(terms=_(", ").join(
+            f"{label('credit', k)} {fmt_cell(v)}" for k, v in data["credit"].items() if v is not None))) + "</p>")
     if item is not None and item.is_due:
-        out.append("<h3>Why this week</h3>")
-        out.append(_ul([f"{_e(r.kind)}: {_e(r.text)}" for r in item.reasons]))
-    out.append("<h3>Next step</h3>")
+        out.append(f"<h3>{_e(_('Why this week'))}</h3>")
+        out.append(_ul([_e(reason_line(r)) for r in item.reasons]))
+    out.append(f"<h3>{_e(_('Next step'))}</h3>")
     step = data["next_step"]
     if step:
         when = _e(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
-        late = ' <span class="overdue">OVERDUE</span>' if step["overdue"] else ""
+        late = f' <span class="overdue">{_e(_("OVERDUE"))}</span>' if step["overdue"] else ""
         out.append(f"<p>{when}{late}: {_e(step['action'])}</p>")
     else:
-        out.append("<p>none recorded: agree one at the next contact</p>")
-    out.append("<h3>Key people</h3>")
+        out.append(f"<p>{_e(_('none recorded: agree one at the next contact'))}</p>")
+    out.append(f"<h3>{_e(_('Key people'))}</h3>")
     people = []
     for p in data["people"]:
-        bits = [f"<strong>{_e(p['name'])}</strong>"] + [_e(p[k]) for k in ("title", "role") if p[k]]
+        bits = [f"<strong>{_e(p['name'])}</strong>"] + ([_e(p["title"])] if p["title"] else []) + (
+            [_e(label("role", p["role"]))] if p["role"] else [])
         if p["influence"]:
-            bits.append(f"influence {_e(p['influence'])}")
+            bits.append(_e(_("influence {n}").format(n=p["influence"])))
         if p["stance"]:
-            bits.append(_e(p["stance"]))
+            bits.append(_e(label("stance", p["stance"])))
         if p["phone"]:
             bits.append(_e(p["phone"]))
         people.append(" · ".join(bits))
-    out.append(_ul(people, "no contacts on the card"))
-    out.append("<h3>Last visits</h3>")
+    out.append(_ul(people, _("no contacts on the card")))
+    out.append(f"<h3>{_e(_('Last visits'))}</h3>")
     visits = []
     for v in data["last_visits"]:
-        who = f" with {', '.join(_e(w) for w in v['with'])}" if v["with"] else ""
-        text = f"{_e(v['date'])} {_e(v['kind'])}{who}: {_e(v['summary'])}"
+        who = _(" with {people}").format(people=_(", ").join(clean(w) for w in v["with"])) if v["with"] else ""
+        text = _e(_("{date} {kind}{who}: {summary}").format(
+            date=fmt_cell(v["date"]), kind=label("visit kind", v["kind"]), who=who, summary=v["summary"]))
         if v["next"]:
-            text += f"<br>next: {_e(v['next']['date'])} {_e(v['next']['action'])}"
+            text += "<br>" + _e(_("next: {date} {action}").format(date=fmt_cell(v["next"]["date"]),
+                                                                  action=v["next"]["action"]))
         visits.append(text)
-    out.append(_ul(visits, "never visited"))
+    out.append(_ul(visits, _("never visited")))
     if data["receivables"]:
-        out.append("<h3>Overdue receivables</h3>")
-        out.append(_ul([f"{_e(r['invoice'] or 'invoice')}: {_e(r['amount'])} {_e(currency)}, due {_e(r['due'])}, "
-                        f"{_e(r['days_overdue'])} days overdue" for r in data["receivables"]]))
+        out.append(f"<h3>{_e(_('Overdue receivables'))}</h3>")
+        out.append(_ul([_e(_("{invoice}: {amount}, due {due}, {days} days overdue").format(
+            invoice=r["invoice"] or _("invoice"), amount=with_currency(fmt_cell(r["amount"]), currency),
+            due=fmt_cell(r["due"]), days=r["days_overdue"])) for r in data["receivables"]]))
     if data["signals"]:
-        out.append("<h3>Churn signals (no visit since)</h3>")
-        out.append(_ul([f"{_e(s['date'])} {_e(s['kind'])}: {_e(s['note'] or '')}" for s in data["signals"]]))
+        out.append(f"<h3>{_e(_('Churn signals (no visit since)'))}</h3>")
+        out.append(_ul([_e(_("{date} {kind}: {note}").format(date=fmt_cell(s["date"]), kind=label("signal", s["kind"]),
+                                                             note=s["note"] or "")) for s in data["signals"]]))
     if data["opportunities"]:
-        out.append("<h3>Open opportunities</h3>")
-        out.append(_ul([f"{_e(o['title'])} · {_e(o['stage'])} · {_e(o['amount'])} · close {_e(o['close'])}"
-                        for o in data["opportunities"]]))
+        out.append(f"<h3>{_e(_('Open opportunities'))}</h3>")
+        out.append(_ul([_e(_("{title} · {stage} · {amount} · close {close}").format(
+            title=o["title"], stage=label("stage", o["stage"]), amount=fmt_cell(o["amount"]), close=fmt_cell(o["close"])))
+            for o in data["opportunities"]]))
     out.append("</section>")
     return "\n".join(out)
 
@@ -368,7 +397,7 @@ def briefs_html(title: str, entries: Sequence[tuple[dict[str, Any], DueItem | No
     head = (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n<title>{_e(title)}</title>\n'
             f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n")
     if not entries:
-        return head + "<p>Nothing due: no briefs to carry this week.</p>\n</body>\n</html>\n"
+        return head + f"<p>{_e(_('Nothing due: no briefs to carry this week.'))}</p>\n</body>\n</html>\n"
     toc = "<nav><ol>" + "".join(
         f'<li><a href="#{_e(d["id"])}">{_e(d["name"])}</a> ({_e(d["id"])})'
         + (f" — {_e(short_reason(i))}" if i and i.is_due else "") + "</li>"

@@ -16,9 +16,8 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import N_, _, language, localize
-from kacard.i18n import _ as gettext
 from kacard.render.output import dumps_json
-from kacard.render.report import week_text
+from kacard.render.report import reason_line, week_text
 from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
@@ -81,7 +80,7 @@ def _stop_row(s: PlannedStop) -> list[str]:
 
 
 def _grid(rows: list[list[str]], columns=_COLUMNS) -> list[str]:  # type: ignore[no-untyped-def]
-    columns = [(gettext(h), right) for h, right in columns]
+    columns = [(_(h), right) for h, right in columns]
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, (h, _right) in enumerate(columns)]
     out = ["  ".join(pad(h, w, right) for (h, right), w in zip(columns, widths, strict=True)).rstrip()]
     for row in rows:
@@ -223,13 +222,17 @@ def ics_bytes(plan: RoutePlan, today: dt.date) -> bytes:
     for day in plan.days:
         for s in day.stops:
             item = plan.candidates[s.id].item
-            lines = [f"stop {s.order} of {len(day.stops)} on {day_label(day.date)}; arrive {_hm(s.arrive)}, "
-                     f"leave {_hm(s.depart)}; drive {s.leg_km:.1f} km / {s.leg_minutes:.0f} min before",
-                     f"urgency {item.urgency:g}" + (" · fixed appointment" if s.fixed else "")]
-            lines += [f"- {r.kind}: {r.text}" for r in item.reasons]
+            lines = [_("stop {order} of {count} on {day}; arrive {arrive}, leave {depart}; drive {km} km / "
+                       "{minutes} min before").format(
+                         order=s.order, count=len(day.stops), day=_day(day.date), arrive=_hm(s.arrive),
+                         depart=_hm(s.depart), km=f"{s.leg_km:.1f}", minutes=f"{s.leg_minutes:.0f}"),
+                     _("urgency {urgency}").format(urgency=f"{item.urgency:g}")
+                     + (" · " + _("fixed appointment") if s.fixed else "")]
+            lines += ["- " + reason_line(r) for r in item.reasons]
             if item.next_step is not None:
-                lines.append(f"next step: {item.next_step.date} {item.next_step.action}")
-            lines.append(f"card: {s.id} (kacard show {s.id})")
+                lines.append(_("next step: {date} {action}").format(date=localize(item.next_step.date),
+                                                                    action=item.next_step.action))
+            lines.append(_("card: {id} (kacard show {id})").format(id=s.id))
             events.append(EventSpec(
                 uid=f"route-{plan.week.label}-{plan.owner}-{s.id}@kacard",
                 summary=f"{s.order}. {s.name}", start=s.start, end=s.depart,
@@ -280,7 +283,7 @@ def svg(plan: RoutePlan) -> str:
            f'viewBox="0 0 {total_w} {height}" font-family={quoteattr(FONT)} font-size="12">',
            f'<rect width="{total_w}" height="{height}" fill="#ffffff"/>',
            f'<text x="{MARGIN}" y="26" font-size="17" font-weight="bold">'
-           f'{escape(f"Visit routes {plan.week.label}: {plan.rep_name} ({plan.owner})")}</text>',
+           f'{escape(_("Visit routes {week}: {rep} ({owner})").format(week=plan.week.label, rep=plan.rep_name, owner=plan.owner))}</text>',
            f'<text x="{MARGIN}" y="46" fill="#555">{escape(_subtitle(plan))}</text>',
            f'<rect x="{MARGIN}" y="{TITLE_H}" width="{MAP_W}" height="{map_h}" fill="#f6f6f2" '
            'stroke="#cccccc"/>']
@@ -291,7 +294,7 @@ def svg(plan: RoutePlan) -> str:
         if u.lat is None or u.lon is None:
             continue
         x, y = xy(u.lat, u.lon)
-        out.append(f'<g><title>{escape(f"left out: {u.name} ({u.id}): {u.reason}")}</title>'
+        out.append(f'<g><title>{escape(_("left out: {name} ({id}): {reason}").format(name=u.name, id=u.id, reason=localize(u.reason)))}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="none" stroke="#999" '
                    'stroke-dasharray="2,1.5"/></g>')
     bx, by = xy(plan.base.lat, plan.base.lon)
@@ -309,13 +312,13 @@ def svg(plan: RoutePlan) -> str:
     anchor = "start" if sx > 0 else "end"
     out.append(f'<text x="{bx + 10 * sx:.1f}" y="{by + (18 if sy > 0 else -10):.1f}" text-anchor="{anchor}" '
                'font-weight="bold" fill="#222" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-               f'{escape(plan.base.label or "base")}</text>')
+               f'{escape(plan.base.label or _("base"))}</text>')
     out.append(f'<rect x="{bx - 7:.1f}" y="{by - 7:.1f}" width="14" height="14" fill="#222222"/>')
     for day in plan.days:
         c = colour(day.date)
         for s in day.stops:
             x, y = xy(s.lat, s.lon)
-            tip = f"{day_label(day.date)} #{s.order} {s.name} ({s.id}) {_hm(s.start)}–{_hm(s.depart)}"
+            tip = f"{_day(day.date)} #{s.order} {s.name} ({s.id}) {_hm(s.start)}–{_hm(s.depart)}"
             out.append(f'<g><title>{escape(tip)}</title>'
                        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="{c}" stroke-width="2"/>'
                        f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
@@ -328,35 +331,37 @@ def svg(plan: RoutePlan) -> str:
             out.append(f'<text x="{lx + 18}" y="{y}" font-weight="bold">{escape(text)}</text>')
         else:
             out.append(f'<text x="{lx + 18}" y="{y}" fill="{col}">{escape(text)}</text>')
-    foot = (f"■ base · numbered circles = visit order · dashed circles = left out · "
-            f"travel: {plan.travel_model} · planner: {plan.solver}")
+    foot = _("■ base · numbered circles = visit order · dashed circles = left out · travel: {model} · "
+             "planner: {solver}").format(model=plan.travel_model, solver=plan.solver)
     out.append(f'<text x="{MARGIN}" y="{height - 16}" fill="#555" font-size="11">{escape(foot)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 def _subtitle(plan: RoutePlan) -> str:
-    return (f"{plan.week.start} – {plan.week.end} · {len(plan.stops)} visits · {plan.travel_km:.1f} km · "
-            f"{plan.travel_minutes:.0f} min driving · {len(plan.unplanned)} left out")
+    return _("{start} – {end} · {visits} visits · {km} km · {minutes} min driving · {left} left out").format(
+        start=localize(plan.week.start), end=localize(plan.week.end), visits=len(plan.stops),
+        km=f"{plan.travel_km:.1f}", minutes=f"{plan.travel_minutes:.0f}", left=len(plan.unplanned))
 
 
 def _legend(plan: RoutePlan) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for day in plan.days:
         if day.stops:
-            rows.append(("day", f"{day_label(day.date)} · {len(day.stops)} visits · {day.travel_km:.1f} km · "
-                                f"{day.travel_minutes:.0f} min", colour(day.date)))
+            rows.append(("day", _("{day} · {visits} visits · {km} km · {minutes} min").format(
+                day=_day(day.date), visits=len(day.stops), km=f"{day.travel_km:.1f}",
+                minutes=f"{day.travel_minutes:.0f}"), colour(day.date)))
             for s in day.stops:
                 rows.append(("stop", f"{s.order}. {_hm(s.start)} {truncate(clean(s.name), 26)}", "#333333"))
         else:
-            rows.append(("day", f"{day_label(day.date)} · no visits", colour(day.date)))
+            rows.append(("day", _("{day} · no visits").format(day=_day(day.date)), colour(day.date)))
     if plan.unplanned:
         rows.append(("stop", "", "#333333"))
-        rows.append(("day", f"left out: {len(plan.unplanned)}", "#999999"))
+        rows.append(("day", _("left out: {count}").format(count=len(plan.unplanned)), "#999999"))
         for u in plan.unplanned[:12]:
             rows.append(("stop", f"{truncate(clean(u.name), 20)} · {u.code}", "#777777"))
         if len(plan.unplanned) > 12:
-            rows.append(("stop", f"… and {len(plan.unplanned) - 12} more", "#777777"))
+            rows.append(("stop", _("… and {count} more").format(count=len(plan.unplanned) - 12), "#777777"))
     return rows
 
 
