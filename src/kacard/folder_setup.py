@@ -47,9 +47,9 @@ def init_folder(folder: Path, reps: list[tuple[str, str]]) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     settings = folder / SETTINGS_FILE
     if settings.exists():
-        messages.append(f"kept existing {settings}")
+        messages.append(_("kept existing {settings}").format(settings=settings))
     else:
-        for rep_id, _ in reps:
+        for rep_id, _name in reps:
             check_id(rep_id)
         if not reps:
             reps = [("me", "Me")]
@@ -57,8 +57,8 @@ def init_folder(folder: Path, reps: list[tuple[str, str]]) -> list[str]:
             f"  - {{id: {rep_id}, name: {_quote(name)}, base: null}}" for rep_id, name in reps
         )
         settings.write_text(SETTINGS_TEMPLATE.format(team=team), encoding="utf-8")
-        messages.append(f"wrote {settings}")
-    messages.append(f"wrote {write_editor_schema(folder)}")
+        messages.append(_("wrote {settings}").format(settings=settings))
+    messages.append(_("wrote {value}").format(value=write_editor_schema(folder)))
     from kacard import gitsetup
 
     messages += gitsetup.ensure_attributes(folder)

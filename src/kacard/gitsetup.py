@@ -79,16 +79,16 @@ def ensure_attributes(folder: Path) -> list[str]:
     messages = []
     fixed = [_without_union(line) for line in lines]
     if fixed != lines:
-        messages.append(f"replaced merge=union on cards with merge=kacard in {path}")
+        messages.append(_("replaced merge=union on cards with merge=kacard in {path}").format(path=path))
     missing = [line for line in (CARD_ATTRIBUTE, SETTINGS_ATTRIBUTE) if line not in fixed]
     if missing and ATTRIBUTES_COMMENT not in fixed:
         missing.insert(0, ATTRIBUTES_COMMENT)
     if missing or fixed != lines:
         path.write_text("\n".join([*fixed, *missing]) + "\n", encoding="utf-8")
         if missing:
-            messages.append(f"wrote {path} ({', '.join(m for m in missing if not m.startswith('#'))})")
+            messages.append(_("wrote {path} ({value})").format(path=path, value=', '.join(m for m in missing if not m.startswith('#'))))
     else:
-        messages.append(f"{path} already routes cards to the kacard merge driver")
+        messages.append(_("{path} already routes cards to the kacard merge driver").format(path=path))
     return messages
 
 
@@ -106,10 +106,10 @@ def configure_driver(folder: Path) -> list[str]:
     for key, value in wanted.items():
         current = git(folder, "config", "--local", "--get", key, check=False).stdout.strip()
         if current == value:
-            messages.append(f"git config {key} already set")
+            messages.append(_("git config {key} already set").format(key=key))
             continue
         git(folder, "config", "--local", key, value)
-        messages.append(f"set git config {key} = {value}")
+        messages.append(_("set git config {key} = {value}").format(key=key, value=value))
     return messages
 
 

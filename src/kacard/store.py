@@ -356,7 +356,7 @@ def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) 
     first_kept = ix.visit_count - kept
     if at and at - 1 < first_kept:
         # --today is before the visits the snapshot keeps: brief the whole card
-        loaded, _ = _load_card(Path(path), rel, cache, cache.entry(rel))
+        loaded, _entry = _load_card(Path(path), rel, cache, cache.entry(rel))
         if loaded is not None:
             return Summary(rel, brief.of(loaded.card).as_of(today), ix)
     return Summary(rel, brief.from_record(snap.brief, max(0, at - first_kept)), ix)

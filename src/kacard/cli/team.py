@@ -71,7 +71,7 @@ def merge_driver(
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
         if merge_text(base, ours, theirs) != 0:
-            raise MergeConflict(f"{path}: conflict (line merge); resolve the marked lines")
+            raise MergeConflict(_("{path}: conflict (line merge); resolve the marked lines").format(path=path))
         return
     original = ours.read_bytes()
     try:
@@ -86,8 +86,8 @@ def merge_driver(
         name = path or "card"
         problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
         raise MergeConflict(
-            f"{name}: {len(result.conflicts)} conflict(s); markers written — resolve them, "
-            "run `kacard validate`, then `git add`", problems,
+            _("{name}: {count} conflict(s); markers written — resolve them, run `kacard validate`, then "
+              "`git add`").format(name=name, count=len(result.conflicts)), problems,
         )
 
 
@@ -122,9 +122,12 @@ def handover(
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
                                "cards": briefs}))
     else:
-        lines = [f"# Handover {from_rep} → {to_rep}", "",
-                 f"Handed over {len(cards)} card(s) from {from_rep} to {to_rep} on {when}."
-                 + (f" Reason: {clean(plan.reason)}" if plan.reason else "")]
+        from kacard.i18n import localize
+
+        lines = ["# " + _("Handover {from_rep} → {to_rep}").format(from_rep=from_rep, to_rep=to_rep), "",
+                 _("Handed over {count} card(s) from {from_rep} to {to_rep} on {date}.").format(
+                     count=len(cards), from_rep=from_rep, to_rep=to_rep, date=localize(when))
+                 + (_(" Reason: {reason}").format(reason=clean(plan.reason)) if plan.reason else "")]
         for data in briefs:  # each card's brief, one heading level down
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
@@ -177,6 +180,6 @@ def export(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
-             + (" (redacted)" if redact else ""))
+        note(_("wrote {count} {table} row(s) to {output}").format(
+            count=len(result.rows), table=result.table or "card", output=output) + (_(" (redacted)") if redact else ""))
     report_problems(folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kacard.i18n import N_
+from kacard.i18n import N_, Message, Word
 from kacard.model.card import Card
 from kacard.scoring.periods import periods_with, trailing_periods
 
@@ -50,9 +50,9 @@ def quadrant(
         (False, True): "barnacle",
         (False, False): "stranger",
     }[(profitable, loyal)]
-    rule = (
-        f"profitable = Pareto A or B: {'yes' if profitable else 'no'} (Pareto {pareto}); "
-        f"loyal = long_term >= 1 ({long_term}) and trades in >= {loyal_quarters} of the last 4 quarters "
-        f"({quarters}): {'yes' if loyal else 'no'}"
-    )
+    rule = Message(
+        "profitable = Pareto A or B: {profitable} (Pareto {pareto}); loyal = long_term >= 1 ({long_term}) and "
+        "trades in >= {loyal_quarters} of the last 4 quarters ({quarters}): {loyal}",
+        profitable=Word("yes/no", "yes" if profitable else "no"), pareto=pareto, long_term=long_term,
+        loyal_quarters=loyal_quarters, quarters=quarters, loyal=Word("yes/no", "yes" if loyal else "no"))
     return QuadrantResult(name, profitable, loyal, quarters, rule)
