@@ -88,20 +88,25 @@ def missing(language: str = "zh") -> list[str]:
 
 
 def add_missing(language: str = "zh") -> list[str]:
-    """Append every message the catalogs lack to its area's .po (empty msgstr)."""
+    """Append every message the catalogs lack to its area's .po (empty msgstr); drop the
+    messages the source no longer uses."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
     have = translations(language)
-    new = [(m, a) for m, a in all_messages().items() if m not in have]
+    used = all_messages()
+    new = [(m, a) for m, a in used.items() if m not in have]
     folder = LOCALE_DIR / language / "LC_MESSAGES"
-    for area in sorted({a for _m, a in new}):
+    for area in sorted({a for _m, a in new} | {po.stem for po in folder.glob("*.po")}):
         po = folder / f"{area}.po"
         if po.exists():
             with po.open("rb") as handle:
                 catalog = read_po(handle, locale=language)
         else:
             catalog = Catalog(locale=language, project="kacard")
+        for message in list(catalog):  # messages no longer used anywhere
+            if message.id and key(message.id, message.context) not in used:
+                catalog.delete(message.id, context=message.context)
         for msgid, a in new:
             if a == area:
                 context, _sep, text = msgid.rpartition("\x04")

@@ -35,6 +35,7 @@ LABELS = (
     C_("direction", "up"), C_("direction", "down"),
     C_("metric", "revenue"), C_("metric", "margin"),
     C_("currency", "CNY"),
+    C_("yes/no", "yes"), C_("yes/no", "no"),
     C_("weekday", "mon"), C_("weekday", "tue"), C_("weekday", "wed"), C_("weekday", "thu"),
     C_("weekday", "fri"), C_("weekday", "sat"), C_("weekday", "sun"),
     C_("checklist", "decision_maker"), C_("checklist", "contact_phone"), C_("checklist", "address"),

@@ -33,6 +33,9 @@ class QuadrantResult:
         return HINTS[self.quadrant]
 
 
+_YES_NO = ("no", "yes")
+
+
 def trade_quarters(card: Card, today: dt.date) -> int:
     dates = [t.date for t in card.trades if t.amount > 0]
     return sum(periods_with(dates, trailing_periods(today, 4, 3)))
@@ -53,6 +56,6 @@ def quadrant(
     rule = Message(
         "profitable = Pareto A or B: {profitable} (Pareto {pareto}); loyal = long_term >= 1 ({long_term}) and "
         "trades in >= {loyal_quarters} of the last 4 quarters ({quarters}): {loyal}",
-        profitable=Word("yes/no", "yes" if profitable else "no"), pareto=pareto, long_term=long_term,
-        loyal_quarters=loyal_quarters, quarters=quarters, loyal=Word("yes/no", "yes" if loyal else "no"))
+        profitable=Word("yes/no", _YES_NO[profitable]), pareto=pareto, long_term=long_term,
+        loyal_quarters=loyal_quarters, quarters=quarters, loyal=Word("yes/no", _YES_NO[loyal]))
     return QuadrantResult(name, profitable, loyal, quarters, rule)
