@@ -17,7 +17,7 @@ from typing import Any, cast
 from kacard import facts
 from kacard.dates import Week
 from kacard.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
-from kacard.i18n import N_, Amount, Message
+from kacard.i18n import N_, Amount, Message, Word
 from kacard.model.card import Card
 from kacard.model.settings import Settings
 
@@ -282,7 +282,8 @@ def flags(r: RepReview, currency: str) -> list[str]:
         found.append(Message("{count} account(s) whose last visit has no next step", count=len(r.no_next_step)))
     if r.receivables.late_amount > 0:
         found.append(Message("{amount} {currency} receivable overdue > 60 days",
-                             amount=Amount(r.receivables.late_amount.quantize(Decimal(1))), currency=currency))
+                             amount=Amount(r.receivables.late_amount.quantize(Decimal(1))),
+                             currency=Word("currency", currency)))
     if r.signals:
         found.append(Message("{count} churn signal(s) not followed up by a visit", count=len(r.signals)))
     if r.stale:

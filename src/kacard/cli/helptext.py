@@ -21,11 +21,11 @@ def localize_help(text: str) -> str:
     for line in text.split("\n"):
         stripped = line.strip()
         if line.startswith("Usage: "):
-            line = _("Usage:") + " " + line[len("Usage: "):]
+            line = _("Usage:") + line[len("Usage: "):]
         elif stripped in ("Options:", "Arguments:", "Commands:"):
             line = line.replace(stripped, _(stripped[:-1]) + "：")
         line = line.replace("Show this message and exit.", _("Show this message and exit."))
         line = line.replace("[required]", "[" + _("required") + "]")
-        line = line.replace("[default: ", "[" + _("default") + ": ")
+        line = line.replace("[default: ", "[" + _("default") + "：")
         lines.append(line)
     return "\n".join(lines)

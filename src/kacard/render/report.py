@@ -114,7 +114,8 @@ def explain_text(item: DueItem, week: Week) -> str:
     for t in item.terms:
         lines.append(f"  {pad(term_name(t.name), 18)} {t.value:>6g} × {t.weight:>6g} = {t.contribution:>8.2f}   "
                      f"{clean(localize(t.source))}")
-    lines.append(f"  {pad(_('total'), 18)} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
+    total = _("total")
+    lines.append(f"  {pad(total, 18)} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", _("reasons:")]
     lines += ["  - " + reason_line(r) for r in item.reasons]
     return "\n".join(lines) + "\n"
@@ -127,7 +128,7 @@ def reason_line(reason: Reason) -> str:
 
 def week_text(week: Week) -> str:
     """`2026-W48 (2026-11-23 – 2026-11-29)`; in Chinese the days with their weekday."""
-    return f"{week.label} ({localize(week.start)} – {localize(week.end)})"
+    return _("{label} ({start} – {end})").format(label=week.label, start=localize(week.start), end=localize(week.end))
 
 
 _TERM_NAMES = {"tier": N_("tier"), "days overdue": N_("days overdue")}
@@ -183,7 +184,8 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
         sys.stdout.write(review_markdown(result, currency))
     else:
         emit(review_rows(result), REVIEW_COLUMNS, "table",
-             title=_("Weekly review {week} · today {today}").format(week=result.week, today=localize(result.today)))
+             title=_("Weekly review {week} · today {today}").format(week=week_text(result.week),
+                                                                    today=localize(result.today)))
         for r in result.reps:
             if r.flags:
                 sys.stdout.write(f"\n{clean(r.rep)}: " + _("; ").join(map(localize, r.flags)) + "\n")
@@ -255,7 +257,8 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
                   "|---|--:|--:|"]
         for bucket, (amount, count) in r.receivables.buckets.items():
             lines.append(f"| {bucket} | {count} | {fmt_cell(amount)} |")
-        lines.append(f"| {_('total')} | {r.receivables.count} | {fmt_cell(r.receivables.amount)} |")
+        total = _("total")
+        lines.append(f"| {total} | {r.receivables.count} | {fmt_cell(r.receivables.amount)} |")
         lines += ["", *("- " + _("{id} {invoice}: {amount}, due {due}, {days} days").format(
             id=_md(i["id"]), invoice=_md(i["invoice"] or ""), amount=fmt_cell(i["amount"]), due=localize(i["due"]),
             days=i["days_overdue"]) for i in r.receivables.items)]

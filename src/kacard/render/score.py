@@ -244,7 +244,8 @@ def print_explain(
         metric=metric, start=localize(report.window_start), end=localize(report.today), days=report.window_days))
     for t in s.window_trades:
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
-        out.append(f"  {t.date}  {clean(t.invoice or '-'):<14} {value:>16,.2f}")
+        shown = f"{value:>16,.2f}" if language() == "en" else pad(money(value), 16, True)
+        out.append(f"  {localize(t.date)}  {pad(clean(t.invoice or '-'), 14)} {shown}")
     older = sum(1 for t in card.trades if t.date <= report.window_start)
     future = sum(1 for t in card.trades if t.date > report.today)
     total = f"  = {s.metric:,.2f} {label('currency', currency)}" if language() == "en" else \
