@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 _COND_RE = re.compile(r"^\s*([^\W\d][\w.]*)\s*(!=|>=|<=|!~|=|~|>|<)\s*(.*?)\s*$")
 
@@ -44,8 +45,7 @@ def parse(text: str) -> Condition:
     match = _COND_RE.match(text)
     if not match:
         raise UsageError(
-            f"cannot read condition {text!r}; write FIELD=VALUE, FIELD~TEXT, 'FIELD>NUMBER' "
-            f"(fields: {', '.join(FIELDS)})"
+            _("cannot read condition {text!r}; write FIELD=VALUE, FIELD~TEXT, 'FIELD>NUMBER' (fields: {value})").format(text=text, value=', '.join(FIELDS))
         )
     field, op, value = match.group(1), match.group(2), match.group(3)
     if not field.startswith("custom."):
@@ -54,10 +54,10 @@ def parse(text: str) -> Condition:
         import difflib
 
         close = difflib.get_close_matches(field, FIELDS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"unknown filter field {field!r}{hint} (fields: {', '.join(FIELDS)}, custom.NAME)")
+        hint = _("; did you mean {field!r}?").format(field=close[0]) if close else ""
+        raise UsageError(_("unknown filter field {field!r}{hint} (fields: {value}, custom.NAME)").format(field=field, hint=hint, value=', '.join(FIELDS)))
     if op in (">", "<", ">=", "<=") and _number(value) is None and _date(value) is None:
-        raise UsageError(f"{text!r}: {op} needs a number or a date, not {value!r}")
+        raise UsageError(_("{text!r}: {op} needs a number or a date, not {value!r}").format(text=text, op=op, value=value))
     return Condition(field, op, value)
 
 

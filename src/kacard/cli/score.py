@@ -119,9 +119,8 @@ def score(
         return
 
     if not chosen:
-        note(
-            "nothing to score: no cards" + (f" owned by {owner}" if owner else f" in {folder.path}")
-        )
+        note(_("nothing to score: no cards owned by {owner}").format(owner=owner) if owner
+             else _("nothing to score: no cards in {folder}").format(folder=folder.path))
     elif report.summary(chosen).total <= 0:
         note(
             _("nothing to score by {metric}: no trades dated after {window_start} up to {today}; every account is Pareto class C (10/2 ratings and pins still apply)").format(metric=report.metric, window_start=report.window_start, today=report.today)
