@@ -1,12 +1,15 @@
 """Errors kacard raises, each with the exit code the CLI uses for it.
 
 Domain code raises these; the CLI translates them in one place (cli/app.py).
-Messages never carry personal data (phones, e-mails, private notes).
+Messages never carry personal data (phones, e-mails, private notes). A Problem's message may be
+an i18n.Message: English in JSON, the run's language when printed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from kacard.i18n import _, localize
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,8 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{field} {prefix}{self.message}"
+        prefix = _("warning: ") if self.severity == "warning" else ""
+        return f"{where}:{field} {prefix}{localize(self.message)}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kacard.errors import KacardError, Problem, UsageError
-from kacard.i18n import _
+from kacard.i18n import Message, _
 
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_COMMENT = "# kacard: merge cards field by field; each clone runs `kacard git-setup` once"
@@ -143,21 +143,22 @@ def problems(folder: Path) -> list[Problem]:
         return found
     if state.card_merge == "union":
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "cards are merged with merge=union, which silently duplicates or loses data; "
-                             "run `kacard git-setup`"))
+                             Message("cards are merged with merge=union, which silently duplicates or loses "
+                                     "data; run `kacard git-setup`")))
     elif state.card_merge != "kacard":
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "git merges cards line by line here; run `kacard git-setup` "
-                             f"(adds {CARD_ATTRIBUTE!r})", severity="warning"))
+                             Message("git merges cards line by line here; run `kacard git-setup` (adds {rule})",
+                                     rule=repr(CARD_ATTRIBUTE)), severity="warning"))
     if state.driver is None:
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "the kacard merge driver is not configured in this clone "
-                             "(git does not share it); run `kacard git-setup`", severity="warning"))
+                             Message("the kacard merge driver is not configured in this clone (git does not "
+                                     "share it); run `kacard git-setup`"), severity="warning"))
     else:
         program = _program(state.driver)
         if program and os.path.isabs(program) and not os.path.exists(program):
             found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                                 f"the merge driver's program {program} is gone; run `kacard git-setup` again",
+                                 Message("the merge driver's program {program} is gone; run `kacard git-setup` "
+                                         "again", program=program),
                                  severity="warning"))
     return found
 

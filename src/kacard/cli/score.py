@@ -109,9 +109,8 @@ def score(
             if owner is None or c.account.card.owner == owner
         ]
         print_what_if(changes, opts.format, overrides)
-        against = (
-            "the settings with " + ", ".join(overrides) if overrides else "the current settings"
-        )
+        against = (_("the settings with {overrides}").format(overrides=", ".join(overrides)) if overrides
+                   else _("the current settings"))
         note(
             _("{count} account(s) would change tier if re-tiered under {against} (pins dropped)").format(count=len(changes), against=against)
         )

@@ -1,7 +1,8 @@
 """Every message kacard shows people, found in the source, and the catalogs' gaps.
 
-Messages are the string arguments of `_()`, `N_()`, `ngettext()` and `Message()` in
-src/kacard (Babel's Python extractor), plus the help of every command (typer takes it
+Messages are the string arguments of `_()`, `N_()`, `ngettext()`, `Message()` and the
+context-taking `C_()`/`label()`/`Word()`/`pgettext()` in src/kacard (Babel's Python
+extractor, and an AST pass for calls inside f-strings, which Babel cannot see), plus the help of every command (typer takes it
 from the command's docstring; cli.app translates it with `_()`). Each message belongs to
 the area of the first file that uses it: cli/ -> cli.po, render/ -> render.po, the rest
 -> core.po. `python -m kacard.i18n.extract` adds the missing msgids to the Chinese
@@ -52,6 +53,31 @@ def source_messages() -> dict[str, str]:
     return found
 
 
+def nested_messages() -> dict[str, str]:
+    """msgid -> area of `_("...")`-style calls inside f-strings, which Babel's tokenizer does not
+    look into before Python 3.12 (an AST sees them)."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "i18n" in path.relative_to(SOURCE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KEYWORDS):
+                continue
+            texts = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                     for a in node.args]
+            spec = KEYWORDS[node.func.id]
+            if spec and isinstance(spec[0], tuple):  # (context, msgid)
+                if len(texts) >= 2 and texts[0] and texts[1]:
+                    found.setdefault(key(texts[1], texts[0]), area_of(path))
+            elif texts and texts[0]:
+                found.setdefault(texts[0], area_of(path))
+                if spec and len(texts) > 1 and texts[1]:
+                    found.setdefault(texts[1], area_of(path))
+    return found
+
+
 def help_messages() -> dict[str, str]:
     """msgid -> "cli": the root's and every command's help (their docstrings)."""
     from kacard.cli.app import app
@@ -61,7 +87,7 @@ def help_messages() -> dict[str, str]:
 
 
 def all_messages() -> dict[str, str]:
-    return {**help_messages(), **source_messages()}
+    return {**nested_messages(), **help_messages(), **source_messages()}
 
 
 def translations(language: str = "zh") -> dict[str, str]:

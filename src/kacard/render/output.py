@@ -69,6 +69,7 @@ _CELL: dict[type, Any] = {
     Decimal: _money,
     float: lambda value: f"{value:.1f}",
     dt.date: localize,
+    i18n.Message: lambda value: clean(localize(value)),
     list: _sequence,
     tuple: _sequence,
 }

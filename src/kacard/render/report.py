@@ -349,7 +349,8 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     step = data["next_step"]
     if step:
         when = _e(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
-        late = f' <span class="overdue">{_e(_("OVERDUE"))}</span>' if step["overdue"] else ""
+        overdue = _("OVERDUE")
+        late = f' <span class="overdue">{_e(overdue)}</span>' if step["overdue"] else ""
         out.append(f"<p>{when}{late}: {_e(step['action'])}</p>")
     else:
         out.append(f"<p>{_e(_('none recorded: agree one at the next contact'))}</p>")
