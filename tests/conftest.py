@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 os.environ["KACARD_LANG"] = "en"  # tests read English unless they ask for another language
 
+from kacard import i18n  # noqa: E402
 from kacard.cli.app import app  # noqa: E402
 
 TODAY = "2026-11-23"
@@ -31,7 +32,7 @@ team:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("KACARD_TODAY", TODAY)
     monkeypatch.setenv("KACARD_LANG", "en")
     monkeypatch.setenv("KACARD_CACHE_DIR", str(tmp_path / "cache"))
@@ -40,6 +41,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    yield
+    i18n.set_language("en")  # a test that chose Chinese leaves English behind
 
 
 @pytest.fixture

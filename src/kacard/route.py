@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from kacard.dates import Week
 from kacard.due import DueItem
 from kacard.errors import UsageError
-from kacard.i18n import Message, Shown, Word, _, label, language, localize
+from kacard.i18n import Listed, Message, Shown, Word, _, label, language, localize
 from kacard.model.settings import Base, Settings, Travel
 from kacard.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
 from kacard.routing.solve import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL, Day, Job, Plan, plan_week
@@ -396,11 +396,8 @@ def _no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date
             "{left} minutes, less than one {minutes}-minute visit", start=f"{hours.start:%H:%M}",
             end=f"{hours.end:%H:%M}", week_start=f"{settings.workweek.start:%H:%M}",
             week_end=f"{settings.workweek.end:%H:%M}", left=max(0, hi - lo), minutes=minutes)
-    days = Message(", ".join(["{d%d}" % i for i in range(len(hours.days))]),
-                   **{f"d{i}": Word("weekday", d) for i, d in enumerate(hours.days)}) \
-        if hours is not None else Message("any day")
-    planned = Message(", ".join(["{d%d}" % i for i in range(len(dates))]),
-                      **{f"d{i}": Shown(f"{d:%a}", Word("weekday", f"{d:%a}".lower())) for i, d in enumerate(dates)})
+    days = Listed(Word("weekday", d) for d in hours.days) if hours is not None else Message("any day")
+    planned = Listed(Shown(f"{d:%a}", Word("weekday", f"{d:%a}".lower())) for d in dates)
     return NO_VISIT_DAY, Message("it receives visits on {days} only; none of the planned days ({planned}) is one "
                                  "of them", days=days, planned=planned)
 

@@ -149,6 +149,18 @@ class Shown:
         return self.english
 
 
+class Listed:
+    """Several values inside a Message: `a, b, c` in English, `a、b、c` in Chinese (each localized)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Any) -> None:
+        self.items = tuple(items)
+
+    def __str__(self) -> str:
+        return ", ".join(_english(item) for item in self.items)
+
+
 def _english(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
@@ -179,4 +191,6 @@ def localize(value: Any) -> str:
         return label(value.context, str(value))
     if isinstance(value, Shown):
         return localize(value.value)
+    if isinstance(value, Listed):
+        return _(", ").join(localize(item) for item in value.items)
     return str(value)

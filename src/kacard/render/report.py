@@ -209,7 +209,7 @@ _REVIEW_MD_HEADERS = (N_("rep"), N_("cards"), N_("complete"), N_("due"), N_("ove
 
 
 def review_markdown(result: Review, currency: str = "CNY") -> str:
-    lines = ["# " + _("Weekly review {week}").format(week=result.week), "",
+    lines = ["# " + _("Weekly review {week}").format(week=week_text(result.week)), "",
              _("Today {today}.").format(today=localize(result.today)), ""]
     lines += ["| " + " | ".join(_(h) for h in _REVIEW_MD_HEADERS) + " |",
               "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
