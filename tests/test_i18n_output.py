@@ -225,3 +225,33 @@ def test_json_keeps_english_reasons_while_the_table_is_chinese():
     assert reason["text"].endswith("44,200 unpaid, due 2026-11-03, 20 days overdue")
     _code, table, _err = _run(["due"], SAMPLE, "zh")
     assert "逾期应收 4.42万元 20 天" in table
+
+
+def _readme_chinese_examples() -> list[tuple[str, list[str], list[str]]]:
+    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## 中文界面")
+    part = readme[start:readme.index("\n## ", start + 1)]
+    examples = []
+    for body in re.findall(r"^```console\n(.*?)^```", part, re.S | re.M):
+        lines = body.rstrip("\n").split("\n")
+        shown = lines[1:]
+        cut = shown.index("…") if "…" in shown else len(shown)
+        examples.append((lines[0][2:], shown[:cut], shown[cut + 1:]))
+    return examples
+
+
+@pytest.mark.parametrize("example", _readme_chinese_examples(), ids=lambda e: e[0])
+def test_readme_chinese_tour_is_what_kacard_prints(example):
+    """Each example of the README's Chinese tour, run as a user would (a fresh process, so
+    --help is Chinese too), prints what the README shows."""
+    command, head, tail = example
+    assert "--lang zh" in command
+    args = [a for a in command.split()[1:]]
+    code = "import sys; from kacard.cli.app import main; sys.argv = ['kacard', *sys.argv[1:]]; main()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=SAMPLE.parent, env={**_env(), "KACARD_LANG": "en", "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    printed = [line.rstrip() for line in done.stdout.rstrip("\n").split("\n")]
+    assert printed[:len(head)] == [line.rstrip() for line in head]
+    if tail:
+        assert printed[-len(tail):] == [line.rstrip() for line in tail]
