@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 os.environ["KACARD_LANG"] = "en"  # tests read English unless they ask for another language
 
-from kacard import i18n  # noqa: E402
-from kacard.cli.app import app  # noqa: E402
+from kacard import i18n
+from kacard.cli.app import app
 
 TODAY = "2026-11-23"
 

@@ -289,7 +289,7 @@ def urgency_terms(
     worst = max(reasons, key=lambda r: r.days_overdue)
     if worst.days_overdue > 0:
         counted = min(worst.days_overdue, urgency.max_days_overdue)
-        source = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=Word("reason", worst.kind))
+        source: str = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=Word("reason", worst.kind))
         if counted < worst.days_overdue:
             source = Message("{days} days overdue ({kind}), counted up to {most}", days=worst.days_overdue,
                              kind=Word("reason", worst.kind), most=urgency.max_days_overdue)
@@ -298,7 +298,7 @@ def urgency_terms(
     for kind in REASON_KINDS:
         count = kinds.count(kind)
         if count:
-            source = Word("reason", kind) if count == 1 else Message(
+            source = Word("reason", kind) if count == 1 else Message(  # type: ignore[assignment]
                 "{kind} ({count}, weighted once)", kind=Word("reason", kind), count=count)
             terms.append(Term(f"reason {kind}", 1.0, reason_weights.get(kind, 0.0), source))
     return terms

@@ -272,7 +272,7 @@ def rep_review(
 
 def flags(r: RepReview, currency: str) -> list[str]:
     """What a manager should talk about with this rep, worst first."""
-    found = []
+    found: list[str] = []
     if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
         found.append(Message("cards {share} complete (target {target})", share=f"{r.completeness:.0%}",
                              target=f"{COMPLETENESS_TARGET:.0%}"))

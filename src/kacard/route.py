@@ -300,7 +300,8 @@ def prepare(
         windows = windows_for(item, settings, dates)
         fixed, note, elsewhere = _appointment(item, dates, week, today)
         loc = item.card.location
-        code = reason = None
+        code: str | None = None
+        reason: str | None = None
         if loc is None:
             code, reason = NO_LOCATION, Message("the card has no location (add `location: {{lat, lon}}`)")
         elif elsewhere is not None:
@@ -431,6 +432,7 @@ def _route_day(plan: Plan, k: int, day: dt.date, matrix: Matrix,
 
 def _solver_unplanned(cand: Candidate, code: str, matrix: Matrix, workday: tuple[int, int],
                       single: bool, days: tuple[RouteDay, ...]) -> Unplanned:
+    reason: str
     item = cand.item
     loc = item.card.location
     if code == FIXED_CONFLICT and cand.fixed is not None and cand.node is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh")
@@ -89,7 +89,7 @@ class Word(str):
 
     context: str
 
-    def __new__(cls, context: str, value: str) -> Word:
+    def __new__(cls, context: str, value: str) -> Self:
         self = super().__new__(cls, value)
         self.context = context
         return self
@@ -113,7 +113,7 @@ class Message(str):
     msgid: str
     params: dict[str, Any]
 
-    def __new__(cls, msgid: str, **params: Any) -> Message:
+    def __new__(cls, msgid: str, **params: Any) -> Self:
         text = msgid.format(**{k: _english(v) for k, v in params.items()})
         self = super().__new__(cls, text)
         self.msgid = msgid

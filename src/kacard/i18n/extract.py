@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import sys
 from pathlib import Path
+from typing import Any
 
 from kacard.i18n import LOCALE_DIR
 
@@ -42,14 +43,15 @@ def source_messages() -> dict[str, str]:
         if "i18n" in path.relative_to(SOURCE).parts:
             continue
         with path.open("rb") as handle:
-            for _line, func, message, _comments in extract_python(handle, KEYWORDS, [], {}):
-                if KEYWORDS[func] and isinstance(KEYWORDS[func][0], tuple):  # (context, msgid)
+            for _line, func, message, _comments in extract_python(handle, KEYWORDS, [], {}):  # type: ignore[arg-type]
+                spec: Any = KEYWORDS[str(func)]
+                if spec and isinstance(spec[0], tuple):  # (context, msgid)
                     if isinstance(message, tuple) and all(message):
-                        found.setdefault(key(message[1], message[0]), area_of(path))
+                        found.setdefault(key(str(message[1]), str(message[0])), area_of(path))
                     continue
                 for text in message if isinstance(message, tuple) else (message,):
                     if text:
-                        found.setdefault(text, area_of(path))
+                        found.setdefault(str(text), area_of(path))
     return found
 
 
@@ -103,7 +105,7 @@ def translations(language: str = "zh") -> dict[str, str]:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for msgid in ids:
-                    found[key(msgid, message.context)] = "" if message.fuzzy else (strings[0] or "")
+                    found[key(str(msgid), message.context)] = "" if message.fuzzy else str(strings[0] or "")
     return found
 
 
@@ -131,7 +133,7 @@ def add_missing(language: str = "zh") -> list[str]:
         else:
             catalog = Catalog(locale=language, project="kacard")
         for message in list(catalog):  # messages no longer used anywhere
-            if message.id and key(message.id, message.context) not in used:
+            if message.id and key(str(message.id), message.context) not in used:
                 catalog.delete(message.id, context=message.context)
         for msgid, a in new:
             if a == area:

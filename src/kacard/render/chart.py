@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from kacard.scoring.report import AccountScore, ScoreReport
 from kacard.i18n import _
+from kacard.scoring.report import AccountScore, ScoreReport
 
 COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
 LEFT, RIGHT, TOP, BOTTOM = 96, 56, 64, 130

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from kacard.dates import Week
 from kacard.due import DueItem
-from kacard.text import clean
 from kacard.i18n import _, label, localize
+from kacard.text import clean
 
 PRODID = "-//kacard//kacard//EN"
 

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 
 from kacard import facts
 from kacard.explain import Term
+from kacard.i18n import Amount, Message
 from kacard.model.common import OPEN_STAGES
 from kacard.model.settings import Derive, TenTwo
-
 from kacard.scoring.periods import periods_with, trailing_periods
-from kacard.i18n import Amount, Message
 
 if TYPE_CHECKING:
     from kacard.model.card import Card
@@ -165,6 +164,7 @@ def rate(card: Card, inputs: Inputs, settings: TenTwo) -> list[Term]:
         if name in card.criteria:
             terms.append(Term(name, float(card.criteria[name]), 1.0, Message("manual: rated on the card")))
             continue
+        why: str
         if name in settings.derive.manual_only:
             value, why = 0, Message("not rated on the card (derivation turned off in kacard.yaml)")
         elif name in DERIVATIONS:
