@@ -8,7 +8,7 @@ Prints three tables:
 2. TSPLIB instances with published optima (eil51, berlin52, st70).
 3. weekly plans (40 and 60 candidate visits, 5 days, windows, priorities,
    a few fixed appointments): time, kept visits, kept priority, travel, checked
-   by kacard.routing.check; pyvroom alongside when importable.
+   by kacard.planning.routing.check; pyvroom alongside when importable.
 
 elkai, fast-tsp and pyvroom are optional here and never needed by kacard.
 """
@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent / "src"))
 
-from kacard.routing import tsp  # noqa: E402
-from kacard.routing.check import plan_travel, plan_violations  # noqa: E402
-from kacard.routing.geo import travel_matrix  # noqa: E402
-from kacard.routing.solve import Day, DayPlan, Job, Plan, Stop, order_day, plan_week  # noqa: E402
+from kacard.planning.routing import tsp  # noqa: E402
+from kacard.planning.routing.check import plan_travel, plan_violations  # noqa: E402
+from kacard.planning.routing.geo import travel_matrix  # noqa: E402
+from kacard.planning.routing.solve import Day, DayPlan, Job, Plan, Stop, order_day, plan_week  # noqa: E402
 
 BASE = (30.2741, 120.1551)
 

@@ -280,7 +280,7 @@ SIGNAL_NOTES = {
     "other": ["关键联系人离职，新任采购经理尚未见面"],
 }
 
-TEN_TWO_CRITERIA = (  # mirrors kacard.model.settings.TEN_TWO_CRITERIA (checked by the tests)
+TEN_TWO_CRITERIA = (  # mirrors kacard.cards.model.settings.TEN_TWO_CRITERIA (checked by the tests)
     "profit_share", "strategic_goals", "loss_impact", "long_term", "growth_potential",
     "time_invested", "product_fit", "centralized_purchasing", "continuous_purchasing", "influence",
 )

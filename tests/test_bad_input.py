@@ -144,9 +144,9 @@ def test_new_never_overwrites(kacard, folder, write_card):
 
 
 def test_card_changed_between_read_and_write_is_not_clobbered(folder, write_card):
-    from kacard.editing import log_visit, visit_record
+    from kacard.cards.editing import log_visit, visit_record
     from kacard.errors import StaleWrite
-    from kacard.store import load_folder, update_card
+    from kacard.cards.store import load_folder, update_card
     import datetime as dt
 
     path = write_card("hz-xinghe", SAMPLE_CARD)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kacard.errors import UsageError
-from kacard.query import Condition, matches_all, parse, parse_all
+from kacard.analysis.query import Condition, matches_all, parse, parse_all
 from tests.conftest import SAMPLE_CARD
 
 
@@ -164,8 +164,8 @@ def test_edit_refuses_an_owner_outside_the_team(kacard, write_card, tmp_path, mo
 def test_edit_reopens_until_valid_when_asked(folder, write_card, tmp_path, monkeypatch):
     import datetime as dt
 
-    from kacard.edit_session import edit_card
-    from kacard.store import load_folder
+    from kacard.cards.edit_session import edit_card
+    from kacard.cards.store import load_folder
 
     card = write_card("hz-xinghe", SAMPLE_CARD)
     counter = tmp_path / "runs"

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kacard.dates import Week, iso_week, week_of
-from kacard.due import assess, due, urgency_terms, Reason
+from kacard.analysis.due import assess, due, urgency_terms, Reason
 from kacard.errors import UsageError
-from kacard.model.card import Card
-from kacard.model.settings import Settings
+from kacard.cards.model.card import Card
+from kacard.cards.model.settings import Settings
 
 TODAY = dt.date(2026, 11, 23)
 MONDAY = TODAY

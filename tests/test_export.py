@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from kacard.export import mask_email, mask_phone, scrub_text
+from kacard.team.export import mask_email, mask_phone, scrub_text
 from tests.conftest import SAMPLE_CARD
 
 PRIVATE = SAMPLE_CARD.replace(

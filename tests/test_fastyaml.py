@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from kacard import fastyaml
+from kacard.cards import fastyaml
 
 ROOT = Path(__file__).resolve().parents[1]
 

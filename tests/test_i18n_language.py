@@ -122,7 +122,7 @@ def test_chinese_help_stays_light():
         "import sys; sys.argv = ['kacard', '--lang', 'zh', '--help']\n"
         "from kacard.cli.app import app\n"
         "try:\n    app(['--lang', 'zh', '--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'babel', 'kacard.store') if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'babel', 'kacard.cards.store') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -90,7 +90,7 @@ def _codes() -> set[str]:
         words.update(value.lower().split("_"))
     words.update(CODE_WORDS.split())
     words.update(_command_words())
-    from kacard.query import FIELDS
+    from kacard.analysis.query import FIELDS
 
     words.update(w for f in FIELDS for w in f.split("_"))
     return words
@@ -109,7 +109,7 @@ def _command_words() -> set[str]:
     """Command names, argument names (typer shows them as metavars) and export table names."""
     import typer
 
-    from kacard.export import TABLES
+    from kacard.team.export import TABLES
 
     group = typer.main.get_command(app)
     words = set(TABLES)

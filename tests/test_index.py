@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from kacard import brief, index, store
+from kacard.cards import brief, index, store
 from kacard.dates import monday_of
-from kacard.due import due
-from kacard.listing import card_rows
-from kacard.model.settings import Settings
-from kacard.scoring import tiers
-from kacard.scoring.fast import tiers as fast_tiers
-from kacard.store import Folder, load_folder
+from kacard.analysis.due import due
+from kacard.render.listing import card_rows
+from kacard.cards.model.settings import Settings
+from kacard.analysis.scoring import tiers
+from kacard.analysis.scoring.fast import tiers as fast_tiers
+from kacard.cards.store import Folder, load_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -109,7 +109,7 @@ def test_records_round_trip(folders):
 def test_sums_beyond_64_bits_stay_exact():
     from decimal import Decimal
 
-    from kacard.model.card import Card
+    from kacard.cards.model.card import Card
 
     # the largest amount a card accepts, scaled by 10**4, times 9,300 invoices > 2**63
     big = "99999999999.9999"
@@ -142,7 +142,7 @@ def test_old_today_falls_back_to_the_whole_card(folder, write_card, monkeypatch)
 def _snapshot_db():
     import sqlite3
 
-    from kacard.cache import cache_dir
+    from kacard.cards.cache import cache_dir
 
     return sqlite3.connect(next(cache_dir().glob("*.sqlite")))
 
@@ -221,7 +221,7 @@ def _snapshot_rows() -> dict[str, bytes]:
 
 
 def test_a_changed_card_rewrites_only_its_shard(folder, write_card):
-    from kacard.cache import SHARDS, shard_of
+    from kacard.cards.cache import SHARDS, shard_of
 
     paths = {f"hz-{k}": write_card(f"hz-{k}", f"id: hz-{k}\nname: N{k}\nowner: lina\n") for k in range(200)}
     for path in paths.values():
@@ -271,7 +271,7 @@ def test_any_custom_values_go_through_the_snapshot(folder, write_card):
 def test_a_cache_of_another_layout_is_replaced(folder, write_card):
     import sqlite3
 
-    from kacard.cache import CardCache, cache_dir
+    from kacard.cards.cache import CardCache, cache_dir
 
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     today = dt.date(2026, 11, 23)
@@ -288,7 +288,7 @@ def test_a_cache_of_another_layout_is_replaced(folder, write_card):
 
 
 def test_a_snapshot_table_of_another_layout_is_replaced_even_with_this_version(folder, write_card):
-    from kacard.cache import CardCache
+    from kacard.cards.cache import CardCache
 
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     CardCache(folder).close()
@@ -302,7 +302,7 @@ def test_a_snapshot_table_of_another_layout_is_replaced_even_with_this_version(f
 def test_a_cache_locked_by_another_process_is_skipped(folder, write_card):
     import sqlite3
 
-    from kacard.cache import CardCache, cache_dir
+    from kacard.cards.cache import CardCache, cache_dir
 
     write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n")
     CardCache(folder).close()

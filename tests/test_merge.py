@@ -1,4 +1,4 @@
-"""The three-way card merge (kacard.merge): field by field, record by record, comments of ours kept."""
+"""The three-way card merge (kacard.team.merge): field by field, record by record, comments of ours kept."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kacard.merge import is_card_path, merge_cards
-from kacard.store import parse_card
+from kacard.team.merge import is_card_path, merge_cards
+from kacard.cards.store import parse_card
 from tests.conftest import SAMPLE_CARD
 
 BASE = SAMPLE_CARD + """\

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from kacard.merge import merge_cards
-from kacard.yamlio import load_data
+from kacard.team.merge import merge_cards
+from kacard.cards.yamlio import load_data
 
 DATES = ["2026-11-01", "2026-11-05", "2026-11-10"]
 REPS = ["zhangwei", "lina"]

@@ -76,7 +76,7 @@ def tour_examples() -> list[tuple[str, list[str], list[str]]]:
     return examples
 
 
-CHECKED = ("due", "list", "filter", "score")
+CHECKED = ("due", "list", "filter", "score", "collect", "plan")
 
 
 def checked_examples() -> list[tuple[str, list[str], list[str]]]:

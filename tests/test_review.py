@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kacard.review import bucket_of
+from kacard.analysis.review import bucket_of
 
 COMPLETE = """\
 id: {id}

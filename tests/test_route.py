@@ -11,13 +11,13 @@ import pytest
 
 from kacard.cli.app import app  # noqa: F401 - registers the commands
 from kacard.dates import Week
-from kacard.due import assess, due
-from kacard.model.card import Card
-from kacard.model.settings import Settings
-from kacard.route import plan_route, prepare, route_days, solve
-from kacard.routing.check import plan_violations
-from kacard.routing.geo import haversine_km
-from kacard.store import load_folder
+from kacard.analysis.due import assess, due
+from kacard.cards.model.card import Card
+from kacard.cards.model.settings import Settings
+from kacard.planning.route import plan_route, prepare, route_days, solve
+from kacard.planning.routing.check import plan_violations
+from kacard.planning.routing.geo import haversine_km
+from kacard.cards.store import load_folder
 from kacard.errors import UsageError
 
 TODAY = dt.date(2026, 11, 23)  # a Monday; week 2026-W48

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from kacard.routing.geo import haversine_km
+from kacard.planning.routing.geo import haversine_km
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

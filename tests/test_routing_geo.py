@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kacard.routing.geo import (
+from kacard.planning.routing.geo import (
     Matrix,
     RoutingServiceError,
     haversine_km,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kacard.routing.check import plan_travel, plan_violations
-from kacard.routing.solve import Day, Job, Plan, plan_week
+from kacard.planning.routing.check import plan_travel, plan_violations
+from kacard.planning.routing.solve import Day, Job, Plan, plan_week
 
 DAY = Day(0, 8 * 60, 17 * 60)  # 08:00-17:00
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kacard.routing import tsp
-from kacard.routing.solve import order_day
+from kacard.planning.routing import tsp
+from kacard.planning.routing.solve import order_day
 
 
 def brute_force(m: list[list[float]], nodes: list[int], base: int = 0) -> float:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from kacard import facts
-from kacard.model.card import ID_RE, Card, card_warnings
-from kacard.model.settings import TEN_TWO_CRITERIA, Settings
+from kacard.cards import facts
+from kacard.cards.paths import RESERVED_FOLDERS
+from kacard.cards.model.card import ID_RE, Card, card_warnings
+from kacard.cards.model.settings import TEN_TWO_CRITERIA, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CARDS = ROOT / "cards"
@@ -38,6 +39,7 @@ def card_files(folder: Path) -> list[Path]:
         for p in folder.rglob("*.yaml")
         if p.name != "kacard.yaml"
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.relative_to(folder).parts[0] not in RESERVED_FOLDERS
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kacard.cli.app import app
-from kacard.schemas import SCHEMA_FILES, schema_text
+from kacard.cards.schemas import SCHEMA_FILES, schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_help_does_not_import_heavy_parts():
     code = (
         "import sys; from kacard.cli.app import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'icalendar', 'kacard.store') if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'icalendar', 'kacard.cards.store') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

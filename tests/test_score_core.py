@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from kacard.model.card import Card
-from kacard.model.settings import Settings
-from kacard.scoring import tiers
-from kacard.scoring.pareto import classify, concentration
-from kacard.scoring.periods import months_before, trailing_periods
-from kacard.scoring.report import score, what_if
-from kacard.scoring.tier import computed_tier
+from kacard.cards.model.card import Card
+from kacard.cards.model.settings import Settings
+from kacard.analysis.scoring import tiers
+from kacard.analysis.scoring.pareto import classify, concentration
+from kacard.analysis.scoring.periods import months_before, trailing_periods
+from kacard.analysis.scoring.report import score, what_if
+from kacard.analysis.scoring.tier import computed_tier
 
 TODAY = dt.date(2026, 11, 23)
 D = Decimal

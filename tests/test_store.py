@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kacard import yamlio
-from kacard.cache import cache_dir
-from kacard.editing import log_visit, visit_record
-from kacard.store import load_folder, update_card
+from kacard.cards import yamlio
+from kacard.cards.cache import cache_dir
+from kacard.cards.editing import log_visit, visit_record
+from kacard.cards.store import load_folder, update_card
 from tests.conftest import SAMPLE_CARD
 
 TODAY = dt.date(2026, 11, 23)

@@ -15,16 +15,16 @@ from kacard.i18n.choose import choose_language
 # option and command help strings at import time, and they are translated with `_()`.
 set_language(choose_language(sys.argv[1:]))
 
-import typer
-from typer.core import TyperCommand, TyperGroup
+import typer  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
-from kacard import lifetime
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option
-from kacard.cli.helptext import localize_help
-from kacard.errors import KacardError
+from kacard.cli import lifetime  # noqa: E402
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
+from kacard.cli.helptext import localize_help  # noqa: E402
+from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager")
 
 
 class KacardCommand(TyperCommand):
@@ -61,10 +61,6 @@ class KacardGroup(TyperGroup):
         return localize_help(super().get_help(ctx))
 
     def invoke(self, ctx: Any) -> Any:
-        # A command is short-lived and allocates many small objects (cards) that it keeps:
-        # the cyclic garbage collector's passes over them are pure overhead (about half of
-        # a warm `kacard due` on 10,000 cards). Reference counting still frees everything.
-        gc.disable()
         try:
             return super().invoke(ctx)
         except KacardError as exc:
@@ -75,8 +71,6 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
-        finally:
-            gc.enable()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
@@ -122,14 +116,22 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """The console script: run one command, then leave without tearing down its data.
 
-    Freeing a big folder's objects one by one and the interpreter's own teardown cost
-    about a tenth of a second on 10,000 cards for nothing: the process ends anyway.
-    So big data is kept alive (kacard.lifetime) and the process exits directly once
-    its output is flushed.
+    Two process tricks live here and nowhere else; each is kept because
+    `benchmarks/bench_tricks.py` measured it worth more than 5 % of a user-facing figure
+    on 1,000 cards (warm, CPU seconds, medians of 9 interleaved runs, 2026-11-30):
+
+    * the cyclic garbage collector is off for the run: a short command keeps what it
+      allocates, so the collector's passes are overhead (due -9 %, score -20 %, list -3 %);
+      reference counting still frees everything;
+    * the folder's objects are kept alive (kacard.cli.lifetime) and the process leaves with
+      os._exit once its output is flushed, instead of freeing them one by one
+      (list -14 %, due -17 %, score -13 %).
+
+    Switching pydantic's plugin search off was measured too (list +1 %, due -4 %, score -5 %,
+    within noise of the threshold) and dropped. A test or a library caller runs `app`
+    directly and sees none of this.
     """
-    # kacard uses no pydantic plugins; looking for them costs every run ~25 ms
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    gc.disable()  # from the start: a short run makes no garbage cycles worth collecting
+    gc.disable()
     lifetime.keep_until_exit()
     code: int = 0
     try:

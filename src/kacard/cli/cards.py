@@ -42,7 +42,7 @@ def init(
 
     Example: kacard init cards --rep zhangwei=张伟 --rep lina=李娜
     """
-    from kacard.folder_setup import init_folder
+    from kacard.team.folder_setup import init_folder
 
     opts = run(ctx, dir, today, format)
     target = path or opts.dir_option or Path.cwd()
@@ -80,10 +80,10 @@ def new(
 
     Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
     """
-    from kacard.editing import new_card_text
-    from kacard.folder_setup import schema_hint
-    from kacard.paths import check_id
-    from kacard.store import create_card, load_settings
+    from kacard.cards.editing import new_card_text
+    from kacard.cards.paths import check_id
+    from kacard.cards.store import create_card, load_settings
+    from kacard.team.folder_setup import schema_hint
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
@@ -135,8 +135,8 @@ def show(
 
 
 def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
-    from kacard.listing import card_rows
-    from kacard.scoring import folder_tiers
+    from kacard.analysis.scoring import folder_tiers
+    from kacard.render.listing import card_rows
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
@@ -157,7 +157,7 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
-    from kacard.listing import print_rows
+    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
@@ -177,8 +177,8 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.listing import print_rows
-    from kacard.query import matches_all, parse_all
+    from kacard.analysis.query import matches_all, parse_all
+    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     parsed = parse_all(conditions)
@@ -200,11 +200,12 @@ def validate(
     """
     from kacard.errors import problem_order
     from kacard.render.output import dumps_json, note
-    from kacard.validation import folder_checks
+    from kacard.team.validation import folder_checks, location_warnings
 
     opts = run(ctx, dir, today, format, formats=("table", "json"))
     folder = opts.load()
-    problems = sorted(folder.problems + folder_checks(folder.path), key=problem_order)
+    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))
@@ -230,7 +231,7 @@ def edit(
 
     Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
-    from kacard.edit_session import edit_card
+    from kacard.cards.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
@@ -266,8 +267,8 @@ def log(
 
     Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
-    from kacard.editing import log_visit, visit_record
-    from kacard.store import update_card
+    from kacard.cards.editing import log_visit, visit_record
+    from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(only=[card_id])
@@ -324,7 +325,7 @@ def schema(
 
     Example: kacard schema --out schemas
     """
-    from kacard.schemas import write_schemas
+    from kacard.cards.schemas import write_schemas
 
     run(ctx, dir, today, format)
     for path in write_schemas(out):

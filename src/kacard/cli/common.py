@@ -24,7 +24,7 @@ from kacard.errors import UsageError
 from kacard.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
-    from kacard.store import Folder
+    from kacard.cards.store import Folder
 
 DirOpt = Annotated[
     Path | None,
@@ -89,16 +89,16 @@ class Run:
     format: str
 
     def folder(self) -> Path:
-        from kacard.paths import find_folder
+        from kacard.cards.paths import find_folder
 
         return find_folder(self.dir_option)
 
     def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
-        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.index),
+        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.cards.index),
         only=[ID, ...] just those cards (store.load_folder)."""
-        from kacard.lifetime import keep
+        from kacard.cards.store import load_folder
+        from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
-        from kacard.store import load_folder
 
         progress = Progress() if sys.stderr.isatty() else None
         try:
@@ -137,12 +137,22 @@ def parse_week(text: str) -> dt.date:
         raise UsageError(_("{text!r} is not a week of {year}").format(text=text, year=year)) from None
 
 
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE|REV",
+                 help="Answer as the folder was then, from git (a date: its last commit, and that day as "
+                      "today; a revision: its commit date). The work tree is not touched.",
+                 show_default=False),
+]
+
+
 def run(
     ctx: typer.Context,
     dir: Path | None,
     today: str | None,
     format: str | None,
     formats: tuple[str, ...] = ("table", "json", "csv"),
+    as_of: str | None = None,
 ) -> Run:
     root = ctx.find_root().obj if ctx.find_root().obj is not None else Globals()
     chosen_today = today or root.today or os.environ.get("KACARD_TODAY")
@@ -150,11 +160,36 @@ def run(
     if chosen_format not in formats:
         raise UsageError(_("--format must be one of {choices}, not {value!r}").format(
             choices=", ".join(formats), value=chosen_format))
-    chosen = parse_date(chosen_today, "--today") if chosen_today else dt.date.today()
+    opts = Run(
+        dir_option=dir or root.dir,
+        today=parse_date(chosen_today, "--today") if chosen_today else dt.date.today(),
+        format=chosen_format,
+    )
+    if as_of is not None:
+        opts = _as_of(ctx, opts, as_of, explicit_today=bool(today or root.today))
     from kacard.i18n.formats import set_today
 
-    set_today(chosen)
-    return Run(dir_option=dir or root.dir, today=chosen, format=chosen_format)
+    set_today(opts.today)
+    return opts
+
+
+def _as_of(ctx: typer.Context, opts: Run, as_of: str, explicit_today: bool) -> Run:
+    """The same run on the folder as it was at `as_of`, put into a temporary folder that is
+    removed when the command ends; `today` becomes that day unless --today was given."""
+    import shutil
+    import tempfile
+
+    from kacard.team.history import commit_at, commit_day, materialize
+
+    folder = opts.folder()
+    sha, day = commit_at(folder, as_of)
+    temp = Path(tempfile.mkdtemp(prefix="kacard-as-of-"))
+    ctx.call_on_close(lambda: shutil.rmtree(temp, ignore_errors=True))
+    then = materialize(folder, sha, temp)
+    if not explicit_today:
+        opts.today = day or commit_day(folder, sha)
+    opts.dir_option = then
+    return opts
 
 
 def report_problems(folder: Folder) -> None:

@@ -55,20 +55,20 @@ def route(
 
     Example: kacard route --week 2026-W48 --owner zhangwei --format svg --output week.svg
     """
-    from kacard import due as core
-    from kacard import route as planner
+    from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.cli.visits import resolve_owner, week_start
     from kacard.dates import Week, week_of
+    from kacard.planning import route as planner
     from kacard.render import route as render
     from kacard.render.output import note
-    from kacard.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=FORMATS)
     if week and day:
         raise UsageError(_("give --week or --day, not both"))
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
-    folder = opts.load(summary=True)  # the plan reads briefs (kacard.brief), not card history
+    folder = opts.load(summary=True)  # the plan reads briefs (kacard.cards.brief), not card history
     assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)

@@ -8,16 +8,55 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 from kacard.i18n import _
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
     app.command("score")(score)
+    app.command("rate")(rate)
+
+
+def rate(
+    ctx: typer.Context,
+    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
+                                                 help="Manual 10/2 ratings; CRITERION=- removes one.")],
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Rate an account on the 10/2 scorecard by hand (0 no, 1 partly, 2 yes): a manual rating
+    wins over the derived one. Patches the card's `criteria` like `log` adds a visit.
+
+    Example: kacard rate hz-xinghe-gas strategic_goals=2 influence=1 product_fit=2
+    """
+    from kacard.cards.editing import set_ratings
+    from kacard.cards.store import update_card
+
+    opts = run(ctx, dir, today, format)
+    folder = opts.load(only=[card_id])
+    known = folder.settings.scoring.ten_two.criteria
+    parsed: dict[str, int | None] = {}
+    for item in ratings:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or name not in known:
+            raise UsageError(f"{item!r}: give CRITERION=0|1|2 with one of {', '.join(known)}")
+        if value == "-":
+            parsed[name] = None
+        elif value in ("0", "1", "2"):
+            parsed[name] = int(value)
+        else:
+            raise UsageError(f"{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it")
+    loaded = folder.get(card_id)
+    update_card(folder.path, loaded, set_ratings(parsed))
+    shown = ", ".join(f"{k}={'derived' if v is None else v}" for k, v in parsed.items())
+    typer.echo(f"rated {loaded.rel}: {shown}")
 
 
 def score(
@@ -48,12 +87,20 @@ def score(
             "e.g. --set pareto.a=0.7 --set ten_two.key=12."),
         ),
     ] = None,
+    apply: Annotated[
+        str | None,
+        typer.Option(
+            "--apply", metavar="ID,ID|all",
+            help="With --what-if: pin these accounts (or all listed) to the tier it proposes.",
+        ),
+    ] = None,
     chart: Annotated[
         Path | None,
         typer.Option(
             "--chart", metavar="FILE.svg", help=_("Also write the Pareto chart (SVG) to this file.")
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -67,11 +114,11 @@ def score(
     """
     from kacard.render.output import note
     from kacard.render.score import print_explain, print_score, print_what_if
-    from kacard.scoring.report import score as score_folder
-    from kacard.scoring.report import what_if as tier_changes
+    from kacard.analysis.scoring.report import score as score_folder
+    from kacard.analysis.scoring.report import what_if as tier_changes
 
-    opts = run(ctx, dir, today, format)
-    if set_ and not what_if:
+    opts = run(ctx, dir, today, format, as_of=as_of)
+    if (set_ or apply) and not what_if:
         what_if = True
     if explain and (what_if or chart):
         raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
@@ -108,6 +155,10 @@ def score(
             for c in tier_changes(report, alternative)
             if owner is None or c.account.card.owner == owner
         ]
+        if apply:
+            _apply_pins(folder, changes, apply)
+            report_problems(folder)
+            return
         print_what_if(changes, opts.format, overrides)
         against = (_("the settings with {overrides}").format(overrides=", ".join(overrides)) if overrides
                    else _("the current settings"))
@@ -125,10 +176,41 @@ def score(
             _("nothing to score by {metric}: no trades dated after {window_start} up to {today}; every account is Pareto class C (10/2 ratings and pins still apply)").format(metric=report.metric, window_start=report.window_start, today=report.today)
         )
     print_score(report, chosen, opts.format, owner, settings.currency)
+    _note_unrated(chosen, settings)
     if chart is not None:
         _write_chart(chart, report, chosen, owner)
         note(_("wrote the Pareto chart to {chart}").format(chart=chart))
     report_problems(folder)
+
+
+def _apply_pins(folder: Any, changes: list[Any], apply: str) -> None:
+    """Pin the accounts named in `apply` (or every listed one for "all") to the proposed tier."""
+    from kacard.cards.editing import set_tier_pin
+    from kacard.cards.store import update_card
+    from kacard.cli.common import split_ids
+
+    proposed = {c.account.id: c for c in changes}
+    wanted = list(proposed) if apply.strip().lower() == "all" else split_ids(apply)
+    unknown = [i for i in wanted if i not in proposed]
+    if unknown:
+        raise UsageError(f"--apply: no tier change proposed for {', '.join(unknown)} (run --what-if to see the list)")
+    for card_id in wanted:
+        change = proposed[card_id]
+        update_card(folder.path, folder.get(card_id), set_tier_pin(change.would_be))
+        typer.echo(f"pinned {card_id}: {change.now} -> {change.would_be}")
+
+
+def _note_unrated(accounts: list[Any], settings: Settings) -> None:
+    """Say how many accounts lack a manual rating for a criterion that is never derived."""
+    from kacard.analysis.scoring.ten_two import NOT_DERIVED
+    from kacard.render.output import note
+
+    manual = [c for c in settings.scoring.ten_two.criteria
+              if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
+    unrated = [a for a in accounts if any(c not in a.card.criteria for c in manual)]
+    if manual and unrated:
+        note(f"{len(unrated)} of {len(accounts)} account(s) lack a manual rating of {', '.join(manual)} "
+             f"(scored 0 until rated, so 'key' may be out of reach): kacard rate ID {manual[0]}=2 ...")
 
 
 def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None) -> None:
@@ -153,7 +235,7 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
     """A copy of the settings with `pareto.a=0.7`-style changes under `scoring`, validated."""
     from pydantic import ValidationError
 
-    from kacard.model.settings import Scoring
+    from kacard.cards.model.settings import Scoring
 
     data: dict[str, Any] = settings.scoring.model_dump()
     for item in overrides:

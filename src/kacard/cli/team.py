@@ -39,7 +39,7 @@ def git_setup(
 
     Example: kacard git-setup   (right after `git clone ...` and `cd` into the clone)
     """
-    from kacard.gitsetup import git_setup as setup
+    from kacard.team.gitsetup import git_setup as setup
 
     opts = run(ctx, dir, today, format)
     for line in setup(opts.folder()):
@@ -56,10 +56,11 @@ def merge_driver(
 
     Example: git config merge.kacard.driver "kacard merge-driver %O %A %B %P"
     """
-    from kacard.cache import digest
+    from kacard.cards.cache import digest
+    from kacard.cards.store import write_atomic
     from kacard.errors import Problem
-    from kacard.gitsetup import merge_text
-    from kacard.merge import (
+    from kacard.team.gitsetup import merge_text
+    from kacard.team.merge import (
         Conflict,
         MergeConflict,
         MergeResult,
@@ -67,7 +68,6 @@ def merge_driver(
         merge_cards,
         whole_file_conflict,
     )
-    from kacard.store import write_atomic
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
         if merge_text(base, ours, theirs) != 0:
@@ -106,9 +106,9 @@ def handover(
 
     Example: kacard handover zhangwei lina --reason 离职
     """
-    from kacard.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
+    from kacard.team.handover import apply_handover, plan_handover
     from kacard.text import clean
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
@@ -155,9 +155,9 @@ def export(
     import contextlib
     import io
 
-    from kacard.export import TABLES, export_cards
-    from kacard.paths import inside
+    from kacard.cards.paths import inside
     from kacard.render.output import Column, dumps_json, emit, note
+    from kacard.team.export import TABLES, export_cards
 
     root = ctx.find_root().obj or Globals()
     opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))

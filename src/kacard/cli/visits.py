@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kacard.cli.common import (
+    AsOfOpt,
     DirOpt,
     FormatOpt,
     TodayOpt,
@@ -24,7 +25,7 @@ from kacard.errors import UsageError
 from kacard.i18n import _, label
 
 if TYPE_CHECKING:
-    from kacard.model.settings import Settings
+    from kacard.cards.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
@@ -83,7 +84,7 @@ def current_rep(settings: Settings, folder: Path) -> str:
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
     """--owner REP or --mine (not both); unknown reps are refused with the team list."""
-    from kacard.due import check_owner
+    from kacard.analysis.due import check_owner
 
     if owner and mine:
         raise UsageError(_("give --owner or --mine, not both"))
@@ -93,6 +94,9 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     return chosen
 
 
+TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
 def due(
     ctx: typer.Context,
     week: WeekOpt = None,
@@ -100,6 +104,9 @@ def due(
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
                                                 help=_("Show how one account's urgency adds up."))] = None,
+    as_of: AsOfOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help=_("Every due account (a terminal shows the 30 most "
+                                                       "urgent and counts the rest)."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -108,12 +115,12 @@ def due(
 
     Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.scoring import folder_tiers
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -144,11 +151,18 @@ def due(
 
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
+        from kacard.render.output import is_terminal, note
         from kacard.render.report import week_text
 
         title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
                  ).format(week=week_text(the_week), owner=who, count=len(items))
-        report.print_due(items, opts.format, title, one_rep=who is not None)
+        shown = items
+        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
+            shown = items[:TERMINAL_ROWS]
+        report.print_due(shown, opts.format, title, one_rep=who is not None)
+        if len(shown) < len(items):
+            note(_("… and {count} less urgent account(s): kacard due --all lists every one").format(
+                count=len(items) - len(shown)))
     report_problems(folder)
 
 
@@ -156,6 +170,7 @@ def review(
     ctx: typer.Context,
     week: WeekOpt = None,
     owner: OwnerOpt = None,
+    as_of: AsOfOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -165,13 +180,16 @@ def review(
 
     Example: kacard review --format md > review.md
     """
+    from kacard.analysis.review import review as build
     from kacard.render.report import print_review
-    from kacard.review import review as build
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
     start = week_start(week, opts.today)
+    from kacard.cards.plans import load_targets
+
     folder = opts.load()
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner)
+    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
+                   targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
@@ -193,12 +211,12 @@ def brief(
 
     Example: kacard brief --owner zhangwei --format html --output briefs.html
     """
-    from kacard import due as core
+    from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.render.brief import brief_data
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
     start = week_start(week, opts.today)

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import sys
 
+import datetime as dt
+
 from kacard.i18n import LOCALE_DIR
+
+_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def compile_all() -> list[str]:
@@ -19,6 +23,7 @@ def compile_all() -> list[str]:
     for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=po.parts[-3])
+        catalog.creation_date = _EPOCH  # not "now": the same .po always gives the same .mo
         with po.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
         written.append(str(po.with_suffix(".mo")))

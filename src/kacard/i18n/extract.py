@@ -81,11 +81,29 @@ def nested_messages() -> dict[str, str]:
 
 
 def help_messages() -> dict[str, str]:
-    """msgid -> "cli": the root's and every command's help (their docstrings)."""
-    from kacard.cli.app import app
+    """msgid -> "cli": the root's help and every command's (typer takes a command's from its
+    docstring; cli.app translates them). Read from the source: each `app.command(...)(name)`
+    in kacard/cli names a function whose cleaned docstring is the msgid."""
+    import ast
 
-    texts = [app.info.help] + [inspect.getdoc(c.callback) for c in app.registered_commands]
-    return {text: "cli" for text in texts if isinstance(text, str) and text}
+    found: dict[str, str] = {}
+    for path in sorted((SOURCE / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = {f.name: f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "command"
+                    and isinstance(func.func.value, ast.Name) and func.func.value.id == "app" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in functions):
+                doc = ast.get_docstring(functions[node.args[0].id])
+                if doc:
+                    found[doc] = "cli"
+            if isinstance(func, ast.Attribute) and func.attr == "Typer":
+                for keyword in node.keywords:
+                    if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                        found[inspect.cleandoc(str(keyword.value.value))] = "cli"
+    return found
 
 
 def all_messages() -> dict[str, str]:

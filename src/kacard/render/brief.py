@@ -6,10 +6,10 @@ import datetime as dt
 import sys
 from typing import Any
 
-from kacard import facts
+from kacard.cards import facts
+from kacard.cards.model.card import OPEN_STAGES, Card
+from kacard.cards.model.settings import Settings
 from kacard.i18n import _, label
-from kacard.model.card import OPEN_STAGES, Card
-from kacard.model.settings import Settings
 from kacard.render.output import dumps_json, fmt_cell, with_currency
 from kacard.text import clean
 

@@ -7,29 +7,47 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from kacard.analysis.scoring.report import AccountScore, ScoreReport
 from kacard.i18n import _
-from kacard.scoring.report import AccountScore, ScoreReport
 
 COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
 LEFT, RIGHT, TOP, BOTTOM = 96, 56, 64, 130
-LABEL_CHARS = 24
+LABEL_CHARS = 14  # account names (CJK characters count as one here; SVG has room)
 HEIGHT = 300  # plot area
+MAX_BARS = 60  # beyond this many accounts the rest become one "others" bar
 
 
 def _num(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _bars(accounts: list[AccountScore]) -> list[tuple[str, Decimal | None, str, str]]:
+    """(label, metric or None when unranked, class, tooltip) per bar: one per account, the
+    accounts after the first MAX_BARS - 1 summed into one "others" bar."""
+    bars: list[tuple[str, Decimal | None, str, str]] = []
+    for s in accounts[: MAX_BARS - 1] if len(accounts) > MAX_BARS else accounts:
+        p = s.pareto
+        name = s.card.name if len(s.card.name) <= LABEL_CHARS else s.card.name[: LABEL_CHARS - 1] + "…"
+        tip = f"{s.id} {s.card.name}: {p.metric:,.0f} ({float(p.share) * 100:.1f} %), class {p.klass}"
+        bars.append((name, p.metric if p.rank is not None else None, p.klass, tip))
+    if len(accounts) > MAX_BARS:
+        rest = accounts[MAX_BARS - 1:]
+        summed = sum((s.pareto.metric for s in rest if s.pareto.rank is not None), start=Decimal(0))
+        label = f"others ({len(rest)})"
+        bars.append((label, summed, "C", f"{label}: {summed:,.0f}"))
+    return bars
+
+
 def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "") -> str:
-    """An SVG document of the Pareto chart of `accounts` (in the report's order)."""
-    count = len(accounts)
-    step = 22 if count <= 40 else max(4, 880 // max(count, 1))
+    """An SVG document of the Pareto chart of `accounts` (in the report's order): bars named
+    by account name, the metric's scale on the left axis, at most MAX_BARS bars wide."""
+    bars = _bars(accounts)
+    count = len(bars)
+    step = 22 if count <= 40 else max(12, 880 // max(count, 1))
     plot_w = max(360, step * count)
     width, height = LEFT + plot_w + RIGHT, TOP + HEIGHT + BOTTOM
-    total = sum((s.pareto.metric for s in accounts if s.pareto.rank is not None), start=Decimal(0))
-    largest = max(
-        (s.pareto.metric for s in accounts if s.pareto.rank is not None), default=Decimal(0)
-    )
+    total = sum((m for _, m, _, _ in bars if m is not None), start=Decimal(0))
+    largest = max((m for _, m, _, _ in bars if m is not None), default=Decimal(0))
 
     def y_share(fraction: float) -> float:  # 0..1 of the cumulative axis
         return TOP + HEIGHT * (1 - fraction)
@@ -58,14 +76,12 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
             f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick} %</text>'
         )
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#eee"/>')
-    if largest > 0:
+    for tick in range(0, 5):  # the metric's scale: 0, 1/4 ... of the largest bar
+        value = largest * tick / 4
         out.append(
-            f'<text x="{LEFT - 6}" y="{TOP}" text-anchor="end" dominant-baseline="middle">'
-            f"{escape(f'{largest:,.0f}')}</text>"
+            f'<text x="{LEFT - 6}" y="{_num(TOP + HEIGHT * (1 - tick / 4))}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(f"{value:,.0f}")}</text>'
         )
-    out.append(
-        f'<text x="{LEFT - 6}" y="{TOP + HEIGHT}" text-anchor="end" dominant-baseline="middle">0</text>'
-    )
     out.append(
         f'<text x="12" y="{TOP + HEIGHT / 2}" transform="rotate(-90 12 {TOP + HEIGHT / 2})" '
         f'text-anchor="middle">{escape(report.metric)} per account</text>'
@@ -73,23 +89,19 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
     # bars and labels
     points = [f"{LEFT},{_num(y_share(0))}"]
     running = Decimal(0)
-    for i, s in enumerate(accounts):
+    for i, (label, metric, klass, tip) in enumerate(bars):
         x = LEFT + i * step
-        p = s.pareto
-        if largest > 0 and p.rank is not None:
-            h = HEIGHT * float(p.metric / largest)
-            tip = _("{id} {name}: {metric} ({share} %), class {klass}").format(
-                id=s.id, name=s.card.name, metric=f"{p.metric:,.0f}", share=f"{float(p.share) * 100:.1f}", klass=p.klass)
+        if largest > 0 and metric is not None:
+            h = HEIGHT * float(metric / largest)
             out.append(
                 f'<rect x="{_num(x + 2)}" y="{_num(TOP + HEIGHT - h)}" width="{max(1, step - 4)}" '
-                f'height="{_num(h)}" fill="{COLOURS[p.klass]}"><title>{escape(tip)}</title></rect>'
+                f'height="{_num(h)}" fill="{COLOURS[klass]}"><title>{escape(tip)}</title></rect>'
             )
-        if p.rank is not None:
-            running += p.metric
+        if metric is not None:
+            running += metric
         cumulative = float(running / total) if total > 0 else 0.0  # of the accounts charted
         points.append(f"{_num(x + step)},{_num(y_share(cumulative))}")
         lx, ly = x + step / 2 + 3, TOP + HEIGHT + 10
-        label = s.id if len(s.id) <= LABEL_CHARS else s.id[: LABEL_CHARS - 1] + "…"
         out.append(
             f'<text x="{_num(lx)}" y="{ly}" transform="rotate(-50 {_num(lx)} {ly})" '
             f'text-anchor="end" font-size="10">{escape(label)}</text>'

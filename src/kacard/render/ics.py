@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kacard.analysis.due import DueItem
 from kacard.dates import Week
-from kacard.due import DueItem
 from kacard.i18n import _, label, localize
 from kacard.text import clean
 

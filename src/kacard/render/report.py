@@ -12,14 +12,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kacard.analysis.due import DueItem, Reason
 from kacard.dates import Week
-from kacard.due import DueItem, Reason
 from kacard.i18n import N_, _, label, localize
 from kacard.render.output import Column, dumps_json, emit, fmt_cell, with_currency
 from kacard.text import clean, pad
 
 if TYPE_CHECKING:
-    from kacard.review import RepReview, Review
+    from kacard.analysis.review import RepReview, Review
 
 # -- due --------------------------------------------------------------------------------
 
@@ -158,8 +158,9 @@ REVIEW_COLUMNS = [
     Column("receivable", N_("overdue recv."), right=True),
     Column("late", N_(">60d"), right=True),
     Column("signals", N_("signals"), right=True),
-    Column("stale", N_("stale"), right=True),
+    Column("visits", N_("visits 28d"), right=True),
     Column("help", N_("needs help")),
+    Column("stale", N_("stale cards"), max_width=40),
 ]
 
 
@@ -170,11 +171,20 @@ def review_rows(result: Review) -> list[dict[str, Any]]:
             "complete": "-" if r.completeness is None else f"{r.completeness:.0%}",
             "due": r.due, "overdue_visits": len(r.overdue_visits), "no_next": len(r.no_next_step),
             "receivable": r.receivables.amount, "late": r.receivables.late_amount,
-            "signals": len(r.signals), "stale": len(r.stale),
-            "help": _("yes") if r.needs_help else "",
+            "signals": len(r.signals), "visits": r.recent_visits,
+            "stale": ", ".join(s["id"] for s in r.stale) or "-",
+            "help": _severity_words(r.severity),
         }
         for r in result.reps
     ]
+
+
+def _level_words(severity: str) -> str:
+    return {"high": _("high"), "medium": _("medium"), "low": _("low"), "none": "-"}[severity]
+
+
+def _severity_words(severity: str) -> str:
+    return {"high": _("yes (high)"), "medium": _("medium"), "low": _("low"), "none": "-"}[severity]
 
 
 def print_review(result: Review, fmt: str, currency: str) -> None:
@@ -188,10 +198,14 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
                                                                     today=localize(result.today)))
         for r in result.reps:
             if r.flags:
-                sys.stdout.write(f"\n{clean(r.rep)}: " + _("; ").join(map(localize, r.flags)) + "\n")
+                sys.stdout.write(f"\n{clean(r.rep)} ({_level_words(r.severity)}): "
+                                 + _("; ").join(map(localize, r.flags)) + "\n")
                 for gap in r.gaps:
                     sys.stdout.write("  " + _("{id} {score}: missing {missing}").format(
                         id=gap.id, score=f"{gap.score:.0%}", missing=missing_text(gap.missing)) + "\n")
+        if any(r.receivables.count for r in result.reps):
+            sys.stdout.write("\n" + _("Overdue receivables: `kacard collect` orders them into a collection plan "
+                                       "and gives the credit advice.") + "\n")
 
 
 def missing_text(keys: Sequence[str]) -> str:
@@ -219,7 +233,7 @@ def review_markdown(result: Review, currency: str = "CNY") -> str:
             "signals", "stale", "help")) + " |")
     for r in result.reps:
         lines += ["", *_rep_markdown(r, currency)]
-    from kacard.review import CHECKLIST
+    from kacard.analysis.review import CHECKLIST
 
     lines += ["", _("Checklist: {items}.").format(items=_("; ").join(f"`{key}` {_(text)}" for key, text in CHECKLIST))]
     return "\n".join(lines) + "\n"

@@ -16,9 +16,9 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import N_, _, language, localize
+from kacard.planning.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.render.output import dumps_json
 from kacard.render.report import reason_line, week_text
-from kacard.route import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.text import clean, pad, truncate, width
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.

@@ -8,11 +8,11 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from kacard.analysis.scoring.report import AccountScore, ScoreReport, TierChange
+from kacard.analysis.scoring.ten_two import MEANINGS
 from kacard.i18n import N_, _, label, language, localize
 from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit
-from kacard.scoring.report import AccountScore, ScoreReport, TierChange
-from kacard.scoring.ten_two import MEANINGS
 from kacard.text import clean, pad
 
 BAR_WIDTH = 12

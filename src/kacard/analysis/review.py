@@ -1,0 +1,357 @@
+"""The manager's weekly review (`kacard review`): per rep, how the cards are kept.
+
+Pure core. For each rep: cards owned, card completeness (a checklist per card),
+accounts overdue for a visit, visits without a next step, overdue receivables by
+aging bucket, churn signals not followed up, stale cards, and `flags` — the
+findings that say a rep needs help.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, cast
+
+from kacard.analysis import care
+from kacard.analysis.collect import AGING_BUCKETS, bucket_of
+from kacard.analysis.due import (
+    CONSIDERED_STATUSES,
+    DueItem,
+    assess_each,
+    cadence_limits,
+    checked_tiers,
+)
+from kacard.analysis.plan import PlanLine, annual_plan
+from kacard.cards import facts
+from kacard.cards.model.card import Card
+from kacard.cards.model.settings import Settings
+from kacard.cards.plans import PlanTargets
+from kacard.dates import Week
+from kacard.i18n import N_, Amount, Message, Word
+
+# What a well-kept card has (the course: the manager checks every rep's cards weekly).
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("decision_maker", N_("a contact with role decision_maker")),
+    ("contact_phone", N_("a phone or e-mail for a contact")),
+    ("address", N_("the address")),
+    ("location", N_("location (lat/lon) for routes")),
+    ("visit_hours", N_("visit_hours")),
+    ("credit", N_("credit (rating or terms_days)")),
+    ("purchasing", N_("purchasing (centralized/pattern/budget)")),
+    ("recent_visit", N_("a visit within the tier's cadence")),
+    ("next_step", N_("a next step on the latest visit (or a deliberate no_next)")),
+)
+COMPLETENESS_TARGET = 0.8
+RECENT_DAYS = 28
+LATE_BUCKETS = ("61-90", "90+")
+
+
+def checklist(card: Card, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
+    """Each CHECKLIST item: does the card have it?"""
+    last = facts.last_visit(card, today)
+    _, longest = cadence_limits(settings, tier)
+    credit = card.credit
+    purchasing = card.purchasing
+    return {
+        "decision_maker": any(c.role == "decision_maker" for c in card.contacts),
+        "contact_phone": any(c.phone or c.email for c in card.contacts),
+        "address": bool(card.address),
+        "location": card.location is not None,
+        "visit_hours": card.visit_hours is not None,
+        "credit": credit is not None and (credit.rating is not None or credit.terms_days is not None),
+        "purchasing": purchasing is not None and any(
+            v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)
+        ),
+        "recent_visit": last is not None and (today - last.date).days <= longest,
+        "next_step": last is not None and (last.next is not None or last.no_next is not None),
+    }
+
+
+@dataclass(frozen=True)
+class CardGaps:
+    id: str
+    score: float  # 0..1, share of CHECKLIST items present
+    missing: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "score": round(self.score * 100), "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class Aging:
+    """Overdue receivables in aging buckets of days overdue: 0-30, 31-60, 61-90, 90+."""
+
+    buckets: dict[str, tuple[Decimal, int]]
+    items: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((a for a, _ in self.buckets.values()), start=Decimal(0))
+
+    @property
+    def count(self) -> int:
+        return sum(n for _, n in self.buckets.values())
+
+    @property
+    def late_amount(self) -> Decimal:
+        """More than 60 days overdue."""
+        return sum((self.buckets[b][0] for b in LATE_BUCKETS), start=Decimal(0))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount,
+            "count": self.count,
+            "buckets": [{"bucket": b, "amount": a, "count": n} for b, (a, n) in self.buckets.items()],
+            "items": list(self.items),
+        }
+
+
+def aging(cards: Iterable[Card], today: dt.date) -> Aging:
+    buckets: dict[str, tuple[Decimal, int]] = {label: (Decimal(0), 0) for label, _, _ in AGING_BUCKETS}
+    items = []
+    for card in cards:
+        for r in facts.overdue_receivables(card, today):
+            label = bucket_of(r.days_overdue)
+            amount, count = buckets[label]
+            buckets[label] = (amount + r.amount, count + 1)
+            items.append({"id": card.id, "invoice": r.trade.invoice, "amount": r.amount, "due": r.due,
+                          "days_overdue": r.days_overdue, "bucket": label})
+    items.sort(key=lambda i: (-cast(int, i["days_overdue"]), cast(str, i["id"])))
+    return Aging(buckets, tuple(items))
+
+
+@dataclass(frozen=True)
+class RepReview:
+    rep: str
+    name: str | None
+    cards: int  # every status
+    active: int  # active + prospect: the accounts the rep serves
+    completeness: float | None  # mean checklist score over active cards, 0..1
+    gaps: tuple[CardGaps, ...]  # active cards missing something, worst first
+    due: int  # accounts due this week
+    overdue_visits: tuple[dict[str, Any], ...]
+    no_next_step: tuple[dict[str, Any], ...]  # accounts whose latest visit has no next step
+    recent_visits: int  # visits logged in the last RECENT_DAYS days
+    recent_without_next: int
+    receivables: Aging
+    signals: tuple[dict[str, Any], ...]
+    stale: tuple[dict[str, Any], ...]
+    monotone: tuple[dict[str, Any], ...] = ()  # last N contacts all of one kind (analysis/care.py)
+    over_care: tuple[dict[str, Any], ...] = ()  # low tiers far above cadence while higher are overdue
+    plan: dict[str, Any] | None = None  # this year's plan line, when plans/YEAR.yaml sets one
+    flags: tuple[str, ...] = field(default=())  # worst first
+    severity: str = "none"  # high | medium | low | none: the worst flag's (SEVERITY)
+
+    @property
+    def needs_help(self) -> bool:
+        """Only a high-severity finding says the rep needs the manager's help this week."""
+        return self.severity == "high"
+
+    @property
+    def reason(self) -> str | None:
+        """The worst finding, in words."""
+        return self.flags[0] if self.flags else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rep": self.rep,
+            "name": self.name,
+            "cards": self.cards,
+            "active": self.active,
+            "completeness": None if self.completeness is None else round(self.completeness * 100),
+            "incomplete": [g.as_json() for g in self.gaps],
+            "due": self.due,
+            "overdue_visits": list(self.overdue_visits),
+            "no_next_step": list(self.no_next_step),
+            "recent_visits": self.recent_visits,
+            "recent_visits_without_next": self.recent_without_next,
+            "receivables": self.receivables.as_json(),
+            "signals": list(self.signals),
+            "stale": list(self.stale),
+            "monotone": list(self.monotone),
+            "over_care": list(self.over_care),
+            "plan": self.plan,
+            "needs_help": self.needs_help,
+            "severity": self.severity,
+            "reason": self.reason,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    today: dt.date
+    week: Week
+    reps: tuple[RepReview, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today,
+            "week": self.week.label,
+            "week_start": self.week.start,
+            "week_end": self.week.end,
+            "reps": [r.as_json() for r in self.reps],
+        }
+
+
+def review(
+    cards: Iterable[Card],
+    settings: Settings,
+    today: dt.date,
+    week_start: dt.date,
+    owner: str | None = None,
+    *,
+    tier_of: Mapping[str, str] | None = None,
+    targets: PlanTargets | None = None,
+) -> Review:
+    """Per rep (the team's order, then owners not in the team), or one rep with `owner`.
+
+    `targets`: the manager's plan for today's year (plans/YEAR.yaml); reps behind it are flagged.
+    """
+    cards = list(cards)
+    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
+    plan_of: dict[str, PlanLine] = {}
+    if targets is not None:
+        plan = annual_plan(cards, settings, today.year, today, tier_of, targets)
+        plan_of = {line.key: line for line in plan.reps if line.source == "set"}
+    week = Week(week_start)
+    reps = [rep.id for rep in settings.team]
+    reps += sorted({c.owner for c in cards} - set(reps))
+    if owner is not None:
+        reps = [owner]
+    found = []
+    for rep_id in reps:
+        owned = [c for c in cards if c.owner == rep_id]
+        rep = settings.rep(rep_id)
+        if rep is not None and rep.manager and not owned and owner is None:
+            continue  # a manager without accounts of their own is not reviewed
+        found.append(rep_review(rep_id, rep.name if rep else None, owned, settings, today, week, tier_of,
+                                plan_of.get(rep_id)))
+    return Review(today, week, tuple(found))
+
+
+def rep_review(
+    rep_id: str,
+    name: str | None,
+    owned: list[Card],
+    settings: Settings,
+    today: dt.date,
+    week: Week,
+    tier_of: Mapping[str, str],
+    plan_line: PlanLine | None = None,
+) -> RepReview:
+    active = [c for c in owned if c.status in CONSIDERED_STATUSES]
+    tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
+    items: list[DueItem] = assess_each(active, tier, settings, today, week)
+
+    gaps = []
+    scores = []
+    for card in active:
+        checks = checklist(card, tier[card.id], settings, today)
+        score = sum(checks.values()) / len(checks)
+        scores.append(score)
+        missing = tuple(key for key, ok in checks.items() if not ok)
+        if missing:
+            gaps.append(CardGaps(card.id, score, missing))
+    gaps.sort(key=lambda g: (g.score, g.id))
+
+    overdue = []
+    no_next = []
+    for item in items:
+        for reason in item.reasons:
+            status = reason.detail.get("status")
+            # a new account (since within its cadence) is not overdue before its first visit is
+            if reason.kind == "cadence" and (status == "overdue" or (status == "never" and (
+                    reason.days_overdue > 0 or reason.date is None))):
+                overdue.append({"id": item.id, "status": reason.detail["status"], "last_visit": item.last_visit,
+                                "days_overdue": reason.days_overdue})
+            if reason.kind == "no_next_step":
+                no_next.append({"id": item.id, "visit": reason.date})
+    overdue.sort(key=lambda o: (o["status"] != "never", -o["days_overdue"], o["id"]))
+
+    recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
+    recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
+
+    signals = sorted(
+        ({"id": c.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
+         for c in active for s in facts.open_signals(c, today)),
+        key=lambda s: (s["date"], s["id"]),
+    )
+    stale = []
+    for card in active:
+        touched = facts.last_touched(card)
+        days = (today - touched).days if touched else None
+        if days is None or days > settings.stale_days:
+            stale.append({"id": card.id, "last_touched": touched, "days": days})
+    stale.sort(key=lambda s: (-(cast(int, s["days"]) if s["days"] is not None else 10**6), cast(str, s["id"])))
+
+    receivables = aging(owned, today)
+    completeness = sum(scores) / len(scores) if scores else None
+    high_overdue = any(tier[o["id"]] in care.HIGH_TIERS for o in overdue)
+    plan = None
+    if plan_line is not None:
+        plan = {"target": plan_line.target, "target_to_date": plan_line.target_to_date,
+                "actual": plan_line.actual, "gap": plan_line.gap,
+                "behind": plan_line.behind(settings.plan.behind)}
+    review_ = RepReview(
+        rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
+        gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
+        no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
+        receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+        monotone=tuple(care.monotone(active, settings, today)),
+        over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,
+    )
+    found = flags(review_, settings.currency)
+    order = {level: i for i, level in enumerate(SEVERITY)}
+    found.sort(key=lambda f: order[f[0]])  # stable: the order below within a level
+    return replace(review_, flags=tuple(text for _, text in found), severity=found[0][0] if found else "none")
+
+
+# Severity levels, worst first. high: money or the account at risk (late receivables, an
+# unanswered churn signal, behind plan, cards too incomplete to manage by, a quarter or more
+# of the accounts overdue); medium: the visiting rhythm slips; low: housekeeping.
+SEVERITY = ("high", "medium", "low")
+OVERDUE_SHARE_HIGH = 0.25
+
+
+def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
+    """What a manager should talk about with this rep: (severity, words) pairs. The words are
+    i18n.Messages: English in JSON, the run's language when printed."""
+    found: list[tuple[str, str]] = []
+    if r.receivables.late_amount > 0:
+        found.append(("high", Message("{amount} {currency} receivable overdue > 60 days",
+                                      amount=Amount(r.receivables.late_amount.quantize(Decimal(1))),
+                                      currency=Word("currency", currency))))
+    if r.signals:
+        found.append(("high", Message("{count} churn signal(s) not followed up by a visit", count=len(r.signals))))
+    if r.plan is not None and r.plan["behind"]:
+        to_date = r.plan["target_to_date"]
+        actual = Amount(Decimal(r.plan["actual"]).quantize(Decimal(1)))
+        target = Amount(Decimal(to_date).quantize(Decimal(1)))
+        if to_date:
+            found.append(("high", Message("behind plan: {actual} of {target} {currency} to date ({share})",
+                                          actual=actual, target=target, currency=Word("currency", currency),
+                                          share=f"{r.plan['actual'] / to_date:.0%}")))
+        else:
+            found.append(("high", Message("behind plan: {actual} of {target} {currency} to date", actual=actual,
+                                          target=target, currency=Word("currency", currency))))
+    if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
+        found.append(("high", Message("cards {share} complete (target {target})", share=f"{r.completeness:.0%}",
+                                      target=f"{COMPLETENESS_TARGET:.0%}")))
+    if r.overdue_visits:
+        level = "high" if r.active and len(r.overdue_visits) >= OVERDUE_SHARE_HIGH * r.active else "medium"
+        found.append((level, Message("{count} account(s) overdue for a visit", count=len(r.overdue_visits))))
+    if r.no_next_step:
+        found.append(("medium", Message("{count} account(s) whose last visit has no next step",
+                                        count=len(r.no_next_step))))
+    if r.over_care:
+        found.append(("medium", Message("{count} low-tier account(s) visited far above cadence while higher "
+                                        "tiers are overdue", count=len(r.over_care))))
+    if r.stale:
+        found.append(("low", Message("{count} stale card(s)", count=len(r.stale))))
+    if r.monotone:
+        found.append(("low", Message("{count} account(s) whose last contacts were all of one kind (vary the form)",
+                                     count=len(r.monotone))))
+    return found

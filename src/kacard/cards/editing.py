@@ -1,0 +1,226 @@
+"""Changes to cards, as patches of the original YAML document (pure, no file I/O).
+
+Patching the round-trip document (never re-dumping the model) keeps the user's
+comments, key order and quoting, so a logged visit's diff is only added lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from kacard.cards.model.card import Card
+from kacard.cards.yamlio import Document, flow_map, flow_seq
+
+# Top-level key order of a card, as in the model; new keys are inserted in this order.
+CARD_KEYS: tuple[str, ...] = tuple(f.alias or name for name, f in Card.model_fields.items())
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={schema}"
+
+
+def insert_key(root: CommentedMap, key: str, value: Any) -> None:
+    """Set a top-level key, inserting a missing one where the model's order puts it."""
+    if key in root:
+        root[key] = value
+        return
+    order = {k: i for i, k in enumerate(CARD_KEYS)}
+    rank = order.get(key, len(CARD_KEYS))
+    position = len(root)
+    for i, existing in enumerate(root):
+        if order.get(existing, len(CARD_KEYS)) > rank:
+            position = i
+            break
+    root.insert(position, key, value)
+
+
+def _is_block(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
+
+
+def _tail_slot(seq: CommentedSeq, index: int) -> tuple[dict[Any, Any], Any, int]:
+    """Where ruamel keeps the comment printed after item `index` (the last line's eol slot)."""
+    node = seq[index]
+    if not _is_block(node):
+        return seq.ca.items, index, 0
+    while True:
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        if _is_block(node[key]):
+            node = node[key]
+            continue
+        return node.ca.items, key, 2 if isinstance(node, CommentedMap) else 0
+
+
+def move_tail_comment(seq: CommentedSeq, old: int, new: int) -> None:
+    """Comment lines after item `old` (e.g. the heading of the next section) follow to item `new`."""
+    items, key, pos = _tail_slot(seq, old)
+    entry = items.get(key)
+    token = entry[pos] if entry and len(entry) > pos else None
+    if entry is None or not isinstance(token, CommentToken):
+        return
+    first, _, rest = token.value.partition("\n")
+    if not rest.strip("\n "):
+        return
+    if "#" in first:
+        token.value = first + "\n"
+    else:
+        entry[pos] = None
+    items, key, pos = _tail_slot(seq, new)
+    entry = items.setdefault(key, [None, None, None, None])
+    current = entry[pos] if len(entry) > pos else None
+    if isinstance(current, CommentToken) and "#" in current.value.split("\n")[0]:
+        current.value = current.value.split("\n")[0] + "\n" + rest
+    else:
+        entry[pos] = CommentToken("\n" + rest, CommentMark(0), None)
+
+
+def append_record(root: CommentedMap, key: str, record: CommentedMap) -> None:
+    """Append one record to a block list (creating the list when missing)."""
+    items = root.get(key)
+    if not isinstance(items, CommentedSeq):
+        items = CommentedSeq()
+        insert_key(root, key, items)
+    elif items.fa.flow_style():
+        items.fa.set_block_style()
+    items.append(record)
+    if len(items) > 1:
+        move_tail_comment(items, len(items) - 2, len(items) - 1)
+
+
+_YAML_SPECIAL = set(":#,[]{}&*!|>'\"%@`?\\")
+
+
+def text_scalar(text: str) -> str:
+    """User text for a record: plain when unambiguous, else double-quoted.
+
+    ruamel's emitter and the C parser disagree on a few plain scalars in flow
+    context (e.g. `a?b` inside `{...}`), so anything with YAML punctuation, an
+    astral character or edge spaces is written quoted; the dump is re-parsed
+    before any write anyway, so a disagreement can never corrupt a card."""
+    risky = (
+        not text
+        or text != text.strip()
+        or text[0] in "-"
+        or any(ch in _YAML_SPECIAL or ord(ch) > 0xFFFF for ch in text)
+    )
+    return DoubleQuotedScalarString(text) if risky else text
+
+
+def visit_record(
+    date: dt.date,
+    summary: str,
+    *,
+    by: str | None,
+    kind: str,
+    with_: list[str],
+    next_date: dt.date | None,
+    next_time: dt.time | None,
+    next_action: str | None,
+    no_next: str | None,
+) -> CommentedMap:
+    visit = CommentedMap()
+    visit["date"] = date
+    if by:
+        visit["by"] = by
+    visit["kind"] = kind
+    if with_:
+        visit["with"] = flow_seq([text_scalar(name) for name in with_])
+    visit["summary"] = text_scalar(summary)
+    if next_date is not None and next_action:
+        step: dict[str, Any] = {"date": next_date}
+        if next_time is not None:
+            # quoted: the C parser refuses a plain `10:00` inside a flow mapping
+            step["time"] = DoubleQuotedScalarString(next_time.strftime("%H:%M"))
+        step["action"] = text_scalar(next_action)
+        visit["next"] = flow_map(step)
+    if no_next:
+        visit["no_next"] = text_scalar(no_next)
+    return visit
+
+
+def log_visit(visit: CommentedMap) -> Any:
+    """A change for store.update_card: append the visit, keep visits in date order.
+
+    The usual case (the newest visit) appends at the end; a back-dated visit is
+    inserted before the first later one so the list stays in date order."""
+
+    def change(document: Document) -> None:
+        root = document.root
+        items = root.get("visits")
+        if isinstance(items, CommentedSeq) and items:
+            later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > visit["date"]]
+            if later:
+                items.insert(later[0], visit)
+                return
+        append_record(root, "visits", visit)
+
+    return change
+
+
+def _date_of(record: Any) -> dt.date | None:
+    value = record.get("date") if isinstance(record, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def new_card_text(fields: dict[str, Any], schema_path: str | None) -> str:
+    """A new card as commented YAML text (the shape a rep then fills in)."""
+    from kacard.cards.yamlio import _round_trip_yaml  # same emitter settings as every rewrite
+    import io
+
+    root = CommentedMap()
+    for key in CARD_KEYS:
+        if key in fields and fields[key] not in (None, [], {}):
+            value = fields[key]
+            if key in ("location", "visit_hours", "credit", "purchasing") and isinstance(value, dict):
+                value = flow_map(value)
+            elif key == "tags":
+                value = flow_seq(value)
+            root[key] = value
+    for key in ("contacts", "trades", "visits"):
+        if key not in root:
+            root[key] = CommentedSeq()
+            root[key].fa.set_flow_style()
+    stream = io.StringIO()
+    _round_trip_yaml().dump(root, stream)
+    header = []
+    if schema_path:
+        header.append(SCHEMA_COMMENT.format(schema=schema_path))
+    header.append("# Customer data card (客户资料卡). Field reference: kacard schema / README.")
+    return "\n".join(header) + "\n" + stream.getvalue()
+
+
+def set_ratings(ratings: dict[str, int | None]) -> Any:
+    """A change for store.update_card: set manual 10/2 ratings in `criteria` (None removes
+    one, so the criterion is derived again); other ratings and the map's style are kept."""
+
+    def change(document: Document) -> None:
+        root = document.root
+        criteria = root.get("criteria")
+        if not isinstance(criteria, CommentedMap):
+            criteria = flow_map({})
+            insert_key(root, "criteria", criteria)
+        for name, value in ratings.items():
+            if value is None:
+                criteria.pop(name, None)
+            else:
+                criteria[name] = value
+
+    return change
+
+
+def set_tier_pin(tier: str | None) -> Any:
+    """A change for store.update_card: pin the tier (S/A/B/C), or None to unpin."""
+
+    def change(document: Document) -> None:
+        insert_key(document.root, "tier", tier)
+
+    return change

@@ -1,0 +1,221 @@
+"""The customer data card (客户资料卡): one key account, one YAML file.
+
+These models are the truth about the card format; schemas/card.schema.json is
+generated from them (`kacard schema`). Unknown keys are errors everywhere except
+under `custom`, so a typo never silently loses data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from kacard.cards.model.common import (  # noqa: F401 (re-exported)
+    ID_PATTERN,
+    ID_RE,
+    OPEN_STAGES,
+    WEEKDAYS,
+    Location,
+    Strict,
+    Tier,
+    Weekday,
+    workdays,
+)
+
+Status = Literal["prospect", "active", "dormant", "lost"]
+Stage = Literal[
+    "development",
+    "initiation",
+    "proposal",
+    "bidding",
+    "negotiation",
+    "implementation",
+    "won",
+    "lost",
+]
+VisitKind = Literal["visit", "call", "meeting", "event", "gift", "complaint"]
+SignalKind = Literal[
+    "sharing_wallet", "strategy_change", "procurement_change", "channel_conflict", "other"
+]
+ContactRole = Literal[
+    "decision_maker", "influencer", "buyer", "user", "technical", "finance", "gatekeeper", "coach",
+    "other",
+]
+
+Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=4)]
+"""Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused.
+At most 15 significant digits: YAML reads an unquoted 12345.67 as a float, and a
+float carries 15 significant digits exactly (DBL_DIG), so no accepted amount is
+ever silently rounded (a longer one is an error naming the field)."""
+
+Text = Annotated[str, Field(max_length=4000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class VisitHours(Strict):
+    """When the account receives visits: weekdays and a daily time window."""
+
+    days: list[Weekday] = Field(default_factory=workdays)
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(17, 0)
+
+    @model_validator(mode="after")
+    def _window_order(self) -> VisitHours:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        if not self.days:
+            raise ValueError("days must name at least one weekday")
+        return self
+
+
+class Purchasing(Strict):
+    centralized: bool | None = None  # 统一采购
+    pattern: Literal["recurring", "project", "one_off"] | None = None  # 持续采购 = recurring
+    annual_budget: Money | None = None
+
+
+class Credit(Strict):
+    rating: str | None = Field(default=None, max_length=10)
+    limit: Money | None = Field(default=None, ge=0)
+    terms_days: int | None = Field(default=None, ge=0, le=720)
+
+
+class Contact(Strict):
+    """A person at the account. phone, email and notes are personal data."""
+
+    name: Name
+    title: str | None = Field(default=None, max_length=200)
+    role: ContactRole | None = None
+    level: Literal["top", "middle", "operational"] | None = None
+    influence: int | None = Field(default=None, ge=1, le=5)
+    stance: Literal["ally", "neutral", "opponent", "unknown"] | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    birthday: str | None = Field(default=None, max_length=10)
+    notes: Text | None = None  # private
+
+
+class Opportunity(Strict):
+    id: str | None = Field(default=None, max_length=64)
+    title: Name
+    stage: Stage = "development"
+    amount: Money | None = Field(default=None, ge=0)
+    close: dt.date | None = None
+
+
+class Trade(Strict):
+    """An invoice. due defaults to date + credit.terms_days (else 30 days)."""
+
+    date: dt.date
+    invoice: str | None = Field(default=None, max_length=64)
+    amount: Money
+    margin: Money | None = None
+    due: dt.date | None = None
+    paid: dt.date | None = None
+
+
+class NextStep(Strict):
+    """The next step agreed at a visit; a time makes it a fixed appointment."""
+
+    date: dt.date
+    time: dt.time | None = None
+    action: Name
+
+
+class Visit(Strict):
+    date: dt.date
+    by: str | None = Field(default=None, max_length=64)
+    kind: VisitKind = "visit"
+    with_: list[Name] = Field(default_factory=list, alias="with")
+    summary: Text = ""
+    next: NextStep | None = None
+    no_next: Text | None = Field(
+        default=None, description="Why there is deliberately no next step (e.g. account lost)."
+    )
+
+
+class Signal(Strict):
+    """A churn signal (跳槽征兆)."""
+
+    date: dt.date
+    kind: SignalKind = "other"
+    note: Text | None = None
+
+
+class Handover(Strict):
+    """Ownership moved from one rep to another (接替者继续服务)."""
+
+    date: dt.date
+    from_: str = Field(alias="from", max_length=64)
+    to: str = Field(max_length=64)
+    reason: Text | None = None
+
+
+class Card(Strict):
+    """One key account."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        str_strip_whitespace=True,
+        json_schema_extra={"title": "kacard customer data card"},
+    )
+
+    id: str = Field(pattern=ID_PATTERN, description="Equals the file name without .yaml.")
+    name: Name
+    status: Status = "active"
+    owner: str = Field(min_length=1, max_length=64, description="A rep id from kacard.yaml team.")
+    tier: Tier | None = Field(default=None, description="Manual pin; empty means computed.")
+    industry: str | None = Field(default=None, max_length=100)
+    sector: str | None = Field(default=None, max_length=100)
+    region: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=400)
+    location: Location | None = None
+    visit_hours: VisitHours | None = None
+    visit_minutes: int = Field(default=45, ge=5, le=600)
+    since: dt.date | None = None
+    relationship: Literal["establish", "stabilize", "strengthen"] | None = None
+    purchasing: Purchasing | None = None
+    credit: Credit | None = None
+    criteria: dict[str, int] = Field(
+        default_factory=dict, description="Manual 10/2 ratings, 0 (no), 1 (partly), 2 (yes)."
+    )
+    contacts: list[Contact] = Field(default_factory=list)
+    opportunities: list[Opportunity] = Field(default_factory=list)
+    trades: list[Trade] = Field(default_factory=list)
+    visits: list[Visit] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
+    handovers: list[Handover] = Field(default_factory=list)
+    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
+    custom: dict[str, Any] = Field(default_factory=dict, description="Free-form team fields.")
+
+    @field_validator("criteria")
+    @classmethod
+    def _ratings_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, rating in value.items():
+            if rating not in (0, 1, 2):
+                raise ValueError(f"rating for {name!r} must be 0, 1 or 2, not {rating}")
+        return value
+
+
+def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
+    """Suspicious but valid data: (field path, message) pairs for `validate` to warn about."""
+    found: list[tuple[str, str]] = []
+    previous: dt.date | None = None
+    for i, visit in enumerate(card.visits):
+        if previous is not None and visit.date < previous:
+            found.append((f"visits.{i}.date", "visits are out of date order"))
+        previous = visit.date
+        if visit.date > today:
+            found.append((f"visits.{i}.date", f"visit dated in the future ({visit.date})"))
+        if visit.next is not None and visit.next.date < visit.date:
+            found.append((f"visits.{i}.next.date", "next step is dated before its visit"))
+    for i, trade in enumerate(card.trades):
+        if trade.paid is not None and trade.paid < trade.date:
+            found.append((f"trades.{i}.paid", "paid before it was invoiced"))
+        if trade.due is not None and trade.due < trade.date:
+            found.append((f"trades.{i}.due", "due before it was invoiced"))
+    return found

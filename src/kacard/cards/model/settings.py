@@ -1,0 +1,274 @@
+"""Team settings: the folder's kacard.yaml.
+
+Every coefficient the core uses (cadence, scoring cut-offs, urgency weights,
+travel model) lives here so a team can read and change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kacard.cards.model.common import ID_PATTERN, Location, Tier, Weekday, workdays
+
+T = TypeVar("T")
+
+TEN_TWO_CRITERIA: tuple[str, ...] = (
+    "profit_share",
+    "strategic_goals",
+    "loss_impact",
+    "long_term",
+    "growth_potential",
+    "time_invested",
+    "product_fit",
+    "centralized_purchasing",
+    "continuous_purchasing",
+    "influence",
+)
+
+
+def _per_tier(s: T, a: T, b: T, c: T) -> dict[Tier, T]:
+    """A default value per tier (a new dict for each model)."""
+    return {"S": s, "A": a, "B": b, "C": c}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class Base(Location):
+    """Where a rep's routes start and end."""
+
+    label: str | None = Field(default=None, max_length=200)
+
+
+class Rep(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=100)
+    email: str | None = Field(default=None, max_length=200, description="Matches git user.email.")
+    base: Base | None = None
+    manager: bool = False
+
+
+class Workweek(Strict):
+    days: list[Weekday] = Field(default_factory=workdays)
+    start: dt.time = dt.time(8, 30)
+    end: dt.time = dt.time(17, 30)
+
+    @model_validator(mode="after")
+    def _order(self) -> Workweek:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class Pareto(Strict):
+    metric: str = Field(default="revenue", pattern="^(revenue|margin)$")
+    window_days: int = Field(default=365, ge=1, le=3650)
+    a: float = Field(default=0.80, gt=0, le=1)
+    b: float = Field(default=0.95, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _cutoffs_in_order(self) -> Pareto:
+        if self.a > self.b:
+            raise ValueError(f"cut-off a ({self.a}) must not be above b ({self.b})")
+        return self
+
+
+class Steps(Strict):
+    """Two thresholds of a derived 10/2 rating: reaching `full` rates 2, reaching `partly` rates 1."""
+
+    full: float = Field(gt=0, le=1000)
+    partly: float = Field(gt=0, le=1000)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> Steps:
+        if self.partly > self.full:
+            raise ValueError(f"partly ({self.partly}) must not be above full ({self.full})")
+        return self
+
+
+class YearSteps(Strict):
+    """Years with trades, out of the last `years` (12-month periods ending today)."""
+
+    years: int = Field(default=3, ge=1, le=20)
+    full: int = Field(default=3, ge=1, le=20)
+    partly: int = Field(default=2, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> YearSteps:
+        if not self.partly <= self.full <= self.years:
+            raise ValueError(f"need partly ({self.partly}) <= full ({self.full}) <= years ({self.years})")
+        return self
+
+
+class Derive(Strict):
+    """Thresholds of the derived 10/2 ratings (used when a card does not rate a criterion)."""
+
+    loss_impact: Steps = Field(
+        default_factory=lambda: Steps(full=0.10, partly=0.03),
+        description="Share of the team's metric (0-1) that rates 2 / 1.",
+    )
+    long_term: YearSteps = Field(default_factory=YearSteps, description="Years with trades that rate 2 / 1.")
+    continuous_years: int = Field(
+        default=2, ge=1, le=20,
+        description="continuous_purchasing rates 1 with trades in this many of long_term.years (2 if recurring).",
+    )
+    growth_ratio: float = Field(
+        default=1.0, gt=0, le=1000,
+        description="growth_potential rates 2 when open opportunities >= this x 12-month revenue (1 when > 0).",
+    )
+    time_invested: Steps = Field(
+        default_factory=lambda: Steps(full=2.0, partly=1.0),
+        description="Visits in the window as a multiple of the average account's that rate 2 / 1.",
+    )
+    manual_only: list[str] = Field(
+        default_factory=list, description="Criteria never derived: 0 unless rated on the card."
+    )
+
+    @model_validator(mode="after")
+    def _continuous_within_years(self) -> Derive:
+        if self.continuous_years > self.long_term.years:
+            raise ValueError(
+                f"continuous_years ({self.continuous_years}) must not be above long_term.years ({self.long_term.years})"
+            )
+        return self
+
+
+class TenTwo(Strict):
+    key: int = Field(default=14, ge=0, le=40)
+    potential: int = Field(default=10, ge=0, le=40)
+    criteria: list[str] = Field(
+        default_factory=lambda: list(TEN_TWO_CRITERIA),
+        description="The criteria a team rates; derived ones keep their built-in derivation.",
+    )
+    derive: Derive = Field(default_factory=Derive)
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> TenTwo:
+        if self.potential > self.key:
+            raise ValueError("potential must not be above key")
+        if len(set(self.criteria)) != len(self.criteria):
+            raise ValueError("criteria names must be unique")
+        return self
+
+
+class Quadrant(Strict):
+    """Loyal = long_term rated >= 1 and trades in at least `loyal_quarters` of the last 4 quarters."""
+
+    loyal_quarters: int = Field(default=2, ge=1, le=4)
+
+
+class Scoring(Strict):
+    pareto: Pareto = Field(default_factory=Pareto)
+    ten_two: TenTwo = Field(default_factory=TenTwo)
+    quadrant: Quadrant = Field(default_factory=Quadrant)
+
+
+class Urgency(Strict):
+    """Coefficients of `kacard due` urgency (a sum of explained terms)."""
+
+    tier: dict[Tier, float] = Field(default_factory=lambda: _per_tier(8.0, 6.0, 3.0, 1.0))
+    per_day_overdue: float = Field(default=0.5, ge=0)
+    max_days_overdue: int = Field(default=60, ge=0, description="Overdue days counted at most.")
+    reasons: dict[str, float] = Field(
+        default_factory=lambda: {
+            "cadence": 2.0,
+            "next_step": 4.0,
+            "no_next_step": 3.0,
+            "receivable": 3.0,
+            "signal": 5.0,
+        }
+    )
+
+
+class Travel(Strict):
+    speed_kmh: float = Field(default=30.0, gt=0, le=200)
+    circuity: float = Field(default=1.3, ge=1, le=5)
+    osrm: str | None = Field(default=None, description="Base URL of an OSRM server you run.")
+
+
+class CreditPolicy(Strict):
+    """The course's credit policy (seed 000, part 3 §八 1(8)): shrink business with low-credit
+    customers, grow it with high-credit ones. Ratings are the card's free `credit.rating` text."""
+
+    low_ratings: list[str] = Field(default_factory=lambda: ["BB", "B", "CCC", "CC", "C", "D"],
+                                   description="Ratings that count as low credit.")
+    high_ratings: list[str] = Field(default_factory=lambda: ["AAA", "AA", "A"],
+                                    description="Ratings that count as high credit.")
+    headroom: float = Field(default=0.5, ge=0, le=1,
+                            description="Grow only while exposure is at most (1 - headroom) x limit.")
+
+
+class Collect(Strict):
+    """Collections (`kacard collect`): the plan's horizon and the sales/collections balance."""
+
+    window_days: int = Field(default=90, ge=7, le=730, description="Sales and collections compared over this window.")
+    horizon_days: int = Field(default=28, ge=0, le=365, description="Receivables due this soon join the plan.")
+    balance_min: float = Field(default=0.8, ge=0, le=2,
+                               description="Collections below this share of sales are out of balance.")
+    credit: CreditPolicy = Field(default_factory=CreditPolicy)
+
+
+class AnnualPlan(Strict):
+    """Rules for the proposed annual regional sales plan (`kacard plan YEAR`)."""
+
+    growth: float = Field(default=0.10, ge=-1, le=10, description="Proposed target = last year x (1 + growth) ...")
+    pipeline_share: float = Field(default=0.5, ge=0, le=1,
+                                  description="... + this share of the weighted pipeline closing in the year.")
+    stretch: float = Field(default=1.1, ge=1, le=10, description="Stretch level = target x this.")
+    challenge: float = Field(default=1.25, ge=1, le=10, description="Challenge level = target x this.")
+    behind: float = Field(default=0.9, ge=0, le=1,
+                          description="A rep is behind plan below this share of the target to date.")
+
+
+class Care(Strict):
+    """Care without over-care (seed 003): what the review flags."""
+
+    same_kind: int = Field(default=5, ge=2, le=20, description="The last N contacts all of one kind: vary the form.")
+    over_factor: float = Field(default=2.0, ge=1, le=20,
+                               description="Low-tier accounts visited this many times their cadence ...")
+    window_days: int = Field(default=90, ge=14, le=730, description="... over this window.")
+
+
+class Settings(Strict):
+    schema_: int = Field(default=1, alias="schema", ge=1, le=1)
+    currency: str = Field(default="CNY", max_length=8)
+    language: Literal["zh", "en"] | None = Field(
+        default=None,
+        description="Language of everything kacard prints for people (SPEC §9); --lang and $KACARD_LANG "
+        "win over it, the user's locale decides when it is not set.",
+    )
+    team: list[Rep] = Field(default_factory=list)
+    workweek: Workweek = Field(default_factory=Workweek)
+    cadence_days: dict[Tier, int] = Field(
+        default_factory=lambda: _per_tier(7, 14, 30, 90),
+        description="Ideal days between visits per tier.",
+    )
+    cadence_max_days: dict[Tier, int] = Field(
+        default_factory=dict,
+        description="Longest acceptable gap per tier; past it a visit is overdue, before it 'soon'.",
+    )
+    stale_days: int = Field(default=90, ge=1, description="Cards untouched this long are stale.")
+    scoring: Scoring = Field(default_factory=Scoring)
+    urgency: Urgency = Field(default_factory=Urgency)
+    travel: Travel = Field(default_factory=Travel)
+    collect: Collect = Field(default_factory=Collect)
+    plan: AnnualPlan = Field(default_factory=AnnualPlan)
+    care: Care = Field(default_factory=Care)
+
+    @model_validator(mode="after")
+    def _unique_reps(self) -> Settings:
+        ids = [rep.id for rep in self.team]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"team has duplicate rep ids: {', '.join(dupes)}")
+        return self
+
+    def rep(self, rep_id: str) -> Rep | None:
+        return next((rep for rep in self.team if rep.id == rep_id), None)
+
+    def cadence(self, tier: str) -> int:
+        return self.cadence_days.get(tier, 90)  # type: ignore[call-overload]

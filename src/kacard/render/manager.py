@@ -1,0 +1,220 @@
+"""The manager's instruments for people: `changes`, `collect` and `plan` as tables, JSON, CSV."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from kacard.analysis.collect import CollectReport
+from kacard.analysis.plan import AnnualPlan, PlanLine
+from kacard.i18n import _
+from kacard.render.output import Column, dumps_json, emit, print_csv, print_table
+from kacard.team.changes import Change, Digest
+
+# -- changes -----------------------------------------------------------------------------
+
+CHANGE_COLUMNS = (
+    Column("date", "date"), Column("rep", "rep"), Column("account", "account"), Column("what", "what"),
+    Column("text", "details", max_width=60),
+)
+CHANGE_CSV_COLUMNS = (
+    Column("date", "date"), Column("rep", "rep"), Column("account", "account"), Column("kind", "kind"),
+    Column("commit", "commit"), Column("text", "details"),
+)
+
+
+def _kind_words(kind: str) -> str:
+    return {
+        "visit": _("visit logged"), "trade": _("invoice"), "payment": _("payment received"),
+        "signal": _("churn signal"), "tier": _("tier changed"), "new_card": _("new account"),
+        "removed_card": _("card removed"), "handover": _("handover"), "edit": _("card edited"),
+    }.get(kind, kind)
+
+
+def _money(value: Any) -> str:
+    try:
+        return f"{Decimal(str(value)):,.0f}"
+    except Exception:  # noqa: BLE001 - a value from an old card version may be anything
+        return str(value)
+
+
+def change_text(change: Change) -> str:
+    """One line of words for an event (no personal data: events carry none)."""
+    d = change.detail
+    if change.kind == "visit":
+        text = f"{d.get('on')} {d.get('visit_kind')}: {d.get('summary') or ''}".rstrip(": ")
+        step = d.get("next")
+        return text + (_(" · next {date}: {action}").format(**step) if step else _(" · no next step"))
+    if change.kind in ("trade", "payment"):
+        text = f"{d.get('invoice') or _('(no invoice no.)')} {_money(d.get('amount'))} ({d.get('on')})"
+        return text + (_(", paid {date}").format(date=d.get("paid")) if change.kind == "payment" else "")
+    if change.kind == "signal":
+        return f"{d.get('signal_kind')} ({d.get('on')})"
+    if change.kind in ("tier", "handover"):
+        pin = _(" (pin)") if d.get("pinned") else ""
+        return f"{d.get('from') or '-'} → {d.get('to') or '-'}{pin if change.kind == 'tier' else ''}"
+    if change.kind == "edit":
+        parts = []
+        if "status" in d:
+            parts.append(_("status {old} → {new}").format(old=d["status"][0], new=d["status"][1]))
+        if d.get("fields"):
+            parts.append(", ".join(d["fields"]))
+        return "; ".join(parts)
+    if change.kind in ("new_card", "removed_card"):
+        return f"{d.get('name') or ''} ({d.get('owner') or '-'})"
+    return ""
+
+
+def print_changes(digest: Digest, changes: Sequence[Change], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json([c.as_json() for c in changes]) + "\n")
+        return
+    rows = [{"date": c.date, "rep": c.rep, "account": c.account, "kind": c.kind, "what": _kind_words(c.kind),
+             "commit": c.commit, "text": change_text(c)} for c in changes]
+    if fmt == "csv":
+        print_csv(rows, CHANGE_CSV_COLUMNS)
+        return
+    title = _("Changes since {since} · {commits} commit(s) · {events} change(s)").format(
+        since=digest.since.label, commits=digest.commits, events=len(changes))
+    if not rows:
+        sys.stdout.write(title + "\n" + _("Nothing changed.") + "\n")
+        return
+    print_table(rows, CHANGE_COLUMNS, title)
+
+
+# -- collect -----------------------------------------------------------------------------
+
+PLAN_COLUMNS = (
+    Column("week", "week"), Column("account", "account"), Column("name", "name", max_width=24),
+    Column("invoice", "invoice"), Column("amount", "amount", right=True), Column("due", "due"),
+    Column("overdue", "days overdue", right=True), Column("rating", "rating"),
+    Column("collector", "collector"),
+)
+BALANCE_COLUMNS = (
+    Column("key", "rep"), Column("sales", "sales", right=True), Column("collected", "collected", right=True),
+    Column("ratio", "collected/sales", right=True), Column("open", "open", right=True),
+    Column("overdue", "overdue", right=True), Column("state", "balance"),
+)
+CREDIT_COLUMNS = (
+    Column("advice", "advice"), Column("account", "account"), Column("rating", "rating"),
+    Column("limit", "limit", right=True), Column("exposure", "exposure", right=True),
+    Column("trend", "sales trend", right=True), Column("why", "why", max_width=50),
+)
+COLLECT_CSV_COLUMNS = (
+    Column("account", "account"), Column("name", "name"), Column("invoice", "invoice"), Column("date", "date"),
+    Column("amount", "amount"), Column("due", "due"), Column("days_overdue", "days_overdue"),
+    Column("bucket", "bucket"), Column("rating", "rating"), Column("collector", "collector"),
+    Column("region", "region"), Column("week", "week"),
+)
+
+
+def _advice_words(advice: str) -> str:
+    return {"reduce": _("reduce"), "grow": _("grow"), "hold": _("hold")}.get(advice, advice)
+
+
+def _reason_words(code: str) -> str:
+    return {
+        "over_limit": _("exposure over the limit"),
+        "low_rating_growing": _("low rating while business grows"),
+        "late_payer_growing": _("> 60 days overdue while business grows"),
+        "high_rating_headroom": _("high rating, room under the limit"),
+        "overdue": _("high rating but money overdue: collect first"),
+        "no_rule": _("no policy rule applies"),
+    }.get(code, code)
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def print_collect(report: CollectReport, fmt: str, currency: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json(report.as_json()) + "\n")
+        return
+    if fmt == "csv":  # the collection plan: what a sheet needs
+        print_csv([c.as_json() for c in report.plan], COLLECT_CSV_COLUMNS)
+        return
+    plan_rows = [{"week": c.week, "account": c.account, "name": c.name, "invoice": c.invoice or "-",
+                  "amount": c.amount, "due": c.due, "overdue": c.days_overdue if c.days_overdue > 0 else "-",
+                  "rating": c.rating or "-", "collector": c.collector} for c in report.plan]
+    total = sum((c.amount for c in report.plan), start=Decimal(0))
+    overdue = sum((c.amount for c in report.plan if c.days_overdue > 0), start=Decimal(0))
+    title = _("Collection plan · today {today} · {count} invoice(s), {total} {currency}, "
+              "{overdue} {currency} overdue").format(today=report.today, count=len(plan_rows),
+                                                     total=f"{total:,.0f}", overdue=f"{overdue:,.0f}",
+                                                     currency=currency)
+    print_table(plan_rows, PLAN_COLUMNS, title) if plan_rows else sys.stdout.write(title + "\n")
+    for label, lines in ((_("rep"), report.reps), (_("region"), report.regions)):
+        rows = [{"key": b.key or "-", "sales": b.sales, "collected": b.collected, "ratio": _ratio(b.ratio),
+                 "open": b.open, "overdue": b.overdue,
+                 "state": _("in balance") if b.balanced else _("collections lag sales")} for b in lines]
+        columns = (Column("key", label), *BALANCE_COLUMNS[1:])
+        sys.stdout.write("\n")
+        print_table(rows, columns, _("Sales vs collections, last {days} days, per {what}").format(
+            days=report.window_days, what=label))
+    credit_rows = [{"advice": _advice_words(a.advice), "account": a.account, "rating": a.rating or "-",
+                    "limit": a.limit if a.limit is not None else "-", "exposure": a.exposure,
+                    "trend": _trend(a.sales, a.sales_before), "why": "; ".join(_reason_words(r) for r in a.reasons)}
+                   for a in report.credit if a.advice != "hold"]
+    sys.stdout.write("\n")
+    title = _("Credit policy: reduce business with low credit, grow it with high credit "
+              "({held} account(s) on hold not shown; --format json lists all)").format(
+        held=sum(1 for a in report.credit if a.advice == "hold"))
+    print_table(credit_rows, CREDIT_COLUMNS, title) if credit_rows else sys.stdout.write(title + "\n")
+
+
+def _trend(now: Decimal, before: Decimal) -> str:
+    if before == 0:
+        return "new" if now > 0 else "-"
+    return f"{(now - before) / before:+.0%}"
+
+
+# -- plan --------------------------------------------------------------------------------
+
+def _plan_columns(key_header: str, progress: bool) -> tuple[Column, ...]:
+    first = (Column("key", key_header), Column("last_year", "last year", right=True),
+             Column("actual", "actual", right=True))
+    if progress:
+        return (*first, Column("target", "target", right=True), Column("to_date", "target to date", right=True),
+                Column("gap", "gap", right=True), Column("pct", "of plan", right=True), Column("state", "state"))
+    return (*first, Column("run_rate", "run rate", right=True), Column("tiers", "S/A/B/C"),
+            Column("pipeline", "pipeline (w)", right=True), Column("target", "target", right=True),
+            Column("stretch", "stretch", right=True), Column("challenge", "challenge", right=True),
+            Column("source", "source"))
+
+
+def _plan_row(line: PlanLine, behind_share: float) -> dict[str, Any]:
+    pct = None if line.target_to_date == 0 else line.actual / line.target_to_date
+    return {"key": line.key or "-", "last_year": line.last_year, "actual": line.actual, "run_rate": line.run_rate,
+            "tiers": "/".join(str(line.tiers[t]) for t in ("S", "A", "B", "C")),
+            "pipeline": line.pipeline_weighted, "target": line.target, "stretch": line.stretch,
+            "challenge": line.challenge,
+            "source": _("set") if line.source == "set" else _("proposed"),
+            "to_date": line.target_to_date, "gap": line.gap, "pct": "-" if pct is None else f"{pct:.0%}",
+            "state": _("behind") if line.behind(behind_share) else _("on track")}
+
+
+def print_plan(plan: AnnualPlan, fmt: str, progress: bool, currency: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(dumps_json(plan.as_json()) + "\n")
+        return
+    reps = [{"rep": r.key, **_plan_row(r, plan.behind_share)} for r in plan.reps]
+    regions = [{"region": r.key, **_plan_row(r, plan.behind_share)} for r in plan.regions]
+    if fmt == "csv":
+        keys = ("last_year", "actual", "run_rate", "pipeline", "target", "stretch", "challenge", "to_date", "gap")
+        rows = [{"level": "rep", "key": r["key"], **{k: r[k] for k in keys}} for r in reps]
+        rows += [{"level": "region", "key": r["key"], **{k: r[k] for k in keys}} for r in regions]
+        print_csv(rows, [Column(k, k) for k in ("level", "key", *keys)])
+        return
+    head = (_("Annual sales plan {year} · progress to {today} ({elapsed:.0%} of the year) · {currency}")
+            if progress else _("Annual sales plan {year} (年度区域销售计划) · {currency}"))
+    emit(reps, _plan_columns(_("rep"), progress), "table",
+         title=head.format(year=plan.year, today=plan.today, elapsed=plan.elapsed, currency=currency))
+    sys.stdout.write("\n")
+    emit(regions, _plan_columns(_("region"), progress), "table")
+    if not progress and any(r.source == "proposed" for r in plan.reps):
+        sys.stdout.write("\n" + _("Proposed = last year (or the run rate while it runs) × (1 + growth) + a share "
+                                  "of the weighted pipeline (kacard.yaml `plan:`); `kacard plan {year} --init` writes them to "
+                                  "plans/{year}.yaml for you to set.").format(year=plan.year) + "\n")

@@ -1,0 +1,495 @@
+"""Three-way, field-aware merge of one card: the core of `kacard merge-driver` (pure: text in, text out).
+
+Git's line merge turns two visits logged on the same day into a conflict, and
+`merge=union` into silent loss. This merge works on the YAML structure instead:
+
+* mappings merge field by field: changed on one side → that side; changed the
+  same way on both → that value; changed differently → a conflict on that field;
+* record lists (visits, trades, contacts, signals, opportunities, handovers)
+  merge record by record, matched by a stable identity (RECORD_RULES below); both
+  sides' additions survive (dated lists stay in date order); deleted on one side
+  and changed on the other → a conflict;
+* lists of plain values (tags, a visit's `with`, visit_hours.days) merge as sets
+  that keep the order they are written in.
+
+The result patches *ours* (the round-trip document of %A), so its comments,
+key order and quoting survive, and it must validate as a card. On a conflict the
+clashing lines get standard markers (`<<<<<<< ours` / `=======` / `>>>>>>> theirs`):
+the file is merged twice, once resolving every conflict to ours and once to
+theirs, and the lines that differ between the two are the conflict hunks. When a
+side cannot be parsed, or the merged card would not validate, the whole file is
+one conflict. A result that looks clean is always a complete, valid merge.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.tokens import CommentToken
+
+from kacard.cards import yamlio
+from kacard.cards.editing import insert_key, move_tail_comment
+from kacard.errors import KacardError, Problem
+from kacard.cards.paths import SETTINGS_FILE
+
+OURS_MARKER = "<<<<<<< ours\n"
+SEPARATOR = "=======\n"
+THEIRS_MARKER = ">>>>>>> theirs\n"
+
+
+class MergeConflict(KacardError):
+    """The merge driver left conflict markers (exit 1, as git expects)."""
+
+    exit_code = 1
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""A key or record that one version does not have."""
+
+
+# -- record identity ---------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _amount(value: Any) -> str:
+    try:
+        return str(Decimal(str(value)).normalize())
+    except (InvalidOperation, ValueError):
+        return _text(value)
+
+
+def _trade_identity(r: dict[str, Any]) -> tuple[str, ...]:
+    if _text(r.get("invoice")):
+        return ("invoice", _text(r.get("invoice")))
+    return ("trade", _text(r.get("date")), _amount(r.get("amount")))
+
+
+def _opportunity_identity(r: dict[str, Any]) -> tuple[str, ...]:
+    if _text(r.get("id")):
+        return ("id", _text(r.get("id")))
+    return ("title", _text(r.get("title")))
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """How the records of one list are matched across versions and ordered."""
+
+    identity: Callable[[dict[str, Any]], tuple[str, ...]]
+    dated: bool  # the list is kept in date order
+    events: bool  # same identity added on both sides with different content: keep both
+
+
+RECORD_RULES: dict[str, RecordRule] = {
+    # a rep's visit of one kind on one day; visits are events, so two reps' (or one
+    # rep's two) different records with the same identity both survive
+    "visits": RecordRule(
+        lambda r: ("visit", _text(r.get("date")), _text(r.get("by")), _text(r.get("kind") or "visit")),
+        dated=True, events=True,
+    ),
+    "signals": RecordRule(
+        lambda r: ("signal", _text(r.get("date")), _text(r.get("kind") or "other")), dated=True, events=True
+    ),
+    "trades": RecordRule(_trade_identity, dated=True, events=False),  # invoice, else date + amount
+    "contacts": RecordRule(lambda r: ("name", _text(r.get("name"))), dated=False, events=False),
+    "opportunities": RecordRule(_opportunity_identity, dated=False, events=False),  # id, else title
+    "handovers": RecordRule(
+        lambda r: ("handover", _text(r.get("date")), _text(r.get("from")), _text(r.get("to"))),
+        dated=True, events=False,
+    ),
+}
+"""Identity of a record in each list. When one identity occurs more than once in a
+version, the records with it are told apart by their content (an edit of such a
+record is then a deletion plus an addition, which still merges cleanly)."""
+
+
+def plain(node: Any) -> Any:
+    """Comparable plain data of a round-trip node (dates as ISO text, no formatting)."""
+    if node is MISSING or node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if hasattr(node, "isoformat"):
+        return node.isoformat()
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
+
+
+def _same(x: Any, y: Any) -> bool:
+    return plain(x) == plain(y)
+
+
+def _base_identity(rule: RecordRule, record: Any) -> tuple[str, ...]:
+    data = plain(record)
+    if isinstance(data, dict):
+        return rule.identity(data)
+    return ("value", json.dumps(data, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _content_hash(record: Any) -> str:
+    text = json.dumps(plain(record), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _identities(rule: RecordRule, *lists: list[Any]) -> list[list[tuple[str, ...]]]:
+    """Unique identities for the records of each version (see RECORD_RULES)."""
+    bases = [[_base_identity(rule, r) for r in records] for records in lists]
+    repeated = {b for found in bases for b, n in Counter(found).items() if n > 1}
+    result = []
+    for records, found in zip(lists, bases, strict=True):
+        seen: Counter[tuple[str, ...]] = Counter()
+        ids = []
+        for record, base in zip(records, found, strict=True):
+            key = (*base, _content_hash(record)) if base in repeated else base
+            seen[key] += 1
+            ids.append((*key, str(seen[key])))
+        result.append(ids)
+    return result
+
+
+def _label(identity: tuple[str, ...]) -> str:
+    """The readable part of an identity: its fields without the kind, hash and count."""
+    parts = identity[1:-1]
+    if len(parts) > 1 and len(parts[-1]) == 12 and all(c in "0123456789abcdef" for c in parts[-1]):
+        parts = parts[:-1]
+    return " ".join(p for p in parts if p)
+
+
+# -- comments ----------------------------------------------------------------------------
+
+
+def _detached(node: Any) -> Any:
+    """A copy of theirs' node to put into ours: end-of-line comments kept, comment
+    lines that belonged to theirs' surroundings dropped."""
+    node = copy.deepcopy(node)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, CommentedMap | CommentedSeq):
+            continue
+        current.ca.comment = None
+        current.ca.end = []
+        for key, entry in list(current.ca.items.items()):
+            current.ca.items[key] = [_eol_only(token) for token in entry]
+        stack.extend(current.values() if isinstance(current, CommentedMap) else current)
+    return node
+
+
+def _eol_only(token: Any) -> Any:
+    if not isinstance(token, CommentToken):
+        return None
+    first = token.value.split("\n")[0]
+    if "#" not in first:
+        return None
+    token.value = first + "\n"
+    return token
+
+
+# -- the merge ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    path: str  # e.g. credit.limit, contacts[王建国].title
+    reason: str
+
+
+@dataclass
+class MergeResult:
+    text: str
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # why a merged card would be invalid
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts and not self.problems
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+class _Merger:
+    """One pass over the three documents; conflicts resolve to `side` (ours or theirs)."""
+
+    def __init__(self, side: Literal["ours", "theirs"]) -> None:
+        self.side = side
+        self.conflicts: list[Conflict] = []
+        self.changed = False
+
+    def merge(self, path: str, raw: tuple[Any, ...], o: Any, a: Any, b: Any) -> Any:
+        """The merged value for `a`'s place: `a` itself (possibly patched), a copy of `b`, or MISSING."""
+        if _same(a, b):
+            return a
+        if isinstance(a, CommentedMap) and isinstance(b, CommentedMap):
+            self.merge_map(path, raw, o if isinstance(o, dict) else {}, a, b)
+            return a
+        if isinstance(a, CommentedSeq) and isinstance(b, CommentedSeq):
+            base = o if isinstance(o, list) else []
+            rule = RECORD_RULES.get(raw[0]) if len(raw) == 1 else None
+            if rule is not None:
+                self.merge_records(path, rule, base, a, b)
+                return a
+            if all(not isinstance(v, dict | list) for v in (*base, *a, *b)):
+                self.merge_values(base, a, b)
+                return a
+        if _same(o, a):
+            return self.take(b)
+        if _same(o, b):
+            return a
+        if a is MISSING or b is MISSING:
+            reason = "deleted on one side, changed on the other"
+        else:
+            reason = "added differently on both sides" if o is MISSING else "changed differently on both sides"
+        return self.clash(path, reason, a, b)
+
+    def take(self, b: Any) -> Any:
+        return MISSING if b is MISSING else _detached(b)
+
+    def clash(self, path: str, reason: str, a: Any, b: Any) -> Any:
+        self.conflicts.append(Conflict(path, reason))
+        return a if self.side == "ours" else self.take(b)
+
+    def merge_map(self, path: str, raw: tuple[Any, ...], o: dict[Any, Any], a: CommentedMap,
+                  b: CommentedMap) -> None:
+        ours_keys = list(a)
+        for key in ours_keys:
+            merged = self.merge(_join(path, key), (*raw, key), o.get(key, MISSING), a[key], b.get(key, MISSING))
+            if merged is MISSING:
+                del a[key]
+                self.changed = True
+            elif merged is not a[key]:
+                a[key] = merged
+                self.changed = True
+        theirs_keys = list(b)
+        for index, key in enumerate(theirs_keys):
+            if key in ours_keys:
+                continue
+            merged = self.merge(_join(path, key), (*raw, key), o.get(key, MISSING), MISSING, b[key])
+            if merged is MISSING:
+                continue
+            self.changed = True
+            if not raw:
+                insert_key(a, key, merged)  # top level: the card's field order
+                continue
+            before = [k for k in theirs_keys[:index] if k in a]
+            a.insert(list(a).index(before[-1]) + 1 if before else 0, key, merged)
+
+    def merge_values(self, o: list[Any], a: CommentedSeq, b: CommentedSeq) -> None:
+        """Lists of plain values as ordered sets: ours' order, then theirs' additions."""
+        base = {json.dumps(plain(v), default=str) for v in o}
+        theirs = {json.dumps(plain(v), default=str) for v in b}
+        ours = {json.dumps(plain(v), default=str) for v in a}
+        for index in reversed(range(len(a))):
+            key = json.dumps(plain(a[index]), default=str)
+            if key in base and key not in theirs:
+                del a[index]
+                self.changed = True
+        for value in b:
+            key = json.dumps(plain(value), default=str)
+            if key not in ours and key not in base:
+                a.append(self.take(value))
+                ours.add(key)
+                self.changed = True
+
+    def merge_records(self, path: str, rule: RecordRule, o: list[Any], a: CommentedSeq,
+                      b: CommentedSeq) -> None:
+        o_ids, a_ids, b_ids = _identities(rule, o, list(a), list(b))
+        base = dict(zip(o_ids, o, strict=True))
+        theirs = dict(zip(b_ids, b, strict=True))
+        removals: list[int] = []
+        additions: list[tuple[tuple[str, ...], Any]] = []
+        kept_both: set[tuple[str, ...]] = set()
+        for index, ident in enumerate(a_ids):
+            where = f"{path}[{_label(ident)}]"
+            o_rec, a_rec, b_rec = base.get(ident, MISSING), a[index], theirs.get(ident, MISSING)
+            if b_rec is MISSING:
+                if o_rec is MISSING:
+                    continue  # added by ours
+                if _same(o_rec, a_rec):
+                    removals.append(index)  # deleted by theirs
+                elif self.clash(where, "deleted on one side, changed on the other", a_rec, MISSING) is MISSING:
+                    removals.append(index)
+                continue
+            if o_rec is MISSING and rule.events and not _same(a_rec, b_rec):
+                kept_both.add(ident)  # two different events with one identity: keep both
+                continue
+            merged = self.merge(where, ("[record]",), o_rec, a_rec, b_rec)
+            if merged is MISSING:  # pragma: no cover - a record present on both sides stays
+                removals.append(index)
+            elif merged is not a_rec:
+                a[index] = merged
+                self.changed = True
+        ours = set(a_ids)
+        for ident, b_rec in zip(b_ids, b, strict=True):
+            if ident in ours and ident not in kept_both:
+                continue
+            o_rec = base.get(ident, MISSING)
+            if ident in kept_both or o_rec is MISSING:
+                additions.append((ident, self.take(b_rec)))  # added by theirs
+            elif not _same(o_rec, b_rec):
+                where = f"{path}[{_label(ident)}]"
+                if self.clash(where, "deleted on one side, changed on the other", MISSING, b_rec) is not MISSING:
+                    additions.append((ident, self.take(b_rec)))
+        current = list(a_ids)
+        for index in reversed(removals):
+            if index == len(a) - 1 and len(a) > 1:
+                move_tail_comment(a, index, index - 1)
+            del a[index]
+            del current[index]
+            self.changed = True
+        if additions and a.fa.flow_style():
+            a.fa.set_block_style()
+        for ident, record in additions:
+            position = self._position(rule, a, current, b_ids, ident, record)
+            a.insert(position, record)
+            current.insert(position, ident)
+            if position == len(a) - 1 and position > 0:
+                move_tail_comment(a, position - 1, position)
+            self.changed = True
+
+    @staticmethod
+    def _position(rule: RecordRule, a: CommentedSeq, current: list[tuple[str, ...]],
+                  b_ids: list[tuple[str, ...]], ident: tuple[str, ...], record: Any) -> int:
+        """Dated lists: before the first later record. Others: after theirs' previous record."""
+        if rule.dated:
+            date = _text(plain(record.get("date")) if isinstance(record, dict) else "")
+            for index, existing in enumerate(a):
+                other = _text(plain(existing.get("date")) if isinstance(existing, dict) else "")
+                if date and other and other > date:
+                    return index
+            return len(a)
+        previous = b_ids[: b_ids.index(ident)]
+        for candidate in reversed(previous):
+            if candidate in current:
+                return current.index(candidate) + 1
+        return 0 if previous == [] and current else len(a)
+
+
+# -- whole files -------------------------------------------------------------------------
+
+
+def is_card_path(path: str) -> bool:
+    """Whether git's %P names a card (not kacard.yaml, not a hidden file like .pre-commit-config.yaml)."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts or not parts[-1].endswith(".yaml") or parts[-1] == SETTINGS_FILE:
+        return False
+    return not any(part.startswith(".") for part in parts)
+
+
+def _with_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def whole_file_conflict(ours: str, theirs: str) -> str:
+    return OURS_MARKER + _with_newline(ours) + SEPARATOR + _with_newline(theirs) + THEIRS_MARKER
+
+
+def conflict_hunks(ours: str, theirs: str) -> str:
+    """Both resolutions of a merge, with markers around the lines where they differ."""
+    a = _with_newline(ours).splitlines(keepends=True)
+    b = _with_newline(theirs).splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(a[i1:i2])
+        else:
+            out += [OURS_MARKER, *a[i1:i2], SEPARATOR, *b[j1:j2], THEIRS_MARKER]
+    return "".join(out)
+
+
+def _document(text: str) -> yamlio.Document:
+    return yamlio.load_document(text)
+
+
+def _decode(data: bytes, side: str) -> tuple[str, str | None]:
+    try:
+        return yamlio.decode(data), None
+    except yamlio.YamlProblem as exc:
+        return data.decode("utf-8", errors="replace"), f"{side} cannot be read: {exc}"
+
+
+def merge_cards(base: bytes, ours: bytes, theirs: bytes, path: str = "") -> MergeResult:
+    """Merge three versions of one card file (git's %O, %A, %B); never raises for bad content.
+
+    `path` (git's %P) names the card in messages and sets the id the result must have.
+    """
+    if ours == theirs or theirs == base:
+        return MergeResult(ours.decode("utf-8", errors="replace"))
+    if ours == base:
+        return MergeResult(theirs.decode("utf-8", errors="replace"))
+    ours_text, ours_problem = _decode(ours, "ours")
+    theirs_text, theirs_problem = _decode(theirs, "theirs")
+    parsed: dict[str, yamlio.Document] = {}
+    for side, text, problem in (("ours", ours_text, ours_problem), ("theirs", theirs_text, theirs_problem)):
+        if problem is None:
+            try:
+                parsed[side] = _document(text)
+            except yamlio.YamlProblem as exc:
+                where = f" (line {exc.line})" if exc.line else ""
+                problem = f"{side} cannot be parsed{where}: {exc}"
+        if problem is not None:
+            return MergeResult(whole_file_conflict(ours_text, theirs_text), [Conflict("(whole file)", problem)])
+    base_root = _base_root(base)
+    first = _Merger("ours")
+    first.merge("", (), base_root, parsed["ours"].root, parsed["theirs"].root)
+    resolved_ours = parsed["ours"].dump() if first.changed else ours_text
+    if not first.conflicts:
+        problems = _validate(path, resolved_ours) if resolved_ours not in (ours_text, theirs_text) else []
+        if problems:
+            conflict = Conflict("(whole file)", "the merged card would not be valid; both versions kept")
+            return MergeResult(whole_file_conflict(ours_text, theirs_text), [conflict], problems)
+        return MergeResult(resolved_ours)
+    second = _Merger("theirs")
+    again = _document(ours_text)
+    second.merge("", (), _base_root(base), again.root, _document(theirs_text).root)
+    resolved_theirs = again.dump() if second.changed else ours_text
+    text = conflict_hunks(resolved_ours, resolved_theirs)
+    if OURS_MARKER not in text:  # pragma: no cover - a conflict always differs somewhere
+        text = whole_file_conflict(ours_text, theirs_text)
+    return MergeResult(text, _unique(first.conflicts))
+
+
+def _base_root(base: bytes) -> CommentedMap:
+    """The common ancestor; an empty or unreadable one (add/add) counts as an empty card."""
+    try:
+        text = yamlio.decode(base)
+        return _document(text).root if text.strip() else CommentedMap()
+    except yamlio.YamlProblem:
+        return CommentedMap()
+
+
+def _validate(path: str, text: str) -> list[Problem]:
+    from kacard.cards.store import parse_card
+
+    name = PurePosixPath(path).name if path else ""
+    expect = name[: -len(".yaml")] if name.endswith(".yaml") else None
+    _, problems = parse_card(path or "merged card", text.encode("utf-8"), expect_id=expect)
+    return problems
+
+
+def _unique(conflicts: list[Conflict]) -> list[Conflict]:
+    return list(dict.fromkeys(conflicts))
