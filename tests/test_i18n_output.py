@@ -27,6 +27,10 @@ def team(tmp_path: Path) -> Path:
     folder = tmp_path / "cards"
     shutil.copytree(SAMPLE, folder)
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    git = ["git", "-C", str(folder), "-c", "user.name=张伟", "-c", "user.email=zhangwei@example.com"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "样例资料卡", "--date", "2026-11-20T09:00:00"], check=True,
+                   env={**__import__("os").environ, "GIT_COMMITTER_DATE": "2026-11-20T09:00:00"})
     return folder
 
 
@@ -72,6 +76,12 @@ def _commands(folder: Path, tmp: Path) -> list[list[str]]:
         ["init", str(tmp / "fresh"), "--rep", "zhangwei=张伟"], ["init", str(tmp / "bad"), "--rep", "zhangwei"],
         ["schema", "--out", str(tmp / "schemas")],
         ["edit", "hz-xinghe-gas"],
+        ["collect"], ["collect", "--owner", "lina"], ["plan", "2026"], ["plan", "2026", "--progress"],
+        ["plan", "2027", "--init"], ["plan", "2027", "--init"],
+        ["changes", "--since", "2026-11-01"], ["changes", "--since", "nonsense-rev"],
+        ["rate", "hz-xinghe-gas", "strategic_goals=2"], ["rate", "hz-xinghe-gas", "strategic_goals=5"],
+        ["score", "--what-if", "--set", "pareto.a=0.6", "--apply", "all"],
+        ["due", "--as-of", "2026-11-21"], ["review", "--as-of", "2026-11-21"],
     ]
 
 
@@ -102,7 +112,7 @@ CODE_WORDS = """kacard json csv ics svg md html geojson table yaml cny km h have
         zh en lang pareto a b c s ten two key potential window days custom name field value text number
         lat lon label base workweek mine owner format dir today week explain what if set chart
         output ids reason date next action summary kind with by time no redact out rep url abc schemas
-        aware"""  # "field-aware": the merge driver's name, stored in git config
+        aware rev all criterion yesterday"""  # "field-aware": the merge driver's name, in git config
 
 
 def _command_words() -> set[str]:

@@ -140,8 +140,8 @@ def parse_week(text: str) -> dt.date:
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE|REV",
-                 help="Answer as the folder was then, from git (a date: its last commit, and that day as "
-                      "today; a revision: its commit date). The work tree is not touched.",
+                 help=_("Answer as the folder was then, from git (a date: its last commit, and that day as "
+                      "today; a revision: its commit date). The work tree is not touched."),
                  show_default=False),
 ]
 

@@ -26,6 +26,6 @@ def localize_help(text: str) -> str:
             line = line.replace(stripped, _(stripped[:-1]) + "：")
         line = line.replace("Show this message and exit.", _("Show this message and exit."))
         line = line.replace("[required]", "[" + _("required") + "]")
-        line = line.replace("[default: ", "[" + _("default") + "：")
+        line = line.replace("[default: ", "[" + _("default") + "：").replace("[default:", "[" + _("default") + "：")
         lines.append(line)
     return "\n".join(lines)

@@ -25,7 +25,7 @@ def rate(
     ctx: typer.Context,
     card_id: Annotated[str, typer.Argument(metavar="ID")],
     ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
-                                                 help="Manual 10/2 ratings; CRITERION=- removes one.")],
+                                                 help=_("Manual 10/2 ratings; CRITERION=- removes one."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -46,17 +46,17 @@ def rate(
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or name not in known:
-            raise UsageError(f"{item!r}: give CRITERION=0|1|2 with one of {', '.join(known)}")
+            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(item=item, value=', '.join(known)))
         if value == "-":
             parsed[name] = None
         elif value in ("0", "1", "2"):
             parsed[name] = int(value)
         else:
-            raise UsageError(f"{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it")
+            raise UsageError(_("{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it").format(item=item))
     loaded = folder.get(card_id)
     update_card(folder.path, loaded, set_ratings(parsed))
     shown = ", ".join(f"{k}={'derived' if v is None else v}" for k, v in parsed.items())
-    typer.echo(f"rated {loaded.rel}: {shown}")
+    typer.echo(_("rated {rel}: {shown}").format(rel=loaded.rel, shown=shown))
 
 
 def score(
@@ -91,7 +91,7 @@ def score(
         str | None,
         typer.Option(
             "--apply", metavar="ID,ID|all",
-            help="With --what-if: pin these accounts (or all listed) to the tier it proposes.",
+            help=_("With --what-if: pin these accounts (or all listed) to the tier it proposes."),
         ),
     ] = None,
     chart: Annotated[
@@ -193,11 +193,11 @@ def _apply_pins(folder: Any, changes: list[Any], apply: str) -> None:
     wanted = list(proposed) if apply.strip().lower() == "all" else split_ids(apply)
     unknown = [i for i in wanted if i not in proposed]
     if unknown:
-        raise UsageError(f"--apply: no tier change proposed for {', '.join(unknown)} (run --what-if to see the list)")
+        raise UsageError(_("--apply: no tier change proposed for {value} (run --what-if to see the list)").format(value=', '.join(unknown)))
     for card_id in wanted:
         change = proposed[card_id]
         update_card(folder.path, folder.get(card_id), set_tier_pin(change.would_be))
-        typer.echo(f"pinned {card_id}: {change.now} -> {change.would_be}")
+        typer.echo(_("pinned {card_id}: {now} -> {would_be}").format(card_id=card_id, now=change.now, would_be=change.would_be))
 
 
 def _note_unrated(accounts: list[Any], settings: Settings) -> None:
@@ -209,8 +209,7 @@ def _note_unrated(accounts: list[Any], settings: Settings) -> None:
               if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
     unrated = [a for a in accounts if any(c not in a.card.criteria for c in manual)]
     if manual and unrated:
-        note(f"{len(unrated)} of {len(accounts)} account(s) lack a manual rating of {', '.join(manual)} "
-             f"(scored 0 until rated, so 'key' may be out of reach): kacard rate ID {manual[0]}=2 ...")
+        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' may be out of reach): kacard rate ID {value2}=2 ...").format(count=len(unrated), count2=len(accounts), value=', '.join(manual), value2=manual[0]))
 
 
 def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None) -> None:

@@ -198,8 +198,8 @@ def print_review(result: Review, fmt: str, currency: str) -> None:
                                                                     today=localize(result.today)))
         for r in result.reps:
             if r.flags:
-                sys.stdout.write(f"\n{clean(r.rep)} ({_level_words(r.severity)}): "
-                                 + _("; ").join(map(localize, r.flags)) + "\n")
+                sys.stdout.write("\n" + _("{rep} ({level}): {flags}").format(
+                    rep=clean(r.rep), level=_level_words(r.severity), flags=_("; ").join(map(localize, r.flags))) + "\n")
                 for gap in r.gaps:
                     sys.stdout.write("  " + _("{id} {score}: missing {missing}").format(
                         id=gap.id, score=f"{gap.score:.0%}", missing=missing_text(gap.missing)) + "\n")
