@@ -14,6 +14,7 @@ date has passed (due < today), like `show` and `review` count it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -270,6 +271,17 @@ def signal_reasons(card: Brief, today: dt.date) -> list[Reason]:
 # -- urgency ----------------------------------------------------------------------------
 
 
+@functools.cache
+def _tier_source(tier: str, pinned: bool) -> Message:
+    """An urgency term's source for the tier (a handful of values: made once each)."""
+    return Message("tier {tier} (pinned)", tier=tier) if pinned else Message("tier {tier}", tier=tier)
+
+
+@functools.cache
+def _reason_word(kind: str) -> Word:
+    return Word("reason", kind)
+
+
 def urgency_terms(
     tier: str, pinned: bool, reasons: Iterable[Reason], urgency: Urgency,
     weights: tuple[dict[str, float], dict[str, float]] | None = None,
@@ -285,21 +297,21 @@ def urgency_terms(
         return []
     tier_weights, reason_weights = weights if weights is not None else _weights(urgency)
     terms = [Term("tier", 1.0, tier_weights.get(tier, 0.0),
-                  Message("tier {tier} (pinned)", tier=tier) if pinned else Message("tier {tier}", tier=tier))]
+                  _tier_source(tier, pinned))]
     worst = max(reasons, key=lambda r: r.days_overdue)
     if worst.days_overdue > 0:
         counted = min(worst.days_overdue, urgency.max_days_overdue)
-        source: str = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=Word("reason", worst.kind))
+        source: str = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=_reason_word(worst.kind))
         if counted < worst.days_overdue:
             source = Message("{days} days overdue ({kind}), counted up to {most}", days=worst.days_overdue,
-                             kind=Word("reason", worst.kind), most=urgency.max_days_overdue)
+                             kind=_reason_word(worst.kind), most=urgency.max_days_overdue)
         terms.append(Term("days overdue", float(counted), urgency.per_day_overdue, source))
     kinds = [r.kind for r in reasons]
     for kind in REASON_KINDS:
         count = kinds.count(kind)
         if count:
-            source = Word("reason", kind) if count == 1 else Message(  # type: ignore[assignment]
-                "{kind} ({count}, weighted once)", kind=Word("reason", kind), count=count)
+            source = _reason_word(kind) if count == 1 else Message(
+                "{kind} ({count}, weighted once)", kind=_reason_word(kind), count=count)
             terms.append(Term(f"reason {kind}", 1.0, reason_weights.get(kind, 0.0), source))
     return terms
 

@@ -114,11 +114,16 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, msgid: str, **params: Any) -> Self:
-        text = msgid.format(**{k: _english(v) for k, v in params.items()})
+        # ints and plain strings (most parameters) format as they are: a due list builds
+        # thousands of these, so the common case skips _english's type tests
+        text = msgid.format_map({k: v if type(v) in _PLAIN else _english(v) for k, v in params.items()})
         self = super().__new__(cls, text)
         self.msgid = msgid
         self.params = params
         return self
+
+
+_PLAIN = frozenset({int, str})
 
 
 class Amount:
