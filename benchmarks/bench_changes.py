@@ -14,13 +14,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import child_cpu  # noqa: E402
 
 CARDS = 300
 
@@ -58,15 +60,6 @@ def build(repo: Path, commits: int) -> None:
     subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
 
 
-def cpu_run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = time.perf_counter()
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    wall = time.perf_counter() - wall
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=3000)
@@ -84,7 +77,7 @@ def main() -> None:
         kacard = [sys.executable, "-m", "kacard", "changes", "--dir", str(repo), "--format", "json"]
         for label, extra in (("whole history", ["--since", root]), ("last day", ["--since", "yesterday",
                                                                                    "--today", str(last)])):
-            runs = [cpu_run([*kacard, *extra], env) for _ in range(args.repeat)]
+            runs = [child_cpu([*kacard, *extra], env, check=True) for _ in range(args.repeat)]
             print(f"  changes, {label:13}: CPU {statistics.median(r[0] for r in runs):.2f} s, "
                   f"wall {statistics.median(r[1] for r in runs):.2f} s (median of {args.repeat})")
 

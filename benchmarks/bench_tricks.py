@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_cards import write_folder  # noqa: E402
+from timing import child_cpu  # noqa: E402
 
 RUN_APP = "from kacard.cli.app import app\ntry:\n    app()\nexcept SystemExit as e:\n    raise\n"
 VARIANTS = {
@@ -43,13 +42,6 @@ VARIANTS = {
 COMMANDS = (["list"], ["due"], ["score"])
 
 
-def cpu_of(argv: list[str], env: dict[str, str]) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=1000)
@@ -62,13 +54,13 @@ def main() -> None:
                "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         env.pop("PYDANTIC_DISABLE_PLUGINS", None)
         for command in COMMANDS:  # warm the cache
-            cpu_of([sys.executable, "-c", VARIANTS["none"], *command], env)
+            child_cpu([sys.executable, "-c", VARIANTS["none"], *command], env)[0]
         times: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.repeat):
             for command in COMMANDS:
                 for name, code in VARIANTS.items():
                     times.setdefault((command[0], name), []).append(
-                        cpu_of([sys.executable, "-c", code, *command], env))
+                        child_cpu([sys.executable, "-c", code, *command], env)[0])
         print(f"{args.cards} cards, warm, CPU seconds: median [fastest] of {args.repeat}, interleaved")
         for command in COMMANDS:
             base = statistics.median(times[(command[0], "none")])

@@ -43,7 +43,7 @@ def test_show_is_a_one_page_brief(kacard, write_card):
 def test_show_unknown_and_broken_ids(kacard, write_card):
     write_card("broken", "id: broken\nname: x\nowner: lina\nbogus: 1\n")
     missing = kacard("show", "nope")
-    assert missing.exit_code == 2 and "no card with id 'nope'" in missing.output
+    assert missing.exit_code == 2 and "no card matches 'nope'" in missing.output
     broken = kacard("show", "broken")
     assert broken.exit_code == 2 and "bogus" in broken.output
 

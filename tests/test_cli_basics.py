@@ -69,7 +69,7 @@ def test_console_script_flushes_output_and_keeps_exit_codes(tmp_path):
     assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 40
     missing = subprocess.run([*run, "show", "no-such-card", "--dir", str(cards)],
                              capture_output=True, text=True, env=env, check=False)
-    assert missing.returncode == 2 and "no card with id 'no-such-card'" in missing.stderr
+    assert missing.returncode == 2 and "no card matches 'no-such-card'" in missing.stderr
     usage = subprocess.run([*run, "due", "--week", "soon", "--dir", str(cards)],
                            capture_output=True, text=True, env=env, check=False)
     assert usage.returncode == 2 and "--week must look like 2026-W48" in usage.stderr

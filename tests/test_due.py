@@ -208,7 +208,7 @@ def test_only_active_and_prospect_accounts():
 def test_owner_filter_and_unknown_owner():
     cards = [card("a", owner="zhangwei"), card("b", owner="lina")]
     assert [i.id for i in due(cards, SETTINGS, TODAY, MONDAY, owner="lina")] == ["b"]
-    with pytest.raises(UsageError, match="team: zhangwei, lina"):
+    with pytest.raises(UsageError, match="team: zhangwei \\(张伟\\), lina"):
         due(cards, SETTINGS, TODAY, MONDAY, owner="nobody")
 
 

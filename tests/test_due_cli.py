@@ -73,7 +73,7 @@ def test_one_reps_table_names_the_rep_in_the_title_not_in_a_column(kacard, team)
 def test_unknown_owner_exits_2_with_the_team(kacard, team):
     result = kacard("due", "--owner", "nobody")
     assert result.exit_code == 2
-    assert "unknown owner 'nobody'" in result.stderr and "zhangwei, lina" in result.stderr
+    assert "unknown owner 'nobody'" in result.stderr and "zhangwei (张伟), lina (李娜)" in result.stderr
 
 
 def test_mine_uses_kacard_user(kacard, team, monkeypatch):

@@ -64,7 +64,8 @@ def test_redacted_csv_tables(kacard, folder, write_card, tmp_path):
     out = tmp_path / "contacts.csv"
     result = kacard("export", "--redact", "--format", "csv", "--table", "contacts", "--output", str(out))
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "a BOM, so Excel reads UTF-8"
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert [(r["card_id"], r["name"], r["phone"], r["notes"]) for r in rows] == [
         ("hz-xinghe", "王建国", "'+86 *** **** **01", "[redacted]")]  # a leading + is quoted for spreadsheets
     cards = list(csv.DictReader(io.StringIO(kacard("export", "--format", "csv").stdout)))

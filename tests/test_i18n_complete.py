@@ -55,7 +55,7 @@ def test_no_catalog_keeps_messages_the_source_no_longer_uses():
 MESSAGE_CALLS = {"UsageError", "FolderNotFound", "CardNotFound", "CardInvalid", "UnsafePath", "StaleWrite",
                  "ProblemsFound", "MergeConflict", "KacardError", "echo", "note", "prompt", "confirm",
                  "BadParameter", "secho"}
-ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")  # two English words in a row
+ENGLISH = re.compile(r"[A-Za-z]{2,}[\s(),:;]+[A-Za-z]{2,}")  # two English words in a row
 
 
 def _english_literal(node: ast.expr) -> str | None:

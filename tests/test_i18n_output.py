@@ -112,7 +112,7 @@ CODE_WORDS = """kacard json csv ics svg md html geojson table yaml cny km h have
         zh en lang pareto a b c s ten two key potential window days custom name field value text number
         lat lon label base workweek mine owner format dir today week explain what if set chart
         output ids reason date next action summary kind with by time no redact out rep url abc schemas
-        aware rev all criterion yesterday"""  # "field-aware": the merge driver's name, in git config
+        aware rev all criterion yesterday excel xlsx shell lyzy condition range"""  # "field-aware": the merge driver's name, in git config
 
 
 def _command_words() -> set[str]:
@@ -130,7 +130,7 @@ def _command_words() -> set[str]:
 
 
 _STRIP = [
-    r"https?://\S+", r"(?<![\w.])/[\w./-]+", r"(?<![\w])--?[a-z][a-z-]*", r"\$[A-Z_]+", r"`[^`]*`", r"\S+\.(?:yaml|json|svg|html|md|ics|csv)",
+    r"https?://\S+", r"“[^”]*”", r"(?<![\w.])/[\w./-]+", r"(?<![\w])--?[a-z][a-z-]*", r"\$[A-Z_]+", r"`[^`]*`", r"\S+\.(?:yaml|json|svg|html|md|ics|csv)",
     r"\b(?:hz|zj)-[a-z0-9-]+", r"<[^>]*>", r"\b[A-Z]+-\d[\d-]*", r"'[^']*'", r"\d+x\b", r"&\w+;",
     r"\b\w+(?:\.\w+)+\b",  # dotted names: pareto.a, workweek.days, custom.NAME
 ]

@@ -350,3 +350,15 @@ def test_review_flags_a_rep_behind_the_set_plan():
     on_track = review(cards, SETTINGS, TODAY, dt.date(2026, 11, 23), tier_of={"hz-a": "C"},
                       targets=PlanTargets.model_validate({"year": 2026, "reps": {"zhangwei": {"target": 100}}}))
     assert on_track.reps[0].plan is not None and not on_track.reps[0].plan["behind"]
+
+
+def test_changes_reads_chinese_values_and_owner_names_as_kacard_terms(kacard, history):
+    card = history / "hz-new.yaml"
+    card.write_text(card.read_text("utf-8").replace("status: prospect", "status: 潜在")
+                    .replace("owner: zhangwei", "owner: 张伟"), encoding="utf-8")
+    _commit(history.parents[1], "same card in Chinese words", "2026-11-23T12:00:00+08:00")
+    found = _changes(kacard.raw, history, "--since", "2026-11-23")
+    assert len({c["commit"] for c in found}) == 1  # the Chinese-words commit changed nothing
+    assert not [c for c in found if c["account"] == "hz-new" and c["kind"] in ("edit", "handover")]
+    mine = _changes(kacard.raw, history, "--since", "2026-11-23", "--owner", "张伟")
+    assert {c["account"] for c in mine} >= {"hz-new"}

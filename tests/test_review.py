@@ -116,7 +116,7 @@ def test_aging_bucket_edges():
 def test_review_one_rep_and_unknown_rep(kacard, crafted):
     assert [r["rep"] for r in review_json(kacard, "--owner", "lina")["reps"]] == ["lina"]
     bad = kacard("review", "--owner", "nobody")
-    assert bad.exit_code == 2 and "zhangwei, lina" in bad.stderr
+    assert bad.exit_code == 2 and "zhangwei (张伟), lina (李娜)" in bad.stderr
 
 
 def test_review_table_shows_who_needs_help(kacard, crafted):

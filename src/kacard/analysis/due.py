@@ -358,10 +358,12 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
 
 
 def check_owner(settings: Settings, owner: str) -> None:
-    """An owner filter must name a rep of the team (when the team is listed)."""
-    team = [rep.id for rep in settings.team]
-    if team and owner not in team:
-        raise UsageError(_("unknown owner {owner!r}; team: {team}").format(owner=owner, team=", ".join(team)))
+    """An owner filter must name a rep of the team (when the team is listed) by id: callers
+    turn a rep's name into the id first (kacard.cards.reps.rep_id)."""
+    from kacard.cards.reps import rep_id
+
+    if rep_id(settings, owner, role="owner") != owner:
+        raise UsageError(_("owner filter {owner} is a name; pass the rep's id").format(owner=owner))
 
 
 def checked_tiers(

@@ -14,6 +14,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from kacard.cards import aliases
 from kacard.cards.model.card import Card
 from kacard.cards.yamlio import Document, flow_map, flow_seq
 
@@ -149,16 +150,26 @@ def log_visit(visit: CommentedMap) -> Any:
     inserted before the first later one so the list stays in date order."""
 
     def change(document: Document) -> None:
-        root = document.root
-        items = root.get("visits")
+        items = document.root.get("visits")
         if isinstance(items, CommentedSeq) and items:
-            later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > visit["date"]]
-            if later:
-                items.insert(later[0], visit)
-                return
-        append_record(root, "visits", visit)
+            kinds = [v.get("kind") for v in items if isinstance(v, dict)]
+            if aliases.uses_chinese("visit_kind", kinds):  # keep the words the file uses
+                visit["kind"] = aliases.label("visit_kind", aliases.to_english("visit_kind", visit["kind"]))
+        insert_dated(document.root, "visits", visit)
 
     return change
+
+
+def insert_dated(root: CommentedMap, key: str, record: CommentedMap) -> None:
+    """Add a dated record (visit, trade) to its list in date order: after every record of
+    the same date or earlier, so the usual newest record is appended at the end."""
+    items = root.get(key)
+    if isinstance(items, CommentedSeq) and items:
+        later = [i for i, v in enumerate(items) if _date_of(v) is not None and _date_of(v) > record["date"]]
+        if later:
+            items.insert(later[0], record)
+            return
+    append_record(root, key, record)
 
 
 def _date_of(record: Any) -> dt.date | None:
@@ -184,6 +195,8 @@ def new_card_text(fields: dict[str, Any], schema_path: str | None) -> str:
                 value = flow_map(value)
             elif key == "tags":
                 value = flow_seq(value)
+            elif key == "contacts":
+                value = CommentedSeq([flow_map({k: text_scalar(v) for k, v in c.items()}) for c in value])
             root[key] = value
     for key in ("contacts", "trades", "visits"):
         if key not in root:

@@ -24,7 +24,36 @@ from kacard.cli.helptext import localize_help  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing")
+
+
+# Help shows a plain word for what an option takes, not Python type names like <list[str]>.
+PLAIN_METAVARS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH", "file": "PATH",
+                  "directory": "PATH"}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Give every option and argument of `command` without a metavar a plain one (TEXT, N,
+    NUMBER, PATH; "..." for an argument taking several values), and its --format option the
+    list of formats it really has (FORMATS)."""
+    from kacard.cli.common import FORMATS, TEXT_ONLY
+
+    ctx = typer.Context(command)
+    for param in command.params:
+        if param.name == "format" and not isinstance(command, TyperGroup):
+            formats = FORMATS.get(command.name, TEXT_ONLY)
+            param.help = (_("Output format: {formats} (default {default}).").format(
+                formats=", ".join(formats), default=formats[0]) if len(formats) > 1
+                else _("Accepted for symmetry; this command prints text."))
+        if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
+            param.display_type_rich = lambda ctx: None
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        label = param.display_type(ctx).strip("<>")
+        many = label.startswith("list[")
+        base = label[5:-1] if many else label
+        word = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
+        param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
 
 
 class KacardCommand(TyperCommand):
@@ -50,6 +79,9 @@ class KacardGroup(TyperGroup):
                 command.help = _(command.help)
             if type(command) is TyperCommand:
                 command.__class__ = KacardCommand
+        _plain_metavars(self)
+        for command in self.commands.values():
+            _plain_metavars(command)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         # decided again for this run's arguments (the import-time choice saw sys.argv;
@@ -87,7 +119,7 @@ app = typer.Typer(
     name="kacard",
     help=_("Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes."),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -9,15 +9,15 @@ from typing import Annotated
 
 import typer
 
-from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run
+from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
-
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("new")(new)
     app.command("show")(show)
+    app.command("find")(find)
     app.command("list")(list_cards)
     app.command("filter")(filter_cards)
     app.command("validate")(validate)
@@ -58,10 +58,12 @@ def init(
 
 def new(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help=_("Slug for the account, e.g. hz-xinghe-gas."))],
+    card_id: Annotated[str | None, typer.Argument(
+        metavar="[ID]", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
+        show_default=False)] = None,
     name: Annotated[str | None, typer.Option(help=_("Account name, e.g. 杭州星河纺织有限公司."))] = None,
-    owner: Annotated[str | None, typer.Option(help=_("Rep id from kacard.yaml team."))] = None,
-    status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost."))] = "prospect",
+    owner: Annotated[str | None, typer.Option(help=_("The rep in charge: id or name (default on a terminal: you)."))] = None,
+    status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost (or 潜在/活跃/休眠/流失)."))] = "prospect",
     tier: Annotated[str | None, typer.Option(help=_("Pin a tier S|A|B|C (default: computed)."))] = None,
     industry: Annotated[str | None, typer.Option()] = None,
     sector: Annotated[str | None, typer.Option(help=_("government|soe|foreign|private|public_institution|finance."))] = None,
@@ -69,54 +71,99 @@ def new(
     address: Annotated[str | None, typer.Option()] = None,
     lat: Annotated[float | None, typer.Option(help=_("Latitude of the site."))] = None,
     lon: Annotated[float | None, typer.Option(help=_("Longitude of the site."))] = None,
-    since: Annotated[str | None, typer.Option(help=_("On the books since YYYY-MM-DD (default: today)."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Name of the key contact."))] = None,
+    contact_title: Annotated[str | None, typer.Option(help=_("The key contact's title, e.g. 采购总监."))] = None,
+    since: Annotated[str | None, typer.Option(help=_("On the books since (2026-11-25, 11-25, -7 …; default: today)."))] = None,
     visit_minutes: Annotated[int | None, typer.Option(help=_("Minutes a visit takes (default 45)."))] = None,
     tag: Annotated[list[str] | None, typer.Option(help=_("Tag (repeatable)."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Create a card. Prompts for name and owner on a terminal; fully scriptable with options.
+    """Create a card. On a terminal it asks for name, owner, address, location and a key contact.
 
-    Example: kacard new hz-xinghe-gas --name 杭州星河纺织有限公司 --owner zhangwei --lat 30.27 --lon 120.15
+    Without an ID, the id is made from the name (its pinyin, unique in the folder).
+    Example: kacard new --name 杭州星河纺织有限公司 --owner 张伟 --lat 30.27 --lon 120.15
     """
+    from kacard.cards.lookup import slug
+    from kacard.cards.reps import rep_id
+    from kacard.cli import prompts
     from kacard.cards.editing import new_card_text
-    from kacard.cards.paths import check_id
-    from kacard.cards.store import create_card, load_settings
     from kacard.team.folder_setup import schema_hint
+    from kacard.cards.paths import check_id
+    from kacard.cards.store import card_files, create_card, load_settings
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
-    check_id(card_id)
+    if card_id is not None:
+        check_id(card_id)
     settings = load_settings(folder)
-    if name is None and _interactive():
-        name = typer.prompt(_("Account name"))
-    if owner is None and _interactive():
-        choices = ", ".join(r.id for r in settings.team)
-        owner = typer.prompt(f"Owner ({choices})" if choices else "Owner (rep id)")
+    asking = _interactive()
+    if name is None and asking:
+        name = prompts.ask(_("Account name"), prompts.required)
+    if owner is None and asking:
+        me = _current_rep_or_none(settings, folder)
+        choices = ", ".join(f"{r.id} ({r.name})" for r in settings.team)
+        label = _("Owner ({choices})").format(choices=choices) if choices else _("Owner (rep id)")
+        owner = prompts.ask(label, lambda text: rep_id(settings, text, role="owner"), default=me)
+    elif owner is not None:
+        owner = rep_id(settings, owner, "--owner", role="owner")
     missing = [opt for opt, value in (("--name", name), ("--owner", owner)) if not value]
     if missing:
-        raise UsageError(_("missing {value} (no terminal to ask on)").format(value=' and '.join(missing)))
-    team = {r.id for r in settings.team}
-    if team and owner not in team:
-        raise UsageError(_("unknown owner {owner!r}; team: {value}").format(owner=owner, value=', '.join(sorted(team))))
+        raise UsageError(_("missing {options} (no terminal to ask on)").format(options=" / ".join(missing)))
     if (lat is None) != (lon is None):
         raise UsageError(_("give both --lat and --lon, or neither"))
+    if asking:
+        if address is None:
+            address = prompts.ask(_("Address (empty: none)"), prompts.optional, default="")
+        if lat is None:
+            where = prompts.ask(_("Location: latitude, longitude (empty: none)"), prompts.location, default="")
+            if where is not None:
+                lat, lon = where
+        if contact is None:
+            contact = prompts.ask(_("Key contact's name (empty: none)"), prompts.optional, default="")
+            if contact and contact_title is None:
+                contact_title = prompts.ask(_("Their title (empty: none)"), prompts.optional, default="")
+    if card_id is None:
+        files, _problems = card_files(folder)
+        card_id = slug(str(name), taken={Path(rel).stem for rel, _path in files})
+    key_contact = {"name": contact, "title": contact_title} if contact else None
     fields = {
         "id": card_id, "name": name, "status": status, "owner": owner, "tier": tier,
         "industry": industry, "sector": sector, "region": region, "address": address,
         "location": {"lat": lat, "lon": lon} if lat is not None else None,
         "visit_minutes": visit_minutes,
-        "since": parse_date(since, "--since") if since else opts.today,
+        "since": _day_option(since, "--since", opts.today, past=True) if since else opts.today,
         "tags": list(tag or []),
+        "contacts": [{k: v for k, v in key_contact.items() if v}] if key_contact else None,
     }
     path = create_card(folder, card_id, new_card_text(fields, schema_hint(folder, folder / f"{card_id}.yaml")))
-    typer.echo(_("created {value}").format(value=path.relative_to(folder)))
+    typer.echo(_("created {path}").format(path=path.relative_to(folder)))
+
+
+def _current_rep_or_none(settings, folder: Path) -> str | None:  # type: ignore[no-untyped-def]
+    """The rep running kacard ($KACARD_USER, git user.email), if kacard can tell."""
+    from kacard.cli.visits import current_rep
+
+    try:
+        return current_rep(settings, folder) if settings.team else None
+    except UsageError:
+        return None
+
+
+def _day_option(text: str, option: str, today: dt.date, *, past: bool = False) -> dt.date:
+    """A date option as people type it (kacard.dates.parse_day); UsageError naming it."""
+    from kacard.dates import parse_day
+
+    try:
+        return parse_day(text, today, past=past)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def show(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: CardIdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -127,7 +174,8 @@ def show(
     """
     from kacard.render.brief import brief_data, print_brief
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"))
+    opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     data = brief_data(loaded.card, folder.settings, opts.today)
@@ -146,9 +194,37 @@ def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
     return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
 
 
+def find(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help=_("Part of a name, contact or address; pinyin or initials; an id prefix."))],
+    dir: DirOpt = None,
+    today: TodayOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Cards whose id, name, contacts or address match TEXT, best match first (as `list` prints them).
+
+    Example: kacard find 燃气   (or: kacard find lyzy, kacard find 王建国)
+    """
+    from kacard.cards import lookup
+    from kacard.render.listing import print_rows
+    from kacard.render.output import note
+
+    opts = run(ctx, dir, today, format)
+    folder = opts.load()  # whole cards: contacts are searched too
+    keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address)
+            for c in folder.cards]
+    matches = lookup.find(text, keys)
+    lookup.save_readings()
+    rows = {row["id"]: row for row in _rows(folder, opts.today)}
+    print_rows([rows[m.id] for m in matches], opts.format)
+    if not matches:
+        note(lookup.not_found_message(text, keys, suggest_find=False))
+    report_problems(folder)
+
+
 def list_cards(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help=_("Only this rep's cards."))] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Only this rep's cards (a rep's id or name)."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -157,10 +233,13 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
+    from kacard.cards.reps import rep_id
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
+    if owner is not None:
+        owner = rep_id(folder.settings, owner, "--owner", role="owner")
     rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -168,7 +247,8 @@ def list_cards(
 
 def filter_cards(
     ctx: typer.Context,
-    conditions: Annotated[list[str], typer.Argument(help=_("Conditions, ANDed: tier=A region~杭州 'revenue>1000000'."))],
+    conditions: Annotated[list[str], typer.Argument(metavar="CONDITION",
+                                                    help=_("Conditions, ANDed: tier=A region~杭州 'revenue>1000000'."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -181,8 +261,9 @@ def filter_cards(
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
-    parsed = parse_all(conditions)
+    parse_all(conditions)  # a mistyped condition is refused before any card is read
     folder = opts.load(summary=True)
+    parsed = parse_all(conditions, folder.settings)
     rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -202,7 +283,7 @@ def validate(
     from kacard.render.output import dumps_json, note
     from kacard.team.validation import folder_checks, location_warnings
 
-    opts = run(ctx, dir, today, format, formats=("table", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
     far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
     problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
@@ -222,7 +303,7 @@ def validate(
 
 def edit(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: CardIdArg,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -234,6 +315,7 @@ def edit(
     from kacard.cards.edit_session import edit_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
@@ -249,14 +331,14 @@ def edit(
 
 def log(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: CardIdArg,
     summary: Annotated[str | None, typer.Option(help=_("What happened (asked for on a terminal)."))] = None,
-    date: Annotated[str | None, typer.Option(help=_("Visit date (default: today)."))] = None,
-    kind: Annotated[str, typer.Option(help=_("visit|call|meeting|event|gift|complaint."))] = "visit",
+    date: Annotated[str | None, typer.Option(help=_("Visit date: 2026-11-20, 11-20, -3, fri (default: today)."))] = None,
+    kind: Annotated[str, typer.Option(help=_("visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉)."))] = "visit",
     with_: Annotated[list[str] | None, typer.Option("--with", help=_("Person met (repeatable)."))] = None,
     by: Annotated[str | None, typer.Option(help=_("Rep id (default: the card's owner)."))] = None,
-    next_date: Annotated[str | None, typer.Option(help=_("Date of the next step."))] = None,
-    next_time: Annotated[str | None, typer.Option(help=_("Time of the next step, HH:MM (a fixed appointment)."))] = None,
+    next_date: Annotated[str | None, typer.Option(help=_("Date of the next step: 2026-12-07, 12-07, +7, fri, 下周五."))] = None,
+    next_time: Annotated[str | None, typer.Option(help=_("Time of the next step, 9:30 or 下午3点 (a fixed appointment)."))] = None,
     next_action: Annotated[str | None, typer.Option(help=_("What the next step is."))] = None,
     no_next: Annotated[str | None, typer.Option(help=_("Why there is deliberately no next step."))] = None,
     dir: DirOpt = None,
@@ -265,53 +347,74 @@ def log(
 ) -> None:
     """Log a visit, always with the next step (every visit prepares the next one).
 
-    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 王建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
+    Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 金建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
+    from kacard.cards import aliases
+    from kacard.cards.reps import rep_id
+    from kacard.cli import prompts
+    from kacard.dates import parse_clock, parse_day
     from kacard.cards.editing import log_visit, visit_record
     from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
-    visit_date = parse_date(date, "--date") if date else opts.today
+    visit_date = _day_option(date, "--date", opts.today, past=True) if date else opts.today
     if visit_date > opts.today:
-        raise UsageError(_("--date {visit_date} is after today ({today}); log a visit once it has happened").format(visit_date=visit_date, today=opts.today))
-    if summary is None and _interactive():
-        summary = typer.prompt(_("Summary"))
+        raise UsageError(_("--date {date} is after today ({today}); log a visit once it has happened").format(
+            date=visit_date, today=opts.today))
+    kind = str(aliases.to_english("visit_kind", kind))
+    if kind not in aliases.english_values("visit_kind"):
+        raise UsageError(_("--kind must be one of {kinds} (or {chinese}), not '{kind}'").format(
+            kinds=", ".join(aliases.english_values("visit_kind")), kind=kind,
+            chinese="/".join(aliases.chinese("visit_kind"))))
+    asking = _interactive()
+    if summary is None and asking:
+        summary = prompts.ask(_("Summary"), prompts.required)
     if not summary:
         raise UsageError(_("--summary is required"))
-    if no_next is None and (next_date is None or not next_action):
-        if _interactive():
-            typer.echo(_("Every visit should prepare the next one (下一步的行动安排)."))
-            next_date = next_date or typer.prompt(_("Next step date (YYYY-MM-DD)"))
-            next_action = next_action or typer.prompt(_("Next step action"))
-        else:
-            raise UsageError(
-                _("a visit needs its next step: --next-date D --next-action TEXT "
-                "(or --no-next REASON when there is deliberately none)")
-            )
     if no_next is not None and (next_date or next_action):
         raise UsageError(_("give either a next step or --no-next, not both"))
-    parsed_next = parse_date(next_date, "--next-date") if next_date else None
+
+    def step_date(text: str) -> dt.date:
+        day = parse_day(text, opts.today)
+        if day < visit_date:
+            raise ValueError(_("the next step ({next}) is dated before the visit ({visit})").format(
+                next=day, visit=visit_date))
+        return day
+
+    parsed_next: dt.date | None = None
+    if next_date:
+        try:
+            parsed_next = step_date(next_date)
+        except ValueError as exc:
+            raise UsageError(f"--next-date: {exc}") from None
+    if no_next is None and (parsed_next is None or not next_action):
+        if not asking:
+            raise UsageError(_(
+                "a visit needs its next step: --next-date D --next-action TEXT "
+                "(or --no-next REASON when there is deliberately none)"))
+        typer.echo(_("Every visit should prepare the next one (下一步的行动安排)."))
+        if parsed_next is None:
+            parsed_next = prompts.ask(_("Next step date (2026-12-07, 12-07, +7, fri, 下周五)"), step_date)
+        next_action = next_action or prompts.ask(_("Next step action"), prompts.required)
     parsed_time = None
     if next_time:
         try:
-            parsed_time = dt.time.fromisoformat(next_time)
-        except ValueError:
-            raise UsageError(_("--next-time must be HH:MM, not {next_time!r}").format(next_time=next_time)) from None
-    if parsed_next is not None and parsed_next < visit_date:
-        raise UsageError(_("the next step ({parsed_next}) is dated before the visit ({visit_date})").format(parsed_next=parsed_next, visit_date=visit_date))
-    who = by or loaded.card.owner
-    team = {r.id for r in folder.settings.team}
-    if team and who not in team:
-        raise UsageError(_("unknown rep {who!r} for --by; team: {value}").format(who=who, value=', '.join(sorted(team))))
+            parsed_time = parse_clock(next_time)
+        except ValueError as exc:
+            raise UsageError(f"--next-time: {exc}") from None
+    who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
     record = visit_record(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
         next_time=parsed_time, next_action=next_action, no_next=no_next,
     )
     update_card(folder.path, loaded, log_visit(record))
-    step = f"next: {parsed_next} {next_action}" if parsed_next else f"no next step: {no_next}"
-    typer.echo(_("logged {kind} on {visit_date} to {rel} ({step})").format(kind=kind, visit_date=visit_date, rel=loaded.rel, step=step))
+    step = (_("next: {date} {action}").format(date=parsed_next, action=next_action) if parsed_next
+            else _("no next step: {reason}").format(reason=no_next))
+    typer.echo(_("logged {kind} on {date} to {file} ({step})").format(
+        kind=kind, date=visit_date, file=loaded.rel, step=step))
 
 
 def schema(

@@ -37,8 +37,31 @@ TodayOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help=_("Output format: table, json or csv (some commands add more)."),
-                 show_default=False),
+    typer.Option("--format", "-f", help=_("Output format (each command's help lists its own)."), show_default=False),
+]
+
+# The formats of each command, the first its default: the one list `run` checks and `--help`
+# shows (cli/app.py writes it into each command's --format help).
+FORMATS: dict[str, tuple[str, ...]] = {
+    "show": ("table", "json", "md"), "validate": ("table", "json"),
+    "list": ("table", "json", "csv"), "filter": ("table", "json", "csv"), "find": ("table", "json", "csv"),
+    "score": ("table", "json", "csv"), "due": ("table", "json", "csv", "ics"),
+    "review": ("table", "json", "md"), "brief": ("table", "md", "html"),
+    "handover": ("table", "md", "json"), "export": ("json", "csv", "xlsx"), "import": ("table", "json"),
+    "route": ("table", "json", "geojson", "ics", "svg"),
+    "collect": ("table", "json", "csv"), "plan": ("table", "json", "csv"), "changes": ("table", "json", "csv"),
+}
+TEXT_ONLY = ("table",)  # commands that print a message, not a list
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    return card_id_choices(ctx, incomplete)
+
+
+CardIdArg = Annotated[
+    str,
+    typer.Argument(metavar="ID", autocompletion=_complete_ids,
+                   help=_("The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy).")),
 ]
 
 
@@ -110,6 +133,43 @@ class Run:
         return folder
 
 
+    def card_ids(self, texts: list[str]) -> list[str]:
+        """The ids the user's words name (an id, a unique id prefix, part of a name, its
+        pinyin or initials: kacard.cards.lookup.resolve). Ids of card files are taken as
+        they are, without reading any card; anything else is looked up in the folder's
+        snapshot (the fast path of `list`)."""
+        from kacard.cards.store import card_files
+
+        files, _problems = card_files(self.folder())
+        stems = {Path(rel).stem for rel, _path in files}
+        if all(text in stems for text in texts):
+            return list(texts)
+        folder = self.load(summary=True)
+        return [text if text in stems else folder.resolve(text) for text in texts]
+
+    def card_id(self, text: str) -> str:
+        """The one id `text` names (see card_ids)."""
+        return self.card_ids([text])[0]
+
+
+def card_id_choices(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Card ids for shell completion: those starting with `incomplete`, else containing it.
+    Reads only the folder's file names (--dir on the line, else $KACARD_DIR, else the
+    nearest folder with kacard.yaml); nothing at all when no folder is found."""
+    from kacard.cards.paths import find_folder
+    from kacard.cards.store import card_files
+
+    root = ctx.find_root()
+    chosen = ctx.params.get("dir") or (root.params.get("dir") if root is not None else None)
+    try:
+        files, _problems = card_files(find_folder(Path(chosen) if chosen else None))
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    ids = sorted(Path(rel).stem for rel, _path in files)
+    starting = [i for i in ids if i.startswith(incomplete)]
+    return starting or [i for i in ids if incomplete and incomplete in i]
+
+
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -151,12 +211,13 @@ def run(
     dir: Path | None,
     today: str | None,
     format: str | None,
-    formats: tuple[str, ...] = ("table", "json", "csv"),
     as_of: str | None = None,
 ) -> Run:
+    """The options a command runs with; --format is checked against FORMATS[the command]."""
     root = ctx.find_root().obj if ctx.find_root().obj is not None else Globals()
     chosen_today = today or root.today or os.environ.get("KACARD_TODAY")
-    chosen_format = (format or root.format or "table").lower()
+    formats = FORMATS.get(ctx.command.name or "", TEXT_ONLY)
+    chosen_format = (format or root.format or formats[0]).lower()
     if chosen_format not in formats:
         raise UsageError(_("--format must be one of {choices}, not {value!r}").format(
             choices=", ".join(formats), value=chosen_format))

@@ -128,7 +128,7 @@ def plan(
     folder = opts.load()
     cards = [c.card for c in folder.cards]
     if owner is not None:
-        resolve_owner(folder.settings, folder.path, owner, False)
+        owner = resolve_owner(folder.settings, folder.path, owner, False)
     targets = None if init else load_targets(folder.path, year)
     result = annual_plan(cards, folder.settings, year, opts.today, card_tiers(cards, folder.settings, opts.today),
                          targets, owner)

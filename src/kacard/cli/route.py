@@ -20,9 +20,6 @@ from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
 from kacard.i18n import _
 
-FORMATS = ("table", "json", "geojson", "ics", "svg")
-
-
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
 
@@ -63,7 +60,7 @@ def route(
     from kacard.render import route as render
     from kacard.render.output import note
 
-    opts = run(ctx, dir, today, format, formats=FORMATS)
+    opts = run(ctx, dir, today, format)
     if week and day:
         raise UsageError(_("give --week or --day, not both"))
     the_day = parse_date(day, "--day") if day else None
@@ -112,6 +109,7 @@ def route(
 
 
 def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
+    account = folder.resolve(account)
     if account in plan.candidates:
         typer.echo(plan.explain(account), nl=False)
         return

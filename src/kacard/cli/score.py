@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
 from kacard.i18n import _
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def rate(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    card_id: CardIdArg,
     ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
                                                  help=_("Manual 10/2 ratings; CRITERION=- removes one."))],
     dir: DirOpt = None,
@@ -39,6 +39,7 @@ def rate(
     from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
+    card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     known = folder.settings.scoring.ten_two.criteria
     parsed: dict[str, int | None] = {}
@@ -124,9 +125,10 @@ def score(
         raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
     folder = opts.load()
     settings = folder.settings
-    team = {rep.id for rep in settings.team}
-    if owner is not None and team and owner not in team:
-        raise UsageError(_("unknown rep {owner!r} for --owner; team: {value}").format(owner=owner, value=', '.join(sorted(team))))
+    if owner is not None:
+        from kacard.cards.reps import rep_id
+
+        owner = rep_id(settings, owner, "--owner")
     cards = [loaded.card for loaded in folder.cards]
     report = score_folder(cards, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]

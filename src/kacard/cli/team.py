@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import (
-    DirOpt,
-    FormatOpt,
-    Globals,
-    TodayOpt,
-    parse_date,
-    report_problems,
-    run,
-    split_ids,
-)
+from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
 from kacard.i18n import _
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
 
 
 def register(app: typer.Typer) -> None:
@@ -93,8 +87,8 @@ def merge_driver(
 
 def handover(
     ctx: typer.Context,
-    from_rep: Annotated[str, typer.Argument(metavar="FROM", help=_("Rep id handing over."))],
-    to_rep: Annotated[str, typer.Argument(metavar="TO", help=_("Rep id taking over."))],
+    from_rep: Annotated[str, typer.Argument(metavar="FROM", help=_("Rep handing over (id or name)."))],
+    to_rep: Annotated[str, typer.Argument(metavar="TO", help=_("Rep taking over (id or name)."))],
     ids: Annotated[str | None, typer.Option("--ids", help=_("Only these cards, comma-separated (default: all of FROM's)."))] = None,
     reason: Annotated[str | None, typer.Option(help=_("Why, e.g. 离职 or 区域调整."))] = None,
     date: Annotated[str | None, typer.Option(help=_("Handover date (default: today)."))] = None,
@@ -111,12 +105,13 @@ def handover(
     from kacard.team.handover import apply_handover, plan_handover
     from kacard.text import clean
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "json"))
+    opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
     cards = apply_handover(folder, plan)
+    from_rep, to_rep = plan.from_rep, plan.to_rep  # ids, also when named by name
     briefs = [brief_data(card, folder.settings, opts.today, last_visits=2) for card in cards]
     if opts.format == "json":
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
@@ -148,9 +143,9 @@ def export(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Export every card as JSON (default) or a CSV table; --redact for sharing outside the team.
+    """Export every card as JSON (default), a CSV table or an Excel workbook; --redact for sharing outside the team.
 
-    Example: kacard export --redact --format csv --table contacts --output contacts.csv
+    Example: kacard export --format xlsx --output cards.xlsx
     """
     import contextlib
     import io
@@ -159,8 +154,7 @@ def export(
     from kacard.render.output import Column, dumps_json, emit, note
     from kacard.team.export import TABLES, export_cards
 
-    root = ctx.find_root().obj or Globals()
-    opts = run(ctx, dir, today, format or root.format or "json", formats=("json", "csv"))
+    opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
         raise UsageError(_("--table must be one of {value}, not {table!r}").format(value=', '.join(TABLES), table=table))
     if opts.format == "csv" and table is None:
@@ -168,6 +162,9 @@ def export(
     folder = opts.load()
     if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
         raise UsageError(_("{output} would be read as a card; write the export elsewhere").format(output=output))
+    if opts.format == "xlsx":
+        _export_xlsx(folder, output, table, redact)
+        return
     result = export_cards([c.card for c in folder.cards], redact=redact, table=table)
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
@@ -179,7 +176,28 @@ def export(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        # a BOM, so that Excel opens a CSV file as UTF-8 (Chinese Excel assumes GBK without it)
+        output.write_text(text, encoding="utf-8-sig" if opts.format == "csv" else "utf-8")
         note(_("wrote {count} {table} row(s) to {output}").format(
             count=len(result.rows), table=result.table or "card", output=output) + (_(" (redacted)") if redact else ""))
+    report_problems(folder)
+
+
+XLSX_TABLES = ("cards", "contacts", "trades", "visits", "opportunities", "signals", "handovers")
+
+
+def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact: bool) -> None:
+    """`export --format xlsx`: one sheet per table (or the --table one) in a workbook."""
+    from kacard.team.export import TABLES, export_cards
+    from kacard.render.output import note
+    from kacard.render.xlsx import write_tables
+
+    if output is None or output.suffix.lower() != ".xlsx":
+        raise UsageError(_("--format xlsx writes a workbook: give --output FILE.xlsx"))
+    cards = [c.card for c in folder.cards]
+    tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
+              for name in ((table,) if table else XLSX_TABLES)]
+    write_tables(output, tables)
+    counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
+    note(_("wrote {output}: {counts}").format(output=output, counts=counts) + (_(" (redacted)") if redact else ""))
     report_problems(folder)

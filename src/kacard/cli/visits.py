@@ -32,7 +32,7 @@ WeekOpt = Annotated[
     typer.Option("--week", "-w", help=_("ISO week like 2026-W48 (default: the week containing today)."),
                  show_default=False),
 ]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a team id)."),
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a rep's id or name)."),
                                               show_default=False)]
 MineOpt = Annotated[bool, typer.Option("--mine", help=_("Only my accounts: $KACARD_USER, else git user.email "
                                                       "matched to the team's emails."))]
@@ -84,14 +84,12 @@ def current_rep(settings: Settings, folder: Path) -> str:
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
     """--owner REP or --mine (not both); unknown reps are refused with the team list."""
-    from kacard.analysis.due import check_owner
+    from kacard.cards.reps import rep_id
 
     if owner and mine:
         raise UsageError(_("give --owner or --mine, not both"))
     chosen = current_rep(settings, folder) if mine else owner
-    if chosen is not None:
-        check_owner(settings, chosen)
-    return chosen
+    return rep_id(settings, chosen, role="owner") if chosen is not None else None
 
 
 TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
@@ -120,7 +118,7 @@ def due(
     from kacard.dates import Week
     from kacard.render import report
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "csv", "ics"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
@@ -129,6 +127,7 @@ def due(
     if explain is not None:
         from kacard.render.output import dumps_json
 
+        explain = opts.card_id(explain)
         card = opts.load(only=[explain]).get(explain).card
         tier = tier_of.get(card.id) or card.tier or "C"
         item = core.assess(card, tier, folder.settings, opts.today, the_week)
@@ -183,11 +182,13 @@ def review(
     from kacard.analysis.review import review as build
     from kacard.render.report import print_review
 
-    opts = run(ctx, dir, today, format, formats=("table", "json", "md"), as_of=as_of)
+    opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
     from kacard.cards.plans import load_targets
 
     folder = opts.load()
+    if owner is not None:
+        owner = resolve_owner(folder.settings, folder.path, owner, False)
     result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
                    targets=load_targets(folder.path, opts.today.year))
     print_review(result, opts.format, folder.settings.currency)
@@ -218,7 +219,7 @@ def brief(
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
 
-    opts = run(ctx, dir, today, format, formats=("table", "md", "html"))
+    opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
     folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
     assert folder.summaries is not None

@@ -34,6 +34,9 @@ def area_of(path: Path) -> str:
     return parts[0] if parts[0] in ("cli", "render") else "core"
 
 
+PLURALS: dict[str, str] = {}  # singular msgid -> plural msgid, of the ngettext calls seen
+
+
 def source_messages() -> dict[str, str]:
     """msgid -> area, from every `_()`-style call in the package (plural forms included)."""
     from babel.messages.extract import extract_python
@@ -49,6 +52,8 @@ def source_messages() -> dict[str, str]:
                     if isinstance(message, tuple) and all(message):
                         found.setdefault(key(str(message[1]), str(message[0])), area_of(path))
                     continue
+                if func == "ngettext" and isinstance(message, tuple) and message[0] and message[1]:
+                    PLURALS[str(message[0])] = str(message[1])
                 for text in message if isinstance(message, tuple) else (message,):
                     if text:
                         found.setdefault(str(text), area_of(path))
@@ -151,11 +156,17 @@ def add_missing(language: str = "zh") -> list[str]:
         else:
             catalog = Catalog(locale=language, project="kacard")
         for message in list(catalog):  # messages no longer used anywhere
-            if message.id and key(str(message.id), message.context) not in used:
+            first = message.id[0] if isinstance(message.id, tuple) else message.id
+            if first and key(str(first), message.context) not in used:
                 catalog.delete(message.id, context=message.context)
+        plural_forms = set(PLURALS.values())
         for msgid, a in new:
-            if a == area:
-                context, _sep, text = msgid.rpartition("\x04")
+            if a != area or msgid in plural_forms:
+                continue
+            context, _sep, text = msgid.rpartition("\x04")
+            if text in PLURALS:  # one entry with both forms, as ngettext looks it up
+                catalog.add((text, PLURALS[text]), ("",), context=context or None)
+            else:
                 catalog.add(text, "", context=context or None)
         with po.open("wb") as handle:
             write_po(handle, catalog, width=0, omit_header=False)

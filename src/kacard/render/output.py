@@ -271,8 +271,9 @@ class Progress:
     no progress lines."""
 
     def __init__(self, stream: TextIO | None = None, after: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, label: str = "reading cards") -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.label = label
         self.after = after
         self.clock = clock
         self.start = clock()
@@ -283,7 +284,7 @@ class Progress:
         now = self.clock()
         if now - self.start < self.after or now - self.written < 0.1:  # ten lines a second at most
             return
-        self.stream.write("\r" + _("reading cards {done}/{total}").format(done=f"{done:,}", total=f"{total:,}"))
+        self.stream.write(f"\r{self.label} {done:,}/{total:,}")
         self.stream.flush()
         self.written = now
         self.shown = True

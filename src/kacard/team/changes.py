@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kacard.cards import yamlio
+from pydantic import ValidationError
+
+from kacard.cards import reps, yamlio
+from kacard.cards.model.card import Card
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE, is_card_file
 from kacard.team.history import Commit, Since, commits_since, read_blobs
@@ -157,19 +160,32 @@ def card_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -
     return events
 
 
-def _parse(blob: bytes | None, path: str, problems: list[str]) -> dict[str, Any] | None:
+def _parse(blob: bytes | None, path: str, problems: list[str], settings: Settings) -> dict[str, Any] | None:
+    """One version of a card as plain data in kacard's own terms: Chinese enum values in
+    English and the owner as a rep id, so 活跃 -> active is no change (a version the model
+    refuses is compared as written)."""
     if blob is None:
         return None
     try:
-        return yamlio.load_data(yamlio.decode(blob))
+        data = yamlio.load_data(yamlio.decode(blob))
     except yamlio.YamlProblem as exc:
         problems.append(f"{path}: {exc.message}")
         return None
+    try:
+        data = Card.model_validate(data).model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except ValidationError:
+        pass
+    owner = data.get("owner")
+    if isinstance(owner, str):
+        found = reps.matching(settings, owner)
+        if len(found) == 1:
+            data["owner"] = found[0].id
+    return data
 
 
 def digest(folder: Path, since: Since, settings: Settings, owner: str | None = None) -> Digest:
-    """Every change to a card since `since`, oldest first; with `owner`, those the rep made or
-    that touch the rep's accounts."""
+    """Every change to a card since `since`, oldest first; with `owner` (a rep id), those the
+    rep made or that touch the rep's accounts."""
     commits = commits_since(folder, since.base, is_card_path)
     blobs = read_blobs(folder, {b for c in commits for f in c.files for b in (f.old_blob, f.new_blob) if b})
     problems: list[str] = []
@@ -177,8 +193,8 @@ def digest(folder: Path, since: Since, settings: Settings, owner: str | None = N
     for commit in commits:
         rep = rep_of(commit, settings)
         for change in commit.files:
-            old = _parse(blobs.get(change.old_blob or ""), change.old_path, problems) if change.old_blob else None
-            new = _parse(blobs.get(change.new_blob or ""), change.path, problems) if change.new_blob else None
+            old = _parse(blobs.get(change.old_blob or ""), change.old_path, problems, settings) if change.old_blob else None
+            new = _parse(blobs.get(change.new_blob or ""), change.path, problems, settings) if change.new_blob else None
             if (change.old_blob and old is None) or (change.new_blob and new is None):
                 continue  # an unreadable version (e.g. conflict markers) was reported
             account = PurePosixPath(change.path).stem

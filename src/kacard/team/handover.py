@@ -26,15 +26,16 @@ class HandoverPlan:
     date: dt.date
     reason: str | None
     cards: list[LoadedCard]
+    to_name: str | None = None  # TO's name, written as owner where a card names its owner by name
 
 
 def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] | None,
                   reason: str | None, date: dt.date) -> HandoverPlan:
     """Which cards move; UsageError (exit 2) for unknown reps or cards FROM does not own."""
-    team = {rep.id for rep in folder.settings.team}
-    for role, rep in (("FROM", from_rep), ("TO", to_rep)):
-        if team and rep not in team:
-            raise UsageError(_("unknown rep {rep!r} for {role}; team: {value}").format(rep=rep, role=role, value=', '.join(sorted(team))))
+    from kacard.cards.reps import matching, rep_id
+
+    from_rep = rep_id(folder.settings, from_rep, "FROM")
+    to_rep = rep_id(folder.settings, to_rep, "TO")
     if from_rep == to_rep:
         raise UsageError(_("FROM and TO are the same rep"))
     if ids:
@@ -45,14 +46,19 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
             raise UsageError(_("not owned by {from_rep}: {listed}; nothing was handed over").format(from_rep=from_rep, listed=listed))
     else:
         chosen = [c for c in folder.cards if c.card.owner == from_rep]
-    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen)
+    to = folder.settings.rep(to_rep)
+    unique = to is not None and len(matching(folder.settings, to.name)) == 1
+    return HandoverPlan(from_rep, to_rep, date, reason.strip() if reason else None, chosen,
+                        to.name if to is not None and unique else None)
 
 
 def handover_change(plan: HandoverPlan) -> Any:
     """A change for store.update_card: new owner, one handovers record appended."""
 
     def change(document: Document) -> None:
-        document.root["owner"] = plan.to_rep
+        written = str(document.root.get("owner", "")).strip()
+        by_name = plan.to_name is not None and written != plan.from_rep  # the file names reps by name
+        document.root["owner"] = plan.to_name if by_name else plan.to_rep
         record: dict[str, Any] = {"date": plan.date, "from": plan.from_rep, "to": plan.to_rep}
         if plan.reason:
             record["reason"] = plan.reason

@@ -40,7 +40,7 @@ from ruamel.yaml.tokens import CommentToken
 from kacard.cards import yamlio
 from kacard.cards.editing import insert_key, move_tail_comment
 from kacard.errors import KacardError, Problem
-from kacard.cards.paths import SETTINGS_FILE
+from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE
 
 OURS_MARKER = "<<<<<<< ours\n"
 SEPARATOR = "=======\n"
@@ -392,11 +392,12 @@ class _Merger:
 
 
 def is_card_path(path: str) -> bool:
-    """Whether git's %P names a card (not kacard.yaml, not a hidden file like .pre-commit-config.yaml)."""
+    """Whether git's %P names a card (not kacard.yaml, not a hidden file like .pre-commit-config.yaml,
+    not a file under a reserved folder such as import/ or plans/: those keep git's line merge)."""
     parts = PurePosixPath(path.replace("\\", "/")).parts
     if not parts or not parts[-1].endswith(".yaml") or parts[-1] == SETTINGS_FILE:
         return False
-    return not any(part.startswith(".") for part in parts)
+    return not any(part.startswith(".") or part in RESERVED_FOLDERS for part in parts[:-1]) and not parts[-1].startswith(".")
 
 
 def _with_newline(text: str) -> str:

@@ -21,12 +21,14 @@ from kacard.cards.model.common import (  # noqa: F401 (re-exported)
     Location,
     Strict,
     Tier,
+    Bool,
     Weekday,
     workdays,
 )
+from kacard.cards.aliases import Aliased
 
-Status = Literal["prospect", "active", "dormant", "lost"]
-Stage = Literal[
+Status = Annotated[Literal["prospect", "active", "dormant", "lost"], Aliased("status")]
+Stage = Annotated[Literal[
     "development",
     "initiation",
     "proposal",
@@ -35,15 +37,19 @@ Stage = Literal[
     "implementation",
     "won",
     "lost",
-]
-VisitKind = Literal["visit", "call", "meeting", "event", "gift", "complaint"]
-SignalKind = Literal[
+], Aliased("stage")]
+VisitKind = Annotated[Literal["visit", "call", "meeting", "event", "gift", "complaint"], Aliased("visit_kind")]
+SignalKind = Annotated[Literal[
     "sharing_wallet", "strategy_change", "procurement_change", "channel_conflict", "other"
-]
-ContactRole = Literal[
+], Aliased("signal_kind")]
+ContactRole = Annotated[Literal[
     "decision_maker", "influencer", "buyer", "user", "technical", "finance", "gatekeeper", "coach",
     "other",
-]
+], Aliased("contact_role")]
+Level = Annotated[Literal["top", "middle", "operational"], Aliased("level")]
+Stance = Annotated[Literal["ally", "neutral", "opponent", "unknown"], Aliased("stance")]
+Relationship = Annotated[Literal["establish", "stabilize", "strengthen"], Aliased("relationship")]
+Pattern = Annotated[Literal["recurring", "project", "one_off"], Aliased("pattern")]
 
 Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=4)]
 """Amounts in the team's currency; Decimal so sums are exact. NaN and inf are refused.
@@ -72,8 +78,8 @@ class VisitHours(Strict):
 
 
 class Purchasing(Strict):
-    centralized: bool | None = None  # 统一采购
-    pattern: Literal["recurring", "project", "one_off"] | None = None  # 持续采购 = recurring
+    centralized: Bool | None = None  # 统一采购
+    pattern: Pattern | None = None  # 持续采购 = recurring
     annual_budget: Money | None = None
 
 
@@ -89,9 +95,9 @@ class Contact(Strict):
     name: Name
     title: str | None = Field(default=None, max_length=200)
     role: ContactRole | None = None
-    level: Literal["top", "middle", "operational"] | None = None
+    level: Level | None = None
     influence: int | None = Field(default=None, ge=1, le=5)
-    stance: Literal["ally", "neutral", "opponent", "unknown"] | None = None
+    stance: Stance | None = None
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=200)
     birthday: str | None = Field(default=None, max_length=10)
@@ -170,14 +176,14 @@ class Card(Strict):
     owner: str = Field(min_length=1, max_length=64, description="A rep id from kacard.yaml team.")
     tier: Tier | None = Field(default=None, description="Manual pin; empty means computed.")
     industry: str | None = Field(default=None, max_length=100)
-    sector: str | None = Field(default=None, max_length=100)
+    sector: Annotated[str, Aliased("sector")] | None = Field(default=None, max_length=100)
     region: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=400)
     location: Location | None = None
     visit_hours: VisitHours | None = None
     visit_minutes: int = Field(default=45, ge=5, le=600)
     since: dt.date | None = None
-    relationship: Literal["establish", "stabilize", "strengthen"] | None = None
+    relationship: Relationship | None = None
     purchasing: Purchasing | None = None
     credit: Credit | None = None
     criteria: dict[str, int] = Field(

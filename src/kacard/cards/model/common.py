@@ -7,11 +7,14 @@ card's models: the fast path of `list` and `due` never needs them.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+from kacard.cards.aliases import Aliased
+
+Weekday = Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Aliased("weekday")]
+Bool = Annotated[bool, Aliased("bool")]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Tier = Literal["S", "A", "B", "C"]
 OPEN_STAGES: frozenset[str] = frozenset(

@@ -11,7 +11,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kacard.cards.model.common import ID_PATTERN, Location, Tier, Weekday, workdays
+from kacard.cards.model.common import ID_PATTERN, Bool, Location, Tier, Weekday, workdays
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ class Rep(Strict):
     name: str = Field(min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=200, description="Matches git user.email.")
     base: Base | None = None
-    manager: bool = False
+    manager: Bool = False
 
 
 class Workweek(Strict):

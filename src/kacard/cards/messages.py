@@ -1,0 +1,347 @@
+"""Problems with a card in plain words, in the user's language: the one place that turns a
+raw problem (a YAML parser error, a pydantic error) and the card's source line into the
+message `validate` prints.
+
+It knows the mistakes Chinese input methods make (a full-width colon `：` or space, a tab
+for indentation, a full-width comma in a list), and the ones a spreadsheet habit makes
+(`1,200,000`, `100万`, `2019/03/01`, `2026-11-5`, `9:00`, a phone number left unquoted,
+yes/no where a date belongs). Items are counted from 1 ("contact 2", "第 2 个联系人").
+No Python or pydantic names reach the user, and personal values (phones, e-mails, notes)
+are never echoed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kacard.cards import aliases
+from kacard.i18n import _
+
+# Fields whose values are personal data: never quoted back in a message.
+PERSONAL = frozenset({"phone", "email", "birthday", "notes", "wechat", "qq", "id_number", "mobile"})
+
+TIME_FIELDS = frozenset({"start", "end", "time"})
+DATE_FIELDS = frozenset({"date", "since", "close", "due", "paid", "stage_since", "wait_until"})
+MONEY_FIELDS = frozenset({"amount", "margin", "limit", "annual_budget"})
+
+
+def _item_names() -> dict[str, str]:
+    """How an item of each list is named, with its number: "contact 2"."""
+    return {
+        "contacts": _("contact {n}"),
+        "visits": _("visit {n}"),
+        "trades": _("trade {n}"),
+        "opportunities": _("opportunity {n}"),
+        "signals": _("signal {n}"),
+        "handovers": _("handover {n}"),
+        "tags": _("tag {n}"),
+        "days": _("day {n}"),
+        "team": _("rep {n}"),
+        "with": _("person {n}"),
+    }
+
+
+def alias_kind(loc: tuple[Any, ...]) -> str | None:
+    """Which alias table (kacard.cards.aliases) the field at `loc` reads, if any."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return None
+    last = names[-1]
+    if last == "kind":
+        return "signal_kind" if names[0] == "signals" else "visit_kind"
+    if last == "days":
+        return "weekday"
+    if last == "role":
+        return "contact_role"
+    if last in ("centralized", "manager"):
+        return "bool"
+    return last if last in aliases.ALIASES else None
+
+
+def where(loc: tuple[Any, ...]) -> str:
+    """The item a problem is in, counted from 1: "contact 2, visit 3 next step" -> text."""
+    names = _item_names()
+    parts = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and i > 0 and isinstance(loc[i - 1], str) and loc[i - 1] in names:
+            parts.append(names[str(loc[i - 1])].format(n=part + 1))
+    return _(", ").join(parts)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A problem as a checker found it: an error `kind` (pydantic's error type, or
+    "yaml" for the parser), the field's location, the checker's own English message,
+    the value read (if any) and the checker's context (limits, expected values)."""
+
+    kind: str
+    loc: tuple[Any, ...]
+    message: str
+    value: Any = None
+    ctx: dict[str, Any] = field(default_factory=dict)
+
+
+def written(source_line: str | None, key: str) -> str | None:
+    """What the card's line says after `key:` (the text as typed, before YAML read it)."""
+    if not source_line or not key:
+        return None
+    match = re.search(rf"(?:^|[\s{{,-]){re.escape(key)}\s*:\s*(\"[^\"]*\"|'[^']*'|[^,}}#\n]*)", source_line)
+    if not match:
+        return None
+    return match.group(1).strip().strip("\"'") or None
+
+
+def explain(raw: Raw, source_line: str | None = None) -> str:
+    """The message for one validation problem, in plain words and the current language.
+
+    `source_line` is the card's line the problem is on: it shows what was typed (YAML may
+    have read `013800138000` as a number, or `9:00` as minutes)."""
+    loc = raw.loc
+    split = _SPLIT_NUMBER_RE.search(source_line or "")
+    if split and loc and isinstance(loc[-1], int) and raw.kind in ("invalid_key", "string_type", "extra_forbidden"):
+        # `{amount: 1,200,000}`: in a {…} line the commas split the number into keys 200, 000
+        loc = (*loc[:-1], split.group(1))
+        raw = Raw("decimal_parsing", loc, raw.message, split.group(2))
+    key = str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
+    typed = written(source_line, key)
+    text = typed if typed is not None else (raw.value if isinstance(raw.value, str) else None)
+    mistake = ime_mistake(source_line, 0) if source_line is not None else None
+    message = mistake.message if mistake is not None else _explain(raw, key, text)
+    item = where(loc)
+    return _("{item}: {message}").format(item=item, message=message) if item else message
+
+
+def _explain(raw: Raw, key: str, text: str | None) -> str:  # one case per mistake
+    kind, value, ctx = raw.kind, raw.value, raw.ctx
+    personal = key in PERSONAL
+    if key in TIME_FIELDS and kind.startswith("time"):
+        return time_message(key, text)
+    if key in DATE_FIELDS and kind.startswith(("date", "datetime")):
+        return date_message(key, value, text)
+    if key in MONEY_FIELDS and kind.startswith(("decimal", "float", "int")) and isinstance(value, str):
+        return money_message(key, value)
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        if personal:
+            return _("this was read as a number, so a leading 0 or + is lost; put it in quotes: "
+                     "{key}: \"…\"").format(key=key)
+        shown = text if text is not None else str(value)
+        return _("this was read as a number; put it in quotes to keep it as written: "
+                 "{key}: \"{value}\"").format(key=key, value=shown)
+    if kind in ("literal_error", "enum"):
+        return choice_message(raw, key)
+    if kind == "missing":
+        return _("missing: this field is required")
+    if kind == "extra_forbidden":
+        return raw.message
+    if kind in ("string_too_short", "too_short"):
+        return _("must not be empty")
+    if kind in ("string_too_long", "too_long"):
+        return _("too long: at most {n} characters").format(n=ctx.get("max_length", "?"))
+    if kind == "greater_than_equal":
+        return _("must be at least {n}").format(n=_number(ctx.get("ge")))
+    if kind == "greater_than":
+        return _("must be more than {n}").format(n=_number(ctx.get("gt")))
+    if kind == "less_than_equal":
+        return _("must be at most {n}").format(n=_number(ctx.get("le")))
+    if kind == "less_than":
+        return _("must be less than {n}").format(n=_number(ctx.get("lt")))
+    if kind in ("finite_number",):
+        return _("must be a real number (not .nan or .inf)")
+    if kind == "decimal_max_digits":
+        return _("too many digits: at most {n} digits in all").format(n=ctx.get("max_digits", 15))
+    if kind == "decimal_max_places":
+        return _("too many decimal places: at most {n}").format(n=ctx.get("decimal_places", 4))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("must be a whole number")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return _("must be a number")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("must be yes or no: true/false (or 是/否)")
+    if kind == "list_type":
+        return _("must be a list: [a, b] or one '- ' line per item")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("must be a group of 'key: value' lines")
+    if kind in ("string_type",):
+        return _("must be text")
+    if kind == "string_pattern_mismatch" and key == "id":
+        return _("an id is lowercase letters, digits, '-', '_' or '.', like hz-xinghe-gas")
+    if kind == "invalid_key":
+        return _("a field name must be text")
+    if kind == "value_error":
+        return raw.message.removeprefix("Value error, ")
+    return raw.message
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "?" if value is None else str(value)
+
+
+def time_message(key: str, text: str | None) -> str:
+    """A time that is not HH:MM text (`9:00` unquoted, `9点`)."""
+    fixed = _two_digit_time(text) if text else None
+    if fixed:
+        return _("write times as HH:MM with two-digit hours, in quotes: {key}: \"{fixed}\"").format(
+            key=key, fixed=fixed)
+    return _("not a time: write HH:MM in quotes, like {key}: \"09:30\"").format(key=key)
+
+
+def _two_digit_time(text: str) -> str | None:
+    match = re.fullmatch(r"\s*(\d{1,2})\s*[:：]\s*(\d{2})(?::\d{2})?\s*", text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+_YES_NO = {"yes", "no", "y", "n", "true", "false", "on", "off", "是", "否", "有", "无", "已付", "未付"}
+
+
+def date_message(key: str, value: Any, text: str | None) -> str:
+    """A date that is not YYYY-MM-DD: `2019/03/01`, `2026-11-5`, `2026年3月1日`, yes/no."""
+    if isinstance(value, bool) or (text is not None and text.strip().casefold() in _YES_NO):
+        if key == "paid":
+            return _("paid takes the date the invoice was paid, like 2026-11-05, not yes/no; "
+                     "leave it out while unpaid")
+        return _("{key} takes a date like 2026-11-05, not yes/no").format(key=key)
+    fixed = iso_date(text) if text else None
+    if fixed is not None and text is not None and "-" in text and "/" not in text:
+        return _("write months and days with two digits: {key}: {fixed}").format(key=key, fixed=fixed)
+    if fixed is not None:
+        return _("write dates as YYYY-MM-DD: {key}: {fixed}").format(key=key, fixed=fixed)
+    return _("not a date: write YYYY-MM-DD, like {key}: 2026-11-05").format(key=key)
+
+
+def iso_date(text: str) -> str | None:
+    """`2019/03/01`, `2019.3.1`, `2026-11-5`, `2026年3月1日` as ISO text, if a real day."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def money_message(key: str, text: str) -> str:
+    """An amount written `1,200,000`, `100万` or `¥5000`."""
+    number = plain_amount(text)
+    if number is not None and re.search(r"[,，]", text):
+        return _("write amounts without thousands separators: {key}: {fixed}").format(key=key, fixed=number)
+    if number is not None:
+        return _("write the whole amount as a plain number: {key}: {fixed}").format(key=key, fixed=number)
+    return _("must be a number, like {key}: 1200000").format(key=key)
+
+
+_SPLIT_NUMBER_RE = re.compile(r"([A-Za-z_]\w*)\s*:\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?)")
+
+_UNITS = {"万": 10_000, "w": 10_000, "W": 10_000, "亿": 100_000_000, "千": 1000, "k": 1000, "K": 1000}
+
+
+def plain_amount(text: str) -> str | None:
+    """`1,200,000`, `120万`, `1.2亿`, `¥5000`, `5000元` as a plain number text; else None."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = re.sub(r"[,，\s_¥￥]|元$|RMB$|CNY$", "", text.strip())
+    factor = 1
+    if cleaned and cleaned[-1] in _UNITS:
+        factor, cleaned = _UNITS[cleaned[-1]], cleaned[:-1]
+    try:
+        number = Decimal(cleaned) * factor
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
+
+
+def choice_message(raw: Raw, key: str) -> str:
+    """A value outside the allowed ones: the allowed English values, their Chinese words,
+    and the closest one ("did you mean")."""
+    kind = alias_kind(raw.loc)
+    value = raw.value
+    if kind is None:
+        return raw.message
+    allowed = ", ".join(aliases.english_values(kind))
+    chinese = "/".join(aliases.label(kind, e) for e in aliases.english_values(kind))
+    if isinstance(value, str) and re.search(r"[，、,]", value) and kind == "weekday":
+        return _("write one weekday per item, separated by ASCII commas: [周一, 周三] or [mon, wed]")
+    guess = aliases.closest(kind, value) if isinstance(value, str) else None
+    shown = value if isinstance(value, str) and key not in PERSONAL else None
+    if guess and shown is not None:
+        return _("unknown value '{value}'; did you mean '{guess}'? (one of {allowed}; or {chinese})").format(
+            value=shown, guess=guess, allowed=allowed, chinese=chinese)
+    if shown is not None:
+        return _("unknown value '{value}' (one of {allowed}; or {chinese})").format(
+            value=shown, allowed=allowed, chinese=chinese)
+    return _("must be one of {allowed} (or {chinese})").format(allowed=allowed, chinese=chinese)
+
+
+# -- YAML that does not parse ---------------------------------------------------------
+
+_FULLWIDTH_COLON_RE = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#'\"{}\[\],-][^:：#{}]*?)\s*：")
+_FLOW_FULLWIDTH_RE = re.compile(r"[{,]\s*([A-Za-z_][\w.]*)\s*：")
+_FLOW_TIME_RE = re.compile(r"([A-Za-z_]\w*)\s*:\s*(\d{1,2}:\d{2})(?=\s*[,}\]])")
+
+
+@dataclass(frozen=True)
+class Located:
+    line: int | None
+    column: int | None
+    message: str
+
+
+def yaml_problem(text: str, line: int | None, column: int | None, message: str) -> Located:
+    """A YAML parse error in plain words. Input-method mistakes are looked for from the
+    top of the file to the parser's line (the parser often notices a full-width colon a
+    line later): the first found is named with its own line and column, the character
+    and the fix; anything else keeps the parser's position and message."""
+    lines = text.split("\n")
+    last = min(len(lines), line if line is not None else len(lines))
+    for number in range(1, last + 1):
+        found = ime_mistake(lines[number - 1], number)
+        if found is not None:
+            return found
+    return Located(line, column, message)
+
+
+def ime_mistake(source: str, number: int) -> Located | None:
+    """The input-method mistake on one line of a card, if any (line `number`)."""
+    indent = re.match(r"[ \t\u3000]*", source)
+    leading = indent.group(0) if indent else ""
+    if "\t" in leading:
+        return Located(number, leading.index("\t") + 1, _(
+            "a tab is used for indentation; YAML indents with spaces only "
+            "(replace the tab with spaces)").format(line=number))
+    if "\u3000" in leading:
+        return Located(number, leading.index("\u3000") + 1, _(
+            "a full-width space '\u3000' is used for indentation; indent with "
+            "ordinary spaces").format(line=number))
+    match = _FULLWIDTH_COLON_RE.match(source) or _FLOW_FULLWIDTH_RE.search(source)
+    if match:
+        key = match.group(match.lastindex or 1).strip()
+        col = source.index("：", match.start()) + 1
+        return Located(number, col, _(
+            "full-width colon '：' after '{key}'; write an ASCII colon and a "
+            "space: {key}: …").format(line=number, key=key))
+    flow_time = _FLOW_TIME_RE.search(source)
+    if flow_time:
+        key, value = flow_time.group(1), flow_time.group(2)
+        fixed = _two_digit_time(value) or value
+        return Located(number, flow_time.start(2) + 1, _(
+            "put the time in quotes: {key}: \"{fixed}\"").format(line=number, key=key, fixed=fixed))
+    return None
+
+
+def missing_hint(text: str, key: str) -> str | None:
+    """Why a required `key` may look missing: it is written with a full-width colon."""
+    for number, source in enumerate(text.split("\n"), start=1):
+        match = _FULLWIDTH_COLON_RE.match(source)
+        if match and match.group(2).strip() == key:
+            found = ime_mistake(source, number)
+            return found.message if found else None
+    return None
