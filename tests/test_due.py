@@ -22,8 +22,8 @@ from kacard.cards.model.settings import Settings
 TODAY = dt.date(2026, 11, 23)
 MONDAY = TODAY
 WEEK = Week(MONDAY)
-SETTINGS = Settings.model_validate(
-    {"team": [{"id": "zhangwei", "name": "张伟"}, {"id": "lina", "name": "李娜"}]}
+SETTINGS = Settings.model_validate(  # parking off: these tests are about the cadence rule itself
+    {"team": [{"id": "zhangwei", "name": "张伟"}, {"id": "lina", "name": "李娜"}], "parking": False}
 )
 
 
@@ -85,7 +85,7 @@ def test_cadence_due_on_the_exact_week_end_inclusive():
 
 
 def test_cadence_soon_versus_overdue_with_a_maximum():
-    settings = Settings.model_validate({"cadence_max_days": {"A": 21}})
+    settings = Settings.model_validate({"cadence_max_days": {"A": 21}, "parking": False})
     soon = reasons(card(visits=[visit("2026-11-05")]), settings)["cadence"]  # ideal 11-19, max 11-26
     assert (soon.detail["status"], soon.days_overdue, soon.detail["latest"]) == ("soon", 0, dt.date(2026, 11, 26))
     late = reasons(card(visits=[visit("2026-11-01")]), settings)["cadence"]  # max 11-22

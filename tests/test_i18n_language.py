@@ -59,7 +59,7 @@ def test_language_option_after_the_command_and_before_it(runner_env):
         result = runner_env.invoke(app, [*args, "--dir", str(SAMPLE), "--owner", "zhangwei"])
         assert result.exit_code == 0, result.output
         assert result.output.startswith("待拜访 2026-W48（11月23日 周一 – 11月29日 周日） · zhangwei · ")
-        assert "周期拜访逾期 92 天" in result.output
+        assert "逾期应收 4.42万元 20 天" in result.output
 
 
 def test_team_language_in_kacard_yaml(runner_env, monkeypatch, tmp_path):

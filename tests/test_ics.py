@@ -30,8 +30,8 @@ name: 杭州下周四
 owner: lina
 tier: A
 visits:
-  - {date: 2026-11-12, summary: 回访, next: {date: 2026-12-30, action: 年终}}
-"""
+  - {date: 2026-11-12, summary: 回访, no_next: 等客户来电}
+"""  # no agreed next step: not parked, so due by cadence
 
 
 def events(text: str) -> dict[str, object]:
@@ -53,7 +53,7 @@ def test_due_calendar_round_trip(kacard, write_card):
     appt = found["due-2026-W48-hz-appt@kacard"]
     assert appt["dtstart"].dt == dt.datetime(2026, 11, 26, 14, 30)  # the fixed appointment, floating time
     assert appt["dtend"].dt == dt.datetime(2026, 11, 26, 15, 30)  # + visit_minutes
-    assert str(appt["summary"]) == "杭州约定有限公司: next_step"
+    assert str(appt["summary"]) == "杭州约定有限公司: agreed next step"  # words, not reason codes
     assert str(appt["location"]) == "浙江省杭州市西湖区文三路1号"
     assert (appt["geo"].latitude, appt["geo"].longitude) == (30.2741, 120.1551)
     assert "签约; 带合同, 盖章" in str(appt["description"])

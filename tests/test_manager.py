@@ -334,7 +334,9 @@ def test_over_care_only_while_a_higher_tier_is_overdue():
     tiers = {"hz-c": "C", "hz-c2": "C"}
     assert [f["id"] for f in care.over_care([busy_c, two_c], tiers, SETTINGS, TODAY, True)] == ["hz-c"]
     assert care.over_care([busy_c], tiers, SETTINGS, TODAY, False) == []
-    overdue_s = card(id="hz-s", tier="S", visits=_visits(("2026-08-01", "visit")))
+    # its next step has passed: not parked (a future one would quiet the cadence, SPEC §9 parking)
+    overdue_s = card(id="hz-s", tier="S", visits=[{"date": "2026-08-01", "kind": "visit",
+                                                    "next": {"date": "2026-08-15", "action": "回访"}}])
     result = review([busy_c, overdue_s], SETTINGS, TODAY, dt.date(2026, 11, 23), tier_of={"hz-c": "C", "hz-s": "S"})
     flags = result.reps[0].flags
     assert any("far above cadence" in f for f in flags), flags

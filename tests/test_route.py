@@ -291,7 +291,8 @@ def test_table_shows_days_totals_and_map_links(kacard, folder, write_card):
     assert "travel model: haversine ×1.3 @30 km/h · planner: kacard-lns" in out
     assert "arrive  start  depart  leg km  leg min" in out
     assert "day total:" in out and "week total:" in out and "left out (most urgent first):" in out
-    assert "map: https://www.google.com/maps/dir/?api=1&origin=30.274100%2C120.155100" in out
+    assert "map (Amap 高德地图): https://uri.amap.com/marker?markers=" in out  # a CNY team: Amap by default
+    assert "&coordinate=gaode" in out
 
 
 def test_sample_folder_week_for_zhangwei(kacard):

@@ -74,6 +74,7 @@ class DueItem:
     visit_by: dt.date | None  # the cadence's ideal date for the next visit
     next_step: NextStep | None  # the latest visit's next step (open until a later visit)
     card: Brief = field(repr=False, compare=False)
+    parked: Parked | None = None  # a cadence reason quieted by parking (SPEC §9)
 
     @property
     def is_due(self) -> bool:
@@ -117,6 +118,7 @@ class DueItem:
             ),
             "reasons": [r.as_json() for r in self.reasons],
             "terms": [t.as_json() for t in self.terms],
+            "parked": self.parked.as_json() if self.parked else None,
         }
 
 
@@ -159,6 +161,37 @@ class Rules:
 
 
 # -- reasons ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parked:
+    """An account parked until `until`: its cadence reason is quiet until then.
+    `source` is "next_step" (an agreed future next step) or "wait_until" (the card's field)."""
+
+    until: dt.date
+    source: str
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"until": self.until, "source": self.source, "text": self.text}
+
+
+def parking(card: Brief, last: brief.Visit | None, settings: Settings, week_end: dt.date) -> Parked | None:
+    """The parking rule (SPEC §9 `parking`, issue 17), in one place: with `parking: true`
+    (the default), an agreed next step dated after the week, or the card's `wait_until`
+    after the week, parks the account until the later of the two; a parked account has
+    no cadence reason (its other reasons stand). None when not parked."""
+    if not settings.parking:
+        return None
+    found: list[Parked] = []
+    if card.wait_until is not None and card.wait_until > week_end:
+        found.append(Parked(card.wait_until, "wait_until", f"parked until {card.wait_until} (wait_until)"))
+    step = last.next if last is not None else None
+    if step is not None and step.date > week_end:
+        found.append(Parked(step.date, "next_step",
+                            f"parked until {step.date}: next step agreed on {last.date if last else ''}: "
+                            f"{step.action}"))
+    return max(found, key=lambda p: p.until) if found else None
 
 
 def cadence_reason(
@@ -330,7 +363,8 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
     limits = rules.cadence.get(tier) or cadence_limits(rules.settings, tier)
     reasons: list[Reason] = []
     cadence = cadence_reason(card, last, limits, today, week_end)
-    if cadence is not None:
+    parked = parking(card, last, rules.settings, week_end) if cadence is not None else None
+    if cadence is not None and parked is None:
         reasons.append(cadence)
     reasons += next_step_reasons(last, today, week_end)
     if card.trades:
@@ -354,6 +388,7 @@ def _assess(account: Card | Brief, tier: str, rules: Rules, today: dt.date, week
         visit_by=last.date + dt.timedelta(days=ideal) if last else None,
         next_step=last.next if last else None,
         card=card,
+        parked=parked,
     )
 
 

@@ -143,6 +143,7 @@ class RepReview:
     plan: dict[str, Any] | None = None  # this year's plan line, when plans/YEAR.yaml sets one
     flags: tuple[str, ...] = field(default=())  # worst first
     severity: str = "none"  # high | medium | low | none: the worst flag's (SEVERITY)
+    parked: tuple[dict[str, Any], ...] = ()  # cadence quieted by parking (SPEC §9): still shown
 
     @property
     def needs_help(self) -> bool:
@@ -170,6 +171,7 @@ class RepReview:
             "receivables": self.receivables.as_json(),
             "signals": list(self.signals),
             "stale": list(self.stale),
+            "parked": list(self.parked),
             "monotone": list(self.monotone),
             "over_care": list(self.over_care),
             "plan": self.plan,
@@ -270,6 +272,8 @@ def rep_review(
             if reason.kind == "no_next_step":
                 no_next.append({"id": item.id, "visit": reason.date})
     overdue.sort(key=lambda o: (o["status"] != "never", -o["days_overdue"], o["id"]))
+    parked = sorted(({"id": i.id, "until": i.parked.until, "source": i.parked.source, "text": i.parked.text}
+                     for i in items if i.parked is not None), key=lambda p: (p["until"], p["id"]))
 
     recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
     recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
@@ -299,7 +303,7 @@ def rep_review(
         rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
         no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
-        receivables=receivables, signals=tuple(signals), stale=tuple(stale),
+        receivables=receivables, signals=tuple(signals), stale=tuple(stale), parked=tuple(parked),
         monotone=tuple(care.monotone(active, settings, today)),
         over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,
     )

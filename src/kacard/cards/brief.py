@@ -87,6 +87,7 @@ class Brief(NamedTuple):
     trades: tuple[Trade, ...]  # unpaid only
     visits: tuple[Visit, ...]  # ascending by (date, position in the file); maybe only the latest
     signals: tuple[Signal, ...]
+    wait_until: dt.date | None = None  # quiet until then (SPEC §9 parking)
 
     def as_of(self, today: dt.date) -> Brief:
         """This brief with only its latest visit on or before today (what `due` and `list` read)."""
@@ -116,6 +117,7 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
         tuple(Trade(t.date, t.invoice, t.amount, t.due) for t in card.trades if t.paid is None),
         tuple(visits),
         tuple(Signal(s.date, s.kind, s.note) for s in card.signals),
+        card.wait_until,
     )
 
 
@@ -147,6 +149,7 @@ def record(b: Brief) -> tuple[Any, ...]:
                (v.next.date.toordinal(), _clock(v.next.time), v.next.action) if v.next else None,
                v.no_next) for v in b.visits),
         tuple((s.date.toordinal(), s.kind, s.note) for s in b.signals),
+        _ord(b.wait_until),
     )
 
 
@@ -154,7 +157,7 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
-     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals) = r
+     minutes, since, relationship, terms, tags, custom, contacts, trades, visits, signals, wait_until) = r
     day = dt.date.fromordinal
     clock = dt.time.fromisoformat
     if visits_until is not None:
@@ -172,4 +175,5 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
                      NextStep(day(step[0]), clock(step[1]) if step[1] else None, step[2]) if step else None,
                      no_next) for d, kind, summary, step, no_next in visits]) if visits else (),
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
+        day(wait_until) if wait_until is not None else None,
     )

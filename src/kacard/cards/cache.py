@@ -42,10 +42,10 @@ if TYPE_CHECKING:
 # marshal's format is Python's: both are part of an entry's format, so an upgrade
 # reads the cards afresh instead of trusting objects another version made.
 _RUNTIME = f"py{sys.version_info[0]}.{sys.version_info[1]}/pydantic{PYDANTIC_VERSION}"
-FORMAT = f"card-v3/{_RUNTIME}"
+FORMAT = f"card-v4/{_RUNTIME}"
 SHARDS = 64  # snapshot rows: a changed card rewrites 1/64 of the snapshot
 # bump the v-number when kacard.cards.brief or kacard.cards.index records change
-SNAPSHOT_FORMAT = f"snapshot-v3/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
+SNAPSHOT_FORMAT = f"snapshot-v4/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
 SCHEMA = 5  # the tables' layout
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.

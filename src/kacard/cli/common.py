@@ -170,6 +170,23 @@ def card_id_choices(ctx: typer.Context, incomplete: str) -> list[str]:
     return starting or [i for i in ids if incomplete and incomplete in i]
 
 
+def today_pinned(ctx: typer.Context, today: str | None) -> bool:
+    """Whether --today (before or after the subcommand) or $KACARD_TODAY chose the date."""
+    root = ctx.find_root().obj
+    return bool(today or (root.today if root is not None else None) or os.environ.get("KACARD_TODAY"))
+
+
+def parse_clock(text: str, what: str) -> dt.time:
+    """A time of day as people type it (kacard.dates.parse_clock: 14:30, 9点半, 下午3点);
+    UsageError naming the option otherwise."""
+    from kacard.dates import parse_clock as clock
+
+    try:
+        return clock(text)
+    except ValueError:
+        raise UsageError(_("{what} must be a time like 14:30, not {text!r}").format(what=what, text=text)) from None
+
+
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +13,12 @@ from kacard.cli.common import (
     DirOpt,
     FormatOpt,
     TodayOpt,
+    parse_clock,
     parse_date,
     report_problems,
     run,
     split_ids,
+    today_pinned,
 )
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
@@ -40,6 +44,14 @@ def route(
                                              show_default=False)] = None,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help=_("Say why one account is on "
                                                 "its day or left out."), show_default=False)] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="HH:MM", help=_("Plan today from this time on "
+                                            "(also $KACARD_NOW; default: the clock, unless --today is "
+                                            "given)."), show_default=False)] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", metavar="SECONDS", min=0.05, max=600,
+                                                     help=_("Planner time (default 0.2 s + 0.02 s a visit, "
+                                                     "at most 1 s)."), show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help=_("Planner seed: another seed, another of the "
+                                      "equally good plans."))] = 0,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -78,9 +90,11 @@ def route(
         items = core.due(briefs, settings, opts.today, the_week.start, who, tier_of=tier_of)
     who = planner.choose_owner(items, settings, who)
     items = [i for i in items if ids or i.owner == who]
-    dates = planner.route_days(settings, the_week, opts.today, the_day)
+    clock = _now(ctx, today, now, settings)
+    dates = planner.route_days(settings, the_week, opts.today, the_day, now=clock)
     plan = planner.plan_route(items, settings, who, the_week, dates, opts.today,
-                              osrm_url=osrm or settings.travel.osrm)
+                              osrm_url=osrm or settings.travel.osrm, now=clock,
+                              time_budget_s=time_limit, seed=seed)
     for warning in plan.warnings:
         note(warning)
     if explain is not None:
@@ -92,9 +106,13 @@ def route(
     elif opts.format == "geojson":
         text = render.geojson_text(plan)
     elif opts.format == "ics":
-        text = render.ics_bytes(plan, opts.today)
+        from kacard.render.route_ics import route_calendar
+
+        text = route_calendar(plan, opts.today, clock)
     elif opts.format == "svg":
-        text = render.svg(plan)
+        from kacard.render.route_svg import svg
+
+        text = svg(plan)
     else:
         text = render.table(plan)
     if output is not None:
@@ -108,10 +126,25 @@ def route(
     report_problems(folder)
 
 
+def _now(ctx: typer.Context, today: str | None, now: str | None, settings) -> dt.time | None:  # type: ignore[no-untyped-def]
+    """--now, else $KACARD_NOW, else the clock in the team's zone when today is the real date."""
+    text = now or os.environ.get("KACARD_NOW")
+    if text:
+        return parse_clock(text, "--now")
+    if today_pinned(ctx, today):
+        return None
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.timezone) if settings.timezone else None
+    return dt.datetime.now(zone).time().replace(second=0, microsecond=0)
+
+
 def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignore[no-untyped-def]
     account = folder.resolve(account)
     if account in plan.candidates:
-        typer.echo(plan.explain(account), nl=False)
+        from kacard.planning.route_reasons import explain
+
+        typer.echo(explain(plan, account), nl=False)
         return
     card = folder.brief(account)  # CardNotFound (exit 2) for unknown ids
     if card.owner != who:

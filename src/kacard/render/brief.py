@@ -36,6 +36,9 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
         "sector": card.sector,
         "region": card.region,
         "address": card.address,
+        "visit_hours": ({"days": list(card.visit_hours.days), "start": card.visit_hours.start,
+                         "end": card.visit_hours.end} if card.visit_hours else None),
+        "visit_minutes": card.visit_minutes,
         "relationship": card.relationship,
         "since": card.since,
         "revenue_window": facts.metric(card, today, window, "revenue"),
@@ -67,6 +70,23 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
     }
 
 
+def visit_hours_text(data: dict[str, Any]) -> str:
+    """"visit hours: mon, tue 09:00–17:00, 45 min a visit" (or "any working day")."""
+    hours = data["visit_hours"]
+    when = (f"{', '.join(hours['days'])} {hours['start']:%H:%M}–{hours['end']:%H:%M}" if hours
+            else _("any working day"))
+    return _("visit hours: {when}, {minutes} min a visit").format(when=when, minutes=data["visit_minutes"])
+
+
+def tel_uri(phone: str) -> str | None:
+    """RFC 3966 tel: URI of a phone number as written on a card ("+86 138 0000 0000" ->
+    "tel:+8613800000000"); None when it holds no digits."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not digits:
+        return None
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
     c = lambda v: clean(fmt_cell(v))
@@ -82,6 +102,7 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     lines.append(" · ".join(facts_line))
     if data["address"]:
         lines.append(_("address: {address}").format(address=c(data["address"])))
+    lines.append(visit_hours_text(data))
     lines.append(_("revenue last {days} days: {amount}").format(
         days=data["window_days"], amount=with_currency(c(data["revenue_window"]), currency)))
     if data["credit"]:
@@ -104,6 +125,8 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
             bits.append(_("influence {n}").format(n=p["influence"]))
         if p["stance"]:
             bits.append(label("stance", p["stance"]))
+        if p["phone"]:
+            bits.append(f"☎ {c(p['phone'])}")
         lines.append("- " + " · ".join(bits))
     if not data["people"]:
         lines.append("- " + _("no contacts on the card"))

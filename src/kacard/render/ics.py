@@ -3,7 +3,9 @@
 `calendar_bytes` turns generic `EventSpec`s into one calendar, so the week's due
 list (`due_events`) and planned route visits (timed events) share one writer.
 Naive date-times are written as floating local times (the calendar app's zone);
-aware ones keep their zone. UIDs should be stable so a re-import updates events.
+aware ones keep their zone and the calendar carries a VTIMEZONE for it (TZID).
+UIDs are stable so a re-import updates events; a higher SEQUENCE tells the calendar
+app the event changed; STATUS:CANCELLED takes a dropped visit off the calendar.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from kacard.text import clean
 PRODID = "-//kacard//kacard//EN"
 
 
+def reason_words(kind: str) -> str:
+    """A due reason kind in words for people (event titles are words, not codes)."""
+    from kacard.i18n import _
+
+    words = {"cadence": _("regular visit due"), "next_step": _("agreed next step"),
+             "no_next_step": _("no next step agreed"), "receivable": _("overdue payment"),
+             "signal": _("churn signal")}
+    return words.get(kind, kind.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class EventSpec:
     """One calendar event. `start` as a date makes an all-day event (end defaults to
@@ -33,6 +45,10 @@ class EventSpec:
     location: str | None = None
     geo: tuple[float, float] | None = None  # (lat, lon)
     categories: tuple[str, ...] = ()
+    sequence: int | None = None  # RFC 5545 SEQUENCE: higher = a newer version of the event
+    status: str | None = None  # CONFIRMED | TENTATIVE | CANCELLED
+    alarm_minutes: int | None = None  # a VALARM (DISPLAY) this many minutes before the start
+    alarm_text: str = ""
 
     def resolved_end(self) -> dt.date | dt.datetime:
         if self.end is not None:
@@ -45,7 +61,7 @@ class EventSpec:
 def calendar_bytes(events: Iterable[EventSpec], *, stamp: dt.datetime, name: str | None = None) -> bytes:
     """The calendar as RFC 5545 bytes. `stamp` (DTSTAMP) is passed in, so output is
     reproducible; give it a time zone (naive is taken as UTC)."""
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
@@ -70,7 +86,18 @@ def calendar_bytes(events: Iterable[EventSpec], *, stamp: dt.datetime, name: str
             event.add("geo", spec.geo)
         if spec.categories:
             event.add("categories", [clean(c) for c in spec.categories])
+        if spec.sequence is not None:
+            event.add("sequence", spec.sequence)
+        if spec.status is not None:
+            event.add("status", spec.status)
+        if spec.alarm_minutes and spec.status != "CANCELLED":
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", clean(spec.alarm_text or spec.summary))
+            alarm.add("trigger", dt.timedelta(minutes=-spec.alarm_minutes))
+            event.add_component(alarm)
         cal.add_component(event)
+    cal.add_missing_timezones()  # a VTIMEZONE for every TZID used (icalendar >= 6.1)
     return cal.to_ical()
 
 
@@ -103,7 +130,7 @@ def due_event(item: DueItem, week: Week, today: dt.date) -> EventSpec:
     location = item.card.location
     return EventSpec(
         uid=f"due-{week.label}-{item.id}@kacard",
-        summary=_("{name}: {kinds}").format(name=item.name, kinds=_(", ").join(label("reason", k) for k in item.kinds)),
+        summary=_("{name}: {kinds}").format(name=item.name, kinds=_(", ").join(reason_words(k) for k in item.kinds)),
         start=start,
         end=end,
         description="\n".join(lines),

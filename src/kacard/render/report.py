@@ -107,6 +107,7 @@ def explain_text(item: DueItem, week: Week) -> str:
         if item.next_step:
             lines.append(_("  next step: {date} {action}").format(date=localize(item.next_step.date),
                                                                   action=clean(item.next_step.action)))
+        lines += _parked_lines(item)
         return "\n".join(lines) + "\n"
     head = [_("urgency term"), _("value"), _("weight"), _("points"), _("source")]
     lines += ["", f"  {pad(head[0], 18)} {pad(head[1], 6, True)}   {pad(head[2], 6, True)}   "
@@ -118,7 +119,15 @@ def explain_text(item: DueItem, week: Week) -> str:
     lines.append(f"  {pad(total, 18)} {'':>6}   {'':>6}   {item.urgency:>8.2f}")
     lines += ["", _("reasons:")]
     lines += ["  - " + reason_line(r) for r in item.reasons]
+    lines += _parked_lines(item)
     return "\n".join(lines) + "\n"
+
+
+def _parked_lines(item: DueItem) -> list[str]:
+    if item.parked is None:
+        return []
+    return ["  " + _("parked: {text}; the cadence reason is quiet until then (parking: true in kacard.yaml)").format(
+        text=clean(localize(item.parked.text)))]
 
 
 def reason_line(reason: Reason) -> str:
@@ -260,6 +269,9 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
                     else _("never visited"))
             lines.append("- " + _("{id}: {last}, {days} days overdue").format(
                 id=_md(o["id"]), last=last, days=o["days_overdue"]))
+    if r.parked:
+        lines += ["", "### " + _("Parked (cadence quiet until an agreed date)"), ""]
+        lines += [f"- {_md(p['id'])}: {_md(localize(p['text']))}" for p in r.parked]
     if r.no_next_step:
         lines += ["", "### " + _("Last visit without a next step"), ""]
         lines += ["- " + _("{id}: visit on {date}").format(id=_md(n["id"]), date=localize(n["visit"]))
@@ -341,6 +353,8 @@ def _ul(items: list[str], empty: str | None = None) -> str:
 
 def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
     """One card's brief as an HTML <section>; every value from the card is escaped."""
+    from kacard.render.brief import tel_uri, visit_hours_text
+
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
     meta = [_e(_("status {status}").format(status=label("status", data["status"]))),
@@ -352,6 +366,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if data["address"]:
         out.append(f"<p>{_e(_('address: {address}').format(address=data['address']))}</p>")
+    out.append(f"<p>{_e(visit_hours_text(data))}</p>")
     out.append(f"<p>{_e(_('revenue last {days} days: {amount}').format(days=data['window_days'], amount=with_currency(fmt_cell(data['revenue_window']), currency)))}</p>")
     if data["credit"]:
         out.append("<p>" + _e(_("credit: {terms}").format(terms=_(", ").join(
@@ -377,8 +392,9 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(_e(_("influence {n}").format(n=p["influence"])))
         if p["stance"]:
             bits.append(_e(label("stance", p["stance"])))
-        if p["phone"]:
-            bits.append(_e(p["phone"]))
+        tel = tel_uri(str(p["phone"])) if p["phone"] else None
+        if p["phone"]:  # the rep's own brief: tap to call (sharing outputs redact phones: issue 13)
+            bits.append(f'<a href="{_e(tel)}">☎ {_e(p["phone"])}</a>' if tel else _e(p["phone"]))
         people.append(" · ".join(bits))
     out.append(_ul(people, _("no contacts on the card")))
     out.append(f"<h3>{_e(_('Last visits'))}</h3>")

@@ -182,6 +182,8 @@ class Card(Strict):
     location: Location | None = None
     visit_hours: VisitHours | None = None
     visit_minutes: int = Field(default=45, ge=5, le=600)
+    wait_until: dt.date | None = Field(
+        default=None, description="Quiet until this date: no cadence reason before it (SPEC §9 parking).")
     since: dt.date | None = None
     relationship: Relationship | None = None
     purchasing: Purchasing | None = None

@@ -7,6 +7,7 @@ travel model) lives here so a team can read and change it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -52,16 +53,52 @@ class Rep(Strict):
     manager: Bool = False
 
 
+class Break(Strict):
+    """A daily pause no visit overlaps, e.g. 午休 12:00–13:30 (SPEC §9)."""
+
+    start: dt.time
+    end: dt.time
+    label: str | None = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def _order(self) -> Break:
+        if self.start >= self.end:
+            raise ValueError("a break's start must be before its end")
+        return self
+
+
 class Workweek(Strict):
     days: list[Weekday] = Field(default_factory=workdays)
     start: dt.time = dt.time(8, 30)
     end: dt.time = dt.time(17, 30)
+    breaks: list[Break] = Field(default_factory=list, description="Daily breaks no visit overlaps.")
+    max_visits: int | None = Field(default=None, ge=1, le=50, description="Visits per day at most.")
 
     @model_validator(mode="after")
     def _order(self) -> Workweek:
         if self.start >= self.end:
             raise ValueError("start must be before end")
+        spans = sorted((b.start, b.end) for b in self.breaks)
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            if start < end:
+                raise ValueError("breaks must not overlap")
         return self
+
+
+class MapSettings(Strict):
+    """Which map app the route links open, and the datum of every card's `location` (SPEC §9).
+
+    app: amap (高德) | baidu (百度) | google; default amap when the team's currency is CNY,
+    else google. datum: wgs84 (GPS) | gcj02 (Amap's and Tencent's picker) | bd09 (Baidu's).
+    """
+
+    app: Literal["amap", "baidu", "google"] | None = None
+    datum: Literal["wgs84", "gcj02", "bd09"] | None = Field(
+        default=None, description="Datum of every location; unset means wgs84 (and says nothing to import).")
+
+
+class Calendar(Strict):
+    alarm_minutes: int = Field(default=30, ge=0, le=10080, description="VALARM before each event; 0 = none.")
 
 
 class Pareto(Strict):
@@ -255,9 +292,34 @@ class Settings(Strict):
     scoring: Scoring = Field(default_factory=Scoring)
     urgency: Urgency = Field(default_factory=Urgency)
     travel: Travel = Field(default_factory=Travel)
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Asia/Shanghai.")
+    map: MapSettings = Field(default_factory=MapSettings)
+    calendar: Calendar = Field(default_factory=Calendar)
+    parking: bool = Field(default=True, description="A future next step or wait_until quiets the cadence reason.")
     collect: Collect = Field(default_factory=Collect)
     plan: AnnualPlan = Field(default_factory=AnnualPlan)
     care: Care = Field(default_factory=Care)
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> Settings:
+        if self.timezone is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name like Asia/Shanghai)") from None
+        return self
+
+    @property
+    def location_datum(self) -> str:
+        """The datum of every card's `location`: map.datum, else wgs84."""
+        return self.map.datum or "wgs84"
+
+    @property
+    def map_app(self) -> str:
+        """The map app of route links: map.app, else amap for CNY teams, else google."""
+        return self.map.app or ("amap" if self.currency.upper() == "CNY" else "google")
 
     @model_validator(mode="after")
     def _unique_reps(self) -> Settings:

@@ -90,7 +90,7 @@ def _fetch_json(url: str, base_url: str, timeout_s: float) -> dict:
         raise RoutingServiceError(
             f"routing server {base_url} answered HTTP {exc.code}{detail}"
         ) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise RoutingServiceError(
             f"routing server {base_url} did not answer within {timeout_s:g} s"
         ) from None

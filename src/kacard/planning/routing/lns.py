@@ -10,10 +10,13 @@ Feasibility of an insertion is O(1) thanks to per-stop earliest/latest start
 times, and "does not fit" answers are cached per route version, which is what
 makes a couple of thousand iterations per second possible in pure Python.
 At the end an ejection pass trades one or two stops for a more urgent
-unplanned visit, and each day is re-ordered (exact TSP when the windows allow).
+unplanned visit, a make-way pass takes out *every* less urgent stop at once to
+try a left-out visit (then puts them back where they fit), and each day is
+re-ordered (TSP when the windows allow, then relocate moves).
 
-The objective is compared as a tuple, most important first:
-(fixed appointments kept, priority sum kept, visits kept, -travel minutes).
+The objective is compared as a tuple, most important first (see types.Objective):
+(fixed appointments kept, priority kept, visits kept, -(travel + soft minutes)).
+The whole search, polish included, ends by the time budget at any size.
 Acceptance is simulated-annealing-like (a priority loss is sometimes accepted
 early on, never at the end); the best plan is kept with the exact order.
 """
@@ -22,9 +25,9 @@ from __future__ import annotations
 
 import math
 import random
-import time
 
 from . import tsp
+from .types import cpu_clock
 from .week import (
     EPS,
     Problem,
@@ -38,11 +41,14 @@ from .week import (
     remove,
 )
 
-# LNS iterations per second of budget, calibrated on a 2-core machine for 60
-# visits over 5 days. The iteration count (not the clock) ends the search, so
-# a seed gives the same plan everywhere; the clock is only a guard.
-ITERATIONS_PER_SECOND = 2000
-GUARD_FACTOR = 1.4
+# LNS iterations per CPU second of budget, calibrated on the 2-core benchmark machine:
+# 60 visits over 5 days use about 0.8 s of a 1 s budget (2000 used about 0.55 s and kept
+# less: bench_routes vs pyvroom 4 higher / 5 lower -> 6 / 4 by priority sum). The
+# iteration count (not the clock) ends the search, so a seed gives the same plan
+# everywhere; the CPU clock (types.cpu_clock) is only a guard.
+ITERATIONS_PER_SECOND = 2700
+SEARCH_SHARE = 0.85  # clock guard of ruin-and-recreate, share of the budget (the count ends it first)
+EXCHANGE_SHARE = 0.92  # ... until here the make-way and ejection passes; the rest polishes
 MAX_RUIN = 8
 BY_TIME = 0.3  # share of recreates that place visits by time used, not km
 RESET_AFTER = 150  # iterations without a new best before going back to it (0 = never)
@@ -64,11 +70,44 @@ def exchange(p: Problem, s: Solution, deadline: float) -> bool:
     waiting = sorted((j for j in s.unassigned if p.allowed_days[j]),
                      key=lambda j: (not p.is_fixed[j], -p.priority[j], j))
     for u in waiting:
-        if time.perf_counter() > deadline:
+        if cpu_clock() > deadline:
             break
-        if u in s.unassigned and _eject_for(p, s, u):
+        if u in s.unassigned and (_make_way(p, s, u) or _eject_for(p, s, u)):
             changed = True
     return changed
+
+
+def _make_way(p: Problem, s: Solution, u: int) -> bool:
+    """Take every less urgent movable stop out of u's days at once, insert u, put
+    them back wherever they fit. Kept only if the objective's priority part rises:
+    the ejection pass, one or two stops at a time, misses a visit that needs the
+    room of three less urgent ones."""
+    days = set(p.allowed_days[u])
+    out = {j for k in days for j in s.routes[k].jobs
+           if not p.is_fixed[j] and p.priority[j] < p.priority[u] - EPS}
+    if not out:
+        return False
+    before = s.key(p)[:3]
+    trial = s.copy()
+    remove(p, trial, out)
+    ins = best_insertion(p, trial, u, None)
+    if ins is None or not insert(p, trial, u, ins[1], ins[2]):
+        return False
+    return _put_back(p, s, trial, out & trial.unassigned, before)
+
+
+def _put_back(p: Problem, s: Solution, trial: Solution, out: set[int] | tuple[int, ...],
+              before: tuple) -> bool:
+    """Re-insert the taken-out visits (most urgent first) wherever they fit; adopt the
+    trial into `s` when the objective's priority part rose."""
+    for j in sorted(out, key=lambda j: (-p.priority[j], j)):
+        found = best_insertion(p, trial, j, None)
+        if found is not None:
+            insert(p, trial, j, found[1], found[2])
+    if trial.key(p)[:3] > before:
+        s.routes, s.unassigned = trial.routes, trial.unassigned
+        return True
+    return False
 
 
 def _eject_for(p: Problem, s: Solution, u: int) -> bool:
@@ -93,12 +132,7 @@ def _eject_for(p: Problem, s: Solution, u: int) -> bool:
             trial.unassigned.update(out)
             if not insert(p, trial, u, k, found[1]):
                 continue
-            for j in sorted(out, key=lambda j: -p.priority[j]):
-                ins = best_insertion(p, trial, j, None)
-                if ins is not None:
-                    insert(p, trial, j, ins[1], ins[2])
-            if trial.key(p)[:3] > before:
-                s.routes, s.unassigned = trial.routes, trial.unassigned
+            if _put_back(p, s, trial, out, before):
                 return True
     return False
 
@@ -218,61 +252,82 @@ def _costliest(p: Problem, s: Solution, rng: random.Random) -> list[int]:
     return [j for _, j in scored]
 
 
-def polish(p: Problem, s: Solution, seed: int) -> None:
-    """Cheaper order inside each day: the unconstrained best tour if it still
-    fits the windows, then intra-day relocate moves."""
+def polish(p: Problem, s: Solution, seed: int, deadline: float) -> None:
+    """Cheaper order inside each day: the best tour (the single-day solver, given
+    the day's share of the time left) if it still fits the windows, then
+    intra-day relocate moves; both stop at ``deadline``."""
+    sizes = [len(r.jobs) for r in s.routes]
+    total = sum(sizes) or 1
     for k, r in enumerate(s.routes):
+        left = deadline - cpu_clock()
+        if left <= 0:
+            break
         if len(r.jobs) >= 3:
-            _try_tsp_order(p, k, r, seed)
-        _relocate_within(p, k, r)
+            _try_tsp_order(p, k, r, seed, left * sizes[k] / total)
+        _relocate_within(p, k, r, deadline)
+        total -= sizes[k]
 
 
-def _try_tsp_order(p: Problem, k: int, r: Route, seed: int) -> None:
+def _try_tsp_order(p: Problem, k: int, r: Route, seed: int, budget_s: float) -> None:
     idx = [0, *(p.node[j] for j in r.jobs)]
     sub = [[p.minutes[a][b] for b in idx] for a in idx]
-    order = tsp.solve_tsp(sub, time_budget_s=0.02, seed=seed)
+    order = tsp.solve_tsp(sub, time_budget_s=budget_s, seed=seed,
+                          deadline=cpu_clock() + budget_s)
     trial = Route([r.jobs[i - 1] for i in order])
     if refresh(p, k, trial) and trial.travel < r.travel - EPS:
         r.jobs, r.es, r.ls, r.travel = trial.jobs, trial.es, trial.ls, trial.travel
+        r.max_gap, r.version = trial.max_gap, trial.version
 
 
-def _relocate_within(p: Problem, k: int, r: Route) -> None:
+def _relocate_within(p: Problem, k: int, r: Route, deadline: float) -> None:
+    """Move one stop elsewhere in its day while that shortens the drive. The drive
+    change is priced in O(1) and only a shorter one is checked against the clock
+    of the day (O(n)); the pass ends at ``deadline``."""
+    m = p.minutes
     improved = True
-    while improved:
+    while improved and cpu_clock() < deadline:
         improved = False
+        nodes = [0, *(p.node[j] for j in r.jobs), 0]
         n = len(r.jobs)
         for a in range(n):
-            for b in range(n):
-                if a == b:
+            if improved or (a % 8 == 0 and cpu_clock() > deadline):
+                break
+            u, v, w = nodes[a], nodes[a + 1], nodes[a + 2]
+            gain = m[u][v] + m[v][w] - m[u][w]
+            for b in range(n + 1):  # insert between nodes[b] and nodes[b+1] of the route without a
+                if b in (a, a + 1):
+                    continue
+                x, y = nodes[b], nodes[b + 1]
+                if m[x][v] + m[v][y] - m[x][y] >= gain - EPS:
                     continue
                 jobs = list(r.jobs)
                 j = jobs.pop(a)
-                jobs.insert(b, j)
+                jobs.insert(b if b < a else b - 1, j)
                 trial = Route(jobs)
                 if refresh(p, k, trial) and trial.travel < r.travel - EPS:
                     r.jobs, r.es, r.ls, r.travel = trial.jobs, trial.es, trial.ls, trial.travel
+                    r.max_gap, r.version = trial.max_gap, trial.version
                     improved = True
                     break
-            if improved:
-                break
 
 
-def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
+def search_week(p: Problem, *, time_budget_s: float, seed: int, started: float | None = None) -> Solution:
     """Construction, ruin-and-recreate for a fixed number of iterations (the
     clock only guards), then the ejection pass and the per-day re-ordering."""
     rng = random.Random(seed)
-    t0 = time.perf_counter()
+    t0 = cpu_clock() if started is None else started  # the caller's clock includes building p
+    budget = max(0.0, time_budget_s)
     cur = construct(p)
     best, best_key = cur.copy(), cur.key(p)
     cur_key = best_key
-    iterations = int(max(0.0, time_budget_s) * ITERATIONS_PER_SECOND)
-    deadline = t0 + max(0.0, time_budget_s) * GUARD_FACTOR
+    iterations = int(budget * ITERATIONS_PER_SECOND)
+    deadline = t0 + budget * SEARCH_SHARE
     movable = sum(1 for j in range(len(p.jobs)) if p.allowed_days[j] and not p.is_fixed[j])
-    if movable == 0:
-        iterations = 0
+    if movable == 0 or (len(p.days) == 1 and not any(p.allowed_days[j] for j in cur.unassigned)):
+        iterations = 0  # nothing to choose: a single day holding every visit is a TSP for polish
     last_best = 0
     for it in range(iterations):
-        if it % 32 == 0 and time.perf_counter() > deadline:
+        if it % 4 == 0 and cpu_clock() > deadline:
             break
         cand = cur.copy()
         ruin(p, cand, rng)
@@ -285,10 +340,10 @@ def search_week(p: Problem, *, time_budget_s: float, seed: int) -> Solution:
                 last_best = it
         if RESET_AFTER and it - last_best > RESET_AFTER:
             cur, cur_key, last_best = best.copy(), best_key, it  # wandered off: go back
-    end = t0 + max(0.0, time_budget_s) * (GUARD_FACTOR + 0.2)
+    end = t0 + budget * EXCHANGE_SHARE
     while exchange(p, best, end):
         pass
-    polish(p, best, seed)
+    polish(p, best, seed, t0 + budget)
     return best
 
 
@@ -308,8 +363,8 @@ def _accept(cand: tuple, cur: tuple, progress: float, rng: random.Random) -> boo
             return True
         if cur[2] == 0:
             return False
-        temp = W_TEMPERATURE * (cur[1] / cur[2]) * (1.0 - progress)
-        loss = cur[1] - cand[1]
+        temp = W_TEMPERATURE * (cur[4] / cur[2]) * (1.0 - progress)
+        loss = abs(cur[4] - cand[4]) or cur[4] / cur[2]  # urgent_first: a swap of equal sums
         if temp <= 0 or loss <= 0:
             return False
         return rng.random() < math.exp(-loss / temp)

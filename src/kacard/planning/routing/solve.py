@@ -10,11 +10,25 @@ from __future__ import annotations
 
 from . import tsp
 from .lns import search_week
-from .types import FIXED_CONFLICT, NO_DAY_FITS, SOLVER_NAME, WEEK_FULL, Day, DayPlan, Job, Plan, Stop
-from .week import Problem, Solution
+from .types import (
+    FIXED_CONFLICT,
+    NO_DAY_FITS,
+    SOLVER_NAME,
+    SUM,
+    URGENT_FIRST,
+    WEEK_FULL,
+    Day,
+    DayPlan,
+    Job,
+    Objective,
+    Plan,
+    Stop,
+    cpu_clock,
+)
+from .week import Problem, Solution, shortest_legs
 
-__all__ = ["FIXED_CONFLICT", "NO_DAY_FITS", "SOLVER_NAME", "WEEK_FULL", "Day", "DayPlan", "Job", "Plan",
-           "Stop", "order_day", "plan_week"]
+__all__ = ["FIXED_CONFLICT", "NO_DAY_FITS", "SOLVER_NAME", "SUM", "URGENT_FIRST", "WEEK_FULL", "Day",
+           "DayPlan", "Job", "Objective", "Plan", "Stop", "order_day", "plan_week", "shortest_legs"]
 
 
 def order_day(
@@ -47,18 +61,26 @@ def plan_week(
     *,
     time_budget_s: float = 1.0,
     seed: int = 0,
+    objective: Objective | None = None,
 ) -> Plan:
     """Assign visits to days and order them; drop the least urgent when full.
 
-    Objective, in this order: (1) keep every fixed appointment that can be
-    kept, (2) maximise the sum of kept priorities, (3) keep as many visits as
-    possible, (4) minimise total travel minutes. Deterministic for a seed as
-    long as the search is not cut short by the wall-clock guard (about 2x the
-    budget), which only happens on a much slower machine.
+    Objective (types.Objective), in this order: (1) keep every fixed appointment
+    that can be kept, (2) the kept priorities: their sum (default), or
+    urgent_first: never a visit left out while a less urgent one is kept, unless
+    it cannot fit beside the more urgent ones, (3) keep as many visits as
+    possible, (4) minimise travel minutes plus the soft terms (urgent visits
+    early, work spread over the days). Legs are first made as short as a way
+    through other points makes them (`shortest_legs`): the plan's times follow
+    that table, which equals ``minutes`` when it keeps the triangle inequality. Visits never overlap a day's breaks and a
+    day holds at most its max_visits. Returns within about ``time_budget_s`` at
+    any size; deterministic for a seed as long as the search is not cut short by
+    the clock (only on a much slower machine).
     """
+    started = cpu_clock()
     _check_inputs(minutes, jobs, days)
-    problem = Problem.build(minutes, jobs, days)
-    solution = search_week(problem, time_budget_s=time_budget_s, seed=seed)
+    problem = Problem.build(shortest_legs(minutes), jobs, days, objective)
+    solution = search_week(problem, time_budget_s=time_budget_s, seed=seed, started=started)
     return _to_plan(problem, solution)
 
 
@@ -84,6 +106,11 @@ def _check_inputs(minutes: list[list[float]], jobs: list[Job], days: list[Day]) 
             raise ValueError(f"job {job.key!r}: negative service time")
     if len({d.index for d in days}) != len(days):
         raise ValueError("two days share one index")
+    for d in days:
+        if any(lo >= hi for lo, hi in d.breaks) or list(d.breaks) != sorted(d.breaks):
+            raise ValueError(f"day {d.index}: breaks must be (start, end) pairs in time order")
+        if d.max_visits is not None and d.max_visits < 0:
+            raise ValueError(f"day {d.index}: max_visits must not be negative")
     for row in minutes:
         if any(x < 0 for x in row):
             raise ValueError("the travel matrix has a negative time")
@@ -119,7 +146,7 @@ def _day_plan(problem: Problem, k: int, route: list[int]) -> DayPlan:
     first = route[0]
     first_window = problem.window[first][k]
     assert first_window is not None  # a planned stop's day allows it
-    earliest_first = max(day.start + m[0][problem.node[first]], first_window[0])
+    earliest_first = problem.start_at(first, k, max(day.start + m[0][problem.node[first]], first_window[0]))
     t = max(float(day.start), earliest_first - m[0][problem.node[first]])
     leave = t
     prev = 0
@@ -129,7 +156,7 @@ def _day_plan(problem: Problem, k: int, route: list[int]) -> DayPlan:
         arrive = t + m[prev][node]
         window = problem.window[j][k]
         assert window is not None
-        start = max(arrive, window[0])
+        start = problem.start_at(j, k, max(arrive, window[0]))
         depart = start + problem.service[j]
         stops.append(Stop(key=problem.jobs[j].key, node=node, arrive=arrive, start=start,
                           depart=depart))

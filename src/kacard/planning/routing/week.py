@@ -9,16 +9,15 @@ in lns.py.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import random
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from .types import Day, Job
+from .types import URGENT_FIRST, Day, Job, Objective, break_free_latest, break_free_start
 
 EPS = 1e-9
 _versions = itertools.count(1)
@@ -43,12 +42,18 @@ class Problem:
     near: list[list[int]]  # other jobs by closeness, for related removal
     min_in: list[float]  # shortest drive into the site from anywhere
     min_out: list[float]  # shortest drive out of the site to anywhere
+    objective: Objective = field(default_factory=Objective)
+    # urgent_first: exact integer weights whose sums compare like "most urgent kept first"
+    rank: list[int] = field(default_factory=list)
+    from_base: list[float] = field(default_factory=list)  # shortest path base -> node
+    to_base: list[float] = field(default_factory=list)  # shortest path node -> base
     # (job, route version) pairs known not to fit: a route's content never
     # changes under one version, so the answer stays true for copies too.
     blocked: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
-    def build(cls, minutes: list[list[float]], jobs: list[Job], days: list[Day]) -> Problem:
+    def build(cls, minutes: list[list[float]], jobs: list[Job], days: list[Day],
+              objective: Objective | None = None) -> Problem:
         pos_of_day = {d.index: k for k, d in enumerate(days)}
         window: list[list[tuple[float, float] | None]] = []
         for job in jobs:
@@ -77,11 +82,23 @@ class Problem:
             near=[],
             min_in=[],
             min_out=[],
+            objective=objective or Objective(),
         )
+        levels = sorted(set(p.priority))
+        level_of = {x: i for i, x in enumerate(levels)}
+        base_weight = len(jobs) + 1
+        p.rank = [base_weight ** level_of[x] for x in p.priority]
         nodes_used = [0, *p.node]
+        shared = {v for v, n in Counter(p.node).items() if n > 1}  # two visits at one site: 0 min apart
         for v in p.node:
+            if v in shared:
+                p.min_in.append(0.0)
+                p.min_out.append(0.0)
+                continue
             p.min_in.append(min((m[u][v] for u in nodes_used if u != v), default=0.0))
             p.min_out.append(min((m[v][u] for u in nodes_used if u != v), default=0.0))
+        p.from_base = _shortest(m, nodes_used, forward=True)
+        p.to_base = _shortest(m, nodes_used, forward=False)
         p.allowed_days = [
             [k for k in range(len(days)) if p.fits_alone(j, k)] for j in range(len(jobs))
         ]
@@ -95,13 +112,87 @@ class Problem:
         return p
 
     def fits_alone(self, j: int, k: int) -> bool:
-        """Could visit j be day k's only visit (base -> site -> base)?"""
+        """Could visit j go on day k at all? Its window, the breaks and the quickest way
+        there and back (shortest paths over the matrix: a table that breaks the triangle
+        inequality may reach a site faster through another one)."""
         w = self.window[j][k]
         if w is None:
             return False
-        day, m, v = self.days[k], self.minutes, self.node[j]
-        start = max(day.start + m[0][v], w[0])
-        return start <= w[1] + EPS and start + self.service[j] + m[v][0] <= day.end + EPS
+        day, v = self.days[k], self.node[j]
+        start = self.start_at(j, k, max(day.start + self.from_base[v], w[0]))
+        return start <= w[1] + EPS and start + self.service[j] + self.to_base[v] <= day.end + EPS
+
+    def start_at(self, j: int, k: int, start: float) -> float:
+        """The earliest start >= ``start`` that overlaps no break (fixed ones stay)."""
+        if self.is_fixed[j] or not self.days[k].breaks:
+            return start
+        return break_free_start(start, self.service[j], self.days[k].breaks)
+
+    def soft(self, j: int, k: int, visits: int) -> float:
+        """Objective minutes of adding visit j to day k that already holds ``visits``."""
+        o = self.objective
+        return o.early * self.priority[j] * k + o.spread * (2 * visits + 1)
+
+    def room(self, j: int, k: int, visits: int) -> bool:
+        """Does day k's visit cap leave room for j (fixed appointments always fit)?"""
+        cap = self.days[k].max_visits
+        return cap is None or visits < cap or self.is_fixed[j]
+
+
+CLOSURE_MAX_NODES = 100  # Floyd-Warshall up to here (~0.1 s in pure Python); beyond, one relaxation pass
+RELAX_NEIGHBOURS = 8
+
+
+def shortest_legs(minutes: list[list[float]]) -> list[list[float]]:
+    """The travel table with every leg as short as a way through other points makes it.
+
+    A road table (OSRM snapping, one-way streets, hand-made tables) can break the
+    triangle inequality: A -> C slower than A -> B -> C. The rep drives the quicker way,
+    so the planner should too, or it calls reachable visits unreachable. Exact
+    (Floyd-Warshall) up to CLOSURE_MAX_NODES points; above, each leg is relaxed once
+    through the RELAX_NEIGHBOURS points nearest its start (bounded time). A table that
+    keeps the inequality comes back equal. Returns a new table.
+    """
+    d = [[float(x) for x in row] for row in minutes]
+    n = len(d)
+    if n <= CLOSURE_MAX_NODES:
+        for k in range(n):
+            rk = d[k]
+            for i in range(n):
+                dik = d[i][k]
+                ri = d[i]
+                if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
+                    d[i] = [min(a, dik + b) for a, b in zip(ri, rk, strict=True)]
+        return d
+    for i in range(n):
+        ri = d[i]
+        near = sorted((k for k in range(n) if k != i), key=lambda k: ri[k])[:RELAX_NEIGHBOURS]
+        for k in near:
+            dik, rk = ri[k], d[k]
+            if any(dik + b < a - EPS for a, b in zip(ri, rk, strict=True)):
+                ri = [min(a, dik + b) for a, b in zip(ri, rk, strict=True)]
+        d[i] = ri
+    return d
+
+
+def _shortest(m: list[list[float]], nodes: list[int], *, forward: bool) -> list[float]:
+    """Dijkstra from (forward) or to the base over ``nodes``; indexed by node."""
+    dist = {v: math.inf for v in nodes}
+    dist[0] = 0.0
+    heap = [(0.0, 0)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for v in nodes:
+            w = m[u][v] if forward else m[v][u]
+            if d + w < dist[v] - EPS:
+                dist[v] = d + w
+                heapq.heappush(heap, (d + w, v))
+    out = [math.inf] * (max(nodes) + 1)
+    for v, d in dist.items():
+        out[v] = d
+    return out
 
 
 @dataclass
@@ -131,7 +222,7 @@ def refresh(p: Problem, k: int, r: Route) -> bool:
         if w is None:
             return False
         travel += m[prev][v]
-        start = max(t + m[prev][v], w[0])
+        start = p.start_at(j, k, max(t + m[prev][v], w[0]))
         if start > w[1] + EPS:
             return False
         es.append(start)
@@ -147,6 +238,8 @@ def refresh(p: Problem, k: int, r: Route) -> bool:
         w = p.window[j][k]
         assert w is not None
         nxt_ls = min(w[1], nxt_ls - m[v][nxt] - p.service[j])
+        if day.breaks and not p.is_fixed[j]:
+            nxt_ls = break_free_latest(nxt_ls, p.service[j], day.breaks)
         ls[i], nxt = nxt_ls, v
     r.es, r.ls, r.travel = es, ls, travel
     r.max_gap = _max_gap(p, day, r.jobs, es, ls)
@@ -176,15 +269,30 @@ class Solution:
     def assigned(self) -> set[int]:
         return {j for r in self.routes for j in r.jobs}
 
-    def key(self, p: Problem) -> tuple[int, float, int, float]:
-        """Bigger is better; priorities rounded so float noise never decides."""
+    def key(self, p: Problem) -> tuple[int, float, int, float, float]:
+        """Bigger is better: (fixed kept, kept priority or, urgent_first, the exact
+        rank sum, visits kept, -cost minutes, kept priority); rounded so float noise
+        never decides."""
         kept = [j for r in self.routes for j in r.jobs]
+        prio = round(sum(p.priority[j] for j in kept), 6)
+        primary: float = sum(p.rank[j] for j in kept) if p.objective.rule == URGENT_FIRST else prio
         return (
             sum(1 for j in kept if p.is_fixed[j]),
-            round(sum(p.priority[j] for j in kept), 6),
+            primary,
             len(kept),
-            -round(sum(r.travel for r in self.routes), 6),
+            -round(self.cost(p), 6),
+            prio,
         )
+
+    def cost(self, p: Problem) -> float:
+        """Travel minutes plus the objective's soft minutes (early, spread)."""
+        o = p.objective
+        total = sum(r.travel for r in self.routes)
+        if o.early or o.spread:
+            for k, r in enumerate(self.routes):
+                total += o.spread * len(r.jobs) ** 2
+                total += o.early * k * sum(p.priority[j] for j in r.jobs)
+        return total
 
 
 def best_insertion(
@@ -206,8 +314,10 @@ def best_insertion(
             if len(p.blocked) > BLOCKED_CACHE_MAX:
                 p.blocked.clear()
             p.blocked.add((j, r.version))
-        elif best is None or found[0] < best[0] - EPS:
-            best = (found[0], k, found[1])
+            continue
+        delta = found[0] + p.soft(j, k, len(r.jobs))
+        if best is None or delta < best[0] - EPS:
+            best = (delta, k, found[1])
     return best
 
 
@@ -220,11 +330,14 @@ def best_in_route(
     feasible places were skipped at random (blinks).
     """
     m, v, serv = p.minutes, p.node[j], p.service[j]
+    if not p.room(j, k, len(r.jobs)):
+        return (math.inf, -1)
     mv = m[v]
     w = p.window[j][k]
     assert w is not None
     lo, hi = w
     day = p.days[k]
+    shift = bool(day.breaks) and not p.is_fixed[j]
     prev, prev_dep = 0, float(day.start)
     jobs, es, ls = r.jobs, r.es, r.ls
     n = len(jobs)
@@ -241,8 +354,9 @@ def best_in_route(
             nxt, nxt_ls = 0, float(day.end)
         mp = m[prev]
         start = prev_dep + mp[v]
-        if start < lo:
-            start = lo
+        start = max(start, lo)
+        if shift:
+            start = break_free_start(start, serv, day.breaks)
         if start <= hi + EPS and start + serv + mv[nxt] <= nxt_ls + EPS:
             feasible = True
             if by_time:  # how much later the next stop (or home) can start
@@ -251,7 +365,7 @@ def best_in_route(
                 if i < n:
                     nxt_window = p.window[nxt_job][k]
                     assert nxt_window is not None  # a planned stop's day allows it
-                    nxt_start = max(nxt_start, nxt_window[0])
+                    nxt_start = p.start_at(nxt_job, k, max(nxt_start, nxt_window[0]))
                 delta = nxt_start - old
             else:
                 delta = mp[v] + mv[nxt] - mp[nxt]

@@ -1,0 +1,180 @@
+"""Why an account is left out of a route plan, in words, and `explain` for one account.
+
+Every reason is the true one (issue 17): set aside before planning (no location, visit
+hours shorter than one visit, no visit day among the planned days), or left out by the
+planner (a fixed appointment that cannot be kept, no planned day fits at all, or the
+day's / week's room taken by more urgent visits or the visit cap).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from kacard.analysis.due import DueItem
+from kacard.cards.model.settings import Settings
+from kacard.planning.route_plan import (
+    HOURS_TOO_SHORT,
+    NO_VISIT_DAY,
+    Candidate,
+    PlannedStop,
+    Prepared,
+    RouteDay,
+    RoutePlan,
+    Unplanned,
+    clock,
+    daily_window,
+    day_label,
+    minute_of,
+    workday_of,
+)
+from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
+from kacard.i18n import _
+
+
+def no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, str]:
+    lo, hi = daily_window(item, workday_of(settings))
+    minutes = item.card.visit_minutes
+    hours = item.card.visit_hours
+    if hi - lo < minutes:
+        if hours is None:
+            return HOURS_TOO_SHORT, f"the workweek hours cannot hold one {minutes}-minute visit"
+        return HOURS_TOO_SHORT, (
+            f"its visit hours {hours.start:%H:%M}–{hours.end:%H:%M} within the workweek "
+            f"{settings.workweek.start:%H:%M}–{settings.workweek.end:%H:%M} leave "
+            f"{max(0, hi - lo)} minutes, less than one {minutes}-minute visit")
+    days = ", ".join(hours.days) if hours is not None else "any day"
+    planned = ", ".join(f"{d:%a}" for d in dates)
+    return NO_VISIT_DAY, f"it receives visits on {days} only; none of the planned days ({planned}) is one of them"
+
+
+def solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[RouteDay, ...]) -> Unplanned:
+    """The true reason, in words, that the solver left a visit out."""
+    item = cand.item
+    loc = item.card.location
+    matrix, workday = prep.matrix, prep.workday
+    if code == FIXED_CONFLICT and cand.fixed is not None and cand.node is not None:
+        at = cand.fixed
+        start = minute_of(at.time())
+        out, back = matrix.minutes[0][cand.node], matrix.minutes[cand.node][0]
+        day_start = next((d.start for d, date in zip(prep.days, prep.dates, strict=True) if date == at.date()),
+                         workday[0])
+        if prep.now is not None and at <= prep.now:
+            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} has passed "
+                      f"(now {prep.now:%H:%M}); log the visit or agree a new time")
+        elif start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
+            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
+                      f"{clock(day_start)}–{clock(workday[1])} with the drive from the base "
+                      f"({out:.0f} min) and back ({back:.0f} min)")
+        else:
+            clash = [s for d in days if d.date == at.date() for s in d.stops if s.fixed]
+            names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or "another appointment"
+            reason = f"its fixed appointment {at:%a %Y-%m-%d %H:%M} clashes with {names}"
+    elif code == NO_DAY_FITS:
+        reason = _no_fit_reason(prep, cand)
+    elif code == WEEK_FULL:
+        reason = _full_reason(prep, cand, days)
+    else:
+        reason = code.replace("_", " ")
+    return Unplanned(item.id, item.name, code, reason, item.urgency,
+                     loc.lat if loc else None, loc.lon if loc else None)
+
+
+def _no_fit_reason(prep: Prepared, cand: Candidate) -> str:
+    item = cand.item
+    extras = []
+    if prep.breaks:
+        extras.append("the breaks " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks))
+    if prep.now is not None:
+        extras.append(_("today only from {now:%H:%M}").format(now=prep.now))
+    around = f" (with {'; '.join(extras)})" if extras else ""
+    return ("no planned day fits: the drive from the base and back does not fit around a "
+            f"{item.card.visit_minutes}-minute visit inside its hours{around}")
+
+
+def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) -> str:
+    """Which days it could go on, and what took them: the visit cap or more urgent visits."""
+    item = cand.item
+    single = len(prep.dates) == 1
+    by_date = {d.date: d for d in days}
+    capped = [d for d in sorted(cand.windows) if prep.max_visits is not None
+              and len(by_date[d].stops) >= prep.max_visits]
+    open_days = [d for d in sorted(cand.windows) if d not in capped]
+    lo, hi = next(iter(cand.windows.values()))
+    parts = []
+    if open_days:
+        where = "the day" if single else ", ".join(f"{d:%a}" for d in open_days)
+        parts.append(f"{where} has no room left within its hours {clock(lo)}–{clock(hi)} for a "
+                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits"
+                     if single or len(open_days) == 1 else
+                     f"{where} have no room left within its hours {clock(lo)}–{clock(hi)} for a "
+                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits")
+    if capped:
+        where = "the day" if single else ", ".join(f"{d:%a}" for d in capped)
+        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} {prep.max_visits} visits "
+                     "(workweek.max_visits)")
+    span = "the day is full" if single else "the week is full"
+    return f"{span}: {'; '.join(parts)} (urgency {item.urgency:g})"
+
+
+# -- explain -----------------------------------------------------------------------------
+
+
+def explain(plan: RoutePlan, account: str) -> str:
+    cand = plan.candidates.get(account)
+    if cand is None:
+        raise KeyError(account)
+    item = cand.item
+    lines: list[str] = []
+    where = next(((d, s) for d in plan.days for s in d.stops if s.id == account), None)
+    left = next((u for u in plan.unplanned if u.id == account), None)
+    if where is not None:
+        d, s = where
+        lines.append(_("{id} {name}: planned on {value}, stop {order} of {count}.").format(id=item.id, name=item.name, value=day_label(d.date), order=s.order, count=len(d.stops)))
+    elif left is not None:
+        lines.append(_("{id} {name}: left out ({code}): {reason}.").format(id=item.id, name=item.name, code=left.code, reason=left.reason))
+    reasons = "; ".join(r.text for r in item.reasons) or "not due this week (chosen with --ids)"
+    lines.append(_("  urgency {urgency:g}: {reasons}").format(urgency=item.urgency, reasons=reasons))
+    hours = item.card.visit_hours
+    lo, hi = daily_window(item, plan.workweek)
+    if hours is not None:
+        lines.append(_("  visit hours: {value} {start:%H:%M}–{end:%H:%M}; within the workweek {value2}–{value3}: {value4}–{value5}; a visit takes {visit_minutes} min").format(value=', '.join(hours.days), start=hours.start, end=hours.end, value2=clock(plan.workweek[0]), value3=clock(plan.workweek[1]), value4=clock(lo), value5=clock(hi), visit_minutes=item.card.visit_minutes))
+    else:
+        lines.append(_("  visit hours: not set, so the workweek {value}–{value2}; a visit takes {visit_minutes} min").format(value=clock(lo), value2=clock(hi), visit_minutes=item.card.visit_minutes))
+    allowed = ", ".join(day_label(d) for d in sorted(cand.windows)) or "none of the planned days"
+    lines.append(_("  days it may go: {allowed}").format(allowed=allowed))
+    if cand.fixed is not None:
+        lines.append(_("  fixed appointment: {fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)").format(fixed=cand.fixed))
+    else:
+        lines.append("  fixed appointment: none" + (f" ({cand.note})" if cand.note else ""))
+    if where is not None:
+        lines += _explain_stop(plan, cand, *where)
+    return "\n".join(lines) + "\n"
+
+
+def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: PlannedStop) -> list[str]:
+    i = stop.order - 1
+    before = "the base" if i == 0 else f"{day.stops[i - 1].id} (stop {i})"
+    after = "the base" if i == len(day.stops) - 1 else f"{day.stops[i + 1].id} (stop {i + 2})"
+    nxt = day.stops[i + 1] if i + 1 < len(day.stops) else None
+    after_km = nxt.leg_km if nxt else day.return_km
+    after_min = nxt.leg_minutes if nxt else day.return_minutes
+    spans = [f"{clock(a)}–{clock(b)}" for a, b in plan.breaks
+             if a < minute_of(stop.start.time()) and b > minute_of(stop.arrive.time())]
+    why_wait = f"no visit overlaps the break {spans[0]}" if spans else "for its hours"
+    wait = f" (waits {stop.wait_minutes} min: {why_wait})" if stop.wait_minutes else ""
+    lines = [
+        f"  arrive {stop.arrive:%H:%M}, start {stop.start:%H:%M}{wait}, leave {stop.depart:%H:%M}",
+        f"  leg before: {stop.leg_km:.1f} km, {stop.leg_minutes:.0f} min from {before}; "
+        f"leg after: {after_km:.1f} km, {after_min:.0f} min to {after}",
+    ]
+    m = plan.matrix
+    nodes = {c.item.id: c.node for c in plan.candidates.values()}
+    if m is not None and cand.node is not None:
+        prev = 0 if i == 0 else nodes[day.stops[i - 1].id] or 0
+        nxt_node = 0 if nxt is None else nodes[nxt.id] or 0
+        detour = m.minutes[prev][cand.node] + m.minutes[cand.node][nxt_node] - m.minutes[prev][nxt_node]
+        why = ("its appointment is on this day" if cand.fixed is not None else
+               "the planner keeps the most urgent visits first, then puts each where the week drives least")
+        lines.append(_("  why this day: {why}; here it adds {detour:.0f} min of driving").format(why=why, detour=detour))
+    return lines
