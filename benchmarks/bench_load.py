@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
-"""How fast are whole-folder commands as card folders grow?
+"""How fast is every folder-wide command as card folders grow?
 
-Generates folders of realistic ~11 KB cards (benchmarks/make_cards.py), then times
-whole `kacard` runs as a user starts them (a new process each time, stdout to a
-file, and for `list` and `due` also to a terminal), next to the floor: reading every
-card's bytes.
+Generates folders of realistic ~11 KB cards (benchmarks/make_cards.py), then runs
+whole `kacard` processes as a user starts them (a new process each time, stdout to a
+file) and reports, per command, the CPU seconds (user + system, the process and the
+worker processes it waited for) and the peak memory (largest resident set of the
+process or any of its workers), next to the floors:
 
-    python benchmarks/bench_load.py                 # 1,000 and 10,000 cards
-    python benchmarks/bench_load.py --sizes 1000 --repeat 5
+* reading every card's bytes and stat-ing every card file (in this process);
+* start-up: `kacard due` on a folder without cards (Python, Typer, pydantic, kacard);
+* taskwarrior's `task list` and a filter over one task per card, when `task` is installed.
 
-cold = empty per-user cache (every card parsed and validated); warm = the second
-and later runs (cache hits). Figures are medians of --repeat runs, with the
-fastest run in brackets (shared machines drift). "start-up" is `kacard due` on a
-folder with no cards: the interpreter, Typer, pydantic and kacard's imports,
-which every command pays. The calibration line (a fixed pure-Python loop) lets
-figures from different machines be compared.
+    python benchmarks/bench_load.py                       # 1,000 and 10,000 cards
+    python benchmarks/bench_load.py --sizes 50000 --repeat 1
+    python benchmarks/bench_load.py --sizes 1000 --markdown   # README table rows
+
+cold = empty per-user cache (every card parsed; every command run cold once);
+warm = later runs (cache hits). Warm runs are interleaved (each round runs every
+command once) and the median of --repeat rounds is shown, so a drift of this
+shared machine's speed hits every command alike. The calibration line (a fixed
+pure-Python loop) lets figures from different machines be compared.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
+import json
 import os
 import shutil
 import statistics
@@ -29,65 +35,77 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from make_cards import write_folder  # noqa: E402
+if sys.argv[1:2] != ["--measure"]:  # the measuring helper stays small
+    from make_cards import write_folder  # noqa: E402
 
 KACARD = [sys.executable, "-m", "kacard"]
 TODAY = "2026-11-23"
 
+# name -> arguments after `kacard` (the folder is added with --dir)
+COMMANDS: dict[str, list[str]] = {
+    "list": ["list"],
+    "due": ["due"],
+    "filter": ["filter", "tier=A", "owner=zhangwei", "revenue>1000000"],
+    "score": ["score"],
+    "review": ["review"],
+    "validate": ["validate"],
+    "brief --owner": ["brief", "--owner", "lina"],
+    "show": ["show", "{first}"]  # the first card of the folder,
+}
 
-def read_bytes_floor(folder: Path) -> float:
+
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and its waited-for children
+    peak_mb: float  # largest resident set (MB) of the process or one of its children
+
+
+def measure(args: list[str]) -> str:
+    """Run a command (stdout and stderr to /dev/null), wait4 for it; its figures as JSON.
+
+    Run in a small helper process (`bench_load.py --measure ...`, no site packages): a
+    child's peak memory counts the pages it had before exec, that is its parent's, so the
+    parent must be small for the figure to be the command's own."""
     start = time.perf_counter()
-    total = 0
-    for path in folder.rglob("*.yaml"):
-        total += len(path.read_bytes())
-    return time.perf_counter() - start
-
-
-def time_command(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
-
-
-def time_on_terminal(args: list[str], env: dict[str, str]) -> float:
-    """Seconds for a run printing to a terminal (a pseudo-terminal 120 columns wide),
-    where kacard fits its tables to the width and styles the header."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
-    os.close(slave)
-    while True:  # read what a terminal would show until the program closes it
+    pid = os.fork()
+    if pid == 0:  # the child: quiet, then the command
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
         try:
-            if not os.read(master, 1 << 16):
-                break
-        except OSError:
-            break
-    proc.wait()
-    elapsed = time.perf_counter() - start
-    os.close(master)
-    return elapsed
+            os.execvp(args[0], args)
+        finally:
+            os._exit(127)
+    _, _, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    return json.dumps([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024])
 
 
-def timed(
-    args: list[str], env: dict[str, str], repeat: int,
-    run: Callable[[list[str], dict[str, str]], float] = time_command,
-) -> tuple[float, float]:
-    """(median, fastest) of `repeat` runs."""
-    runs = [run(args, env) for _ in range(repeat)]
-    return statistics.median(runs), min(runs)
+def run(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Wall and CPU seconds and peak memory of a command (see measure)."""
+    helper = [sys.executable, "-S", "-E", str(Path(__file__).resolve()), "--measure", *args]
+    out = subprocess.run(helper, env=env, capture_output=True, check=True).stdout
+    return Run(*json.loads(out))
+
+
+def floor_bytes(folder: Path) -> Run:
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in folder.rglob("*.yaml"):
+        path.read_bytes()
+    return Run(time.perf_counter() - start, time.process_time() - cpu, 0.0)
+
+
+def floor_stat(folder: Path) -> Run:
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in folder.rglob("*.yaml"):
+        path.stat()
+    return Run(time.perf_counter() - start, time.process_time() - cpu, 0.0)
 
 
 def calibration() -> float:
@@ -109,7 +127,38 @@ def user_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def bench(size: int, repeat: int, workdir: Path) -> list[tuple[str, float, float]]:
+def taskwarrior(folder: Path, workdir: Path) -> dict[str, list[str]] | None:
+    """A taskwarrior database with one task per card (project = owner, due = next step,
+    tags = tier): the same records a kacard list shows. None without `task`."""
+    if shutil.which("task") is None:
+        return None
+    data = workdir / f"task-{folder.name}"
+    rc = workdir / f"taskrc-{folder.name}"
+    base = ["task", f"rc:{rc}", "rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off",
+            "rc.gc=off", "rc.recurrence=off"]
+    if not data.exists():
+        data.mkdir()
+        rc.write_text(f"data.location={data}\nnews.version=99.99.99\n", encoding="utf-8")
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="safe")
+        tasks = []
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == "kacard.yaml":
+                continue
+            card = yaml.load(path.read_text(encoding="utf-8"))
+            task = {"description": card["name"], "project": card["owner"], "status": "pending",
+                    "entry": "20260101T000000Z", "tags": [card.get("tier") or "none"]}
+            tasks.append(task)
+        subprocess.run([*base, "import", "-"], input=json.dumps(tasks).encode(),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return {"task list": [*base, "rc.report.list.filter=status:pending", "list"],
+            "task filter": [*base, "project:zhangwei", "+A", "list"]}
+
+
+def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
+          cold: list[str] | None = None, with_peers: bool = True) -> dict[str, dict[str, Run]]:
+    """{row name: {"cold"|"warm": Run}} for one folder size."""
     folder = workdir / f"cards-{size}"
     if not folder.exists():
         started = time.perf_counter()
@@ -117,47 +166,92 @@ def bench(size: int, repeat: int, workdir: Path) -> list[tuple[str, float, float
         print(f"  generated {size} cards in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     cache = workdir / f"cache-{size}"
     env = user_env(cache)
-    mb = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
-    rows: list[tuple[str, float, float]] = []
-    floors = [read_bytes_floor(folder) for _ in range(repeat)]
-    rows.append((f"read all bytes ({mb:.0f} MB, the floor)", statistics.median(floors), min(floors)))
     empty = workdir / "no-cards"
     empty.mkdir(exist_ok=True)
     (empty / "kacard.yaml").write_text("schema: 1\n", encoding="utf-8")
-    rows.append(("kacard due, no cards (start-up)", *timed([*KACARD, "due", "--dir", str(empty)], env, repeat)))
-    for command in (["list"], ["due"], ["validate"]):
-        args = [*KACARD, *command, "--dir", str(folder)]
+    results: dict[str, dict[str, Run]] = {}
+    first = min(p.stem for p in folder.glob("*.yaml") if p.name != "kacard.yaml")
+    commands = {name: [a.replace("{first}", first) for a in command] for name, command in commands.items()}
+    # cold: each command once on an empty cache
+    for name, command in commands.items():
+        if cold is not None and name not in cold:
+            continue
         shutil.rmtree(cache, ignore_errors=True)
-        cold = time_command(args, env)
-        rows.append((f"kacard {command[0]} cold", cold, cold))
-        rows.append((f"kacard {command[0]} warm", *timed(args, env, repeat)))
-        if command != ["validate"] and os.name == "posix":
-            rows.append((f"kacard {command[0]} warm, on a terminal", *timed(args, env, repeat, time_on_terminal)))
-    return rows
+        print(f"  {size}: {name} cold", file=sys.stderr)
+        results[name] = {"cold": run([*KACARD, *command, "--dir", str(folder)], env)}
+    peers = (taskwarrior(folder, workdir) or {}) if with_peers else {}
+    for command in commands.values():  # fill the cache for every kind of load
+        run([*KACARD, *command, "--dir", str(folder)], env)
+    # warm, interleaved: each round runs every command once
+    rounds: dict[str, list[Run]] = {}
+    for _ in range(repeat):
+        rounds.setdefault("read all bytes", []).append(floor_bytes(folder))
+        rounds.setdefault("stat every file", []).append(floor_stat(folder))
+        rounds.setdefault("start-up (due, no cards)", []).append(run([*KACARD, "due", "--dir", str(empty)], env))
+        for name, command in commands.items():
+            rounds.setdefault(name, []).append(run([*KACARD, *command, "--dir", str(folder)], env))
+        for name, command in peers.items():
+            rounds.setdefault(name, []).append(run(command, env))
+    for name, runs in rounds.items():
+        results.setdefault(name, {})["warm"] = Run(*(statistics.median(values) for values in zip(*runs, strict=True)))
+    return results
+
+
+def print_table(size: int, results: dict[str, dict[str, Run]], markdown: bool) -> None:
+    start_up = results["start-up (due, no cards)"]["warm"].cpu
+    list_warm = results.get("list", {}).get("warm")
+    if markdown:
+        print(f"\n{size:,} cards\n")
+        print("| | warm CPU s | warm peak MB | × start-up | × list | cold CPU s | cold wall s | cold peak MB |")
+        print("|---|---|---|---|---|---|---|---|")
+    else:
+        print(f"\n{size:,} cards")
+        print(f"  {'what':<26} {'warm CPU s':>10} {'peak MB':>8} {'×start-up':>9} {'×list':>6}"
+              f" {'cold CPU s':>10} {'cold wall':>9} {'peak MB':>8}")
+    for name, runs in results.items():
+        warm, cold = runs.get("warm"), runs.get("cold")
+        cells = [
+            f"{warm.cpu:.3f}" if warm else "",
+            f"{warm.peak_mb:.0f}" if warm and warm.peak_mb else "",
+            f"{warm.cpu / start_up:.1f}" if warm and start_up else "",
+            f"{warm.cpu / list_warm.cpu:.2f}" if warm and list_warm and name in COMMANDS else "",
+            f"{cold.cpu:.2f}" if cold else "",
+            f"{cold.wall:.2f}" if cold else "",
+            f"{cold.peak_mb:.0f}" if cold else "",
+        ]
+        if markdown:
+            label = f"`kacard {name}`" if name in COMMANDS else name
+            print(f"| {label} | " + " | ".join(cells) + " |")
+        else:
+            widths = (10, 8, 9, 6, 10, 9, 8)
+            print(f"  {name:<26} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--measure"]:
+        print(measure(sys.argv[2:]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--commands", default=",".join(COMMANDS), help="Comma-separated names of COMMANDS.")
+    parser.add_argument("--no-peers", action="store_true", help="Leave taskwarrior out.")
+    parser.add_argument("--cold", default=None, help="Run only these commands cold (default: all).")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep generated folders here.")
+    parser.add_argument("--markdown", action="store_true", help="Print Markdown tables (the README's).")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kacard-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    commands = {name: COMMANDS[name] for name in args.commands.split(",")}
     import kacard
 
     compileall.compile_dir(Path(kacard.__file__).parent, quiet=1)  # as after any pip install
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, folders in {workdir}")
     print(f"calibration: a 3M-step pure-Python loop takes {calibration():.3f} s")
     for size in (int(s) for s in args.sizes.split(",")):
-        rows = bench(size, args.repeat, workdir)
-        floor, start_up = rows[0][1], rows[1][1]
-        print(f"\n{size:,} cards")
-        print(f"  {'what':<40} {'median s':>9} {'(fastest)':>10} {'ms/card':>8} {'× floor':>8}"
-              f" {'ms/card beyond start-up':>24}")
-        for name, seconds, fastest in rows:
-            beyond = f"{(seconds - start_up) / size * 1000:24.3f}" if " warm" in name else ""
-            print(f"  {name:<40} {seconds:9.3f} {f'({fastest:.3f})':>10} {seconds / size * 1000:8.3f}"
-                  f" {seconds / floor:8.1f}{beyond}")
+        cold = args.cold.split(",") if args.cold else None
+        print_table(size, bench(size, args.repeat, workdir, commands, cold, not args.no_peers), args.markdown)
+        sys.stdout.flush()
     print(f"\ncalibration again: {calibration():.3f} s (a big change means the machine's speed drifted)")
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)

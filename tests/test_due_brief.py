@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import SAMPLE_CARD
+from tests.conftest import NASTY_CARD as NASTY, SAMPLE_CARD
 
-NASTY = """\
-id: hz-nasty
-name: "<script>alert(1)</script> & Co"
-owner: zhangwei
-tier: S
-address: "a <b>bold</b> street"
-contacts:
-  - {name: "<img src=x onerror=alert(1)>", role: decision_maker}
-visits:
-  - {date: 2026-11-01, summary: "</section><h1>x</h1>", next: {date: 2026-11-13, action: "<i>报价</i>"}}
-"""
 
 OTHER = """\
 id: hz-other

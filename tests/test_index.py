@@ -19,6 +19,7 @@ from kacard.cards.model.settings import Settings
 from kacard.analysis.scoring import tiers
 from kacard.analysis.scoring.fast import tiers as fast_tiers
 from kacard.cards.store import Folder, load_folder
+from tests.conftest import SAMPLE_CARD
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -126,8 +127,8 @@ def test_old_today_falls_back_to_the_whole_card(folder, write_card, monkeypatch)
     write_card("hz-many", "id: hz-many\nname: M\nowner: lina\nvisits:\n" + visits)
     load_folder(folder, dt.date(2026, 11, 23), summary=True)  # fills the snapshot
     whole_reads = []
-    real = store._load_card
-    monkeypatch.setattr(store, "_load_card", lambda *a, **k: whole_reads.append(a[1]) or real(*a, **k))
+    real = store.parse_card
+    monkeypatch.setattr(store, "parse_card", lambda *a, **k: whole_reads.append(a[0]) or real(*a, **k))
     briefs, _ = _fast(load_folder(folder, dt.date(2026, 3, 15), summary=True))  # 3rd latest: kept
     assert [v.next.action for v in briefs[0].visits] == ["a3"] and whole_reads == []
     today = dt.date(2026, 2, 15)  # the latest visit by then is the 2nd of 5: older than the 3 kept
@@ -160,26 +161,49 @@ def test_a_warm_load_reads_no_card_file(folder, write_card, monkeypatch):
     def no_reads(*args, **kwargs):
         raise AssertionError("an unchanged file was read")
 
-    monkeypatch.setattr(store, "_snap", no_reads)
+    monkeypatch.setattr(store, "_parse_row", no_reads)
     assert load_folder(folder, today, summary=True).summaries == first.summaries
 
 
-def test_a_damaged_snapshot_is_rebuilt_once(folder, write_card, monkeypatch):
-    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
+def test_a_damaged_row_is_read_again_never_shown(folder, write_card, monkeypatch):
+    _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\nstatus: active\n"
+                            "trades:\n  - {date: 2026-10-01, amount: 500}\n"
+                            "visits:\n  - {date: 2026-10-02, summary: s}\n"))
     today = dt.date(2026, 11, 23)
-    first = load_folder(folder, today, summary=True)
+    first = load_folder(folder, today, summary=True, upkeep=True)
+    with _snapshot_db() as db:  # one flipped byte in each column in turn: a check mismatch
+        columns = db.execute("select brief, numbers, ords, sums, open, upkeep from rows").fetchone()
+    for k, name in enumerate(("brief", "numbers", "ords", "sums", "open", "upkeep")):
+        damaged = bytearray(columns[k])
+        damaged[len(damaged) // 2] ^= 0x01
+        with _snapshot_db() as db:
+            db.execute(f"update rows set {name} = ?", (bytes(damaged),))
+        assert load_folder(folder, today, summary=True, upkeep=True).summaries == first.summaries, name
+    with _snapshot_db() as db:  # the right check over the wrong shape: a type mismatch
+        db.execute("update rows set numbers = ?, check_ = 0", (b'{"not": "a list"}',))
+    assert load_folder(folder, today, summary=True, upkeep=True).summaries == first.summaries
     with _snapshot_db() as db:
-        db.execute("update snapshot set blob = x'00ff00'")
-    assert load_folder(folder, today, summary=True).summaries == first.summaries
-    with _snapshot_db() as db:
-        db.execute("update snapshot set format = 'snapshot-v0'")  # as if written by another version
-    assert load_folder(folder, today, summary=True).summaries == first.summaries
+        db.execute("update meta set value = 'rows-v0'")  # as if written by another version
+    assert load_folder(folder, today, summary=True).summaries == [s._replace(upkeep=None) for s in first.summaries]
 
     def no_reads(*args, **kwargs):
-        raise AssertionError("the snapshot should have been rebuilt")
+        raise AssertionError("the row should have been rewritten")
 
-    monkeypatch.setattr(store, "_snap", no_reads)
-    assert load_folder(folder, today, summary=True).summaries == first.summaries
+    monkeypatch.setattr(store, "_parse_row", no_reads)
+    assert load_folder(folder, today, summary=True, upkeep=True).summaries == first.summaries
+
+
+def test_the_cache_holds_data_only(folder, write_card):
+    """No pickle, no marshal: every column is JSON text or packed integers."""
+    import json
+
+    write_card("hz-xinghe", SAMPLE_CARD)
+    load_folder(folder, dt.date(2026, 11, 23), summary=True)
+    with _snapshot_db() as db:
+        row = db.execute("select brief, numbers, upkeep, ords, sums, open from rows").fetchone()
+    for text in row[:3]:
+        json.loads(text)  # plain JSON
+    assert all(isinstance(packed, bytes) and len(packed) % 4 == 0 for packed in row[3:5])
 
 
 def test_the_snapshot_follows_edits_touches_and_removals(folder, write_card, monkeypatch):
@@ -212,30 +236,24 @@ def test_the_snapshot_follows_edits_touches_and_removals(folder, write_card, mon
 
 
 def _snapshot_rows() -> dict[str, bytes]:
-    """Every path in the stored snapshot, with the blob of its shard."""
-    import marshal
-
+    """Every path in the cache, with its row's columns."""
     with _snapshot_db() as db:
-        blobs = [blob for (blob,) in db.execute("select blob from snapshot")]
-    return {rel: blob for blob in blobs for rel in marshal.loads(blob)}
+        return {rel: (brief, checked) for rel, brief, checked in db.execute("select path, brief, checked_ns from rows")}
 
 
-def test_a_changed_card_rewrites_only_its_shard(folder, write_card):
-    from kacard.cards.cache import SHARDS, shard_of
-
+def test_a_changed_card_rewrites_only_its_row(folder, write_card):
     paths = {f"hz-{k}": write_card(f"hz-{k}", f"id: hz-{k}\nname: N{k}\nowner: lina\n") for k in range(200)}
     for path in paths.values():
         _old(path)
     today = dt.date(2026, 11, 23)
     load_folder(folder, today, summary=True)
     before = _snapshot_rows()
-    assert len(before) == 200 and len(set(before.values())) == len({shard_of(r) for r in before}) > SHARDS // 2
+    assert len(before) == 200
     paths["hz-7"].write_text("id: hz-7\nname: Renamed\nowner: lina\n", encoding="utf-8")
     assert [s.brief.name for s in load_folder(folder, today, summary=True).summaries if s.brief.id == "hz-7"] == ["Renamed"]
     after = _snapshot_rows()
     rewritten = {rel for rel in after if after[rel] != before[rel]}
-    assert "hz-7.yaml" in rewritten
-    assert {shard_of(rel) for rel in rewritten} == {shard_of("hz-7.yaml")}
+    assert rewritten == {"hz-7.yaml"}
 
 
 def test_duplicate_ids_keep_the_first_files_index(folder, write_card):
@@ -261,7 +279,7 @@ def test_any_custom_values_go_through_the_snapshot(folder, write_card):
     whole = load_folder(folder, today)
     load_folder(folder, today, summary=True)
     with _snapshot_db() as db:
-        assert db.execute("select count(*) from snapshot").fetchone()[0] == 1  # its shard could be stored
+        assert db.execute("select count(*) from rows").fetchone()[0] == 1  # its row could be stored
     briefs, indexes = _fast(load_folder(folder, today, summary=True))
     rows = card_rows(briefs, whole.settings, today, {"hz-c": "C"}, indexes)
     assert rows == card_rows([c.card for c in whole.cards], whole.settings, today, {"hz-c": "C"})
@@ -276,25 +294,27 @@ def test_a_cache_of_another_layout_is_replaced(folder, write_card):
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     today = dt.date(2026, 11, 23)
     CardCache(folder).close()  # creates the file
-    with _snapshot_db() as db:  # as an older kacard left it
-        db.execute("drop table snapshot")
-        db.execute("create table snapshot (id integer primary key check (id = 0), format text, blob blob)")
-        db.execute("pragma user_version = 4")
+    with _snapshot_db() as db:  # as an older kacard left it: pickled cards
+        db.execute("drop table rows")
+        db.execute("create table cards (path text primary key, blob blob)")
+        db.execute("insert into cards values ('hz-a.yaml', x'80049500')")
+        db.execute("pragma user_version = 5")
     load_folder(folder, today, summary=True)
     assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
     assert len(list(cache_dir().glob("*.sqlite"))) == 1
     with sqlite3.connect(next(cache_dir().glob("*.sqlite"))) as db:
-        assert "shard" in [row[1] for row in db.execute("pragma table_info(snapshot)")]
+        tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    assert tables == {"rows", "meta"}
 
 
-def test_a_snapshot_table_of_another_layout_is_replaced_even_with_this_version(folder, write_card):
+def test_a_rows_table_of_another_layout_is_replaced_even_with_this_version(folder, write_card):
     from kacard.cards.cache import CardCache
 
     _old(write_card("hz-a", "id: hz-a\nname: A\nowner: lina\n"))
     CardCache(folder).close()
     with _snapshot_db() as db:  # the right version number, the wrong columns
-        db.execute("drop table snapshot")
-        db.execute("create table snapshot (id integer primary key check (id = 0), format text, blob blob)")
+        db.execute("drop table rows")
+        db.execute("create table rows (id integer primary key check (id = 0), format text, blob blob)")
     load_folder(folder, dt.date(2026, 11, 23), summary=True)
     assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
 
@@ -316,3 +336,106 @@ def test_a_cache_locked_by_another_process_is_skipped(folder, write_card):
         other.close()
     load_folder(folder, dt.date(2026, 11, 23), summary=True)
     assert sorted(_snapshot_rows()) == ["hz-a.yaml"]  # written once the lock is gone
+
+
+def _reference_facts(card, today: dt.date) -> dict:
+    """What score and review read of a card, computed on the whole card the plain way."""
+    from decimal import Decimal
+
+    from kacard.cards import facts
+    from kacard.cards.model.common import OPEN_STAGES
+    from kacard.analysis.scoring.periods import periods_with, trailing_periods
+
+    positive = [t.date for t in card.trades if t.amount > 0]
+    recent = [v for v in card.visits if 0 <= (today - v.date).days < 28]
+    return {
+        "metrics": [facts.metric(card, today, days, kind) for days in (1, 90, 365, 1000) for kind in ("revenue", "margin")],
+        "visits": [sum(1 for v in card.visits if facts.in_window(v.date, today, days)) for days in (28, 365)],
+        "open_visits": sum(1 for v in recent if v.next is None and v.no_next is None),
+        "years": periods_with(positive, trailing_periods(today, 5, 12)),
+        "quarters": periods_with(positive, trailing_periods(today, 4, 3)),
+        "pipeline": sum((o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES), Decimal(0)),
+        "checks": (any(c.role == "decision_maker" for c in card.contacts), any(c.phone or c.email for c in card.contacts)),
+        "signals": [(s.date, s.kind, s.note) for s in facts.open_signals(card, today)],
+        "touched": facts.last_touched(card),
+    }
+
+
+def _row_facts(row, today: dt.date) -> dict:
+    from kacard.cards import facts
+    from kacard.analysis.scoring.ten_two import trade_periods
+
+    ix, care = row.card_index, row.upkeep
+    return {
+        "metrics": [ix.metric(today, days, kind) for days in (1, 90, 365, 1000) for kind in ("revenue", "margin")],
+        "visits": [ix.visits_in(today, days) for days in (28, 365)],
+        "open_visits": ix.open_visits_in(today, 28),
+        "years": trade_periods(ix, today, 5, 12),
+        "quarters": trade_periods(ix, today, 4, 3),
+        "pipeline": ix.open_opportunities,
+        "checks": (care.decision_maker, care.contact_phone),
+        "signals": [(s.date, s.kind, s.note) for s in facts.open_signals(row.brief, today)],
+        "signals_by_index": [(s.date, s.kind, s.note) for s in row.brief.signals
+                             if s.date <= today and not ix.visited_between(s.date, today)],
+        "touched": care.last_touched,
+    }
+
+
+@pytest.mark.parametrize("today", DATES)
+def test_rows_equal_whole_cards_for_score_review_and_validate(folders, today):
+    """score, review and validate read cached rows; each number they read equals the
+    whole card's, and their outputs equal those of the whole cards."""
+    from kacard.cards.model.card import card_warnings
+    from kacard.analysis.review import review
+    from kacard.analysis.scoring.report import score, score_rows
+
+    for folder in folders:
+        whole = load_folder(folder, today)
+        load_folder(folder, today, summary=True, upkeep=True)
+        fast = load_folder(folder, today, summary=True, upkeep=True)  # from the cache's rows
+        assert fast.problems == whole.problems, folder.name  # validate: errors and warnings
+        cards = {c.card.id: c.card for c in whole.cards}
+        for row in fast.summaries:
+            card = cards[row.brief.id]
+            facts = _row_facts(row, today)
+            assert facts.pop("signals_by_index") == facts["signals"]
+            assert facts == _reference_facts(card, today), (folder.name, card.id)
+            assert brief.warnings(row.upkeep, today) == card_warnings(card, today)
+        full_cards = list(cards.values())
+        for settings in _variants(whole.settings)[:3]:
+            slow, quick = score(full_cards, settings, today), score_rows(fast.summaries, settings, today)
+            assert [(a.id, a.pareto, a.criteria, a.ten_two, a.tier, a.quadrant) for a in quick.accounts] == \
+                [(a.id, a.pareto, a.criteria, a.ten_two, a.tier, a.quadrant) for a in slow.accounts]
+            week = monday_of(today)
+            assert review(fast.summaries, settings, today, week).as_json() == \
+                review(full_cards, settings, today, week).as_json()
+
+
+@pytest.mark.parametrize("conditions", [
+    ["owner=zhangwei"], ["owner=lina", "tier=A"], ["status!=lost", "revenue>100000"],
+    ["name~杭州", "contacts>=2", "last_visit<2026-11-01"], ["tags~重点", "region!~西湖"],
+    ["custom.erp=sap"], ["tier=B"],
+])
+def test_filter_equals_the_list_filtered(folders, conditions):
+    """`filter` tests a card's own fields before building its row: the same rows as
+    `list`'s rows filtered by every condition."""
+    import json
+
+    from kacard.analysis.query import matches_all, parse_all
+    from tests.conftest import Kacard
+
+    for folder in folders:
+        run = Kacard(folder)
+        listed = json.loads(run.raw("list", "--dir", str(folder), "--today", "2026-11-23", "--format", "json").stdout)
+        filtered = run.raw("filter", "--dir", str(folder), "--today", "2026-11-23", "--format", "json", *conditions)
+        parsed = parse_all(conditions)
+        assert json.loads(filtered.stdout) == [r for r in listed if matches_all(parsed, _typed(r))], folder.name
+
+
+def _typed(row: dict) -> dict:
+    """A JSON row with its dates as dates again (query compares dates as dates)."""
+    out = dict(row)
+    for key in ("since", "last_visit", "next_date"):
+        if isinstance(out.get(key), str):
+            out[key] = dt.date.fromisoformat(out[key])
+    return out

@@ -16,7 +16,7 @@ from kacard.cards.model.settings import Settings
 from kacard.analysis.scoring import tiers
 from kacard.analysis.scoring.pareto import classify, concentration
 from kacard.analysis.scoring.periods import months_before, trailing_periods
-from kacard.analysis.scoring.report import score, what_if
+from kacard.analysis.scoring.report import score, what_if, window_trades
 from kacard.analysis.scoring.tier import computed_tier
 
 TODAY = dt.date(2026, 11, 23)
@@ -144,7 +144,7 @@ def test_window_edges_today_in_window_start_and_future_out():
     report = score(cards, Settings(), TODAY)
     accounts = by_id(report)
     assert accounts["edge"].metric == 7
-    assert [t.amount for t in accounts["edge"].window_trades] == [7]
+    assert [t.amount for t in window_trades(cards[0], report)] == [7]
     assert accounts["other"].metric == 5
     assert report.window_start == dt.date(2025, 11, 23)
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kacard.cards import aliases
 from kacard.errors import UsageError
 from kacard.i18n import _
+from kacard.text import fold
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
@@ -123,10 +124,10 @@ def matches_all(conditions: list[Condition], row: dict[str, Any]) -> bool:
 
 
 def _contains(actual: Any, needle: str) -> bool:
-    needle = needle.casefold()
+    needle = fold(needle)  # text is compared after Unicode normalisation (kacard.text.fold)
     if isinstance(actual, list | tuple):
-        return any(needle in str(a).casefold() for a in actual)
-    return actual is not None and needle in str(actual).casefold()
+        return any(needle in fold(str(a)) for a in actual)
+    return actual is not None and needle in fold(str(actual))
 
 
 def _equals(actual: Any, value: str) -> bool:
@@ -137,7 +138,7 @@ def _equals(actual: Any, value: str) -> bool:
     number = _number(value)
     if isinstance(actual, int | float | Decimal) and not isinstance(actual, bool) and number is not None:
         return Decimal(str(actual)) == number
-    return str(actual).casefold() == value.casefold()
+    return fold(str(actual)) == fold(value)
 
 
 def _compare(actual: Any, op: str, value: str) -> bool:

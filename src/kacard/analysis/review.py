@@ -9,11 +9,15 @@ findings that say a rep needs help.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, cast
 
+from kacard.cards import facts
+from kacard.cards.brief import Brief
+from kacard.cards.store import Summary, summary_of
+from kacard.dates import Week
 from kacard.analysis import care
 from kacard.analysis.collect import AGING_BUCKETS, bucket_of
 from kacard.analysis.due import (
@@ -24,11 +28,9 @@ from kacard.analysis.due import (
     checked_tiers,
 )
 from kacard.analysis.plan import PlanLine, annual_plan
-from kacard.cards import facts
 from kacard.cards.model.card import Card
 from kacard.cards.model.settings import Settings
 from kacard.cards.plans import PlanTargets
-from kacard.dates import Week
 from kacard.i18n import N_, Amount, Message, Word
 
 # What a well-kept card has (the course: the manager checks every rep's cards weekly).
@@ -48,22 +50,20 @@ RECENT_DAYS = 28
 LATE_BUCKETS = ("61-90", "90+")
 
 
-def checklist(card: Card, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
-    """Each CHECKLIST item: does the card have it?"""
+def checklist(row: Summary, tier: str, settings: Settings, today: dt.date) -> dict[str, bool]:
+    """Each CHECKLIST item: does the card have it? (Its brief as of today, its upkeep.)"""
+    card, kept = row.brief, row.upkeep
+    assert kept is not None, "load the folder with upkeep=True"
     last = facts.last_visit(card, today)
     _, longest = cadence_limits(settings, tier)
-    credit = card.credit
-    purchasing = card.purchasing
     return {
-        "decision_maker": any(c.role == "decision_maker" for c in card.contacts),
-        "contact_phone": any(c.phone or c.email for c in card.contacts),
+        "decision_maker": kept.decision_maker,
+        "contact_phone": kept.contact_phone,
         "address": bool(card.address),
         "location": card.location is not None,
         "visit_hours": card.visit_hours is not None,
-        "credit": credit is not None and (credit.rating is not None or credit.terms_days is not None),
-        "purchasing": purchasing is not None and any(
-            v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)
-        ),
+        "credit": kept.credit,
+        "purchasing": kept.purchasing,
         "recent_visit": last is not None and (today - last.date).days <= longest,
         "next_step": last is not None and (last.next is not None or last.no_next is not None),
     }
@@ -108,7 +108,7 @@ class Aging:
         }
 
 
-def aging(cards: Iterable[Card], today: dt.date) -> Aging:
+def aging(cards: Iterable[Card | Brief], today: dt.date) -> Aging:
     buckets: dict[str, tuple[Decimal, int]] = {label: (Decimal(0), 0) for label, _, _ in AGING_BUCKETS}
     items = []
     for card in cards:
@@ -199,7 +199,7 @@ class Review:
 
 
 def review(
-    cards: Iterable[Card],
+    rows: Iterable[Summary] | Iterable[Card],
     settings: Settings,
     today: dt.date,
     week_start: dt.date,
@@ -207,25 +207,38 @@ def review(
     *,
     tier_of: Mapping[str, str] | None = None,
     targets: PlanTargets | None = None,
+    plan_cards: Sequence[Card] | None = None,
 ) -> Review:
     """Per rep (the team's order, then owners not in the team), or one rep with `owner`.
 
-    `targets`: the manager's plan for today's year (plans/YEAR.yaml); reps behind it are flagged.
+    `rows`: each card's brief as of today, index and upkeep (store.load_folder with
+    summary=True, upkeep=True), or whole cards (made into those rows here). `targets`:
+    the manager's plan for today's year (plans/YEAR.yaml); reps behind it are flagged;
+    the plan's lines are worked out on `plan_cards`, the whole cards (they read
+    opportunities; the whole cards given as `rows` by default).
     """
-    cards = list(cards)
-    tier_of = checked_tiers(cards, settings, today, owner, tier_of)
+    given: list[Summary | Card] = list(rows)
+    cards = [c for c in given if not isinstance(c, Summary)]
+    rows = [c if isinstance(c, Summary) else summary_of(c, today) for c in given]
+    if plan_cards is None and cards:
+        plan_cards = cards
+    if tier_of is None:
+        from kacard.analysis.scoring.fast import tiers
+
+        tier_of = tiers([r.card_index for r in rows], settings, today)
+    tier_of = checked_tiers([r.brief for r in rows], settings, today, owner, tier_of)
     plan_of: dict[str, PlanLine] = {}
-    if targets is not None:
-        plan = annual_plan(cards, settings, today.year, today, tier_of, targets)
+    if targets is not None and plan_cards is not None:
+        plan = annual_plan(list(plan_cards), settings, today.year, today, tier_of, targets)
         plan_of = {line.key: line for line in plan.reps if line.source == "set"}
     week = Week(week_start)
     reps = [rep.id for rep in settings.team]
-    reps += sorted({c.owner for c in cards} - set(reps))
+    reps += sorted({r.brief.owner for r in rows} - set(reps))
     if owner is not None:
         reps = [owner]
     found = []
     for rep_id in reps:
-        owned = [c for c in cards if c.owner == rep_id]
+        owned = [r for r in rows if r.brief.owner == rep_id]
         rep = settings.rep(rep_id)
         if rep is not None and rep.manager and not owned and owner is None:
             continue  # a manager without accounts of their own is not reviewed
@@ -237,26 +250,26 @@ def review(
 def rep_review(
     rep_id: str,
     name: str | None,
-    owned: list[Card],
+    owned: list[Summary],
     settings: Settings,
     today: dt.date,
     week: Week,
     tier_of: Mapping[str, str],
     plan_line: PlanLine | None = None,
 ) -> RepReview:
-    active = [c for c in owned if c.status in CONSIDERED_STATUSES]
-    tier = {c.id: tier_of.get(c.id) or c.tier or "C" for c in owned}
-    items: list[DueItem] = assess_each(active, tier, settings, today, week)
+    active = [r for r in owned if r.brief.status in CONSIDERED_STATUSES]
+    tier = {r.brief.id: tier_of.get(r.brief.id) or r.brief.tier or "C" for r in owned}
+    items: list[DueItem] = assess_each([r.brief for r in active], tier, settings, today, week)
 
     gaps = []
     scores = []
-    for card in active:
-        checks = checklist(card, tier[card.id], settings, today)
+    for row in active:
+        checks = checklist(row, tier[row.brief.id], settings, today)
         score = sum(checks.values()) / len(checks)
         scores.append(score)
         missing = tuple(key for key, ok in checks.items() if not ok)
         if missing:
-            gaps.append(CardGaps(card.id, score, missing))
+            gaps.append(CardGaps(row.brief.id, score, missing))
     gaps.sort(key=lambda g: (g.score, g.id))
 
     overdue = []
@@ -275,23 +288,27 @@ def rep_review(
     parked = sorted(({"id": i.id, "until": i.parked.until, "source": i.parked.source, "text": i.parked.text}
                      for i in items if i.parked is not None), key=lambda p: (p["until"], p["id"]))
 
-    recent = [v for c in owned for v in c.visits if 0 <= (today - v.date).days < RECENT_DAYS]
-    recent_without = sum(1 for v in recent if v.next is None and v.no_next is None)
+    # visits in the last RECENT_DAYS days (0 <= days before today < RECENT_DAYS)
+    recent = sum(r.card_index.visits_in(today, RECENT_DAYS) for r in owned)
+    recent_without = sum(r.card_index.open_visits_in(today, RECENT_DAYS) for r in owned)
 
+    # a brief as of today keeps the latest visit on or before today: a signal is open when
+    # it is not older than that visit (facts.open_signals)
     signals = sorted(
-        ({"id": c.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
-         for c in active for s in facts.open_signals(c, today)),
+        ({"id": r.brief.id, "date": s.date, "kind": s.kind, "days_open": (today - s.date).days}
+         for r in active for s in facts.open_signals(r.brief, today)),
         key=lambda s: (s["date"], s["id"]),
     )
     stale = []
-    for card in active:
-        touched = facts.last_touched(card)
+    for row in active:
+        assert row.upkeep is not None
+        touched = row.upkeep.last_touched
         days = (today - touched).days if touched else None
         if days is None or days > settings.stale_days:
-            stale.append({"id": card.id, "last_touched": touched, "days": days})
+            stale.append({"id": row.brief.id, "last_touched": touched, "days": days})
     stale.sort(key=lambda s: (-(cast(int, s["days"]) if s["days"] is not None else 10**6), cast(str, s["id"])))
 
-    receivables = aging(owned, today)
+    receivables = aging([r.brief for r in owned], today)
     completeness = sum(scores) / len(scores) if scores else None
     high_overdue = any(tier[o["id"]] in care.HIGH_TIERS for o in overdue)
     plan = None
@@ -302,7 +319,7 @@ def rep_review(
     review_ = RepReview(
         rep=rep_id, name=name, cards=len(owned), active=len(active), completeness=completeness,
         gaps=tuple(gaps), due=sum(1 for i in items if i.is_due), overdue_visits=tuple(overdue),
-        no_next_step=tuple(no_next), recent_visits=len(recent), recent_without_next=recent_without,
+        no_next_step=tuple(no_next), recent_visits=recent, recent_without_next=recent_without,
         receivables=receivables, signals=tuple(signals), stale=tuple(stale), parked=tuple(parked),
         monotone=tuple(care.monotone(active, settings, today)),
         over_care=tuple(care.over_care(active, tier, settings, today, high_overdue)), plan=plan,

@@ -13,6 +13,7 @@ millisecond for a whole validated card of ~100 pydantic objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -96,7 +97,9 @@ class Brief(NamedTuple):
 
 def of(card: Card, keep_visits: int | None = None) -> Brief:
     """The brief of a whole card; `keep_visits` keeps only that many of the latest visits."""
-    order = sorted(range(len(card.visits)), key=lambda i: (card.visits[i].date, i))
+    from kacard.cards.model.card import visit_order
+
+    order = sorted(range(len(card.visits)), key=lambda i: visit_order(card.visits[i], i))
     if keep_visits is not None:
         order = order[len(order) - keep_visits:] if keep_visits else []
     visits = []
@@ -153,7 +156,7 @@ def record(b: Brief) -> tuple[Any, ...]:
     )
 
 
-def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
+def from_record(r: Sequence[Any], visits_until: int | None = None) -> Brief:
     """The brief of a record; with `visits_until` (how many of its visits are dated on or
     before today), only the latest of those visits, as `Brief.as_of(today)` would keep."""
     (card_id, name, owner, status, tier, industry, sector, region, address, location, hours,
@@ -165,10 +168,10 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
     return Brief(
         card_id, name, owner, status, tier, industry, sector, region, address,
         Location(*location) if location is not None else None,
-        Hours(hours[0], clock(hours[1]), clock(hours[2])) if hours is not None else None,
+        Hours(tuple(hours[0]), clock(hours[1]), clock(hours[2])) if hours is not None else None,
         minutes, day(since) if since is not None else None, relationship,
         Credit(terms) if terms != -1 else None,
-        tags, custom, contacts,
+        tuple(tags), custom, contacts,
         tuple([Trade(day(d), invoice, Decimal(amount), day(due) if due is not None else None)
                for d, invoice, amount, due in trades]) if trades else (),
         tuple([Visit(day(d), kind, summary,
@@ -177,3 +180,77 @@ def from_record(r: tuple[Any, ...], visits_until: int | None = None) -> Brief:
         tuple([Signal(day(d), kind, note) for d, kind, note in signals]) if signals else (),
         day(wait_until) if wait_until is not None else None,
     )
+
+
+# -- upkeep: what `review` and `validate` read of a card beyond its brief -----------------
+
+
+class Upkeep(NamedTuple):
+    """The completeness flags of a card (review.CHECKLIST), when it was last touched, and
+    its suspicious-data warnings (model.card.card_warnings) but those that depend on today."""
+
+    decision_maker: bool  # a contact with role decision_maker
+    contact_phone: bool  # a contact with a phone or an e-mail
+    credit: bool  # credit.rating or credit.terms_days set
+    purchasing: bool  # purchasing.centralized, pattern or annual_budget set
+    last_touched: dt.date | None  # facts.last_touched
+    warnings: tuple[tuple[str, str], ...]  # (field path, message), not depending on today
+    visit_days: tuple[int, ...]  # each visit's date (ordinal), in the order of the file
+
+
+def last_touched(card: Card) -> dt.date | None:
+    """The most recent date anything happened on the card (visit, trade, signal, handover;
+    else `since`)."""
+    dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
+    dates += [h.date for h in card.handovers]
+    return max(dates) if dates else card.since
+
+
+def upkeep(card: Card) -> Upkeep:
+    from kacard.cards.model.card import card_warnings
+
+    credit, purchasing = card.credit, card.purchasing
+    return Upkeep(
+        any(c.role == "decision_maker" for c in card.contacts),
+        any(c.phone or c.email for c in card.contacts),
+        credit is not None and (credit.rating is not None or credit.terms_days is not None),
+        purchasing is not None and any(
+            v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)),
+        last_touched(card),
+        tuple(w for w in card_warnings(card, dt.date.max) if not w[1].startswith(FUTURE)),
+        tuple(v.date.toordinal() for v in card.visits),
+    )
+
+
+FUTURE = "visit dated in the future"  # model.card.card_warnings' one warning that depends on today
+
+
+def warnings(u: Upkeep, today: dt.date) -> list[tuple[str, str]]:
+    """card_warnings of the card as of `today` (the same pairs, in the same order)."""
+    found = list(u.warnings)
+    if u.visit_days and max(u.visit_days) > today.toordinal():
+        future = [(f"visits.{i}.date", f"{FUTURE} ({dt.date.fromordinal(d)})")
+                  for i, d in enumerate(u.visit_days) if d > today.toordinal()]
+        # card_warnings' order: visits by position (a date's warnings before its next
+        # step's), then trades; the sort is stable, so "out of date order" stays first
+        found += future
+        found.sort(key=lambda w: _warning_key(w[0]))
+    return found
+
+
+def _warning_key(path: str) -> tuple[int, int, int]:
+    part, _, rest = path.partition(".")
+    number = int(rest.split(".")[0]) if rest else 0
+    return (0 if part == "visits" else 1, number, 0 if path.endswith(".date") else 1)
+
+
+def upkeep_record(u: Upkeep) -> tuple[Any, ...]:
+    return (u.decision_maker, u.contact_phone, u.credit, u.purchasing, _ord(u.last_touched),
+            [list(w) for w in u.warnings], list(u.visit_days))
+
+
+def upkeep_from_record(r: list[Any] | tuple[Any, ...]) -> Upkeep:
+    decision_maker, phone, credit, purchasing, touched, found, days = r
+    return Upkeep(bool(decision_maker), bool(phone), bool(credit), bool(purchasing),
+                  dt.date.fromordinal(touched) if touched is not None else None,
+                  tuple((str(path), str(message)) for path, message in found), tuple(int(d) for d in days))

@@ -1,77 +1,52 @@
-"""A per-user cache of validated cards, so warm whole-folder commands are fast.
+"""A per-user cache of per-card rows, so warm folder-wide commands never parse a card.
 
-It lives in the user's cache dir (never inside the shared folder), one SQLite
-file per card folder, and holds two things:
+It lives in the user's cache dir (platformdirs; never inside the shared folder), one
+SQLite file per card folder, private to the user (folder 0700, files 0600: the rows
+hold phones and e-mails). One row per card file, keyed by its relative path and
+recorded with the file's stat and the BLAKE2 digest of its bytes:
 
-* `cards`: each validated card, pickled, keyed by the file's relative path and the
-  BLAKE2 hash of its bytes (a changed file is simply a miss);
-* `snapshot`: the whole folder in SHARDS rows: every card file's stat, hash,
-  brief (kacard.cards.brief) and index (kacard.cards.index) as plain records in marshal
-  blobs, so `list`, `filter` and `due` read 64 rows instead of ten thousand, and
-  a changed card rewrites only its shard.
+* a valid card's parts as plain data: its brief (kacard.cards.brief), its index
+  (kacard.cards.index: dates as packed integers, running totals) and its upkeep (the
+  completeness flags and warnings of `review` and `validate`);
+* an invalid card's problems, so a broken card is not parsed again until it changes.
 
-Anything wrong with the cache (corrupt, locked, read-only, written by another
-version) means it is rebuilt or skipped silently; it can never change what
-kacard reports.
+Rows are data only: JSON text and packed integer arrays, never pickle or marshal, so
+nothing in the cache can run code. Each row carries a CRC-32 of its columns; a row
+whose check or shape does not fit is a miss (the card is read again), never shown.
+Anything wrong with the cache (corrupt, locked, read-only, another layout) means it
+is rebuilt or skipped silently; it can never change what kacard reports.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import marshal
+import json
 import os
-import pickle
 import sqlite3
-import sys
 import time
 import zlib
+
+import orjson
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic.version import VERSION as PYDANTIC_VERSION
-
-if TYPE_CHECKING:
-    from kacard.cards.model.card import Card
-
-
-# Bump when the Card model changes shape: old entries are then ignored.
-# Pickled cards are only as good as the pydantic and Python that wrote them, and
-# marshal's format is Python's: both are part of an entry's format, so an upgrade
-# reads the cards afresh instead of trusting objects another version made.
-_RUNTIME = f"py{sys.version_info[0]}.{sys.version_info[1]}/pydantic{PYDANTIC_VERSION}"
-FORMAT = f"card-v4/{_RUNTIME}"
-SHARDS = 64  # snapshot rows: a changed card rewrites 1/64 of the snapshot
-# bump the v-number when kacard.cards.brief or kacard.cards.index records change
-SNAPSHOT_FORMAT = f"snapshot-v4/{SHARDS}/{_RUNTIME}/marshal{marshal.version}"
-SCHEMA = 5  # the tables' layout
+# Bump when kacard.cards.brief / kacard.cards.index records change: old rows are then dropped.
+FORMAT = "rows-v3"
+SCHEMA = 7  # the tables' layout (pragma user_version)
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
 RACY_NS = 2_000_000_000
 
+Stat = tuple[int, int, int]  # (mtime_ns, size, inode)
 
-def trusted(recorded: tuple[int, int, int], checked_ns: int, stat: tuple[int, int, int]) -> bool:
+
+def trusted(recorded: Stat, checked_ns: int, stat: Stat) -> bool:
     """A file is unchanged when its (mtime, size, inode) are those recorded, and it was
     not modified within RACY_NS of being recorded (else it is hashed: "racy git")."""
     return stat == recorded and stat[0] < checked_ns - RACY_NS
-
-
-@dataclass(frozen=True)
-class Entry:
-    digest: str
-    stat: tuple[int, int, int]  # (mtime_ns, size, inode) when cached
-    checked_ns: int  # wall clock when cached
-    blob: bytes  # the pickled card
-
-    def trusted(self, stat: tuple[int, int, int]) -> bool:
-        return trusted(self.stat, self.checked_ns, stat)
-
-
-def shard_of(rel: str) -> int:
-    """The snapshot row of a card file (stable across runs, unlike hash())."""
-    return zlib.crc32(rel.encode("utf-8")) % SHARDS
 
 
 def cache_dir() -> Path:
@@ -87,25 +62,142 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-class Snap(NamedTuple):
-    """One card file in the folder snapshot."""
+class Record(NamedTuple):
+    """What the cache keeps of one valid card (plain records, see `encode`)."""
 
-    digest: str
-    stat: tuple[int, int, int]
-    checked_ns: int
     brief: tuple[Any, ...]  # kacard.cards.brief.record
     numbers: tuple[Any, ...]  # kacard.cards.index.record
+    upkeep: tuple[Any, ...]  # kacard.cards.brief.upkeep_record
 
-    def trusted(self, stat: tuple[int, int, int]) -> bool:
+
+class Row(NamedTuple):
+    """One row as read: the file it describes and its still-encoded parts."""
+
+    digest: str
+    stat: Stat
+    checked_ns: int
+    columns: tuple[bytes | None, ...]  # see COLUMNS; upkeep None when not read
+    checks: tuple[int, int | None]  # of the columns but upkeep, of upkeep (None: not read)
+
+    def trusted(self, stat: Stat) -> bool:
         return trusted(self.stat, self.checked_ns, stat)
+
+    def intact(self) -> bool:
+        """Whether the columns read are those written (CRC-32 of each part)."""
+        return self.checks == _checks(self.digest, self.columns, self.checks[1] is not None)
+
+
+# The encoded parts of a row, in the order of Row.columns. Upkeep (read by `review` and
+# `validate` only) has a check of its own, so the other commands need not read it.
+COLUMNS = ("brief", "numbers", "ords", "sums", "open", "upkeep", "problems")
+UPKEEP = COLUMNS.index("upkeep")
+
+
+def _checks(dig: str, columns: tuple[bytes | None, ...], upkeep: bool = True) -> tuple[int, int | None]:
+    main = _crc(dig, columns[:UPKEEP] + columns[UPKEEP + 1:])
+    return main, _crc(dig, columns[UPKEEP:UPKEEP + 1]) if upkeep else None
+
+
+def _crc(dig: str, columns: Iterable[bytes | None]) -> int:
+    crc = zlib.crc32(dig.encode("ascii"))
+    for column in columns:
+        crc = zlib.crc32(b"\0", crc) if column is None else zlib.crc32(column, zlib.crc32(b"\1", crc))
+    return crc
+
+
+# Dates and times in `custom` (YAML timestamps) are kept as {TAG: [kind, ISO text]}.
+TAG = "\u0000kacard"
+_KINDS: dict[str, Any] = {"date": dt.date, "datetime": dt.datetime, "time": dt.time}
+
+
+def _tag(value: Any) -> Any:
+    for kind in ("datetime", "date", "time"):  # datetime first: it is a date too
+        if isinstance(value, _KINDS[kind]):
+            return {TAG: [kind, value.isoformat()]}
+    raise TypeError(f"{type(value).__name__} is not kept in the cache")
+
+
+def untag(obj: dict[str, Any]) -> Any:
+    """json.loads' object_hook for `_json`'s text: tagged dates and times back."""
+    if TAG in obj and len(obj) == 1:
+        kind, text = obj[TAG]
+        return _KINDS[kind].fromisoformat(text)
+    return obj
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=_tag).encode("utf-8")
+
+
+def encode(record: Record | None, problems: list[tuple[Any, ...]] | None) -> tuple[bytes | None, ...] | None:
+    """The columns of a valid card's record, or of an invalid card's problems (as
+    (line, column, field, message, severity) tuples). None when the record holds
+    something JSON cannot give back as it was (a date in `custom`): such a card is
+    simply read each time."""
+    if record is None:
+        return (None, None, None, None, None, None, _json(problems or []))
+    brief_rec, numbers, upkeep = record
+    (card_id, status, tier, criteria, centralized, pattern, pipeline, ords, trades, visits_from,
+     sums, scale, open_visits, kinds) = numbers
+    custom = brief_rec[16]
+    try:
+        if custom and json.loads(_json(custom), object_hook=untag) != custom:
+            return None  # JSON would change it (a number as a key, a tuple): read it each time
+        packed_sums = sums if isinstance(sums, bytes) else None
+        plain = [card_id, status, tier, criteria, centralized, pattern, pipeline, trades, visits_from,
+                 None if packed_sums is not None else list(sums), scale, list(kinds)]
+        return (_json(brief_rec), _json(plain), ords, packed_sums, bytes(open_visits), _json(upkeep), None)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def loads(text: bytes) -> Any:
+    """JSON text to data: orjson (about twice as fast as json on these rows), json for
+    what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def untag_all(value: Any) -> Any:
+    """`value` with every tagged date and time (see `_tag`) made a date or time again."""
+    if isinstance(value, dict):
+        value = {k: untag_all(v) for k, v in value.items()}
+        return untag(value)
+    if isinstance(value, list):
+        return [untag_all(v) for v in value]
+    return value
+
+
+def decode_brief(text: bytes) -> list[Any]:
+    """A kacard.cards.brief record from its column (custom's dates and times untagged)."""
+    record = loads(text)
+    if record[16]:  # custom
+        record[16] = untag_all(record[16])
+    return record
+
+
+def decode_numbers(columns: tuple[bytes | None, ...]) -> tuple[Any, ...]:
+    """The kacard.cards.index record of a row's columns (raises on a wrong shape)."""
+    _, numbers, ords, sums, open_visits, _, _ = columns
+    assert numbers is not None and ords is not None and open_visits is not None
+    (card_id, status, tier, criteria, centralized, pattern, pipeline, trades, visits_from,
+     plain_sums, scale, kinds) = loads(numbers)
+    if not isinstance(card_id, str) or not isinstance(status, str) or not isinstance(criteria, dict):
+        raise ValueError("index row of the wrong shape")
+    return (card_id, status, tier, criteria, centralized, pattern, pipeline, ords,
+            trades, visits_from, sums if sums is not None else tuple(plain_sums), scale, open_visits, kinds)
 
 
 class CardCache:
-    """get/put validated cards by (relative path, content digest); read/write the snapshot."""
+    """Rows by relative path: read them, queue new ones, write them in one transaction."""
 
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
-        self._pending: dict[str, tuple[str, tuple[int, int, int], bytes]] = {}
+        self._pending: dict[str, tuple[str, Stat, tuple[bytes | None, ...] | None]] = {}
+        self._touched: dict[str, Stat] = {}
         if os.environ.get("KACARD_NO_CACHE"):
             return
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()
@@ -114,155 +206,108 @@ class CardCache:
             self._db = self._open(path)
         except (sqlite3.Error, OSError):
             try:
-                path.unlink(missing_ok=True)
+                for stale in (path, *_sidecars(path)):
+                    stale.unlink(missing_ok=True)
                 self._db = self._open(path)
             except (sqlite3.Error, OSError):
                 self._db = None
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=1.0, isolation_level=None)
-        db.execute("pragma journal_mode=wal")
-        db.execute("pragma synchronous=normal")
-        if db.execute("pragma user_version").fetchone()[0] != SCHEMA or not CardCache._tables_fit(db):
-            db.execute("drop table if exists cards")  # another kacard's layout
-            db.execute("drop table if exists snapshot")
-            db.execute(f"pragma user_version = {SCHEMA}")
-        db.execute(
-            "create table if not exists cards (path text primary key, digest text not null,"
-            " format text not null, mtime_ns integer, size integer, inode integer,"
-            " checked_ns integer, blob blob not null)"
-        )
-        db.execute(
-            "create table if not exists snapshot (shard integer primary key,"
-            " format text not null, blob blob not null)"
-        )
-        db.execute("select count(*) from cards").fetchone()
+        _private_dir(path.parent)
+        old = os.umask(0o077)  # the database and its -wal/-shm files: 0600
+        try:
+            db = sqlite3.connect(path, timeout=1.0, isolation_level=None)
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=normal")
+            if db.execute("pragma user_version").fetchone()[0] != SCHEMA or not CardCache._tables_fit(db):
+                for table in ("cards", "snapshot", "rows", "meta"):  # other kacards' layouts
+                    db.execute(f"drop table if exists {table}")
+                db.execute(f"pragma user_version = {SCHEMA}")
+            db.execute(
+                "create table if not exists rows (path text primary key, digest text not null,"
+                " mtime_ns integer, size integer, inode integer, checked_ns integer, check_ integer,"
+                " check_upkeep integer,"
+                " brief blob, numbers blob, ords blob, sums blob, open blob, upkeep blob, problems blob)"
+            )
+            db.execute("create table if not exists meta (key text primary key, value text)")
+            found = db.execute("select value from meta where key = 'format'").fetchone()
+            if found is None or found[0] != FORMAT:
+                db.execute("delete from rows")
+                db.execute("insert or replace into meta values ('format', ?)", (FORMAT,))
+        finally:
+            os.umask(old)
+        for file in (path, *_sidecars(path)):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)  # made by an earlier kacard with the default umask
         return db
 
     @staticmethod
     def _tables_fit(db: sqlite3.Connection) -> bool:
         """Whether existing tables have the columns this version reads and writes."""
         try:
-            db.execute("select path, digest, format, mtime_ns, size, inode, checked_ns, blob"
-                       " from cards limit 0")
-            db.execute("select shard, format, blob from snapshot limit 0")
+            db.execute("select path, digest, mtime_ns, size, inode, checked_ns, check_, check_upkeep, "
+                       + ", ".join(COLUMNS) + " from rows limit 0")
+            db.execute("select key, value from meta limit 0")
         except sqlite3.OperationalError as exc:
             return "no such table" in str(exc)  # a new file: nothing to drop
         return True
 
-    def load_all(self) -> dict[str, Entry]:
-        """Every entry of this format, by relative path. One query, no per-file I/O."""
+    def rows(self, paths: Iterable[str] | None = None, *, upkeep: bool = False) -> dict[str, Row]:
+        """Rows by relative path: all of them, or those of `paths`; the upkeep column
+        only with `upkeep` (else None). One query for all."""
         if self._db is None:
             return {}
+        wanted = ", ".join(c if c != "upkeep" or upkeep else "null" for c in COLUMNS)
+        select = (f"select path, digest, mtime_ns, size, inode, checked_ns, check_, "
+                  f"{'check_upkeep' if upkeep else 'null'}, {wanted} from rows")
         try:
-            rows = self._db.execute(
-                "select path, digest, mtime_ns, size, inode, checked_ns, blob from cards"
-                " where format = ?",
-                (FORMAT,),
-            ).fetchall()
+            if paths is None:
+                found = self._db.execute(select).fetchall()
+            else:
+                found = [r for p in paths for r in self._db.execute(select + " where path = ?", (p,))]
         except sqlite3.Error:
             return {}
         return {
-            path: Entry(dig, (mtime, size, inode), checked or 0, blob)
-            for path, dig, mtime, size, inode, checked, blob in rows
+            path: Row(dig, (mtime, size, inode), checked or 0, tuple(columns),
+                      (check or 0, (check_upkeep or 0) if upkeep else None))
+            for path, dig, mtime, size, inode, checked, check, check_upkeep, *columns in found
         }
 
-    def entry(self, rel: str) -> Entry | None:
-        """One card's entry (the warm summary path reads only the files that changed)."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "select digest, mtime_ns, size, inode, checked_ns, blob from cards"
-                " where path = ? and format = ?",
-                (rel, FORMAT),
-            ).fetchone()
-        except sqlite3.Error:
-            return None
-        if row is None:
-            return None
-        dig, mtime, size, inode, checked, blob = row
-        return Entry(dig, (mtime, size, inode), checked or 0, blob)
+    def put(self, rel: str, dig: str, stat: Stat, columns: tuple[bytes | None, ...] | None) -> None:
+        """Queue a row (columns None: forget the path's row, the card is read each time)."""
+        self._pending[rel] = (dig, stat, columns)
 
-    @staticmethod
-    def decode(blob: bytes) -> Card | None:
-        from kacard.cards.model.card import Card
-
-        try:
-            card = pickle.loads(blob)
-        except Exception:  # a damaged entry is a miss, whatever went wrong
-            return None
-        return card if isinstance(card, Card) else None
-
-    def put(self, rel: str, dig: str, stat: tuple[int, int, int], card: Card) -> None:
-        """Queue a card for writing."""
-        queued = self._pending.get(rel)
-        if queued is not None and queued[0] == dig:
-            return
-        self._pending[rel] = (dig, stat, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def snapshot(self) -> dict[str, Snap]:
-        """The folder snapshot by relative path; a missing, damaged or other-format
-        shard is simply missing (its files are read again)."""
-        if self._db is None:
-            return {}
-        snaps: dict[str, Snap] = {}
-        try:
-            rows = self._db.execute("select blob from snapshot where format = ?", (SNAPSHOT_FORMAT,)).fetchall()
-        except sqlite3.Error:
-            return {}
-        for (blob,) in rows:
-            try:
-                snaps.update({rel: Snap._make(fields) for rel, fields in marshal.loads(blob).items()})
-            except Exception:  # a damaged shard is a miss, whatever went wrong
-                continue
-        return snaps
-
-    def save_snapshot(self, snaps: dict[str, Snap], changed: Iterable[str]) -> None:
-        """Rewrite the shards holding the `changed` paths (new, updated or gone)."""
-        if self._db is None:
-            return
-        dirty = {shard_of(rel) for rel in changed}
-        if not dirty:
-            return
-        shards: dict[int, dict[str, tuple[Any, ...]]] = {k: {} for k in dirty}
-        for rel, snap in snaps.items():
-            shard = shards.get(shard_of(rel))
-            if shard is not None:
-                shard[rel] = tuple(snap)
-        with self._transaction() as db:
-            db.execute("delete from snapshot where format != ?", (SNAPSHOT_FORMAT,))
-            for k, shard in shards.items():
-                try:
-                    blob = marshal.dumps(shard)
-                except ValueError:  # a value marshal cannot store: that shard is read afresh
-                    db.execute("delete from snapshot where shard = ?", (k,))
-                    continue
-                db.execute("insert or replace into snapshot (shard, format, blob) values (?, ?, ?)",
-                           (k, SNAPSHOT_FORMAT, blob))
+    def touch(self, rel: str, stat: Stat) -> None:
+        """Queue a row's new stat (the file was touched, not changed)."""
+        self._touched[rel] = stat
 
     def flush(self, keep: Iterable[str] | None) -> None:
-        """Write new entries and drop the entries of files not in `keep` (gone from the
+        """Write the queued rows and drop the rows of files not in `keep` (gone from the
         folder); `keep=None` drops none (a load of some cards only)."""
-        if self._db is None:
+        if self._db is None or (not self._pending and not self._touched and keep is None):
             return
         with self._transaction() as db:
+            now = time.time_ns()
+            if self._touched:
+                db.executemany("update rows set mtime_ns = ?, size = ?, inode = ?, checked_ns = ? where path = ?",
+                               [(*stat, now, rel) for rel, stat in self._touched.items()])
             if self._pending:
-                now = time.time_ns()
+                gone = [(rel,) for rel, (_, _, columns) in self._pending.items() if columns is None]
+                db.executemany("delete from rows where path = ?", gone)
                 db.executemany(
-                    "insert or replace into cards (path, digest, format, mtime_ns, size, inode,"
-                    " checked_ns, blob) values (?,?,?,?,?,?,?,?)",
-                    [(rel, dig, FORMAT, *stat, now, blob)
-                     for rel, (dig, stat, blob) in self._pending.items()],
+                    "insert or replace into rows (path, digest, mtime_ns, size, inode, checked_ns, check_, "
+                    "check_upkeep, " + ", ".join(COLUMNS) + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(rel, dig, *stat, now, *_checks(dig, columns), *columns)
+                     for rel, (dig, stat, columns) in self._pending.items() if columns is not None],
                 )
             if keep is not None:
                 kept = set(keep)
-                stale = [(p,) for (p,) in db.execute("select path from cards") if p not in kept]
+                stale = [(p,) for (p,) in db.execute("select path from rows") if p not in kept]
                 if stale:
-                    db.executemany("delete from cards where path = ?", stale)
+                    db.executemany("delete from rows where path = ?", stale)
         self._pending.clear()
+        self._touched.clear()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -283,3 +328,14 @@ class CardCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _private_dir(folder: Path) -> None:
+    """Make the cache folder (and missing parents) readable by the user alone."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)

@@ -122,9 +122,12 @@ def visit_record(
     next_time: dt.time | None,
     next_action: str | None,
     no_next: str | None,
+    time: dt.time | None = None,
 ) -> CommentedMap:
     visit = CommentedMap()
     visit["date"] = date
+    if time is not None:
+        visit["time"] = DoubleQuotedScalarString(time.strftime("%H:%M"))  # plain 10:00 is 600 in YAML 1.1
     if by:
         visit["by"] = by
     visit["kind"] = kind
@@ -143,13 +146,18 @@ def visit_record(
     return visit
 
 
-def log_visit(visit: CommentedMap) -> Any:
-    """A change for store.update_card: append the visit, keep visits in date order.
+def log_visit(visit: CommentedMap, reactivate: bool = False) -> Any:
+    """A change for store.update_card: append the visit, keep visits in date order; with
+    `reactivate`, also set a lost account's status back to active (in the file's words).
 
     The usual case (the newest visit) appends at the end; a back-dated visit is
     inserted before the first later one so the list stays in date order."""
 
     def change(document: Document) -> None:
+        if reactivate:
+            status = document.root.get("status")
+            chinese = aliases.uses_chinese("status", [status])
+            document.root["status"] = aliases.label("status", "active") if chinese else "active"
         items = document.root.get("visits")
         if isinstance(items, CommentedSeq) and items:
             kinds = [v.get("kind") for v in items if isinstance(v, dict)]
@@ -237,3 +245,19 @@ def set_tier_pin(tier: str | None) -> Any:
         insert_key(document.root, "tier", tier)
 
     return change
+
+
+def unknown_people(card: Card, names: list[str]) -> list[tuple[str, list[str]]]:
+    """The names met at a visit (`log --with`) that are none of the card's contacts, each
+    with the contacts it may be a mistyping of (difflib, best first; at most 3)."""
+    import difflib
+
+    contacts = [c.name for c in card.contacts]
+    found = []
+    for name in names:
+        if name in contacts:
+            continue
+        close = [c for c in contacts if name in c or c in name]
+        close += [c for c in difflib.get_close_matches(name, contacts, n=3, cutoff=0.4) if c not in close]
+        found.append((name, close[:3]))
+    return found

@@ -7,6 +7,7 @@ what "revenue", "the open next step" or "an overdue receivable" mean.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, overload
@@ -79,13 +80,17 @@ def last_visit(card: Brief, today: dt.date | None = None) -> brief.Visit | None:
 
 
 def last_visit(card: CardLike, today: dt.date | None = None) -> Visit | brief.Visit | None:
-    """The latest visit (on or before today when given)."""
+    """The latest visit (on or before today when given): by date, then time of day, then
+    position in the file (model.card.visit_order; a brief's visits are already in that order)."""
     latest: Visit | brief.Visit | None = None
-    for visit in card.visits:
+    latest_key: tuple[dt.date, dt.time, int] | None = None
+    visits: Sequence[Visit | brief.Visit] = card.visits
+    for i, visit in enumerate(visits):
         if today is not None and visit.date > today:
             continue
-        if latest is None or visit.date >= latest.date:
-            latest = visit
+        key = (visit.date, getattr(visit, "time", None) or dt.time.min, i)
+        if latest_key is None or key >= latest_key:
+            latest, latest_key = visit, key
     return latest
 
 
@@ -95,11 +100,7 @@ def open_next_step(card: CardLike, today: dt.date | None = None) -> NextStep | b
     return latest.next if latest is not None else None
 
 
-def last_touched(card: Card) -> dt.date | None:
-    """The most recent date anything happened on the card."""
-    dates = [v.date for v in card.visits] + [t.date for t in card.trades] + [s.date for s in card.signals]
-    dates += [h.date for h in card.handovers]
-    return max(dates) if dates else card.since
+last_touched = brief.last_touched  # the most recent date anything happened on the card
 
 
 def open_signals(card: CardLike, today: dt.date) -> list[Signal | brief.Signal]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +45,10 @@ class CardIndex:
     # running totals × 10**scale: amounts [0, trades], margins [trades + 1, 2 * trades + 1]
     sums: Sequence[int]
     scale: int
+    # per visit, in the order of the visits' part of `ords`: 1 when it left neither a next
+    # step nor a no_next reason
+    open_visits: Sequence[int] = ()
+    visit_kinds: Sequence[str] = ()  # per visit, in the same order: its kind (visit, call ...)
 
     @property
     def visit_count(self) -> int:
@@ -68,6 +72,26 @@ class CardIndex:
     def visits_until(self, today: dt.date) -> int:
         """How many visits are dated on or before today."""
         return bisect_right(self.ords, today.toordinal(), self.visits_from) - self.visits_from
+
+    def open_visits_in(self, today: dt.date, window_days: int) -> int:
+        """How many visits dated in (today - window_days, today] left no next step (nor no_next)."""
+        start, end = self.visits_from, len(self.ords)
+        hi = bisect_right(self.ords, today.toordinal(), start, end)
+        lo = bisect_right(self.ords, today.toordinal() - window_days, start, end)
+        return sum(self.open_visits[lo - start:hi - start]) if hi > lo else 0
+
+    def last_visits(self, today: dt.date, n: int) -> list[tuple[dt.date, str]]:
+        """The last `n` visits dated on or before today as (date, kind), ascending (ties in
+        file order)."""
+        start = self.visits_from
+        hi = bisect_right(self.ords, today.toordinal(), start, len(self.ords))
+        lo = max(start, hi - n)
+        return [(dt.date.fromordinal(self.ords[k]), self.visit_kinds[k - start]) for k in range(lo, hi)]
+
+    def visited_between(self, first: dt.date, last: dt.date) -> bool:
+        """Any visit dated in [first, last]."""
+        start, end = self.visits_from, len(self.ords)
+        return bisect_right(self.ords, last.toordinal(), start, end) > bisect_left(self.ords, first.toordinal(), start, end)
 
     def positive_trades_in(self, start: int, end: int) -> bool:
         """Any trade with a positive amount dated in (start, end] (dates as ordinals)."""
@@ -103,7 +127,10 @@ def record(card: Card) -> tuple[Any, ...]:
     except OverflowError:  # beyond 64 bits: kept as Python integers
         sums = tuple(totals)
     positive = [t.date for t in trades if t.amount > 0]
-    ords = [d.toordinal() for d in [t.date for t in trades] + positive + sorted(v.date for v in card.visits)]
+    visits = sorted(card.visits, key=lambda v: v.date)
+    ords = [d.toordinal() for d in [t.date for t in trades] + positive + [v.date for v in visits]]
+    open_visits = bytes(v.next is None and v.no_next is None for v in visits)
+    kinds = tuple(v.kind for v in visits)
     pipeline = sum(
         (o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES),
         start=Decimal(0),
@@ -121,14 +148,25 @@ def record(card: Card) -> tuple[Any, ...]:
         len(trades) + len(positive),
         sums,
         scale,
+        open_visits,
+        kinds,
     )
 
 
 def from_record(r: tuple[Any, ...]) -> CardIndex:
     (card_id, status, tier, criteria, centralized, pattern, pipeline, ords, trades, visits_from,
-     sums, scale) = r
-    return CardIndex(
+     sums, scale, open_visits, kinds) = r
+    ix = CardIndex(
         card_id, status, tier, criteria, centralized, pattern,
         Decimal(pipeline) if pipeline != "0" else Decimal(0),
-        _unpack(ords, "i"), trades, visits_from, _unpack(sums, "q"), scale,
+        _unpack(ords, "i"), trades, visits_from, _unpack(sums, "q"), scale, open_visits, tuple(kinds),
     )
+    if not (0 <= trades <= visits_from <= len(ix.ords) and len(ix.sums) == 2 * trades + 2
+            and len(open_visits) == len(ix.ords) - visits_from == len(ix.visit_kinds)):
+        raise ValueError("index record does not fit together")
+    return ix
+
+
+def of(card: Card) -> CardIndex:
+    """The index of a whole card (the same object the cache's record gives back)."""
+    return from_record(record(card))

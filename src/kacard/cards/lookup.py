@@ -22,6 +22,7 @@ from typing import Any
 
 from kacard.errors import CardNotFound, UsageError
 from kacard.i18n import _
+from kacard.text import fold
 
 Readings = tuple[tuple[str, ...], ...]  # per character of a text: its readings, lowercase
 
@@ -195,10 +196,10 @@ def _pinyin_query(query: str) -> str | None:
 def rank(query: str, keys: SearchKeys, *, deep: bool = False) -> Match | None:
     """How well `query` names the card (best kind of match), or None. `deep` also
     searches contacts and the address (for `kacard find`)."""
-    text = query.strip().casefold()
+    text = fold(query.strip())  # compared after Unicode normalisation (kacard.text.fold)
     if not text:
         return None
-    card_id, name = keys.id, keys.name.casefold()
+    card_id, name = keys.id, fold(keys.name)
 
     def hit(where: str) -> Match:
         return Match(keys.id, keys.name, RANKS[where], where.split("_")[0])
@@ -218,11 +219,11 @@ def rank(query: str, keys: SearchKeys, *, deep: bool = False) -> Match | None:
         return hit("pinyin")
     if not deep:
         return None
-    if any(text in contact.casefold() for contact in keys.contact_names):
+    if any(text in fold(contact) for contact in keys.contact_names):
         return hit("contact")
     if spelled and any(matches_pinyin(spelled, r) is not None for _c, r in keys.contacts):
         return hit("contact_pinyin")
-    if keys.address and text in keys.address.casefold():
+    if keys.address and text in fold(keys.address):
         return hit("address")
     return None
 

@@ -39,7 +39,13 @@ def find_folder(option: Path | None, cwd: Path | None = None) -> Path:
 def _existing(path: Path, source: str) -> Path:
     if not path.is_dir():
         raise FolderNotFound(_("{source} {path} is not a folder").format(source=source, path=path))
-    return path.resolve()
+    resolved = path.resolve()
+    if resolved.parent == resolved and not (resolved / SETTINGS_FILE).is_file():
+        # the root of the file system is no card folder: walking it would read the whole disk
+        raise FolderNotFound(_("{source} {path} is the root of the file system, not a card folder "
+                               "(it holds no kacard.yaml); pass the folder of your cards")
+                             .format(source=source, path=path))
+    return resolved
 
 
 def check_id(card_id: str) -> str:
@@ -72,3 +78,51 @@ def card_path(folder: Path, card_id: str) -> Path:
 
 def is_card_file(name: str) -> bool:
     return name.endswith(CARD_SUFFIX) and not name.startswith(".")
+
+
+def check_output(folder: Path | None, path: Path, *, own: bool = False) -> Path:
+    """The one guard of every -o/--output/--chart file: returns the path to write, or
+    UnsafePath when writing it could harm the folder or follow a link.
+
+    Refused: a symbolic link (kacard never writes through one, wherever it points);
+    an existing file that is not a regular file (a FIFO would hang the write, a device
+    would be written to); inside the card folder (`folder`), anything that would be read
+    as a card or settings (`*.yaml`, `*.yml`, `kacard.yaml`), anything under a hidden
+    folder (`.git/hooks/…` would run), and a path whose folders lead out of the card
+    folder through a symlink. SPEC §7: kacard never follows a path outside the card folder.
+    `own=True` is for kacard's own files in the folder (`kacard.yaml`, `.gitattributes`,
+    `.schema/`): only the link, non-regular and leave-the-folder rules apply."""
+    import stat
+
+    if path.is_symlink():
+        raise UnsafePath(_("{path} is a symbolic link; kacard does not write through links (choose another file)")
+                         .format(path=path))
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise UnsafePath(_("{path} is not a regular file (a folder, FIFO or device); choose another file")
+                         .format(path=path))
+    if folder is None:
+        return path
+    plain = Path(os.path.abspath(path))
+    home = Path(os.path.abspath(folder))
+    try:
+        rel = plain.relative_to(home)
+    except ValueError:
+        return path  # outside the folder as written: the user's own file
+    if not inside(folder, plain.parent):
+        raise UnsafePath(_("{path} leads out of the card folder through a symbolic link; nothing was written")
+                         .format(path=path))
+    if own:
+        return path
+    if any(part.startswith(".") for part in rel.parts):
+        raise UnsafePath(_("{path} is in a hidden folder of the card folder; write the output elsewhere")
+                         .format(path=path))
+    if plain.name == SETTINGS_FILE or plain.suffix.lower() in (CARD_SUFFIX, ".yml"):
+        raise UnsafePath(_("{path} would be read as a card (or the team settings); write the output elsewhere")
+                         .format(path=path))
+    return path

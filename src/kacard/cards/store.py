@@ -9,11 +9,11 @@ file atomically, refusing when it changed since it was read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import os
 import re
-import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
@@ -22,20 +22,14 @@ from pydantic import BaseModel, ValidationError
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
-from kacard.cards.cache import CardCache, Snap, digest
-from kacard.cards.cache import Entry as CacheEntry
+from kacard.cards.cache import CardCache, Record, Row, Stat, decode_brief, decode_numbers, digest, encode, loads
 from kacard.cards.index import CardIndex
-from kacard.errors import CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath
+from kacard.errors import (
+    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason, reports_write_errors,
+)
 from kacard.i18n import _
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import (
-    RESERVED_FOLDERS,
-    SETTINGS_FILE,
-    card_path,
-    check_id,
-    inside,
-    is_card_file,
-)
+from kacard.cards.paths import CARD_SUFFIX, RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -54,11 +48,17 @@ LAST_VISITS = 3
 
 
 class Summary(NamedTuple):
-    """One card as the fast path of `list`, `filter` and `due` reads it."""
+    """One card as folder-wide commands read it (store.load_folder with summary=True)."""
 
     rel: str
     brief: Brief
     card_index: CardIndex
+    upkeep: brief.Upkeep | None = None  # with load_folder(upkeep=True)
+
+
+def summary_of(card: Card, today: dt.date, rel: str = "") -> Summary:
+    """The summary of a whole card as a cached row gives it (brief as of today)."""
+    return Summary(rel, brief.of(card).as_of(today), index.of(card), brief.upkeep(card))
 
 
 @dataclass
@@ -209,6 +209,9 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
         card = Card.model_validate(raw)
     except ValidationError as exc:
         return None, problems + _validation_problems(rel, text, exc)
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:  # a model rule hit data it
+        # did not expect: this card is broken, the others are not (never a traceback)
+        return None, problems + [Problem(rel, None, None, "", f"cannot be read as a card ({type(exc).__name__})")]
     return (None, problems) if problems else (card, [])
 
 
@@ -246,10 +249,18 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. Symlinks that lead outside the folder are
-    refused with a problem."""
+    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. The one folder walker: it never opens a file,
+    and reports and skips what could hang or crash a reader — a symlink leading outside
+    the folder, a symlink loop or a dangling link, a `*.yaml` that is not a regular file
+    (a FIFO would block every read, a device or socket is no card), a folder it cannot
+    read. It does not follow links to folders, nor cross into another file system (like
+    `find -xdev`: `--dir /` never walks /proc)."""
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
+    try:
+        device = os.stat(folder).st_dev
+    except OSError as exc:
+        return found, [Problem(".", None, None, "", _("cannot read folder: {reason}").format(reason=os_reason(exc)))]
     stack = [("", str(folder))]
     while stack:
         rel_dir, current = stack.pop()
@@ -257,43 +268,76 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             with os.scandir(current) as scan:
                 entries = list(scan)
         except OSError as exc:
-            problems.append(Problem(rel_dir or ".", None, None, "", f"cannot read folder: {exc.strerror}"))
+            problems.append(Problem(rel_dir or ".", None, None, "",
+                                    _("cannot read folder: {reason}").format(reason=os_reason(exc))))
             continue
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             rel = rel_dir + name
-            if entry.is_symlink() and not inside(folder, Path(entry.path)):
-                if name.endswith(".yaml") or entry.is_dir():
-                    problems.append(Problem(rel, None, None, "", "symlink points outside the card folder; ignored"))
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if not rel_dir and name in RESERVED_FOLDERS:
+            try:
+                problem = _entry_problem(folder, entry, device)
+                if problem is not None:
+                    if problem and (problem == _("symlink loop; ignored") or is_card_file(name) or entry.is_dir()):
+                        problems.append(Problem(rel, None, None, "", problem))
                     continue
-                stack.append((rel + "/", entry.path))
-            elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
-                found.append((rel, entry.path))
+                if entry.is_dir(follow_symlinks=False):
+                    if not rel_dir and name in RESERVED_FOLDERS:
+                        continue
+                    stack.append((rel + "/", entry.path))
+                elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
+                    found.append((rel, entry.path))
+            except OSError as exc:  # vanished or unreadable while walking
+                if is_card_file(name):
+                    problems.append(Problem(rel, None, None, "",
+                                            _("cannot read file: {reason}").format(reason=os_reason(exc))))
     found.sort()
     return found, problems
 
 
+def _entry_problem(folder: Path, entry: os.DirEntry[str], device: int) -> str | None:
+    """Why the walker skips an entry ("" = silently), or None to take it."""
+    import stat as st
+
+    if entry.is_symlink():
+        try:
+            target = Path(entry.path).resolve(strict=True)
+        except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.11's "Symlink loop"
+            loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+            return _("symlink loop; ignored") if loop else _("dangling symlink; ignored")
+        if not inside(folder, target):
+            return _("symlink points outside the card folder; ignored")
+        if target.is_dir():
+            return ""  # links to folders are not followed (no walking in circles)
+    if entry.is_dir(follow_symlinks=False):
+        return "" if entry.stat(follow_symlinks=False).st_dev != device else None
+    if is_card_file(entry.name) and not st.S_ISREG(entry.stat().st_mode):
+        return _("not a regular file (a FIFO, device or socket); skipped")
+    return None
+
+
 Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
+
+# Cards to parse before a load starts worker processes (below that, forking costs more).
+PARALLEL_MIN = 48
 
 
 def load_folder(
     folder: Path, today: dt.date, *, summary: bool = False, only: Collection[str] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, upkeep: bool = False,
 ) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
 
-    summary=True is the fast path of `list`, `filter` and `due`: each card comes as its
-    brief and index (`summaries`) from the folder snapshot, and only files changed
-    since are read; suspicious-data warnings (which they do not show) are not computed.
-    `only` loads the files of those card ids and nothing else (`show`, `edit`, `log`:
-    on a folder of 10,000 cards they cost a directory walk, not 10,000 cards).
-    `progress` is told of every card file read (with summary=True, only of those not
-    in the snapshot: the slow part of a first run)."""
+    summary=True is the path of every folder-wide command (`list`, `filter`, `due`,
+    `score`, `review`, `validate`, `route`, `brief`): each card comes as its brief and
+    index (`summaries`, and with upkeep=True its kacard.cards.brief.Upkeep too) from the
+    per-user cache's rows (kacard.cards.cache); only files whose stat changed are read, only
+    those whose bytes changed are parsed, in worker processes when there are many.
+    Without summary, whole cards are parsed (`show`, `edit`, `log`, `export`,
+    `handover`); `only` loads the files of those card ids and nothing else (on a folder
+    of 10,000 cards they cost a directory walk, not 10,000 cards).
+    `progress` is told of every card file parsed (the slow part of a first run)."""
     settings = load_settings(folder)
     result = Folder(folder, settings)
     files, result.problems = card_files(folder)
@@ -302,138 +346,194 @@ def load_folder(
         wanted = {check_id(card_id) for card_id in only}
         files = [(rel, path) for rel, path in files if Path(rel).stem in wanted]
         result.problems = [p for p in result.problems if Path(p.file).stem in wanted]
-    cache = CardCache(folder)
     # Loading allocates many small objects and frees none: the cyclic GC's passes over
     # them are pure overhead (measured: a fifth of a warm load), so it waits until after.
     collecting = gc.isenabled()
     gc.disable()
     try:
         if summary:
-            _load_summaries(files, cache, result, today, progress)
+            cache = CardCache(folder)
+            try:
+                _load_summaries(files, cache, result, today, progress, upkeep=upkeep,
+                                whole_folder=only is None)
+            finally:
+                cache.close()
         else:
-            _load_cards(files, cache, result, progress, whole_folder=only is None)
+            _load_cards(files, result, progress)
     finally:
-        cache.close()
         if collecting:
             gc.enable()
-    result.problems.extend(folder_problems(result, today, warnings=not summary))
+    result.problems.extend(folder_problems(result, today, warnings=not summary or upkeep))
     return result
 
 
-def _load_cards(
-    files: list[tuple[str, str]], cache: CardCache, result: Folder, progress: Progress | None,
-    *, whole_folder: bool,
-) -> None:
-    """Whole cards from the cache where their files are unchanged; with `whole_folder`,
-    the cache also forgets files that are gone."""
-    cached = cache.load_all() if whole_folder else {rel: e for rel, _ in files if (e := cache.entry(rel))}
-    for done, (rel, path) in enumerate(files):
-        if progress is not None:
-            progress(done, len(files))
-        try:
-            loaded, problems = _load_card(Path(path), rel, cache, cached.get(rel))
-        except OSError as exc:
-            loaded, problems = None, [_unreadable(rel, exc)]
-        if loaded is None:
+def _load_cards(files: list[tuple[str, str]], result: Folder, progress: Progress | None) -> None:
+    """Whole cards, parsed (in worker processes when there are many)."""
+    for rel, path, outcome in _parse_all([(rel, path) for rel, path in files], _parse_whole, progress):
+        if isinstance(outcome, OSError):
+            result.problems.append(_unreadable(rel, outcome))
+            continue
+        card, dig, problems = outcome
+        if card is None:
             result.problems.extend(problems)
         else:
-            result.cards.append(loaded)
-    cache.flush([rel for rel, _ in files] if whole_folder else None)
+            result.cards.append(LoadedCard(card, Path(path), rel, dig))
+
+
+def _parse_whole(job: tuple[str, str]) -> tuple[Card | None, str, list[Problem]]:
+    rel, path = job
+    data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    return card, digest(data), problems
+
+
+def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress | None) -> Iterator[tuple[str, str, Any]]:
+    """(rel, path, work(job) or the OSError it raised) for jobs whose first two items are
+    rel and path, in order; in worker processes (about one per core) when there are at
+    least PARALLEL_MIN jobs, else here."""
+    workers = min(os.cpu_count() or 1, 8)
+    total = len(jobs)
+    if total < PARALLEL_MIN or workers < 2:
+        for done, job in enumerate(jobs):
+            if progress is not None:
+                progress(done, total)
+            try:
+                yield job[0], job[1], work(job)
+            except OSError as exc:
+                yield job[0], job[1], exc
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    from kacard.cards.model.card import Card  # noqa: F401  (imported once, before the workers fork)
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, min(64, total // (workers * 8)))
+        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j) for j in jobs],
+                                                               chunksize=chunk), strict=True)):
+            if progress is not None:
+                progress(done, total)
+            yield job[0], job[1], outcome
+
+
+def _guarded(item: tuple[Callable[[Any], Any], Any]) -> Any:
+    work, job = item
+    try:
+        return work(job)
+    except OSError as exc:
+        return OSError(exc.errno, exc.strerror)
 
 
 def _unreadable(rel: str, exc: OSError) -> Problem:
     return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
 
 
+def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tuple[bytes | None, ...] | None, Any]:
+    """A card file's row: (digest, stat, encoded columns, record when they are None).
+    Runs in worker processes: it takes and gives plain data."""
+    rel, path, stat, data = job
+    if data is None:
+        data = Path(path).read_bytes()
+    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    if card is None:
+        found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
+        return digest(data), stat, encode(None, found), found
+    record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
+                    brief.upkeep_record(brief.upkeep(card)))
+    columns = encode(record, None)
+    return digest(data), stat, columns, record if columns is None else None
+
+
 def _load_summaries(
-    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date, progress: Progress | None
+    files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date,
+    progress: Progress | None, *, upkeep: bool, whole_folder: bool,
 ) -> None:
-    """Briefs and indexes from the snapshot; a file whose stat changed is re-read (and
-    re-parsed only when its bytes changed) and the snapshot rewritten."""
-    snaps = cache.snapshot()
-    fresh: dict[str, Snap] = {}
-    summaries: list[Summary] = []
-    for done, (rel, path) in enumerate(files):
-        snap = snaps.get(rel)
+    """Summaries from the cache's rows; files whose stat changed are read, those whose
+    bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
+    rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
+    found: dict[str, Summary | list[Problem]] = {}
+    jobs: list[tuple[str, str, Stat, bytes | None]] = []
+    for rel, path in files:
+        row = rows.get(rel)
         try:
             info = os.stat(path)
             stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-            if snap is None or not snap.trusted(stat):
-                if progress is not None:
-                    progress(done, len(files))
-                snap, problems = _snap(rel, path, stat, snap, cache)
+            data = None
+            if row is not None and not row.trusted(stat):
+                data = Path(path).read_bytes()
+                if row.digest == digest(data):  # touched, not changed
+                    cache.touch(rel, stat)
+                else:
+                    row = None
+            if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
+                found[rel] = summary
+            else:
+                jobs.append((rel, path, stat, data))
         except OSError as exc:
-            snap, problems = None, [_unreadable(rel, exc)]
-        if snap is None:
-            result.problems.extend(problems)
+            found[rel] = [_unreadable(rel, exc)]
+    for rel, path, outcome in _parse_all(jobs, _parse_row, progress):
+        if isinstance(outcome, OSError):
+            found[rel] = [_unreadable(rel, outcome)]
             continue
-        fresh[rel] = snap
-        summaries.append(_summary(rel, path, snap, cache, today))
-    changed = [rel for rel, snap in fresh.items() if snaps.get(rel) is not snap]
-    changed += [rel for rel in snaps if rel not in fresh]
-    if changed:
-        cache.flush(rel for rel, _ in files)
-        cache.save_snapshot(fresh, changed)
+        dig, stat, columns, record = outcome
+        cache.put(rel, dig, stat, columns)
+        if columns is not None:
+            fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
+            if fresh is not None:
+                found[rel] = fresh
+                continue
+            record = _parse_row((rel, path, stat, None))[3]  # cannot happen: columns it just made
+        if record is not None and isinstance(record, Record):
+            found[rel] = _summary(rel, path, record.brief, index.from_record(record.numbers),
+                                  brief.upkeep_from_record(record.upkeep) if upkeep else None, today)
+        else:
+            found[rel] = [Problem(rel, *problem) for problem in record or []]
+    summaries: list[Summary] = []
+    for rel, _path in files:
+        item = found.get(rel)
+        if isinstance(item, Summary):
+            summaries.append(item)
+        elif item is not None:
+            result.problems.extend(item)
+    cache.flush([rel for rel, _ in files] if whole_folder else None)
     result.summaries = summaries
 
 
-def _snap(
-    rel: str, path: str, stat: tuple[int, int, int], old: Snap | None, cache: CardCache
-) -> tuple[Snap | None, list[Problem]]:
-    """A snapshot entry for a file that is new or whose stat changed."""
-    checked = time.time_ns()
-    with open(path, "rb") as handle:
-        data = handle.read()
-    dig = digest(data)
-    if old is not None and old.digest == dig:  # touched, not changed
-        return old._replace(stat=stat, checked_ns=checked), []
-    entry = cache.entry(rel)
-    loaded, problems = _load_card(Path(path), rel, cache, entry, data=data, dig=dig)
-    if loaded is None:
-        return None, problems
-    card = loaded.card
-    return Snap(dig, stat, checked, brief.record(brief.of(card, LAST_VISITS)), index.record(card)), []
+def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
+              ) -> Summary | list[Problem] | None:
+    """A card's summary (or problems) from its row; None when the row is damaged.
+    `made`: a row this process just made (not read from the cache: nothing to check)."""
+    if not made and not row.intact():
+        return None
+    try:
+        columns = row.columns
+        if columns[0] is None:
+            return [Problem(rel, line, column, str(field), str(message), str(severity))
+                    for line, column, field, message, severity in loads(columns[6] or b"[]")]
+        ix = index.from_record(decode_numbers(columns))
+        kept = decode_brief(columns[0])  # type: ignore[arg-type]
+        if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
+            return None
+        care = brief.upkeep_from_record(loads(columns[5])) if upkeep else None  # type: ignore[arg-type]
+        return _summary(rel, path, kept, ix, care, today)
+    except (ValueError, TypeError, KeyError, IndexError, AssertionError, OverflowError):
+        return None
 
 
-def _summary(rel: str, path: str, snap: Snap, cache: CardCache, today: dt.date) -> Summary:
-    """A card's brief as of today (kacard.cards.brief.Brief.as_of) and its index."""
-    ix = index.from_record(snap.numbers)
+def _summary(rel: str, path: str, record: tuple[Any, ...] | list[Any], ix: CardIndex, care: brief.Upkeep | None,
+             today: dt.date) -> Summary:
+    """A card's brief as of today (kacard.cards.brief.Brief.as_of), its index and upkeep."""
     at = ix.visits_until(today)  # visits on or before today
-    kept = len(snap.brief[brief.VISITS])
+    kept = len(record[brief.VISITS])
     first_kept = ix.visit_count - kept
     if at and at - 1 < first_kept:
-        # --today is before the visits the snapshot keeps: brief the whole card
-        loaded, _entry = _load_card(Path(path), rel, cache, cache.entry(rel))
-        if loaded is not None:
-            return Summary(rel, brief.of(loaded.card).as_of(today), ix)
-    return Summary(rel, brief.from_record(snap.brief, max(0, at - first_kept)), ix)
-
-
-def _load_card(
-    path: Path, rel: str, cache: CardCache, entry: CacheEntry | None,
-    *, data: bytes | None = None, dig: str | None = None,
-) -> tuple[LoadedCard | None, list[Problem]]:
-    """One card: from the cache when its stat (or else its content hash) is unchanged.
-    `data` and `dig` are the file's bytes and hash when already read."""
-    info = os.stat(path)
-    stat = (info.st_mtime_ns, info.st_size, info.st_ino)
-    if data is None and entry is not None and entry.trusted(stat):
-        card = cache.decode(entry.blob)
-        if card is not None and card.id == path.stem:
-            return LoadedCard(card, path, rel, entry.digest), []
-    if data is None or dig is None:
-        data = path.read_bytes()
-        dig = digest(data)
-    if entry is not None and entry.digest == dig:
-        card = cache.decode(entry.blob)
-        if card is not None and card.id == path.stem:
-            cache.put(rel, dig, stat, card)  # refresh the stat: next time no read
-            return LoadedCard(card, path, rel, dig), []
-    card, problems = parse_card(rel, data, expect_id=path.stem)
-    if card is None:
-        return None, problems
-    cache.put(rel, dig, stat, card)
-    return LoadedCard(card, path, rel, dig), []
+        # --today is before the visits the row keeps: brief the whole card
+        card, _ = parse_card(rel, Path(path).read_bytes(), expect_id=Path(path).stem)
+        if card is not None:
+            return Summary(rel, brief.of(card).as_of(today), ix, care)
+    return Summary(rel, brief.from_record(record, max(0, at - first_kept)), ix, care)
 
 
 def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
@@ -495,6 +595,9 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
             owner = check.owner_id(s.brief.owner)
             if owner != s.brief.owner:  # `owner: 张伟`: every command reads the rep's id
                 folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
+            if warnings and s.upkeep is not None:
+                problems += [Problem(s.rel, None, None, path, message, severity="warning")
+                             for path, message in brief.warnings(s.upkeep, today)]
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
@@ -536,6 +639,7 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
 # -- writing ----------------------------------------------------------------------------
 
 
+@reports_write_errors  # cannot write X: no space left on device; nothing was written
 def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     """Replace `path` with `text` atomically (lock file + fsync + rename + folder fsync).
 
@@ -546,7 +650,7 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
     """
     lock = path.with_name(path.name + ".lock")
     try:
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(lock, LOCK_FLAGS, 0o644)
     except FileExistsError:
         raise StaleWrite(_("{name} is being written by another kacard (remove {name2} if that is not so)").format(name=path.name, name2=lock.name)) from None
     try:
@@ -555,11 +659,28 @@ def write_atomic(path: Path, text: str, expect_digest: str | None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _check_unchanged(path, expect_digest)
-        os.replace(lock, path)
+        replace(lock, path)
         _fsync_folder(path.parent)
     except BaseException:
         lock.unlink(missing_ok=True)
         raise
+
+
+# Lock files are written in binary mode everywhere: on Windows os.open is text mode (and
+# would turn "\n" into "\r\n") unless told O_BINARY, which POSIX does not have.
+LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def replace(source: Path, target: Path) -> None:
+    """os.replace, with Windows' refusal to replace a file another program holds open (an
+    editor, Excel) as StaleWrite rather than a traceback."""
+    try:
+        os.replace(source, target)
+    except PermissionError:
+        if os.name != "nt":  # elsewhere a real permission problem: the write error's own message
+            raise
+        raise StaleWrite(_("{file} could not be replaced: it is open in another program or "
+                           "read-only; close it and run the command again").format(file=target.name)) from None
 
 
 def _check_unchanged(path: Path, expect_digest: str | None) -> None:
@@ -578,10 +699,14 @@ def _check_unchanged(path: Path, expect_digest: str | None) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable on POSIX. Windows cannot open a folder (and has no
+    os.O_DIRECTORY); there NTFS journals the rename itself, so this is skipped."""
+    if os.name == "nt":
+        return
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
-        return  # e.g. Windows: folders cannot be opened; rename is still atomic
+        return  # a file system that cannot open folders; the rename is still atomic
     try:
         os.fsync(fd)
     except OSError:
@@ -634,7 +759,7 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
                 failed.append((rel, UnsafePath(_("{rel} is outside the card folder").format(rel=rel))))
                 continue
             try:
-                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                fd = os.open(lock, LOCK_FLAGS, 0o644)
             except FileExistsError:
                 failed.append((rel, StaleWrite(_("{rel} is being written by another kacard (remove {name} if that is not so)").format(rel=rel, name=lock.name))))
                 continue
@@ -649,11 +774,11 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             rel, path, lock, expect = locked.pop()
             try:
                 _check_unchanged(path, expect)
+                replace(lock, path)
             except StaleWrite as exc:
                 lock.unlink(missing_ok=True)
                 failed.append((rel, exc))
                 continue
-            os.replace(lock, path)
             folders.add(path.parent)
         for parent in folders:
             _fsync_folder(parent)

@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 from kacard.i18n import _, set_language
 from kacard.i18n.choose import choose_language
@@ -24,7 +24,7 @@ from kacard.cli.helptext import localize_help  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.
@@ -63,9 +63,30 @@ class KacardCommand(TyperCommand):
         return localize_help(super().get_help(ctx))
 
 
+# click's usage error, reached through typer's BadParameter (the brief forbids importing click).
+ClickUsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
+    """Print click's usage error in kacard's one style, `error: ...` and the --help to read
+    (instead of click's "Usage: ... Error: ..." box); exit 2 like every usage error. An
+    error without a context (a missing option value) names the command being run."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        where = ctx.command_path
+    elif group_ctx is not None and group_ctx.meta.get("kacard.command"):
+        where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
+    else:
+        where = "kacard"
+    sys.stderr.write(_("error: {message}").format(message=exc.format_message()) + "\n")
+    sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
+    return typer.Exit(2)
+
+
 class KacardGroup(TyperGroup):
-    """Translates KacardError into a message and its exit code, in one place; gives every
-    command the `--lang` option and a help page in the run's language."""
+    """Translates KacardError and click's usage errors into one `error: ...` message and
+    its exit code, in one place; gives every command the `--lang` option and a help page
+    in the run's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,17 +105,43 @@ class KacardGroup(TyperGroup):
             _plain_metavars(command)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
-        # decided again for this run's arguments (the import-time choice saw sys.argv;
-        # a test runner passes its own)
+        """Every byte kacard prints, its own usage errors included, goes through the
+        terminal sanitiser (render.safe.SafeStream) for the length of the run. The
+        language is decided again for this run's arguments (the import-time choice saw
+        sys.argv; a test runner passes its own)."""
+        from kacard.render.safe import SafeStream
+
         set_language(choose_language(list(sys.argv[1:] if args is None else args)))
-        return super().main(args, *rest, **kwargs)
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+        try:
+            return super().main(args, *rest, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:
         return localize_help(super().get_help(ctx))
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickUsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `kacard`: the help, as before
+                raise
+            raise _usage_error(exc) from None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["kacard.command"] = name  # for a usage error that comes without its context
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickUsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            raise _usage_error(exc, ctx) from None
         except KacardError as exc:
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None
@@ -103,9 +150,22 @@ class KacardGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # the system refused a read or write nobody translated
+            _print_error(KacardError(_io_message(exc)))
+            raise typer.Exit(2) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in registration order, not alphabetical
+
+
+def _io_message(exc: OSError) -> str:
+    """One plain line for an OSError: the file it names (not its contents) and the reason."""
+    from kacard.errors import os_reason
+
+    name = exc.filename if exc.filename is not None else None
+    if name is None:
+        return _("{reason}; nothing was written").format(reason=os_reason(exc))
+    return _("cannot use {path}: {reason}; nothing was written").format(path=name, reason=os_reason(exc))
 
 
 def _print_error(exc: KacardError) -> None:
@@ -126,9 +186,23 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("kacard")
+        except PackageNotFoundError:  # run from a source tree without installing
+            number = "unknown"
+        typer.echo(f"kacard {number}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help=_("Print kacard's version and exit."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _
 
@@ -38,10 +39,13 @@ def init(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Make a card folder: kacard.yaml, the card schema for editors, .gitattributes.
+    """Make a card folder: kacard.yaml, the card schema for editors, .gitattributes. On a
+    terminal it asks for the team, each rep's base, language and map app; run again to add reps.
 
     Example: kacard init cards --rep zhangwei=张伟 --rep lina=李娜
     """
+    from kacard.cards.paths import SETTINGS_FILE
+    from kacard.cli.guided import Answers, ask_setup
     from kacard.team.folder_setup import init_folder
 
     opts = run(ctx, dir, today, format)
@@ -52,7 +56,11 @@ def init(
             raise UsageError(_("--rep must be ID=NAME, not {item!r}").format(item=item))
         rep_id, name = item.split("=", 1)
         reps.append((rep_id.strip(), name.strip()))
-    for line in init_folder(target, reps):
+    answers = Answers(reps=reps)
+    if _interactive():
+        answers = ask_setup(reps, existing=(target / SETTINGS_FILE).exists())
+    for line in init_folder(target, answers.reps, bases=answers.bases, language=answers.language,
+                            map_app=answers.map_app):
         typer.echo(line)
 
 
@@ -182,14 +190,16 @@ def show(
     print_brief(data, opts.format)
 
 
-def _rows(folder, today: dt.date) -> list[dict]:  # type: ignore[no-untyped-def]
-    from kacard.analysis.scoring import folder_tiers
+def _rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Rows of the folder's cards (of the summaries `only`, when given), tiers over all."""
     from kacard.render.listing import card_rows
+    from kacard.analysis.scoring import folder_tiers
 
     tier_of = folder_tiers(folder, today)
     if folder.summaries is not None:
-        briefs = [s.brief for s in folder.summaries]
-        indexes = {s.brief.id: s.card_index for s in folder.summaries}
+        chosen = folder.summaries if only is None else only
+        briefs = [s.brief for s in chosen]
+        indexes = {s.brief.id: s.card_index for s in chosen}
         return card_rows(briefs, folder.settings, today, tier_of, indexes)
     return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
 
@@ -225,6 +235,7 @@ def find(
 def list_cards(
     ctx: typer.Context,
     owner: Annotated[str | None, typer.Option(help=_("Only this rep's cards (a rep's id or name)."))] = None,
+    mine: MineOpt = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -233,13 +244,12 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
-    from kacard.cards.reps import rep_id
+    from kacard.cli.visits import resolve_owner
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
-    if owner is not None:
-        owner = rep_id(folder.settings, owner, "--owner", role="owner")
+    owner = resolve_owner(folder.settings, folder.path, owner, mine)
     rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
@@ -257,14 +267,18 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
+    from kacard.render.listing import PLAIN_FIELDS, plain_fields, print_rows
     from kacard.analysis.query import matches_all, parse_all
-    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     parse_all(conditions)  # a mistyped condition is refused before any card is read
     folder = opts.load(summary=True)
     parsed = parse_all(conditions, folder.settings)
-    rows = [r for r in _rows(folder, opts.today) if matches_all(parsed, r)]
+    # conditions on a card's own fields first: only the cards they keep get a whole row
+    # (tiers are still worked out over every card)
+    plain = [c for c in parsed if c.field in PLAIN_FIELDS or c.field.startswith("custom.")]
+    kept = [s for s in folder.summaries or [] if matches_all(plain, plain_fields(s.brief))] if plain else None
+    rows = [r for r in _rows(folder, opts.today, kept) if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
 
@@ -284,8 +298,8 @@ def validate(
     from kacard.team.validation import folder_checks, location_warnings
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load()
-    far = location_warnings(((c.rel, c.card.location) for c in folder.cards), folder.settings)
+    folder = opts.load(summary=True, upkeep=True)  # problems and warnings are kept per card
+    far = location_warnings(((s.rel, s.brief.location) for s in folder.summaries or []), folder.settings)
     problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
@@ -295,7 +309,7 @@ def validate(
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
     note(
-        _("{files} card file(s) checked in {path}: {count} valid, {count2} problem(s), {warnings} warning(s)").format(files=folder.files, path=folder.path, count=len(folder.cards), count2=len(errors), warnings=warnings)
+        _("{files} card file(s) checked in {path}: {count} valid, {count2} problem(s), {warnings} warning(s)").format(files=folder.files, path=folder.path, count=len(folder.summaries or []), count2=len(errors), warnings=warnings)
     )
     if errors:
         raise ProblemsFound(_("{count} problem(s) found").format(count=len(errors)))
@@ -304,26 +318,33 @@ def validate(
 def edit(
     ctx: typer.Context,
     card_id: CardIdArg,
+    start: Annotated[Path | None, typer.Option("--from", help=_("Start from this file (an edit kacard kept) instead of the card."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Open the card in $EDITOR; it is saved only once it validates (re-opened on error).
+    """Open the card in $EDITOR; it is saved only once it validates (re-opened on error, with
+    the problems as comments on top). An edit that is not saved is kept and its path printed.
 
     Example: kacard edit hz-xinghe-gas   (EDITOR=nano to choose the editor)
     """
-    from kacard.cards.edit_session import edit_card
+    from kacard.cards.edit_session import edit_card, strip_header
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
+    try:
+        start_from = strip_header(start.read_bytes()) if start is not None else None
+    except OSError as exc:
+        raise UsageError(f"--from {start}: {exc.strerror}") from None
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
             typer.echo(str(problem), err=True)
         return typer.confirm(_("The card is invalid and was not saved. Edit again?"), default=True)
 
-    if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None):
+    if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None,
+                 start_from=start_from):
         typer.echo(_("saved {rel}").format(rel=loaded.rel))
     else:
         typer.echo(_("no changes"))
@@ -335,7 +356,9 @@ def log(
     summary: Annotated[str | None, typer.Option(help=_("What happened (asked for on a terminal)."))] = None,
     date: Annotated[str | None, typer.Option(help=_("Visit date: 2026-11-20, 11-20, -3, fri (default: today)."))] = None,
     kind: Annotated[str, typer.Option(help=_("visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉)."))] = "visit",
-    with_: Annotated[list[str] | None, typer.Option("--with", help=_("Person met (repeatable)."))] = None,
+    with_: Annotated[list[str] | None, typer.Option("--with", help=_("Person met (repeatable), one of the card's contacts."))] = None,
+    new_contact: Annotated[bool, typer.Option("--new-contact", help=_("Log --with names that are not (yet) contacts of the card."))] = False,
+    time: Annotated[str | None, typer.Option("--time", help=_("Time of the visit, 9:30 or 下午3点 (orders visits of one day)."))] = None,
     by: Annotated[str | None, typer.Option(help=_("Rep id (default: the card's owner)."))] = None,
     next_date: Annotated[str | None, typer.Option(help=_("Date of the next step: 2026-12-07, 12-07, +7, fri, 下周五."))] = None,
     next_time: Annotated[str | None, typer.Option(help=_("Time of the next step, 9:30 or 下午3点 (a fixed appointment)."))] = None,
@@ -352,7 +375,7 @@ def log(
     from kacard.cards import aliases
     from kacard.cards.reps import rep_id
     from kacard.cli import prompts
-    from kacard.dates import parse_clock, parse_day
+    from kacard.dates import parse_day
     from kacard.cards.editing import log_visit, visit_record
     from kacard.cards.store import update_card
 
@@ -399,22 +422,74 @@ def log(
         if parsed_next is None:
             parsed_next = prompts.ask(_("Next step date (2026-12-07, 12-07, +7, fri, 下周五)"), step_date)
         next_action = next_action or prompts.ask(_("Next step action"), prompts.required)
-    parsed_time = None
-    if next_time:
-        try:
-            parsed_time = parse_clock(next_time)
-        except ValueError as exc:
-            raise UsageError(f"--next-time: {exc}") from None
+    parsed_time = _clock_option(next_time, "--next-time")
+    visit_time = _clock_option(time, "--time")
+    if parsed_next is not None and any(v.date == visit_date and v.next is not None and (visit_time is None or v.time is None)
+                                       for v in loaded.card.visits):
+        from kacard.render.output import note
+
+        note(_("warning: {card} already has a visit on {date} that leaves a next step; give both a time "
+               "(--time, and time: in the card) so the later one's next step is the open one").format(
+                   card=loaded.card.id, date=visit_date))
+    _check_people(loaded.card, list(with_ or []), new_contact, asking)
+    reactivate = _reactivate(loaded.card, asking)
     who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
     record = visit_record(
         visit_date, summary, by=who, kind=kind, with_=list(with_ or []), next_date=parsed_next,
-        next_time=parsed_time, next_action=next_action, no_next=no_next,
+        next_time=parsed_time, next_action=next_action, no_next=no_next, time=visit_time,
     )
-    update_card(folder.path, loaded, log_visit(record))
+    update_card(folder.path, loaded, log_visit(record, reactivate=reactivate))
     step = (_("next: {date} {action}").format(date=parsed_next, action=next_action) if parsed_next
             else _("no next step: {reason}").format(reason=no_next))
     typer.echo(_("logged {kind} on {date} to {file} ({step})").format(
         kind=kind, date=visit_date, file=loaded.rel, step=step))
+
+
+def _clock_option(text: str | None, option: str) -> dt.time | None:
+    from kacard.dates import parse_clock
+
+    if not text:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _check_people(card, names: list[str], new_contact: bool, asking: bool) -> None:  # type: ignore[no-untyped-def]
+    """`log --with` a person who is none of the card's contacts: a mistyping, usually. On a
+    terminal ask; otherwise refuse (exit 2) unless --new-contact (README, decisions)."""
+    from kacard.cards.editing import unknown_people
+
+    unknown = unknown_people(card, names)
+    if not unknown or new_contact:
+        return
+    lines = []
+    for name, close in unknown:
+        hint = _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+        lines.append(_("{name} is not a contact of {card}{hint}").format(name=name, card=card.id, hint=hint))
+    if asking:
+        for line in lines:
+            typer.echo(line, err=True)
+        if typer.confirm(_("Log the visit with them as typed?"), default=False):
+            return
+        raise UsageError(_("nothing logged; check the names given with --with"))
+    raise UsageError("; ".join(lines) + _("; check the spelling, or give --new-contact to log them as typed"))
+
+
+def _reactivate(card, asking: bool) -> bool:  # type: ignore[no-untyped-def]
+    """A visit to a `lost` account: its next step would never show in `due`. On a terminal
+    offer to mark it active again; otherwise warn (the visit is logged either way)."""
+    from kacard.render.output import note
+
+    if card.status != "lost":
+        return False
+    if asking and typer.confirm(_("{card} is marked lost, so its next step will not show in `kacard due`. "
+                                  "Mark it active again?").format(card=card.id), default=True):
+        return True
+    note(_("warning: {card} is marked lost, so its next step will not show in `kacard due`; "
+           "set `status: active` (kacard edit) if the account is back").format(card=card.id))
+    return False
 
 
 def schema(

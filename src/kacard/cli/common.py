@@ -116,16 +116,20 @@ class Run:
 
         return find_folder(self.dir_option)
 
-    def load(self, *, summary: bool = False, only: Collection[str] | None = None) -> Folder:
-        """Every card; summary=True gives the fast reduced cards of `list`/`due` (kacard.cards.index),
-        only=[ID, ...] just those cards (store.load_folder)."""
+    def load(self, *, summary: bool = False, only: Collection[str] | None = None,
+             upkeep: bool = False) -> Folder:
+        """Every card; summary=True gives each card's brief and index from the per-user
+        cache (with upkeep=True its completeness flags and warnings too), as every
+        folder-wide command reads them; only=[ID, ...] just those cards, whole
+        (store.load_folder)."""
         from kacard.cards.store import load_folder
         from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
 
         progress = Progress() if sys.stderr.isatty() else None
         try:
-            folder = load_folder(self.folder(), self.today, summary=summary, only=only, progress=progress)
+            folder = load_folder(self.folder(), self.today, summary=summary, only=only, progress=progress,
+                                 upkeep=upkeep)
         finally:
             if progress is not None:
                 progress.close()

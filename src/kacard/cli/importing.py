@@ -71,7 +71,9 @@ def import_command(
             raise UsageError(_("no sheet of {file} has headers kacard knows (such as 客户名称); "
                                "write the mapping by hand (README: Importing)").format(file=file.name))
         target.parent.mkdir(exist_ok=True)
-        target.write_text(maps.map_text(mapping, detected), encoding="utf-8")
+        from kacard.render.files import save
+
+        save(target, maps.map_text(mapping, detected), folder_path, own=True)
         print_detected(str(file), detected, str(target.relative_to(folder_path)))
         return
     mapping, mapping_note = _mapping(folder_path, file, map_, list(also or []))
@@ -138,7 +140,7 @@ def _write_template(folder_path: Path | None, path: Path, sample: bool) -> None:
         raise UsageError(_("{path} exists; nothing was written").format(path=path))
     if not path.parent.is_dir():
         raise UsageError(_("{folder} is not a folder").format(folder=path.parent))
-    write_template(path, SAMPLE if sample else ())
+    write_template(path, SAMPLE if sample else (), folder_path)
     typer.echo(_("wrote {path}").format(path=path))
     if folder_path is None:
         return
@@ -147,5 +149,7 @@ def _write_template(folder_path: Path | None, path: Path, sample: bool) -> None:
         typer.echo(_("kept {path}").format(path=target))
         return
     target.parent.mkdir(exist_ok=True)
-    target.write_text(maps.map_text(maps.template_map(path.stem)), encoding="utf-8")
+    from kacard.render.files import save
+
+    save(target, maps.map_text(maps.template_map(path.stem)), folder_path, own=True)
     typer.echo(_("wrote {path}").format(path=target))

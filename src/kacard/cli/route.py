@@ -114,12 +114,13 @@ def route(
 
         text = svg(plan)
     else:
-        text = render.table(plan)
+        from kacard.render.output import terminal_width
+
+        text = render.table(plan, terminal_width() if output is None else None)
     if output is not None:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
+        from kacard.render.files import save
+
+        save(output, text, folder.path)
         note(_("wrote {output} ({count} visit(s), {count2} left out; travel model: {travel_model})").format(output=output, count=len(plan.stops), count2=len(plan.unplanned), travel_model=plan.travel_model))
     else:
         typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)

@@ -115,7 +115,7 @@ def score(
     """
     from kacard.render.output import note
     from kacard.render.score import print_explain, print_score, print_what_if
-    from kacard.analysis.scoring.report import score as score_folder
+    from kacard.analysis.scoring.report import score_rows as score_folder
     from kacard.analysis.scoring.report import what_if as tier_changes
 
     opts = run(ctx, dir, today, format, as_of=as_of)
@@ -123,24 +123,27 @@ def score(
         what_if = True
     if explain and (what_if or chart):
         raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
-    folder = opts.load()
+    folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
     if owner is not None:
         from kacard.cards.reps import rep_id
 
         owner = rep_id(settings, owner, "--owner")
-    cards = [loaded.card for loaded in folder.cards]
-    report = score_folder(cards, settings, opts.today)
+    rows = folder.summaries or []
+    report = score_folder(rows, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
 
     if explain:
         if opts.format == "csv":
             raise UsageError(_("--explain prints table or json, not csv"))
-        account = report.get(folder.get(explain).card.id)
+        card_id = folder.brief(explain).id  # an id, or a name / pinyin (Folder.resolve)
+        account = report.get(card_id)
         assert account is not None  # every loaded card is scored
+        card = opts.load(only=[card_id]).get(card_id).card  # its trades, listed
         ten_two = settings.scoring.ten_two
         print_explain(
-            report, account, opts.format, ten_two.key, ten_two.potential, settings.currency
+            report, account, list(card.trades), opts.format, ten_two.key, ten_two.potential,
+            settings.currency,
         )
         report_problems(folder)
         return
@@ -148,7 +151,7 @@ def score(
     if what_if:
         overrides = list(set_ or [])
         alternative = (
-            score_folder(cards, _with_overrides(settings, overrides), opts.today)
+            score_folder(rows, _with_overrides(settings, overrides), opts.today)
             if overrides
             else report
         )
@@ -158,7 +161,7 @@ def score(
             if owner is None or c.account.card.owner == owner
         ]
         if apply:
-            _apply_pins(folder, changes, apply)
+            _apply_pins(opts, changes, apply)
             report_problems(folder)
             return
         print_what_if(changes, opts.format, overrides)
@@ -178,15 +181,16 @@ def score(
             _("nothing to score by {metric}: no trades dated after {window_start} up to {today}; every account is Pareto class C (10/2 ratings and pins still apply)").format(metric=report.metric, window_start=report.window_start, today=report.today)
         )
     print_score(report, chosen, opts.format, owner, settings.currency)
-    _note_unrated(chosen, settings)
+    _note_unrated(chosen, {r.brief.id: r.card_index.criteria for r in rows}, settings)
     if chart is not None:
-        _write_chart(chart, report, chosen, owner)
+        _write_chart(chart, report, chosen, owner, folder.path)
         note(_("wrote the Pareto chart to {chart}").format(chart=chart))
     report_problems(folder)
 
 
-def _apply_pins(folder: Any, changes: list[Any], apply: str) -> None:
-    """Pin the accounts named in `apply` (or every listed one for "all") to the proposed tier."""
+def _apply_pins(opts: Any, changes: list[Any], apply: str) -> None:
+    """Pin the accounts named in `apply` (or every listed one for "all") to the proposed tier
+    (each card read whole: a write patches its file)."""
     from kacard.cards.editing import set_tier_pin
     from kacard.cards.store import update_card
     from kacard.cli.common import split_ids
@@ -196,26 +200,28 @@ def _apply_pins(folder: Any, changes: list[Any], apply: str) -> None:
     unknown = [i for i in wanted if i not in proposed]
     if unknown:
         raise UsageError(_("--apply: no tier change proposed for {value} (run --what-if to see the list)").format(value=', '.join(unknown)))
+    folder = opts.load(only=wanted)
     for card_id in wanted:
         change = proposed[card_id]
         update_card(folder.path, folder.get(card_id), set_tier_pin(change.would_be))
         typer.echo(_("pinned {card_id}: {now} -> {would_be}").format(card_id=card_id, now=change.now, would_be=change.would_be))
 
 
-def _note_unrated(accounts: list[Any], settings: Settings) -> None:
+def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], settings: Settings) -> None:
     """Say how many accounts lack a manual rating for a criterion that is never derived."""
     from kacard.analysis.scoring.ten_two import NOT_DERIVED
     from kacard.render.output import note
 
     manual = [c for c in settings.scoring.ten_two.criteria
               if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
-    unrated = [a for a in accounts if any(c not in a.card.criteria for c in manual)]
+    unrated = [a for a in accounts if any(c not in criteria[a.id] for c in manual)]
     if manual and unrated:
         note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' may be out of reach): kacard rate ID {value2}=2 ...").format(count=len(unrated), count2=len(accounts), value=', '.join(manual), value2=manual[0]))
 
 
-def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None) -> None:
+def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None, folder: Path) -> None:
     from kacard.render.chart import pareto_svg
+    from kacard.render.files import save
 
     if path.suffix.lower() != ".svg":
         raise UsageError(_("--chart writes SVG; give a file name ending in .svg, not {name!r}").format(name=path.name))
@@ -226,10 +232,7 @@ def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None
     who = f" ({owner})" if owner else ""
     title = _("Pareto chart of {metric}{who}, {start} to {end}").format(
         metric=label("metric", report.metric), who=who, start=localize(report.window_start), end=localize(report.today))
-    try:
-        path.write_text(pareto_svg(report, accounts, title), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(_("--chart: cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+    save(path, pareto_svg(report, accounts, title), folder)
 
 
 def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:

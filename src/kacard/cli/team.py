@@ -92,6 +92,7 @@ def handover(
     ids: Annotated[str | None, typer.Option("--ids", help=_("Only these cards, comma-separated (default: all of FROM's)."))] = None,
     reason: Annotated[str | None, typer.Option(help=_("Why, e.g. 离职 or 区域调整."))] = None,
     date: Annotated[str | None, typer.Option(help=_("Handover date (default: today)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show which cards would move; write nothing."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -100,16 +101,19 @@ def handover(
 
     Example: kacard handover zhangwei lina --reason 离职
     """
+    from kacard.team.handover import apply_handover, plan_handover
     from kacard.render.brief import brief_data, brief_markdown
     from kacard.render.output import dumps_json, note
-    from kacard.team.handover import apply_handover, plan_handover
-    from kacard.text import clean
+    from kacard.render.safe import markdown_text as md
 
     opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
     when = parse_date(date, "--date") if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
+    if dry_run:
+        _print_dry_run(plan, opts.format)
+        return
     cards = apply_handover(folder, plan)
     from_rep, to_rep = plan.from_rep, plan.to_rep  # ids, also when named by name
     briefs = [brief_data(card, folder.settings, opts.today, last_visits=2) for card in cards]
@@ -119,10 +123,10 @@ def handover(
     else:
         from kacard.i18n import localize
 
-        lines = ["# " + _("Handover {from_rep} → {to_rep}").format(from_rep=from_rep, to_rep=to_rep), "",
+        lines = ["# " + _("Handover {from_rep} → {to_rep}").format(from_rep=md(from_rep), to_rep=md(to_rep)), "",
                  _("Handed over {count} card(s) from {from_rep} to {to_rep} on {date}.").format(
-                     count=len(cards), from_rep=from_rep, to_rep=to_rep, date=localize(when))
-                 + (_(" Reason: {reason}").format(reason=clean(plan.reason)) if plan.reason else "")]
+                     count=len(cards), from_rep=md(from_rep), to_rep=md(to_rep), date=localize(when))
+                 + (_(" Reason: {reason}").format(reason=md(plan.reason)) if plan.reason else "")]
         for data in briefs:  # each card's brief, one heading level down
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
@@ -130,6 +134,23 @@ def handover(
     if not cards:
         note(_("{from_rep} owns no cards here; nothing was handed over").format(from_rep=from_rep))
     report_problems(folder)
+
+
+def _print_dry_run(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """What `handover` would do: each card that would move, and nothing written."""
+    from kacard.render.output import dumps_json, note
+    from kacard.text import clean
+
+    cards = [{"id": c.card.id, "name": c.card.name, "file": c.rel} for c in plan.cards]
+    if fmt == "json":
+        typer.echo(dumps_json({"dry_run": True, "from": plan.from_rep, "to": plan.to_rep, "date": plan.date,
+                               "reason": plan.reason, "cards": cards}))
+    else:
+        typer.echo(_("Would hand over {n} card(s) from {source} to {target} on {date}:").format(
+            n=len(cards), source=plan.from_rep, target=plan.to_rep, date=plan.date))
+        for card in cards:
+            typer.echo(f"  {card['id']}  {clean(card['name'])}  ({card['file']})")
+    note(_("dry run: nothing was written"))
 
 
 def export(
@@ -147,12 +168,10 @@ def export(
 
     Example: kacard export --format xlsx --output cards.xlsx
     """
-    import contextlib
-    import io
-
-    from kacard.cards.paths import inside
-    from kacard.render.output import Column, dumps_json, emit, note
     from kacard.team.export import TABLES, export_cards
+    from kacard.cards.paths import check_output
+    from kacard.render.files import save
+    from kacard.render.output import Column, csv_text, dumps_json, note
 
     opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
@@ -160,8 +179,8 @@ def export(
     if opts.format == "csv" and table is None:
         table = "cards"
     folder = opts.load()
-    if output is not None and inside(folder.path, output) and output.name.endswith(".yaml"):
-        raise UsageError(_("{output} would be read as a card; write the export elsewhere").format(output=output))
+    if output is not None:
+        check_output(folder.path, output)  # before the work: a refused path costs nothing
     if opts.format == "xlsx":
         _export_xlsx(folder, output, table, redact)
         return
@@ -169,15 +188,12 @@ def export(
     if opts.format == "json":
         text = dumps_json(result.rows) + "\n"
     else:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            emit(result.rows, [Column(key, key) for key in result.columns], "csv")
-        text = buffer.getvalue()
+        # a file gets a UTF-8 BOM so Excel on a Chinese Windows PC reads it; stdout does not
+        text = csv_text(result.rows, [Column(key, key) for key in result.columns], bom=output is not None)
     if output is None:
         sys.stdout.write(text)
     else:
-        # a BOM, so that Excel opens a CSV file as UTF-8 (Chinese Excel assumes GBK without it)
-        output.write_text(text, encoding="utf-8-sig" if opts.format == "csv" else "utf-8")
+        save(output, text, folder.path)
         note(_("wrote {count} {table} row(s) to {output}").format(
             count=len(result.rows), table=result.table or "card", output=output) + (_(" (redacted)") if redact else ""))
     report_problems(folder)
@@ -197,7 +213,7 @@ def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact:
     cards = [c.card for c in folder.cards]
     tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
               for name in ((table,) if table else XLSX_TABLES)]
-    write_tables(output, tables)
+    write_tables(output, tables, folder.path)
     counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
     note(_("wrote {output}: {counts}").format(output=output, counts=counts) + (_(" (redacted)") if redact else ""))
     report_problems(folder)

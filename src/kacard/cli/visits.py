@@ -52,9 +52,10 @@ def week_start(week: str | None, today: dt.date) -> dt.date:
 
 def git_email(cwd: Path) -> str | None:
     """git's user.email (None when git is missing or it is not set)."""
+    from kacard.team.gitsetup import run_git
+
     try:
-        done = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = run_git(cwd, "config", "user.email", timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     email = done.stdout.strip()
@@ -93,6 +94,13 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
 
 
 TERMINAL_ROWS = 30  # the due list a terminal shows without --all (the most urgent first)
+
+
+def _redact_item(item):  # type: ignore[no-untyped-def]
+    """A due item whose reasons' texts (which quote next steps and notes) are scrubbed."""
+    from kacard.privacy import scrub
+
+    return replace(item, reasons=tuple(replace(r, text=scrub(r.text)) for r in item.reasons))
 
 
 def due(
@@ -186,11 +194,14 @@ def review(
     start = week_start(week, opts.today)
     from kacard.cards.plans import load_targets
 
-    folder = opts.load()
+    folder = opts.load(summary=True, upkeep=True)  # each card's brief, index and upkeep
     if owner is not None:
         owner = resolve_owner(folder.settings, folder.path, owner, False)
-    result = build([c.card for c in folder.cards], folder.settings, opts.today, start, owner,
-                   targets=load_targets(folder.path, opts.today.year))
+    targets = load_targets(folder.path, opts.today.year)
+    # the plan's lines (plans/YEAR.yaml) read opportunities: whole cards, only when a plan is set
+    plan_cards = [c.card for c in opts.load().cards] if targets is not None else None
+    result = build(folder.summaries or [], folder.settings, opts.today, start, owner,
+                   targets=targets, plan_cards=plan_cards)
     print_review(result, opts.format, folder.settings.currency)
     report_problems(folder)
 
@@ -204,6 +215,8 @@ def brief(
                                             show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the document to this file."),
                                                 show_default=False)] = None,
+    redact: Annotated[bool, typer.Option("--redact", help=_("For sharing: mask phones, e-mails and every "
+                                           "personal identifier in the text."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -215,7 +228,7 @@ def brief(
     from kacard.analysis import due as core
     from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
-    from kacard.render.brief import brief_data
+    from kacard.render.brief import brief_data, redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
 
@@ -237,6 +250,8 @@ def brief(
     card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
     entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
                for item in items]
+    if redact:
+        entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
     from kacard.render.report import week_text
 
@@ -246,7 +261,9 @@ def brief(
     render = briefs_html if opts.format == "html" else briefs_markdown
     document = render(title, entries, settings.currency)
     if output is not None:
-        output.write_text(document, encoding="utf-8")
+        from kacard.render.files import save
+
+        save(output, document, folder.path)
         note(_("wrote {output} ({count} brief(s))").format(output=output, count=len(entries)))
     else:
         typer.echo(document, nl=False)

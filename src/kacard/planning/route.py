@@ -39,7 +39,7 @@ from kacard.planning.route_plan import (
 )
 from kacard.i18n import _
 from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401 (explain)
-from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_matrix, travel_matrix
+from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_table, travel_matrix
 from kacard.planning.routing.solve import (
     URGENT_FIRST,
     Day,
@@ -105,20 +105,43 @@ def travel_model_name(travel: Travel, osrm_url: str | None = None) -> str:
 
 
 def travel(points: list[tuple[float, float]], settings: Settings,
-           osrm_url: str | None = None) -> tuple[Matrix, str, list[str]]:
-    """(matrix, travel model name, warnings). With an OSRM URL, its table; when it
-    fails, the haversine estimate and a warning naming the URL and the fallback."""
+           osrm_url: str | None = None, labels: Sequence[str] | None = None) -> tuple[Matrix, str, list[str]]:
+    """(matrix, travel model name, warnings). With an OSRM URL, its road table, checked
+    cell by cell (routing.geo.osrm_table): pairs with a road time keep it, pairs without
+    one (OSRM's null for a one-way street, a NaN, a negative or absurd value) take the
+    haversine estimate, and one warning line names those accounts (`labels`, one per
+    point: "base" and the card ids). When the server gives no table at all (down, too
+    slow, too large, not OSRM), every pair falls back, with one line naming the server,
+    the reason and the accounts."""
     t = settings.travel
     fallback = travel_model_name(t)
-    if osrm_url:
-        try:
-            road = osrm_matrix(osrm_url, points)
-            # the planner drives the quicker way where the table breaks the triangle inequality
-            return Matrix(road.km, shortest_legs(road.minutes)), travel_model_name(t, osrm_url), []
-        except RoutingServiceError as exc:
-            warning = f"warning: {exc}; travel times fall back to {fallback}"
-            return travel_matrix(points, t.speed_kmh, t.circuity), fallback, [warning]
-    return travel_matrix(points, t.speed_kmh, t.circuity), fallback, []
+    estimate = travel_matrix(points, t.speed_kmh, t.circuity)
+
+    def closed(road: Matrix) -> Matrix:
+        # the planner drives the quicker way where the table breaks the triangle inequality
+        return Matrix(road.km, shortest_legs(road.minutes))
+
+    if not osrm_url:
+        return estimate, fallback, []
+    names = list(labels) if labels is not None else [str(k) for k in range(len(points))]
+    try:
+        table = osrm_table(osrm_url, points)
+    except RoutingServiceError as exc:
+        accounts = _named([n for n in names[1:]])
+        return estimate, fallback, [f"warning: {exc}; travel times for {accounts} fall back to {fallback}"]
+    missing = table.missing()
+    if not missing:
+        return closed(table.over(estimate)), travel_model_name(t, osrm_url), []
+    pairs = _named([f"{names[i]} → {names[j]}" for i, j in missing])
+    warning = (f"warning: routing server {osrm_url} gave no usable road time for {len(missing)} leg(s) "
+               f"({pairs}); those legs use {fallback}")
+    return closed(table.over(estimate)), f"{travel_model_name(t, osrm_url)} (some legs {fallback})", [warning]
+
+
+def _named(items: list[str], most: int = 6) -> str:
+    """A short list for a one-line warning: the first few, then how many more."""
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "") if items else "no accounts"
 
 
 # -- who and what ------------------------------------------------------------------------
@@ -204,7 +227,8 @@ def prepare(
         loc = item.card.location
         assert loc is not None
         points.append((loc.lat, loc.lon))
-    matrix, model, warnings = travel(points, settings, osrm_url)
+    labels = ["base", *(item.id for item, _w, _f in kept)]
+    matrix, model, warnings = travel(points, settings, osrm_url, labels)
     index_of = {d: k for k, d in enumerate(dates)}
     jobs = tuple(
         Job(key=item.id, node=n, service=item.card.visit_minutes,

@@ -10,8 +10,9 @@ from kacard.cards import facts
 from kacard.cards.model.card import OPEN_STAGES, Card
 from kacard.cards.model.settings import Settings
 from kacard.i18n import _, label
+from kacard.privacy import mask_email, mask_phone, scrub_data
 from kacard.render.output import dumps_json, fmt_cell, with_currency
-from kacard.text import clean
+from kacard.render.safe import markdown_text
 
 ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
               "user": 5, "coach": 6, "gatekeeper": 7, "other": 8, None: 9}
@@ -80,16 +81,35 @@ def visit_hours_text(data: dict[str, Any]) -> str:
 
 def tel_uri(phone: str) -> str | None:
     """RFC 3966 tel: URI of a phone number as written on a card ("+86 138 0000 0000" ->
-    "tel:+8613800000000"); None when it holds no digits."""
+    "tel:+8613800000000"); None when it holds fewer than 5 digits or is masked (--redact)."""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    if not digits:
+    if len(digits) < 5 or "*" in phone:
         return None
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
+PHONES_RULE = """A brief is the rep's own document (show, brief, handover): it shows each key
+person's phone and e-mail in every format (Markdown as text, HTML as tap-to-call `tel:`
+and `mailto:` links, JSON as fields). Anything marked for sharing (`--redact`) masks them
+and every identifier in free text with kacard.privacy (`redact_brief`); birthdays and
+private notes are never in a brief."""
+
+
+def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
+    """brief_data for sharing: phones and e-mails masked (kacard.privacy), every
+    identifier in free text scrubbed, the rest as it was."""
+    out = scrub_data(data)
+    for original, person in zip(data["people"], out["people"], strict=True):
+        if original.get("phone"):
+            person["phone"] = mask_phone(str(original["phone"]))
+        if original.get("email"):
+            person["email"] = mask_email(str(original["email"]))
+    return out
+
+
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
-    c = lambda v: clean(fmt_cell(v))
+    c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))
     lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [_("status {status}").format(status=label("status", data["status"])),
@@ -98,7 +118,7 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
         facts_line.append(_("tier {tier} (pinned)").format(tier=c(data["tier_pinned"])))
     for key in ("industry", "sector", "region", "relationship"):
         if data[key]:
-            facts_line.append(f"{label('card field', key)} {clean(label(key, data[key]))}")
+            facts_line.append(f"{label('card field', key)} {c(label(key, data[key]))}")
     lines.append(" · ".join(facts_line))
     if data["address"]:
         lines.append(_("address: {address}").format(address=c(data["address"])))
@@ -124,9 +144,8 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
         if p["influence"]:
             bits.append(_("influence {n}").format(n=p["influence"]))
         if p["stance"]:
-            bits.append(label("stance", p["stance"]))
-        if p["phone"]:
-            bits.append(f"☎ {c(p['phone'])}")
+            bits.append(c(label("stance", p["stance"])))
+        bits += [("☎ " if k == "phone" else "") + c(p[k]) for k in ("phone", "email") if p.get(k)]  # PHONES_RULE
         lines.append("- " + " · ".join(bits))
     if not data["people"]:
         lines.append("- " + _("no contacts on the card"))

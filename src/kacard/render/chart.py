@@ -5,10 +5,11 @@ Card text is escaped; the result is a string (the CLI writes the file)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 
 from kacard.analysis.scoring.report import AccountScore, ScoreReport
 from kacard.i18n import _
+from kacard.render.safe import xml_attr as quoteattr
+from kacard.render.safe import xml_text as escape
 
 COLOURS = {"A": "#2f6fb0", "B": "#7fb3e0", "C": "#c9d3dd"}
 LEFT, RIGHT, TOP, BOTTOM = 96, 56, 64, 130

@@ -19,15 +19,41 @@ if TYPE_CHECKING:
 COLUMNS = [
     Column("id", N_("id")),
     Column("name", N_("name"), max_width=28),
-    Column("owner", N_("owner")),
-    Column("status", N_("status"), labels="status"),
-    Column("tier", N_("tier")),
-    Column("region", N_("region"), max_width=16),
+    Column("owner", N_("owner"), drop=3),
+    Column("status", N_("status"), drop=2, labels="status"),
+    Column("tier", N_("tier"), drop=5),
+    Column("region", N_("region"), max_width=16, drop=1),
     Column("revenue", N_("revenue"), right=True),
     Column("last_visit", N_("last visit")),
     Column("next_date", N_("next step")),
-    Column("next_action", N_("action"), max_width=24),
-]
+    Column("next_action", N_("action"), max_width=24, drop=4),
+]  # on a narrow terminal, left off first: region, status, owner, action, tier (issue 21 #2)
+
+
+# Row fields read straight off a card or its brief (no today, no settings, no tier):
+# `filter` tests its conditions on these before building the whole row.
+PLAIN_FIELDS = frozenset({"id", "name", "owner", "status", "industry", "sector", "region", "address",
+                          "relationship", "since", "visit_minutes", "tags", "contacts"})
+
+
+def plain_fields(card: Card | Brief) -> dict[str, Any]:
+    """The PLAIN_FIELDS and custom.* fields of a card's row (card_row has them too)."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "owner": card.owner,
+        "status": card.status,
+        "industry": card.industry,
+        "sector": card.sector,
+        "region": card.region,
+        "address": card.address,
+        "relationship": card.relationship,
+        "since": card.since,
+        "visit_minutes": card.visit_minutes,
+        "tags": list(card.tags),
+        "contacts": card.contact_count if isinstance(card, Brief) else len(card.contacts),
+        **{f"custom.{k}": v for k, v in card.custom.items()},
+    }
 
 
 def card_row(
@@ -44,29 +70,21 @@ def card_row(
     last = facts.last_visit(card, today)
     step = facts.open_next_step(card, today)
     receivables = facts.overdue_receivables(card, today)
+    plain = plain_fields(card)
     return {
-        "id": card.id,
-        "name": card.name,
-        "owner": card.owner,
-        "status": card.status,
+        **{key: plain[key] for key in ("id", "name", "owner", "status")},
         "tier": tier,
         "tier_pinned": card.tier is not None,
-        "industry": card.industry,
-        "sector": card.sector,
-        "region": card.region,
-        "address": card.address,
-        "relationship": card.relationship,
-        "since": card.since,
-        "visit_minutes": card.visit_minutes,
-        "tags": list(card.tags),
+        **{key: plain[key] for key in ("industry", "sector", "region", "address", "relationship", "since",
+                                       "visit_minutes", "tags")},
         "revenue": measure(today, window, "revenue"),
         "margin": measure(today, window, "margin"),
         "last_visit": last.date if last else None,
         "next_date": step.date if step else None,
         "next_action": step.action if step else None,
-        "contacts": card.contact_count if isinstance(card, Brief) else len(card.contacts),
+        "contacts": plain["contacts"],
         "receivable": sum((r.amount for r in receivables), start=0),
-        **{f"custom.{k}": v for k, v in card.custom.items()},
+        **{key: value for key, value in plain.items() if key.startswith("custom.")},
     }
 
 

@@ -6,29 +6,38 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, TextIO
 
 from kacard import i18n
 from kacard.i18n import _, label, localize
+from kacard.render.safe import csv_cell, json_text, write_raw
 from kacard.text import clean, pad, truncate, width, wrap
 
 
 @dataclass(frozen=True)
 class Column:
+    """One table column. `max_width` marks free text (cut to it off a terminal; on a
+    terminal it may use a third of a wide window). When a table does not fit a terminal,
+    columns are left off by `drop`, lowest first (ties: rightmost first), before any is
+    narrowed below its `least` width (free text; default NARROWEST)."""
+
     key: str
     header: str
     right: bool = False
     max_width: int | None = None
     labels: str | None = None  # the enum whose values the cells hold (shown by i18n.label)
     context: str | None = None  # the header's msgid context, when the same word means two things
+    drop: int = 100
+    least: int | None = None
 
 
 def to_jsonable(value: Any) -> Any:
@@ -46,7 +55,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps_json(document: Any) -> str:
-    return json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)
+    """The JSON text of a document (render.safe.json_text: C1 and bidi controls escaped)."""
+    return json_text(json.dumps(to_jsonable(document), ensure_ascii=False, indent=2))
 
 
 def _money(value: Decimal) -> str:
@@ -93,45 +103,89 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def terminal_width() -> int | None:
+    """The terminal's width in cells when stdout is one (tables are fitted to it), else None."""
+    return shutil.get_terminal_size().columns if is_terminal() else None
+
+
 NARROWEST = 8  # free text is never narrowed, nor headers cut, below this many cells
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
-    """Columns aligned in display cells (CJK characters take two).
+    """Columns aligned in display cells (CJK characters take two); see table_lines.
+    On a terminal the header is bold (not with NO_COLOR or TERM=dumb), the table fits the
+    terminal's width, and columns left off are named in a note on stderr."""
+    limit = terminal_width()
+    styled = limit is not None and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    lines, left_off = table_lines(rows, columns, title, limit=limit, styled=styled)
+    write_lines(lines)
+    if left_off:
+        sys.stdout.flush()
+        note(_("not shown, the terminal is {limit} columns wide: {columns} (--format csv has every column)").format(
+            limit=limit, columns=", ".join(c.header for c in left_off)))
 
-    On a terminal the header is bold (not with NO_COLOR or TERM=dumb) and underlined by
-    a rule, and the table fits the terminal's width (`_fit`): free text is narrowed and
-    wrapped onto up to three lines (text.wrap), then long headers are cut, and columns
-    that still do not fit are left off, rightmost first, with a note on stderr. Ids,
-    numbers and dates are never cut. The table is built column by column in plain
-    strings: 10,000 rows take about 0.1 s, 0.2 s on a terminal that wraps them."""
+
+def write_lines(lines: list[str]) -> None:
+    """A table's lines to stdout: its styled header (kacard's own bold, from table_lines)
+    past the terminal sanitiser, every other line through it (render.safe.SafeStream)."""
+    for line in lines:
+        if line.startswith(BOLD):
+            sys.stdout.flush()
+            write_raw(sys.stdout, line + "\n")
+        else:
+            sys.stdout.write(line + "\n")
+
+
+BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+def table_lines(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None, *,
+                limit: int | None = None, styled: bool = False) -> tuple[list[str], list[Column]]:
+    """The table's lines, and the columns left off to fit `limit` cells (None: no limit).
+
+    Headers and the cells of enum columns (`labels`) are shown in the run's language.
+    With a limit (a terminal) the header is underlined by a rule, free text may use up to
+    a third of the width (at least its max_width), and when the table is too wide: a
+    column whose value is the same on every row moves into the title ("region: 华东/杭州"),
+    then `_fit` leaves columns off by their `drop` order and narrows free text, wrapped
+    onto up to three lines (text.wrap), then cuts long headers. Ids, numbers and dates are
+    never cut. Built column by column in plain strings: 10,000 rows take about 0.1 s."""
     english = i18n.language() == "en"
-    columns = [c if english else Column(c.key, i18n.pgettext(c.context, c.header) if c.context else _(c.header),
-                                        c.right, c.max_width, c.labels) for c in columns]
+    columns = [c if english else replace(c, header=i18n.pgettext(c.context, c.header) if c.context else _(c.header))
+               for c in columns]
+    cap = (lambda c: max(c.max_width, limit // 3) if c.max_width else None) if limit else (lambda c: c.max_width)
     laid = [_column([row.get(c.key) if english or not c.labels else i18n.label(c.labels, row.get(c.key))
-                     for row in rows], c.max_width) for c in columns]
+                     for row in rows], cap(c)) for c in columns]
     texts = [column for column, _ in laid]
     sizes = [n for _, n in laid]
     body = [max(map(len, column) if n is None else n, default=0) for column, n in zip(texts, sizes, strict=True)]
     cells = [max(n, width(c.header)) for n, c in zip(body, columns, strict=True)]
-    terminal = is_terminal()
-    shown = columns
+    shown = list(range(len(columns)))
     further: dict[int, dict[int, list[str]]] = {}
-    if terminal:
-        limit = shutil.get_terminal_size().columns
-        fitted = _fit(body, columns, limit)
-        shown = columns[:len(fitted)]
-        further = _wrap(texts, sizes, fitted, body)
-        cells = fitted
-    header = "  ".join(pad(truncate(c.header, n), n, c.right) for c, n in zip(shown, cells, strict=True))
-    out = [clean(title)] if title else []
-    if terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb":
-        out.append(f"\x1b[1m{header.rstrip()}\x1b[0m")
+    left_off: list[Column] = []
+    if limit is not None:
+        if sum(cells) + 2 * (len(cells) - 1) > limit and len(rows) > 1:
+            same = [i for i in shown[1:] if texts[i][0] and texts[i].count(texts[i][0]) == len(rows)]
+            if same:
+                facts = ", ".join(f"{columns[i].header}: {texts[i][0]}" for i in same)
+                title = f"{clean(title)} ({facts})" if title else facts
+                shown = [i for i in shown if i not in same]
+        fitted = _fit([body[i] for i in shown], [columns[i] for i in shown], limit)
+        left_off = [columns[i] for i, n in zip(shown, fitted, strict=True) if n is None]
+        kept = [(i, n) for i, n in zip(shown, fitted, strict=True) if n is not None]
+        shown = [i for i, _ in kept]
+        texts, sizes, body = [texts[i] for i in shown], [sizes[i] for i in shown], [body[i] for i in shown]
+        cells = [n for _, n in kept]
+        further = _wrap(texts, sizes, cells, body)
     else:
-        out.append(header.rstrip())
-    if terminal:
+        texts, sizes = [texts[i] for i in shown], [sizes[i] for i in shown]
+    columns = [columns[i] for i in shown]
+    header = "  ".join(pad(truncate(c.header, n), n, c.right) for c, n in zip(columns, cells, strict=True))
+    out = [clean(title)] if title else []
+    out.append(f"{BOLD}{clean(header.rstrip())}{PLAIN}" if styled else header.rstrip())
+    if limit is not None:
         out.append("  ".join("─" * n for n in cells))
-    padded = [_padded(texts[i], n, sizes[i], c.right) for i, (c, n) in enumerate(zip(shown, cells, strict=True))]
+    padded = [_padded(texts[i], n, sizes[i], c.right) for i, (c, n) in enumerate(zip(columns, cells, strict=True))]
     blanks = [" " * n for n in cells]
     for row, line in enumerate(zip(*padded, strict=True)):
         out.append("  ".join(line).rstrip())
@@ -141,14 +195,9 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
                 parts = list(blanks)
                 for i, lines in more.items():
                     if k < len(lines):
-                        parts[i] = pad(lines[k], cells[i], shown[i].right)
+                        parts[i] = pad(lines[k], cells[i], columns[i].right)
                 out.append("  ".join(parts).rstrip())
-    sys.stdout.write("\n".join(out) + "\n")
-    if len(shown) < len(columns):
-        sys.stdout.flush()
-        left_off = ", ".join(c.header for c in columns[len(shown):])
-        note(_("not shown, the terminal is {limit} columns wide: {columns} (--format csv has every column)").format(
-            limit=limit, columns=left_off))
+    return out, left_off
 
 
 def _wrap(texts: list[list[str]], sizes: list[list[int] | None], fitted: list[int], body: list[int]
@@ -181,27 +230,29 @@ def _padded(column: list[str], cells: int, sizes: list[int] | None, right: bool)
     return (g + v for v, g in zip(column, gaps, strict=True)) if right else map(str.__add__, column, gaps)
 
 
-def _fit(body: list[int], columns: Sequence[Column], limit: int) -> list[int]:
+def _fit(body: list[int], columns: Sequence[Column], limit: int) -> list[int | None]:
     """Widths that fit `limit` cells (two between columns), from each column's widest
-    cell (`body`) and its header. Free-text columns (with a max_width) may be cut to
-    NARROWEST cells, other columns' headers (never their cells) to NARROWEST too.
-    Columns that do not fit even so are left off, rightmost first (fewer widths are
-    returned); then free text gives one cell at a time, the column with the most to
-    spare first, and headers after it, until the rest fits."""
+    cell (`body`) and its header; None for a column left off. Free-text columns (with a
+    max_width) may be cut to their `least` width (NARROWEST unless set), other columns'
+    headers (never their cells) to NARROWEST. Columns that do not fit even so are left
+    off by `drop`, lowest first, ties rightmost first (the first column always stays);
+    then free text gives one cell at a time, the column with the most to spare first,
+    and headers after it, until the rest fits."""
     cells = [max(n, width(c.header)) for n, c in zip(body, columns, strict=True)]
-    least = [min(n, NARROWEST) if c.max_width else max(b, min(n, NARROWEST))
+    least = [min(n, c.least or NARROWEST) if c.max_width else max(b, min(n, NARROWEST))
              for n, b, c in zip(cells, body, columns, strict=True)]
-    shown = len(cells)
-    while shown > 1 and sum(least[:shown]) + 2 * (shown - 1) > limit:
-        shown -= 1
-    fitted = cells[:shown]
-    excess = sum(fitted) + 2 * (shown - 1) - limit
+    kept = list(range(len(cells)))
+    order = sorted(kept[1:], key=lambda k: (columns[k].drop, -k))
+    while len(kept) > 1 and sum(least[k] for k in kept) + 2 * (len(kept) - 1) > limit:
+        kept.remove(order.pop(0))
+    fitted: list[int | None] = [cells[k] if k in kept else None for k in range(len(cells))]
+    excess = sum(cells[k] for k in kept) + 2 * (len(kept) - 1) - limit
     while excess > 0:
-        i = max(range(shown), key=lambda k: (fitted[k] > least[k] and bool(columns[k].max_width),
-                                             fitted[k] - least[k]))
-        if fitted[i] <= least[i]:
+        i = max(kept, key=lambda k: (fitted[k] > least[k] and bool(columns[k].max_width),  # type: ignore[operator]
+                                     fitted[k] - least[k]))  # type: ignore[operator]
+        if fitted[i] <= least[i]:  # type: ignore[operator]
             break
-        fitted[i] -= 1
+        fitted[i] -= 1  # type: ignore[operator]
         excess -= 1
     return fitted
 
@@ -223,28 +274,29 @@ def _column(values: list[Any], max_width: int | None) -> tuple[list[str], list[i
     return texts, sizes
 
 
-def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, bom: bool = False) -> str:
+    """Rows as CSV (a header of column keys, `\\n` line ends). Every cell is built first
+    (lists joined with `;`) and then guarded by render.safe.csv_cell: no formulas, no
+    control characters, line breaks quoted. `bom` starts the text with a UTF-8 byte-order
+    mark: Excel on a Chinese Windows PC reads a CSV file without one as GBK (mojibake);
+    kacard adds it to CSV files it writes (-o), not to CSV on stdout (scripts)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(c.key) for c in columns])
     for row in rows:
         writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-def _csv_value(value: Any) -> Any:
+def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+    sys.stdout.write(csv_text(rows, columns))
+
+
+def _csv_value(value: Any) -> str:
     value = to_jsonable(value)
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _numberish(value):
-        return "'" + value  # no spreadsheet formula injection from card text
-    return "" if value is None else value
-
-
-def _numberish(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+        value = ";".join("" if v is None else str(v) for v in value)
+    return "" if value is None else csv_cell(str(value))
 
 
 def emit(
@@ -284,14 +336,14 @@ class Progress:
         now = self.clock()
         if now - self.start < self.after or now - self.written < 0.1:  # ten lines a second at most
             return
-        self.stream.write(f"\r{self.label} {done:,}/{total:,}")
+        write_raw(self.stream, f"\r{self.label} {done:,}/{total:,}")
         self.stream.flush()
         self.written = now
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            self.stream.write("\r\x1b[K")  # back to the line's start, and clear it
+            write_raw(self.stream, "\r\x1b[K")  # back to the line's start, and clear it
             self.stream.flush()
 
 

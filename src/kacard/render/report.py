@@ -2,12 +2,11 @@
 manager's review (table / Markdown) and the multi-card brief (Markdown / HTML).
 
 Card text goes through `clean` (one line, no control characters) everywhere and
-through `html.escape` in HTML.
+through render.safe (markdown_text, html_text) in Markdown and HTML.
 """
 
 from __future__ import annotations
 
-import html
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from kacard.analysis.due import DueItem, Reason
 from kacard.dates import Week
 from kacard.i18n import N_, _, label, localize
 from kacard.render.output import Column, dumps_json, emit, fmt_cell, with_currency
+from kacard.render.safe import html_text, markdown_text
 from kacard.text import clean, pad
 
 if TYPE_CHECKING:
@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 DUE_COLUMNS = [
     Column("urgency", N_("urgency"), right=True),
     Column("id", N_("id")),
-    Column("name", N_("name"), max_width=24),
-    Column("owner", N_("owner")),
-    Column("tier", N_("tier")),
-    Column("why", N_("why"), max_width=60),
-    Column("next", N_("next step"), max_width=30),
+    Column("name", N_("name"), max_width=24, drop=4),
+    Column("owner", N_("owner"), drop=1),
+    Column("tier", N_("tier"), drop=3),
+    Column("why", N_("why"), max_width=60, least=30),  # the reasons (a churn signal's too) stay readable
+    Column("next", N_("next step"), max_width=30, drop=2),
 ]
 DUE_CSV_COLUMNS = [
     Column("id", "id"), Column("name", "name"), Column("owner", "owner"), Column("tier", "tier"),
@@ -223,8 +223,8 @@ def missing_text(keys: Sequence[str]) -> str:
 
 
 def _md(value: Any) -> str:
-    """A table cell: one line, pipes escaped."""
-    return clean(fmt_cell(value)).replace("|", "\\|")
+    """Card text in Markdown (a table cell too): render.safe.markdown_text."""
+    return markdown_text(value if isinstance(value, str) else fmt_cell(value))
 
 
 _REVIEW_MD_HEADERS = (N_("rep"), N_("cards"), N_("complete"), N_("due"), N_("overdue visits"), N_("no next step"),
@@ -313,17 +313,17 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
     """One printable Markdown document: contents, then each card's brief with why it is due."""
     from kacard.render.brief import brief_markdown
 
-    lines = [f"# {clean(title)}", ""]
+    lines = [f"# {markdown_text(title)}", ""]
     if not entries:
         lines.append(_("Nothing due: no briefs to carry this week."))
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
-        lines.append(f"{n}. {clean(data['name'])} ({clean(data['id'])}){clean(why)}")
+        lines.append(f"{n}. {_md(data['name'])} ({_md(data['id'])}){_md(why)}")
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
-            why = "\n".join(["### " + _("Why this week"), ""] + ["- " + reason_line(r) for r in item.reasons])
+            why = "\n".join(["### " + _("Why this week"), ""] + ["- " + _md(reason_line(r)) for r in item.reasons])
             head, sep, tail = body.partition("\n### " + _("Next step"))
             body = f"{head}\n{why}\n{sep}{tail}" if sep else f"{body}\n\n{why}"
         lines += ["", "---", "", body]
@@ -342,7 +342,24 @@ h2 { border-bottom: 1px solid #999; }
 
 def _e(value: Any) -> str:
     """Escape card text for HTML (and keep it on one line)."""
-    return html.escape(clean(fmt_cell(value)), quote=True)
+    return html_text(clean(fmt_cell(value)))
+
+
+def _contact_link(value: str, kind: str) -> str:
+    """A phone as a tap-to-call `tel:` link, an e-mail as `mailto:`; a masked one (with
+    `*`, from --redact) as plain text. The link target keeps only digits and `+` (tel) or
+    is escaped (mailto): card text never becomes a script or another scheme."""
+    from urllib.parse import quote
+
+    from kacard.render.brief import tel_uri
+
+    if "*" in value or "[" in value:
+        return _e(value)
+    if kind == "phone":
+        target = tel_uri(value)
+        return f'<a href="{html_text(target)}">☎ {_e(value)}</a>' if target else _e(value)
+    target = "mailto:" + quote(value.strip(), safe="@.+-_")
+    return f'<a href="{html_text(target)}">{_e(value)}</a>'
 
 
 def _ul(items: list[str], empty: str | None = None) -> str:
@@ -353,7 +370,7 @@ def _ul(items: list[str], empty: str | None = None) -> str:
 
 def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str) -> str:
     """One card's brief as an HTML <section>; every value from the card is escaped."""
-    from kacard.render.brief import tel_uri, visit_hours_text
+    from kacard.render.brief import visit_hours_text
 
     out = [f'<section class="card" id="{_e(data["id"])}">',
            f"<h2>{_e(data['name'])} <small>({_e(data['id'])})</small></h2>"]
@@ -392,9 +409,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
             bits.append(_e(_("influence {n}").format(n=p["influence"])))
         if p["stance"]:
             bits.append(_e(label("stance", p["stance"])))
-        tel = tel_uri(str(p["phone"])) if p["phone"] else None
-        if p["phone"]:  # the rep's own brief: tap to call (sharing outputs redact phones: issue 13)
-            bits.append(f'<a href="{_e(tel)}">☎ {_e(p["phone"])}</a>' if tel else _e(p["phone"]))
+        bits += [_contact_link(p[k], k) for k in ("phone", "email") if p.get(k)]  # brief.PHONES_RULE
         people.append(" · ".join(bits))
     out.append(_ul(people, _("no contacts on the card")))
     out.append(f"<h3>{_e(_('Last visits'))}</h3>")

@@ -16,9 +16,9 @@ from kacard.i18n import N_, _, language, localize
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
 from kacard.planning.route_plan import PlannedStop, RouteDay, RoutePlan, day_label
-from kacard.render.output import dumps_json
+from kacard.render.output import Column, dumps_json, table_lines
 from kacard.render.report import week_text
-from kacard.text import clean, pad, truncate, width
+from kacard.text import clean, truncate
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
 DAY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
@@ -89,8 +89,14 @@ def wgs84(plan: RoutePlan, lat: float, lon: float) -> tuple[float, float]:
 # -- table -----------------------------------------------------------------------------------
 
 
-_COLUMNS = (("#", True), (N_("arrive"), False), (N_("start"), False), (N_("depart"), False), (N_("leg km"), True),
-            (N_("leg min"), True), (N_("id"), False), (N_("name"), False), (N_("note"), False))
+# Fitted like every table (render.output.table_lines); on a narrow terminal left off first:
+# leg km, start (= arrive unless waiting), leg min, depart, note (issue 21 #2).
+_COLUMNS = (Column("order", N_("#"), right=True), Column("arrive", N_("arrive")), Column("start", N_("start"), drop=2),
+            Column("depart", N_("depart"), drop=4), Column("leg_km", N_("leg km"), right=True, drop=1),
+            Column("leg_min", N_("leg min"), right=True, drop=3), Column("id", N_("id")),
+            Column("name", N_("name"), max_width=28), Column("note", N_("note"), max_width=24, drop=5))
+_LEFT_OUT = (Column("urgency", N_("urgency"), right=True), Column("id", N_("id")),
+             Column("name", N_("name"), max_width=24), Column("reason", N_("reason"), max_width=60, least=24))
 
 
 def wait_note(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> str:
@@ -110,17 +116,14 @@ def _stop_row(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> list[
             f"{s.leg_minutes:.0f}", clean(s.id), truncate(clean(s.name), 28), note]
 
 
-def _grid(rows: list[list[str]], columns=_COLUMNS) -> list[str]:  # type: ignore[no-untyped-def]
-    columns = [(_(h), right) for h, right in columns]
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, (h, _right) in enumerate(columns)]
-    out = ["  ".join(pad(h, w, right) for (h, right), w in zip(columns, widths, strict=True)).rstrip()]
-    for row in rows:
-        out.append("  ".join(pad(v, w, right) for v, (_h, right), w
-                             in zip(row, columns, widths, strict=True)).rstrip())
-    return out
+def _grid(rows: list[list[str]], columns: tuple[Column, ...] = _COLUMNS, limit: int | None = None) -> list[str]:
+    lines, _left_off = table_lines([dict(zip((c.key for c in columns), row, strict=True)) for row in rows], columns,
+                                     limit=limit)
+    return lines
 
 
-def table(plan: RoutePlan) -> str:
+def table(plan: RoutePlan, limit: int | None = None) -> str:
+    """The plan as text; `limit` is the terminal's width the tables are fitted to (None: not)."""
     lines = [header(plan)]
     lines += [localize(w) for w in plan.warnings]
     for day in plan.days:
@@ -133,7 +136,7 @@ def table(plan: RoutePlan) -> str:
         rows = [_stop_row(s, plan.breaks) for s in day.stops]
         rows.append(["", _hm(day.return_base), "", "", f"{day.return_km:.1f}", f"{day.return_minutes:.0f}",
                      _("(base)"), truncate(clean(plan.base.label or _("base")), 28), ""])
-        lines += _grid(rows)
+        lines += _grid(rows, limit=limit)
         lines.append(_("day total: {km} km, {minutes} min driving, {site} min on site").format(
             km=f"{day.travel_km:.1f}", minutes=f"{day.travel_minutes:.0f}", site=day.visit_minutes))
         links = day_links(plan, day)
@@ -148,9 +151,8 @@ def table(plan: RoutePlan) -> str:
     if plan.unplanned:
         lines.append("")
         lines.append(_("left out (most urgent first):"))
-        cols = ((N_("urgency"), True), (N_("id"), False), (N_("name"), False), (N_("reason"), False))
-        lines += _grid([[f"{u.urgency:g}", clean(u.id), truncate(clean(u.name), 24), clean(localize(u.reason))]
-                        for u in plan.unplanned], cols)
+        lines += _grid([[f"{u.urgency:g}", clean(u.id), clean(u.name), clean(localize(u.reason))]
+                        for u in plan.unplanned], _LEFT_OUT, limit)
     return "\n".join(lines) + "\n"
 
 

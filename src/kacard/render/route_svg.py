@@ -12,11 +12,12 @@ message catalog (Chinese in Chinese mode); every card text is XML-escaped.
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape, quoteattr
 
 from kacard.i18n import _, localize
 from kacard.planning.route_plan import RoutePlan, day_label
 from kacard.render.route import colour
+from kacard.render.safe import xml_attr as quoteattr
+from kacard.render.safe import xml_text as escape
 from kacard.text import clean, truncate, width
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"

@@ -22,16 +22,16 @@ TABLE_COLUMNS = [
     Column("rank", N_("#"), right=True),
     Column("id", N_("id")),
     Column("name", N_("name"), max_width=22),
-    Column("owner", N_("owner")),
-    Column("metric", N_("metric"), right=True),
-    Column("share_text", N_("share"), right=True),
-    Column("cumulative_text", N_("cum."), right=True),
-    Column("bar", N_("bar (vs. #1)")),
+    Column("owner", N_("owner"), drop=3),
+    Column("metric", N_("metric"), right=True, drop=5),
+    Column("share_text", N_("share"), right=True, drop=4),
+    Column("cumulative_text", N_("cum."), right=True, drop=2),
+    Column("bar", N_("bar (vs. #1)"), drop=1),
     Column("pareto", N_("ABC")),
     Column("ten_two", N_("10/2"), right=True),
-    Column("ten_two_class", N_("10/2 class"), labels="ten_two_class"),
+    Column("ten_two_class", N_("10/2 class"), labels="ten_two_class", drop=6),
     Column("tier_text", N_("tier")),
-    Column("quadrant", N_("quadrant"), labels="quadrant"),
+    Column("quadrant", N_("quadrant"), labels="quadrant"),  # narrow terminals leave off bar, cum., owner, share ... first
 ]
 CSV_COLUMNS = [
     Column(k, k)
@@ -194,18 +194,20 @@ def print_score(
 # -- --explain ----------------------------------------------------------------------------
 
 
-def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
+def explain_document(report: ScoreReport, s: AccountScore, trades: list[Any]) -> dict[str, Any]:
+    """`trades`: the whole card's trades (the score itself reads the card's index)."""
+    counted = [t for t in trades if report.window_start < t.date <= report.today]
     return {
         **account_json(s),
         "window": {"after": report.window_start, "until": report.today, "days": report.window_days},
         "metric_kind": report.metric,
         "trades": [
             {"date": t.date, "invoice": t.invoice, "amount": t.amount, "margin": t.margin}
-            for t in s.window_trades
+            for t in counted
         ],
         "trades_not_counted": {
-            "older": sum(1 for t in s.card.trades if t.date <= report.window_start),
-            "future": sum(1 for t in s.card.trades if t.date > report.today),
+            "older": sum(1 for t in trades if t.date <= report.window_start),
+            "future": sum(1 for t in trades if t.date > report.today),
         },
         "pareto_rule": s.pareto.reason,
         "cumulative_before": ratio(s.pareto.before),
@@ -228,13 +230,15 @@ def explain_document(report: ScoreReport, s: AccountScore) -> dict[str, Any]:
 def print_explain(
     report: ScoreReport,
     s: AccountScore,
+    trades: list[Any],
     fmt: str,
     ten_two_key: int,
     ten_two_potential: int,
     currency: str,
 ) -> None:
+    """`trades`: the whole card's trades, listed for the metric."""
     if fmt == "json":
-        sys.stdout.write(dumps_json(explain_document(report, s)) + "\n")
+        sys.stdout.write(dumps_json(explain_document(report, s, trades)) + "\n")
         return
     card, p = s.card, s.pareto
     metric = label("metric", report.metric)
@@ -242,12 +246,12 @@ def print_explain(
         id=clean(card.id), name=clean(card.name), owner=clean(card.owner), status=label("status", card.status)), ""]
     out.append(_("80/20: {metric} of trades dated {start} (excluded) to {end} (included), {days} days").format(
         metric=metric, start=localize(report.window_start), end=localize(report.today), days=report.window_days))
-    for t in s.window_trades:
+    for t in [t for t in trades if report.window_start < t.date <= report.today]:
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
         shown = f"{value:>16,.2f}" if language() == "en" else pad(money(value), 16, True)
         out.append(f"  {localize(t.date)}  {pad(clean(t.invoice or '-'), 14)} {shown}")
-    older = sum(1 for t in card.trades if t.date <= report.window_start)
-    future = sum(1 for t in card.trades if t.date > report.today)
+    older = sum(1 for t in trades if t.date <= report.window_start)
+    future = sum(1 for t in trades if t.date > report.today)
     total = f"  = {s.metric:,.2f} {label('currency', currency)}" if language() == "en" else \
         f"  = {money(s.metric)}{label('currency', currency)}"
     if p.rank:

@@ -13,11 +13,14 @@ text starting with `=` stored as text (a string cell): card text never becomes a
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kacard.render.files import save
+from kacard.render.safe import sheet_text
 from kacard.text import width
 
 MAX_WIDTH = 60  # a column is never wider than this many cells
@@ -51,7 +54,7 @@ def _shown_width(value: Any) -> int:
 def _text_cell(sheet: Any, value: str, **style: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=sheet_text(value))
     cell.data_type = "s"  # never a formula, even when it starts with "="
     for key, setting in style.items():
         setattr(cell, key, setting)
@@ -89,17 +92,20 @@ def _write_table(book: Any, title: str, columns: Sequence[str], rows: Sequence[d
         sheet.append(out)
 
 
-def write_tables(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[dict[str, Any]]]]) -> None:
+def write_tables(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[dict[str, Any]]]],
+                 folder: Path | None = None) -> None:
     """A workbook with one sheet per (title, columns, rows) table."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     for title, columns, rows in tables:
         _write_table(book, title, columns, rows)
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    save(path, buffer.getvalue(), folder)  # the one output guard; whole or not at all
 
 
-def write_template(path: Path, sample: Sequence[Sequence[Sequence[Any]]] = ()) -> None:
+def write_template(path: Path, sample: Sequence[Sequence[Sequence[Any]]] = (), folder: Path | None = None) -> None:
     """The plain 客户资料卡 workbook whose ready mapping is import_map.template_map():
     a title row, merged group headings and headers on 客户资料, a header row on 联系人,
     交易记录 and 拜访记录; drop-down lists for 客户等级, 客户状态 and 拜访方式. `sample`
@@ -141,7 +147,9 @@ def write_template(path: Path, sample: Sequence[Sequence[Sequence[Any]]] = ()) -
                     cell.number_format = DATE_FORMAT
         sheet.freeze_panes = f"A{header_row + 1}"
         _drop_downs(sheet, headers, header_row, DataValidation)
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    save(path, buffer.getvalue(), folder)  # the one output guard; whole or not at all
 
 
 _CHOICES = {"客户等级": "S类,A类,B类,C类", "客户状态": "潜在,合作中,休眠,流失",

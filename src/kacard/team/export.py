@@ -6,8 +6,10 @@ a person, and keeps the business picture:
 * contacts' `phone` → digits masked but the country code and the last two
   (`+86 *** **** **01`), `email` → first letter and domain (`w***@example.com`),
   `birthday` and private `notes` → `[redacted]`;
-* any phone number or e-mail address written in free text (visit summaries, next
-  steps, signal notes, opportunity titles…) is masked the same way;
+* every identifier kacard.privacy knows, written anywhere in free text (visit
+  summaries, next steps, signal notes, opportunity titles, handover reasons, tags…):
+  phones in every form, e-mails, 18-digit ID numbers, WeChat ids, QQ numbers, home
+  addresses (one rule: `kacard.privacy.scrub`);
 * `custom` team fields are left out (kacard cannot know what they hold).
 
 Names, titles, visit summaries, amounts and dates stay: the export is still a
@@ -16,14 +18,16 @@ useful account picture. Redaction is applied to plain data, never to the cards.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kacard.cards.model.card import Card
+from kacard.privacy import REDACTED, mask_email, mask_phone, scrub_data
+from kacard.privacy import scrub as scrub_text
 
-REDACTED = "[redacted]"
+__all__ = ["REDACTED", "TABLES", "Export", "card_data", "export_cards", "mask_email", "mask_phone",
+           "redact_card", "scrub_text"]
 
 TABLES: dict[str, tuple[str, ...]] = {
     "cards": ("id", "name", "status", "owner", "tier", "industry", "sector", "region", "address",
@@ -39,57 +43,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     "handovers": ("card_id", "date", "from", "to", "reason"),
 }
 
-_EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_PHONE_RE = re.compile(  # international (+cc ...), Chinese mobile (1[3-9]x xxxx xxxx), landline (0571-xxxxxxx)
-    r"(?<![\d*])(?:\+\d{1,3}[ \-.]?\d[\d \-.]{6,14}\d|1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}|0\d{2,3}[ \-]\d{7,8})(?!\d)"
-)
-
-
-def mask_phone(phone: str) -> str:
-    """`+86 138 0000 0001` → `+86 *** **** **01`: country code and last two digits kept."""
-    prefix = ""
-    body = phone
-    match = re.match(r"^\s*(\+\d{1,3})([ \-.])", phone)
-    if match:
-        prefix, body = match.group(0), phone[match.end():]
-    digits = sum(ch.isdigit() for ch in body)
-    keep = 2 if digits >= 6 else 0
-    seen = 0
-    out = []
-    for ch in body:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen > digits - keep else "*")
-        else:
-            out.append(ch)
-    return prefix + "".join(out)
-
-
-def mask_email(email: str) -> str:
-    """`wang.jg@example.com` → `w***@example.com`; anything not an address → [redacted]."""
-    match = _EMAIL_RE.fullmatch(email.strip())
-    return f"{match.group(1)}***@{match.group(2)}" if match else REDACTED
-
-
-def scrub_text(text: str) -> str:
-    """Phone numbers and e-mail addresses inside free text, masked."""
-    text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return scrub_text(value)
-    if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    return value
-
 
 def redact_card(data: dict[str, Any]) -> dict[str, Any]:
     """A card's plain data (model_dump by alias) with personal data masked."""
-    out: dict[str, Any] = _scrub({k: v for k, v in data.items() if k != "custom"})
+    out: dict[str, Any] = scrub_data({k: v for k, v in data.items() if k != "custom"})
     for original, contact in zip(data.get("contacts") or [], out.get("contacts") or [], strict=True):
         if original.get("phone"):
             contact["phone"] = mask_phone(str(original["phone"]))

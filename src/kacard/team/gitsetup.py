@@ -9,7 +9,8 @@ Git versions `.gitattributes` but not merge-driver config, so every clone runs
   the Python that runs kacard now (`<python> -m kacard merge-driver %O %A %B %P`),
   so it works from a virtualenv that is not on PATH.
 
-Only this module and the merge driver's text fallback run git (as a subprocess).
+Only this module runs git, always through `run_git`: repository config cannot make it
+run programs (SAFE_CONFIG, git_env).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kacard.cards.paths import check_output
 from kacard.errors import KacardError, Problem, UsageError
 from kacard.i18n import Message, _
 
@@ -42,14 +44,56 @@ class DriverStatus:
     card_merge: str | None  # the `merge` attribute git applies to a card file here
 
 
+# A card repository is shared: its .git/config may come from anyone who could write
+# it, and git runs programs named there (core.fsmonitor on every index refresh, hooks,
+# pagers, askpass and ssh helpers, external diffs). kacard only ever reads config and
+# attributes and merges text, so every git it starts has these switched off on the
+# command line, which wins over every config file.
+SAFE_CONFIG = (
+    "core.fsmonitor=false", f"core.hooksPath={os.devnull}", "core.pager=cat", "core.editor=false",
+    "core.askPass=", "core.sshCommand=false", "credential.helper=", "diff.external=",
+    "protocol.allow=never", "core.untrackedCache=false",
+)
+_UNSAFE_ENV = ("GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND",
+               "GIT_EDITOR", "GIT_PAGER", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+
+
+def git_argv(*args: str) -> list[str]:
+    """The command line of a git that repository config cannot make run programs."""
+    safe = [part for setting in SAFE_CONFIG for part in ("-c", setting)]
+    return ["git", *safe, *args]
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: no system config, no prompts, no optional index writes
+    (which would refresh the index and start core.fsmonitor), no helper programs."""
+    env = {k: v for k, v in os.environ.items() if k not in _UNSAFE_ENV}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat")
+    return env
+
+
+def run_git(folder: Path | None, *args: str, timeout: float | None = 30.0) -> subprocess.CompletedProcess[str]:
+    """The one way kacard runs git for text (git_argv, git_env, a timeout); OSError or
+    subprocess.TimeoutExpired when git cannot run. `run_git_bytes` for bytes."""
+    return subprocess.run(git_argv(*args), cwd=folder, capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", check=False, env=git_env(), timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def run_git_bytes(folder: Path | None, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """run_git for bytes in and out (blobs, archives); no timeout (a long history takes long)."""
+    return subprocess.run(git_argv(*args), cwd=folder, input=input, capture_output=True, check=False,
+                          env=git_env(), stdin=None if input is not None else subprocess.DEVNULL)
+
+
 def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run git in `folder`; GitError when git is missing or (with check) fails."""
+    """Run git in `folder` (run_git); GitError when git is missing or (with check) fails."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=folder, capture_output=True, text=True, encoding="utf-8", check=False
-        )
+        done = run_git(folder, *args)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git could not run: {exc}") from None
     if check and done.returncode != 0:
         _fail(args, done.returncode, done.stderr or done.stdout)
     return done
@@ -59,9 +103,11 @@ def git_bytes(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     """Run git in `folder` and return its standard output as bytes (blobs, archives, -z lists);
     GitError when git is missing or fails."""
     try:
-        done = subprocess.run(["git", *args], cwd=folder, input=input, capture_output=True, check=False)
+        done = run_git_bytes(folder, *args, input=input)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    except OSError as exc:
+        raise GitError(f"git could not run: {exc}") from None
     if done.returncode != 0:
         _fail(args, done.returncode, done.stderr.decode("utf-8", "replace"))
     return done.stdout
@@ -91,6 +137,7 @@ def driver_command() -> str:
 def ensure_attributes(folder: Path) -> list[str]:
     """Add the kacard lines to `<folder>/.gitattributes`; turn merge=union on cards into kacard."""
     path = folder / ATTRIBUTES_FILE
+    check_output(folder, path, own=True)  # no symlink followed, never a FIFO read (it would hang)
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     messages = []
     fixed = [_without_union(line) for line in lines]
@@ -190,10 +237,8 @@ def _program(command: str) -> str | None:
 def merge_text(base: Path, ours: Path, theirs: Path) -> int:
     """Git's own line merge into `ours` (for non-card files): 0 when clean."""
     try:
-        done = subprocess.run(
-            ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-            capture_output=True, text=True, check=False,
-        )
-    except FileNotFoundError:
+        done = run_git(None, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base),
+                       str(theirs))
+    except (OSError, subprocess.SubprocessError):
         raise GitError("git is not installed (or not on PATH)") from None
     return done.returncode

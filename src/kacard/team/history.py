@@ -138,7 +138,7 @@ def read_blobs(folder: Path, blobs: set[str]) -> dict[str, bytes]:
     out = git_bytes(folder, "cat-file", "--batch", input="".join(f"{b}\n" for b in order).encode())
     found: dict[str, bytes] = {}
     pos = 0
-    for _ in order:
+    for _blob in order:
         line_end = out.index(b"\n", pos)
         sha, kind, size = out[pos:line_end].decode().split()
         start = line_end + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from kacard.cards import brief
 from kacard.cards.model.common import Location
 from kacard.cards.model.settings import Settings
 from kacard.errors import Problem
@@ -36,7 +37,8 @@ def folder_checks(folder: Path) -> list[Problem]:
 FAR_FROM_BASES_KM = 300
 
 
-def location_warnings(cards: Iterable[tuple[str, Location | None]], settings: Settings) -> list[Problem]:
+def location_warnings(cards: Iterable[tuple[str, Location | brief.Location | None]], settings: Settings
+                      ) -> list[Problem]:
     """A warning for each card (rel, location) more than FAR_FROM_BASES_KM from every rep's base:
     usually lat/lon swapped or mistyped, or coordinates in another datum's hemisphere."""
     from kacard.planning.routing.geo import haversine_km

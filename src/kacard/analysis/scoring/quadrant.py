@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kacard.analysis.scoring.periods import periods_with, trailing_periods
-from kacard.cards.model.card import Card
+from kacard.cards.index import CardIndex
+from kacard.analysis.scoring.ten_two import trade_periods
 from kacard.i18n import N_, Message, Word
 
 HINTS: dict[str, str] = {  # msgids of the catalog (the renderer translates them)
@@ -36,13 +36,13 @@ class QuadrantResult:
 _YES_NO = ("no", "yes")
 
 
-def trade_quarters(card: Card, today: dt.date) -> int:
-    dates = [t.date for t in card.trades if t.amount > 0]
-    return sum(periods_with(dates, trailing_periods(today, 4, 3)))
+def trade_quarters(card: CardIndex, today: dt.date) -> int:
+    """Of the last 4 quarters, how many had a trade with a positive amount."""
+    return sum(trade_periods(card, today, 4, 3))
 
 
 def quadrant(
-    card: Card, today: dt.date, pareto: str, long_term: int, loyal_quarters: int
+    card: CardIndex, today: dt.date, pareto: str, long_term: int, loyal_quarters: int
 ) -> QuadrantResult:
     profitable = pareto in ("A", "B")
     quarters = trade_quarters(card, today)

@@ -1,7 +1,10 @@
 """Score a folder: Pareto class, 10/2 ratings, tier and quadrant of every account. Pure.
 
-`score(cards, settings, today)` is the one entry point; `kacard score`, `list`,
-`filter` and `due` all read tiers from it, so they always agree.
+`score_rows(accounts, settings, today)` is the one computation: it reads each account's
+brief and index (kacard.cards.brief, kacard.cards.index), as the per-user cache keeps them, so
+`kacard score` never materialises whole cards; `score(cards, ...)` makes those from
+whole cards and calls it. scoring/fast.py gives the same tiers without explanations
+(tests/test_index.py checks they agree).
 """
 
 from __future__ import annotations
@@ -10,21 +13,35 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kacard.cards import facts
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from kacard.cards import brief, facts
 from kacard.explain import Term
-from kacard.cards.model.card import Card, Trade
+from kacard.cards.index import CardIndex
 from kacard.cards.model.settings import Settings
 from kacard.analysis.scoring.pareto import Concentration, ParetoEntry, classify, concentration
 from kacard.analysis.scoring.quadrant import QuadrantResult, quadrant
 from kacard.analysis.scoring.ten_two import Inputs, rate, ten_two_class
 from kacard.analysis.scoring.tier import computed_tier, direction
 
+if TYPE_CHECKING:
+    from kacard.cards.model.card import Card, Trade
+
+
+class Account(Protocol):
+    """What scoring reads of an account: store.Summary fits."""
+
+    @property
+    def brief(self) -> brief.Brief: ...
+    @property
+    def card_index(self) -> CardIndex: ...
+
 
 @dataclass(frozen=True)
 class AccountScore:
-    card: Card
+    card: brief.Brief  # what a score shows of the card (id, name, owner, status, pinned tier)
     pareto: ParetoEntry
-    window_trades: list[Trade]  # the trades the metric sums
     visits: int  # visits in the window
     criteria: list[Term]
     ten_two: int
@@ -73,40 +90,45 @@ class ScoreReport:
         return concentration([s.pareto for s in chosen])
 
 
-def _window_trades(card: Card, today: dt.date, window_days: int) -> list[Trade]:
-    return [t for t in card.trades if facts.in_window(t.date, today, window_days)]
+def window_trades(card: Card, report: ScoreReport) -> list[Trade]:
+    """The trades of a whole card that the report's metric sums (for --explain)."""
+    return [t for t in card.trades if facts.in_window(t.date, report.today, report.window_days)]
 
 
 def score(cards: list[Card], settings: Settings, today: dt.date) -> ScoreReport:
-    """Every account's scores under `settings` as of `today`."""
+    """Every account's scores under `settings` as of `today`, from whole cards."""
+    from kacard.cards.store import summary_of
+
+    return score_rows([summary_of(c, today) for c in cards], settings, today)
+
+
+def score_rows(rows: Sequence[Account], settings: Settings, today: dt.date) -> ScoreReport:
+    """Every account's scores under `settings` as of `today`, from briefs and indexes."""
     pareto_settings, ten_two = settings.scoring.pareto, settings.scoring.ten_two
     window, kind = pareto_settings.window_days, pareto_settings.metric
-    metrics = {card.id: facts.metric(card, today, window, kind) for card in cards}
-    prospects = {card.id for card in cards if card.status == "prospect"}
+    metrics = {r.brief.id: r.card_index.metric(today, window, kind) for r in rows}
+    prospects = {r.brief.id for r in rows if r.brief.status == "prospect"}
     entries = classify(metrics, prospects, pareto_settings.a, pareto_settings.b)
-    visits = {
-        card.id: sum(1 for v in card.visits if facts.in_window(v.date, today, window))
-        for card in cards
-    }
-    average = Decimal(sum(visits.values())) / len(cards) if cards else Decimal(0)
-    by_id = {card.id: card for card in cards}
+    visits = {r.brief.id: r.card_index.visits_in(today, window) for r in rows}
+    average = Decimal(sum(visits.values())) / len(rows) if rows else Decimal(0)
+    by_id = {r.brief.id: r for r in rows}
     accounts = []
     for entry in entries:
-        card = by_id[entry.id]
+        row = by_id[entry.id]
+        card, ix = row.brief, row.card_index
         inputs = Inputs(today, entry.klass, entry.share, visits[card.id], average, window)
-        terms = rate(card, inputs, ten_two)
+        terms = rate(ix, inputs, ten_two)
         total = int(sum(t.value for t in terms))
         klass = ten_two_class(total, ten_two)
         tier, rule = computed_tier(entry.klass, klass)
         long_term = next((int(t.value) for t in terms if t.name == "long_term"), 0)
         quad = quadrant(
-            card, today, entry.klass, long_term, settings.scoring.quadrant.loyal_quarters
+            ix, today, entry.klass, long_term, settings.scoring.quadrant.loyal_quarters
         )
         accounts.append(
             AccountScore(
                 card,
                 entry,
-                _window_trades(card, today, window),
                 visits[card.id],
                 terms,
                 total,

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kacard.analysis.scoring.periods import periods_with, trailing_periods
-from kacard.cards import facts
-from kacard.cards.model.common import OPEN_STAGES
-from kacard.cards.model.settings import Derive, TenTwo
+from kacard.cards import index
 from kacard.explain import Term
+from kacard.cards.index import CardIndex
+from kacard.cards.model.settings import Derive, TenTwo
+from kacard.analysis.scoring.periods import trailing_periods
 from kacard.i18n import Amount, Message
 
 if TYPE_CHECKING:
@@ -53,18 +53,24 @@ class Inputs:
 Rating = tuple[int, str]  # (0|1|2, where it came from)
 
 
-def trade_years(card: Card, today: dt.date, years: int) -> list[bool]:
+def trade_periods(ix: CardIndex, today: dt.date, count: int, months: int) -> list[bool]:
+    """For each of the last `count` periods of `months` (newest first): any trade with a
+    positive amount."""
+    return [ix.positive_trades_in(start.toordinal(), end.toordinal())
+            for start, end in trailing_periods(today, count, months)]
+
+
+def trade_years(ix: CardIndex, today: dt.date, years: int) -> list[bool]:
     """For each of the last `years` 12-month periods (newest first): any trade with a positive amount."""
-    dates = [t.date for t in card.trades if t.amount > 0]
-    return periods_with(dates, trailing_periods(today, years, 12))
+    return trade_periods(ix, today, years, 12)
 
 
-def _profit_share(card: Card, inputs: Inputs, derive: Derive) -> Rating:
+def _profit_share(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     value = {"A": 2, "B": 1}.get(inputs.pareto_class, 0)
     return value, Message("Pareto class {klass}", klass=inputs.pareto_class)
 
 
-def _loss_impact(card: Card, inputs: Inputs, derive: Derive) -> Rating:
+def _loss_impact(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     steps = derive.loss_impact
     share = inputs.share
     value = (
@@ -77,7 +83,7 @@ def _loss_impact(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     )
 
 
-def _long_term(card: Card, inputs: Inputs, derive: Derive) -> Rating:
+def _long_term(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     spec = derive.long_term
     count = sum(trade_years(card, inputs.today, spec.years))
     value = 2 if count >= spec.full else 1 if count >= spec.partly else 0
@@ -88,16 +94,9 @@ def _long_term(card: Card, inputs: Inputs, derive: Derive) -> Rating:
     )
 
 
-def open_opportunities(card: Card) -> Decimal:
-    return sum(
-        (o.amount or Decimal(0) for o in card.opportunities if o.stage in OPEN_STAGES),
-        start=Decimal(0),
-    )
-
-
-def _growth_potential(card: Card, inputs: Inputs, derive: Derive) -> Rating:
-    pipeline = open_opportunities(card)
-    revenue = facts.metric(card, inputs.today, 365, "revenue")
+def _growth_potential(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
+    pipeline = card.open_opportunities
+    revenue = card.metric(inputs.today, 365, "revenue")
     ratio = Decimal(str(derive.growth_ratio))
     value = 2 if pipeline > 0 and pipeline >= ratio * revenue else 1 if pipeline > 0 else 0
     return value, Message("open opportunities {pipeline} vs 12-month revenue {revenue} (2 at >= {ratio}x, 1 at > 0)",
@@ -105,7 +104,7 @@ def _growth_potential(card: Card, inputs: Inputs, derive: Derive) -> Rating:
                           ratio=f"{derive.growth_ratio:g}")
 
 
-def _time_invested(card: Card, inputs: Inputs, derive: Derive) -> Rating:
+def _time_invested(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     steps, avg = derive.time_invested, inputs.average_visits
     if avg <= 0:
         return 0, Message("no team visits in the last {days} days", days=inputs.window_days)
@@ -119,15 +118,15 @@ def _time_invested(card: Card, inputs: Inputs, derive: Derive) -> Rating:
         full=f"{steps.full:g}", partly=f"{steps.partly:g}")
 
 
-def _centralized(card: Card, inputs: Inputs, derive: Derive) -> Rating:
-    centralized = card.purchasing.centralized if card.purchasing else None
+def _centralized(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
+    centralized = card.centralized
     return (
         2 if centralized else 0
     ), Message("purchasing.centralized is true") if centralized else Message("purchasing.centralized is not true")
 
 
-def _continuous(card: Card, inputs: Inputs, derive: Derive) -> Rating:
-    if card.purchasing and card.purchasing.pattern == "recurring":
+def _continuous(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
+    if card.pattern == "recurring":
         return 2, Message("purchasing.pattern is recurring")
     years = derive.long_term.years
     count = sum(trade_years(card, inputs.today, years))
@@ -136,11 +135,12 @@ def _continuous(card: Card, inputs: Inputs, derive: Derive) -> Rating:
                           count=count, years=years, at=derive.continuous_years)
 
 
-def _not_derived(card: Card, inputs: Inputs, derive: Derive) -> Rating:
+def _not_derived(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     return 0, Message("not rated on the card (only a person can judge it)")
 
 
-DERIVATIONS: dict[str, Callable[[Card, Inputs, Derive], Rating]] = {
+# Each reads the card's index (kacard.cards.index): the same numbers for a whole card and a cached row.
+DERIVATIONS: dict[str, Callable[[CardIndex, Inputs, Derive], Rating]] = {
     "profit_share": _profit_share,
     "strategic_goals": _not_derived,
     "loss_impact": _loss_impact,
@@ -158,11 +158,13 @@ DERIVATIONS: dict[str, Callable[[Card, Inputs, Derive], Rating]] = {
 NOT_DERIVED: frozenset[str] = frozenset(name for name, how in DERIVATIONS.items() if how is _not_derived)
 
 
-def rate(card: Card, inputs: Inputs, settings: TenTwo) -> list[Term]:
+def rate(card: Card | CardIndex, inputs: Inputs, settings: TenTwo) -> list[Term]:
     """One Term per configured criterion: the manual rating if the card has one, else derived.
 
     Ratings on the card for names outside `settings.criteria` are ignored (the store reports them).
     """
+    if not isinstance(card, CardIndex):
+        card = index.of(card)
     terms = []
     for name in settings.criteria:
         if name in card.criteria:

@@ -70,6 +70,8 @@ class VisitHours(Strict):
 
     @model_validator(mode="after")
     def _window_order(self) -> VisitHours:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:  # cannot be ordered with local times
+            raise ValueError('times are local: write "09:00", without a UTC offset')
         if self.start >= self.end:
             raise ValueError("start must be before end")
         if not self.days:
@@ -133,6 +135,9 @@ class NextStep(Strict):
 
 class Visit(Strict):
     date: dt.date
+    time: dt.time | None = Field(
+        default=None, description="When on that day (HH:MM); orders visits of the same day."
+    )
     by: str | None = Field(default=None, max_length=64)
     kind: VisitKind = "visit"
     with_: list[Name] = Field(default_factory=list, alias="with")
@@ -209,6 +214,29 @@ class Card(Strict):
         return value
 
 
+def visit_order(visit: Visit, position: int) -> tuple[dt.date, dt.time, int]:
+    """The key that orders visits (issue 21 #3): by date, then by time on the same day (a
+    visit without a time counts as the day's first), then by position in the file."""
+    return (visit.date, visit.time or dt.time.min, position)
+
+
+def same_day_warnings(visits: list[Visit]) -> list[tuple[str, str]]:
+    """Two visits on one day that both leave a next step, one of them without a time: which
+    next step is still open depends on their order in the file (after a git merge the
+    morning's superseded step can become the open one). Returns (field path, message)."""
+    found: list[tuple[str, str]] = []
+    seen: dict[dt.date, int] = {}
+    for i, visit in enumerate(visits):
+        if visit.next is None:
+            continue
+        first = seen.setdefault(visit.date, i)
+        if first != i and (visit.time is None or visits[first].time is None):
+            message = (f"two visits on {visit.date} leave a next step (visits.{first} and "
+                       f"visits.{i}); give them a time (HH:MM) so the later one's next step is the open one")
+            found.append((f"visits.{i}.time", message))
+    return found
+
+
 def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
     """Suspicious but valid data: (field path, message) pairs for `validate` to warn about."""
     found: list[tuple[str, str]] = []
@@ -221,6 +249,7 @@ def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
             found.append((f"visits.{i}.date", f"visit dated in the future ({visit.date})"))
         if visit.next is not None and visit.next.date < visit.date:
             found.append((f"visits.{i}.next.date", "next step is dated before its visit"))
+    found += same_day_warnings(card.visits)
     for i, trade in enumerate(card.trades):
         if trade.paid is not None and trade.paid < trade.date:
             found.append((f"trades.{i}.paid", "paid before it was invoiced"))

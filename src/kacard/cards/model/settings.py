@@ -76,6 +76,8 @@ class Workweek(Strict):
 
     @model_validator(mode="after")
     def _order(self) -> Workweek:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError('times are local: write "08:30", without a UTC offset')
         if self.start >= self.end:
             raise ValueError("start must be before end")
         spans = sorted((b.start, b.end) for b in self.breaks)

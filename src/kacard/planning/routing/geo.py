@@ -6,11 +6,12 @@ with no network and no optional packages.
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import socket
-import urllib.error
-import urllib.request
+import threading
+import urllib.parse
 from dataclasses import dataclass
 
 EARTH_RADIUS_KM = 6371.0088
@@ -74,40 +75,86 @@ def _table_url(base_url: str, points: list[Point]) -> str:
     return f"{base_url.rstrip('/')}/table/v1/driving/{coords}?annotations=duration,distance"
 
 
-def _fetch_json(url: str, base_url: str, timeout_s: float) -> dict:
-    """GET a JSON object; every failure becomes a RoutingServiceError."""
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+"""A table of 500 points is about 10 MB of JSON; a reply larger than this is refused."""
+MAX_SECONDS = 7 * 24 * 3600.0  # a road time longer than a week is not a road time
+MAX_METRES = 40_075_000.0  # nor a distance longer than the equator
+
+
+def _fetch_json(url: str, base_url: str, timeout_s: float, max_bytes: int = MAX_REPLY_BYTES) -> dict:
+    """GET a JSON object within `timeout_s` seconds in all (connect, headers and body
+    together: a server that drips a byte at a time is cut off at the deadline) and at most
+    `max_bytes` of body. Every failure — refused, timed out, too large, malformed HTTP (a
+    bad status line, a huge header, a short body), not JSON — is a RoutingServiceError
+    naming the URL."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RoutingServiceError(f"routing server {base_url} is not an http(s) URL")
+    late = threading.Event()
+    conn_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as resp:
-            body = resp.read()
-    except urllib.error.HTTPError as exc:
-        # OSRM answers errors with HTTP 400 and a JSON body {"code", "message"}.
-        detail = ""
-        try:
-            err = json.loads(exc.read().decode("utf-8"))
-            detail = f": {err.get('code')}: {err.get('message', '')}".rstrip(": ")
-        except Exception:  # noqa: BLE001 - the body is only a nicety
-            pass
+        conn = conn_type(parts.hostname, parts.port, timeout=timeout_s)
+    except ValueError as exc:  # a bad port
+        raise RoutingServiceError(f"routing server {base_url} is not a usable URL: {exc}") from None
+
+    def cut_off() -> None:  # the deadline: shut the socket, so any read in progress ends now
+        late.set()
+        sock = conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    timer = threading.Timer(timeout_s, cut_off)
+    timer.daemon = True
+    timer.start()
+    try:
+        conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""),
+                     headers={"Accept": "application/json", "User-Agent": "kacard"})
+        resp = conn.getresponse()
+        declared = resp.getheader("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
+            raise _TooLarge
+        body = bytearray()
+        while chunk := resp.read(64 * 1024):
+            body += chunk
+            if len(body) > max_bytes:
+                raise _TooLarge
+        if late.is_set():  # the deadline shut the socket: what came is cut short
+            raise TimeoutError
+        if declared is not None and declared.strip().isdigit() and len(body) < int(declared):
+            raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
+        status = resp.status
+    except _TooLarge:
         raise RoutingServiceError(
-            f"routing server {base_url} answered HTTP {exc.code}{detail}"
+            f"routing server {base_url} sent a reply larger than {max_bytes // (1024 * 1024)} MB; not read"
         ) from None
-    except TimeoutError:
-        raise RoutingServiceError(
-            f"routing server {base_url} did not answer within {timeout_s:g} s"
-        ) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        if late.is_set() or isinstance(exc, (socket.timeout, TimeoutError)):
             raise RoutingServiceError(
                 f"routing server {base_url} did not answer within {timeout_s:g} s"
             ) from None
-        raise RoutingServiceError(
-            f"cannot reach routing server {base_url}: {reason}"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise RoutingServiceError(f"cannot reach routing server {base_url}: {exc}") from None
+        if isinstance(exc, http.client.HTTPException):
+            raise RoutingServiceError(
+                f"routing server {base_url} sent a broken HTTP reply ({type(exc).__name__})"
+            ) from None
+        raise RoutingServiceError(f"cannot reach routing server {base_url}: {_reason(exc)}") from None
+    finally:
+        timer.cancel()
+        conn.close()
+    if status != 200:
+        # OSRM answers errors with HTTP 400 and a JSON body {"code", "message"}.
+        detail = ""
+        try:
+            err = json.loads(bytes(body[:4096]).decode("utf-8"))
+            detail = f": {err.get('code')}: {err.get('message', '')}".rstrip(": ")
+        except Exception:  # noqa: BLE001 - the body is only a nicety
+            pass
+        raise RoutingServiceError(f"routing server {base_url} answered HTTP {status}{detail[:300]}")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(bytes(body).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise RoutingServiceError(
             f"routing server {base_url} sent a reply that is not JSON "
             "(is this an OSRM server?)"
@@ -117,53 +164,101 @@ def _fetch_json(url: str, base_url: str, timeout_s: float) -> dict:
     return data
 
 
-def _square(data: dict, field: str, n: int, base_url: str) -> list[list[float]]:
-    """Check an n x n table of numbers; null means OSRM found no route."""
+class _TooLarge(Exception):
+    pass
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return type(exc).__name__
+
+
+def _cell(value: object, limit: float) -> float | None:
+    """One table cell: a finite number from 0 to `limit`, else None (no usable value).
+    JSON's NaN, Infinity, 1e308, negative numbers, null, strings and booleans are None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or number > limit:
+        return None
+    return number
+
+
+def _table(data: dict, field: str, n: int, base_url: str, limit: float) -> list[list[float | None]]:
+    """An n x n table; a wrong shape is an error, a bad cell is None."""
     table = data.get(field)
     if not isinstance(table, list) or len(table) != n:
         hint = " (distances need OSRM 5.8 or newer)" if field == "distances" else ""
         raise RoutingServiceError(
             f"routing server {base_url} sent no usable '{field}' table{hint}"
         )
-    out: list[list[float]] = []
-    for i, row in enumerate(table):
+    out: list[list[float | None]] = []
+    for row in table:
         if not isinstance(row, list) or len(row) != n:
             raise RoutingServiceError(f"routing server {base_url} sent a malformed '{field}' table")
-        clean: list[float] = []
-        for j, cell in enumerate(row):
-            if cell is None:
-                raise RoutingServiceError(
-                    f"routing server {base_url} found no road route from point {i} to point {j}"
-                )
-            if isinstance(cell, bool) or not isinstance(cell, (int, float)) or cell < 0:
-                raise RoutingServiceError(
-                    f"routing server {base_url} sent a malformed '{field}' table"
-                )
-            clean.append(float(cell))
-        out.append(clean)
+        out.append([_cell(cell, limit) for cell in row])
     return out
 
 
-def osrm_matrix(base_url: str, points: list[Point], timeout_s: float = 5.0) -> Matrix:
-    """Ask an OSRM server (Table service) for driving times and distances.
+@dataclass(frozen=True)
+class RoadTable:
+    """What an OSRM server gave: road km and minutes per pair, None where it gave no
+    usable value (OSRM's null for a pair it found no route for, or a cell that is not a
+    finite non-negative number in range). The diagonal is 0."""
+
+    km: list[list[float | None]]
+    minutes: list[list[float | None]]
+
+    def missing(self) -> list[tuple[int, int]]:
+        """The pairs (i, j), i != j, without both a distance and a time."""
+        n = len(self.km)
+        return [(i, j) for i in range(n) for j in range(n)
+                if i != j and (self.km[i][j] is None or self.minutes[i][j] is None)]
+
+    def over(self, fallback: Matrix) -> Matrix:
+        """Road values where there are some, `fallback`'s for the missing pairs."""
+        n = len(self.km)
+        gap = set(self.missing())
+        km = [[0.0 if i == j else fallback.km[i][j] if (i, j) in gap else float(self.km[i][j] or 0.0)
+               for j in range(n)] for i in range(n)]
+        minutes = [[0.0 if i == j else fallback.minutes[i][j] if (i, j) in gap
+                    else float(self.minutes[i][j] or 0.0) for j in range(n)] for i in range(n)]
+        return Matrix(km=km, minutes=minutes)
+
+
+def osrm_table(base_url: str, points: list[Point], timeout_s: float = 10.0,
+               max_bytes: int = MAX_REPLY_BYTES) -> RoadTable:
+    """Ask an OSRM server (Table service) for driving times and distances, every cell
+    checked (see RoadTable). ``timeout_s`` is the deadline of the whole exchange.
 
     Uses ``GET {base}/table/v1/driving/{lon},{lat};...?annotations=duration,distance``;
-    OSRM returns seconds and metres, converted here to minutes and km. The
-    result may be asymmetric. Raises RoutingServiceError on any failure so the
-    caller can fall back to :func:`travel_matrix` or tell the user.
-    """
+    OSRM returns seconds and metres, converted here to minutes and km. The result may
+    be asymmetric. Raises RoutingServiceError when the server gives no table at all."""
     if not points:
-        return Matrix(km=[], minutes=[])
+        return RoadTable(km=[], minutes=[])
     url = _table_url(base_url, points)
-    data = _fetch_json(url, base_url, timeout_s)
+    data = _fetch_json(url, base_url, timeout_s, max_bytes)
     code = data.get("code")
     if code != "Ok":
-        message = data.get("message") or "no message"
-        raise RoutingServiceError(f"routing server {base_url} answered {code}: {message}")
+        message = str(data.get("message") or "no message")[:300]
+        raise RoutingServiceError(f"routing server {base_url} answered {str(code)[:60]}: {message}")
     n = len(points)
-    seconds = _square(data, "durations", n, base_url)
-    metres = _square(data, "distances", n, base_url)
-    return Matrix(
-        km=[[m / 1000.0 for m in row] for row in metres],
-        minutes=[[s / 60.0 for s in row] for row in seconds],
+    seconds = _table(data, "durations", n, base_url, MAX_SECONDS)
+    metres = _table(data, "distances", n, base_url, MAX_METRES)
+    return RoadTable(
+        km=[[None if m is None else m / 1000.0 for m in row] for row in metres],
+        minutes=[[None if s is None else s / 60.0 for s in row] for row in seconds],
     )
+
+
+def osrm_matrix(base_url: str, points: list[Point], timeout_s: float = 10.0) -> Matrix:
+    """osrm_table, all or nothing: RoutingServiceError when any pair has no usable value."""
+    table = osrm_table(base_url, points, timeout_s)
+    missing = table.missing()
+    if missing:
+        i, j = missing[0]
+        raise RoutingServiceError(
+            f"routing server {base_url} found no road route from point {i} to point {j}"
+        )
+    return table.over(Matrix(km=table.km, minutes=table.minutes))  # type: ignore[arg-type]
