@@ -133,6 +133,8 @@ def edited(draw: Any, card: dict[str, Any]) -> dict[str, Any]:
 
 
 def same_result(base: bytes, ours: bytes, theirs: bytes, path: str = "hz-x.yaml") -> None:
+    if base in (ours, theirs):
+        return  # merge_cards takes the other side as it is: neither merge runs
     fast = fast_merge(base, ours, theirs, path)
     slow = round_trip_merge(base, ours, theirs, path)
     assert fast.bytes == slow.bytes, (fast.text, slow.text)

@@ -214,7 +214,8 @@ class Document:
         # the change falls where ruamel would re-render the file: a whole dump is only
         # acceptable when it reads back exactly as the file did
         if _same_data(_data(self.before), _data(self.source)):
-            return after.replace("\n", self.newline) if self.newline != "\n" else after
+            # comment lines read from a CRLF file keep their CR in ruamel's tokens: one ending a line
+            return "".join(line + self.newline for line in after.splitlines())
         raise YamlProblem(_("kacard cannot make this change without rewriting other lines of the card; "
                             "nothing was written (make it with `kacard edit`)"))
 

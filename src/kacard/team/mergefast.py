@@ -108,17 +108,24 @@ def _editable(text: str, layout: Layout, newline: str) -> yamlio.Document:
     return document
 
 
-def _dump(document: yamlio.Document) -> str:
-    """The piece's text with only the changed lines replaced (yamlio.Document.dump's splice);
-    Unsupported where that dump would re-render the piece (the whole card's dump decides)."""
+def _dump(document: yamlio.Document, closing: str) -> list[str]:
+    """The piece's lines with only the changed ones replaced (yamlio.Document.dump's splice),
+    without its `closing` line; Unsupported where that dump would re-render the piece (the
+    whole card's dump decides)."""
     after = document.render()
     assert document.source is not None and document.before is not None
-    if after == document.before:
-        return document.source
-    patched = splice(document.source, document.before, after, document.newline)
-    if patched is None or not yamlio._same_data(yamlio._data(patched), yamlio._data(after)):
-        raise Unsupported("the change falls where the dump and the file disagree")
-    return patched
+    patched = document.source
+    if after != document.before:
+        spliced = splice(document.source, document.before, after, document.newline)
+        if spliced is None or not yamlio._same_data(yamlio._data(spliced), yamlio._data(after)):
+            raise Unsupported("the change falls where the dump and the file disagree")
+        patched = spliced
+    lines = patched.splitlines(keepends=True)
+    if closing:
+        if not lines or lines[-1] != closing:
+            raise Unsupported("the piece's closing line moved")  # pragma: no cover - nothing edits it
+        lines.pop()
+    return lines
 
 
 def _render(key: str, value: Any, layout: Layout, newline: str) -> list[str]:
@@ -178,7 +185,8 @@ class _FastMerge:
         if rule is not None and entry.items is not None and b_entry is not None and b_entry.items is not None:
             return _Piece(key, windows=self.records(key, rule, entry, b_entry))
         start, end = self.a.segment(key)
-        document = _editable(self.a.text(start, end), self.layout, self.newline)
+        closing, _item = self.a.closing(end)
+        document = _editable(self.a.text(start, end) + closing, self.layout, self.newline)
         before, self.merger.changed = self.merger.changed, False
         node = document.root[key]
         merged = self.merger.merge(key, (key,), self._node(self.o, key), node, self._node(self.b, key))
@@ -192,13 +200,14 @@ class _FastMerge:
             self.merger.changed = before
             return _Piece(key)
         self.changed = True
-        return _Piece(key, _dump(document).splitlines(keepends=True))
+        return _Piece(key, _dump(document, closing))
 
     def _node(self, tree: Outline, key: str) -> Any:
         """The round-trip node of a field of base or theirs (a document of that field only)."""
         if key not in tree.entries:
             return MISSING
-        return _load(tree.text(*tree.segment(key)), self.layout)[key]
+        start, end = tree.segment(key)
+        return _load(tree.text(start, end) + tree.closing(end)[0], self.layout)[key]
 
     # -- record lists --------------------------------------------------------------------
 
@@ -266,12 +275,14 @@ class _FastMerge:
         _, seg_end = self.a.segment(key)
         head = self.a.lines[entry.line]
         documents = []
+        closings: list[str] = []
         for lo, hi in ranges:
             end = items[hi].start if hi < count else seg_end
-            text = head + self.a.text(items[lo].start, end)
-            document = _editable(text, self.layout, self.newline)
+            closing, item = self.a.closing(end)
+            document = _editable(head + self.a.text(items[lo].start, end) + closing, self.layout, self.newline)
+            closings.append(closing)
             seq = document.root[key]
-            if not isinstance(seq, CommentedSeq) or len(seq) != hi - lo:
+            if not isinstance(seq, CommentedSeq) or len(seq) != hi - lo + item:
                 raise Unsupported("a window that does not read as its records")  # pragma: no cover
             for i in range(lo, hi):
                 if i in merged:
@@ -295,12 +306,12 @@ class _FastMerge:
                 if step.tail:
                     move_tail_comment(seq, mini - 1, mini)
         out = []
-        for (lo, hi), document in zip(ranges, documents, strict=True):
-            text = _dump(document)
-            if not text.startswith(head):
+        for (lo, hi), document, closing in zip(ranges, documents, closings, strict=True):
+            lines = _dump(document, closing)
+            if not lines or lines[0] != head:
                 raise Unsupported("the list's own line changes")
             end = items[hi].start if hi < count else seg_end
-            out.append((items[lo].start, end, text[len(head):].splitlines(keepends=True)))
+            out.append((items[lo].start, end, lines[1:]))
         return out
 
     # -- the text ------------------------------------------------------------------------
@@ -362,16 +373,18 @@ def _items(tree: Outline, key: str, indexes: list[int], layout: Layout) -> dict[
     """Round-trip nodes of some records of a list (one document holding only those records,
     each with the comment lines after it, as in the whole card)."""
     entry = tree.entries[key]
+    start, seg_end = tree.segment(key)
     if entry.items is None:  # a flow list (or other value): the whole field
-        seq = _load(tree.text(*tree.segment(key)), layout)[key]
+        seq = _load(tree.text(start, seg_end) + tree.closing(seg_end)[0], layout)[key]
         return {i: seq[i] for i in indexes}
     if not indexes:
         return {}
-    _, seg_end = tree.segment(key)
     items = entry.items
+    ends = [items[i + 1].start if i + 1 < len(items) else seg_end for i in indexes]
+    closing, item = tree.closing(ends[-1])
     text = tree.lines[entry.line] + "".join(
-        tree.text(items[i].start, items[i + 1].start if i + 1 < len(items) else seg_end) for i in indexes)
+        tree.text(items[i].start, end) for i, end in zip(indexes, ends, strict=True)) + closing
     seq = _load(text, layout)[key]
-    if not isinstance(seq, CommentedSeq) or len(seq) != len(indexes):
+    if not isinstance(seq, CommentedSeq) or len(seq) != len(indexes) + item:
         raise Unsupported("records that do not read alone")  # pragma: no cover
-    return dict(zip(indexes, seq, strict=True))
+    return dict(zip(indexes, seq, strict=False))

@@ -18,6 +18,7 @@ caller then merges the slow way, which decides every such case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from kacard.cards import fastyaml, yamlio
 
+_DASH_RE = re.compile(r" *- ")
 _NEXT = "kacard-next-field"  # a key no card has: stands for the field below in a piece of text
 
 
@@ -99,6 +101,16 @@ class Outline:
 
     def text(self, start: int, end: int) -> str:
         return "".join(self.lines[start:end])
+
+    def closing(self, end: int) -> tuple[str, bool]:
+        """A line to put after a piece of the text that ends before line `end`, so that
+        ruamel hangs the piece's last comment lines where it does in the whole card (a
+        comment before a following key or item is not one at the end of a document):
+        ("", False) at the end of the text, an item `- 0` (True) before an item, else a key."""
+        if end >= len(self.lines):
+            return "", False
+        dash = _DASH_RE.match(self.lines[end])
+        return (dash.group(0) + "0\n", True) if dash else (f"{_NEXT}: 0\n", False)
 
 
 def outline(text: str) -> Outline:
