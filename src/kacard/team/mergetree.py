@@ -77,9 +77,10 @@ class Outline:
         return self.start(key, keys[at - 1] if at else None), end
 
     def start(self, key: str, previous: str | None) -> int:
-        """Where a field's segment starts: its key's line, or the first of the comment and
-        blank lines above it when ruamel's round-trip reader hangs them on this key rather
-        than on the field above (after a flow collection or an empty value, for example)."""
+        """Where a field's segment starts: its key's line, or the first of the comment lines
+        above it that ruamel's round-trip reader hangs on this key rather than on the field
+        above (after a flow collection or an empty value, for example; in a CRLF file the blank
+        lines among them hang nowhere and stay)."""
         if key in self.starts:
             return self.starts[key]
         entry = self.entries[key]
@@ -94,8 +95,11 @@ class Outline:
             except Exception as exc:  # noqa: BLE001 - a piece read otherwise than in the whole card
                 raise Unsupported(f"the lines above {key}: {exc}") from None
             slot = root.ca.items.get(_NEXT) if hasattr(root, "ca") else None
-            if slot and len(slot) > 1 and slot[1]:
-                found = above.end
+            if slot and len(slot) > 1 and slot[1]:  # from the first comment line hung on this key
+                first = min(token.start_mark.line for token in slot[1] if token is not None)
+                found = tail + first - (1 if head else 0)
+                if not above.end <= found <= entry.line:
+                    raise Unsupported(f"the comment lines above {key}")  # pragma: no cover
         self.starts[key] = found
         return found
 
