@@ -196,6 +196,9 @@ class _FastMerge:
         if merged is not node:
             document.root[key] = merged
             self.merger.changed = True
+        after = document.root[key]
+        if entry.items is not None and isinstance(after, CommentedSeq) and not after:
+            raise Unsupported("the list becomes empty")  # ruamel writes `key: []`, not always cleanly
         if not self.merger.changed:
             self.merger.changed = before
             return _Piece(key)
