@@ -252,11 +252,13 @@ class _FastMerge:
         assert entry.items is not None
         items, count = entry.items, len(entry.items)
         dirty = set(merged) | {s.ref[1] for s in steps if s.kind == "remove"}
-        for at, (kind, _i) in enumerate(final):
-            if kind == "b":
-                before = [i for k, i in final[:at] if k == "a"]
-                after = [i for k, i in final[at + 1:] if k == "a"]
-                dirty.update(before[-1:] + after[:1])
+        for order in (final, final[::-1]):  # the records of ours just before and after each of theirs
+            near: int | None = None
+            for kind, i in order:
+                if kind == "a":
+                    near = i
+                elif near is not None:
+                    dirty.add(near)
         if not final:
             raise Unsupported("the list becomes empty")  # ruamel writes `key: []` there
         marks = sorted({j for i in dirty for j in (i - 1, i, i + 1) if 0 <= j < count})
