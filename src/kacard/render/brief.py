@@ -89,7 +89,8 @@ def sale_data(card: Card, settings: Settings, today: dt.date) -> dict[str, Any]:
 def visit_hours_text(data: dict[str, Any]) -> str:
     """"visit hours: mon, tue 09:00–17:00, 45 min a visit" (or "any working day")."""
     hours = data["visit_hours"]
-    when = (f"{', '.join(hours['days'])} {hours['start']:%H:%M}–{hours['end']:%H:%M}" if hours
+    days = _(", ").join(label("weekday", d) for d in hours["days"]) if hours else ""
+    when = (f"{days} {hours['start']:%H:%M}–{hours['end']:%H:%M}" if hours
             else _("any working day"))
     return _("visit hours: {when}, {minutes} min a visit").format(when=when, minutes=data["visit_minutes"])
 
