@@ -21,7 +21,7 @@ MISTAKES: dict[str, tuple[str, int, str, tuple[str, ...]]] = {
     "fullwidth-space-indent": ("location:\n\u3000\u3000lat: 30.2\n", 5, "", ("full-width space",)),
     "thousands": ("trades:\n  - date: 2026-01-05\n    amount: 1,200,000\n", 6, "trades.0.amount",
                   ("trade 1", "thousands separators", "amount: 1200000")),
-    "thousands-flow": ("trades:\n  - {date: 2026-01-05, amount: 1,200,000}\n", 5, "",
+    "thousands-flow": ("trades:\n  - {date: 2026-01-05, amount: 1,200,000}\n", 5, "trades.0.amount",
                        ("trade 1", "thousands separators", "amount: 1200000")),
     "wan": ("trades:\n  - date: 2026-01-05\n    amount: 120万\n", 6, "trades.0.amount", ("amount: 1200000",)),
     "phone-number": ("contacts:\n  - name: 王\n  - name: 李\n    phone: 013800138000\n", 7, "contacts.1.phone",

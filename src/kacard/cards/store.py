@@ -151,7 +151,11 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
         message = messages.explain(raw, source)
         if error["type"] == "missing" and loc:
             message = messages.missing_hint(text, str(loc[-1])) or message
-        problem = Problem(rel, line, where[1] if where else None, _field_path(loc), message)
+        column = where[1] if where else None
+        fixed = messages.corrected(raw, source)
+        if fixed is not raw and source is not None:  # `amount: 1,200,000` in a {…} line: point at amount
+            loc, column = fixed.loc, source.find(f"{fixed.loc[-1]}:") + 1 or column
+        problem = Problem(rel, line, column, _field_path(loc), message)
         if not any(p.line == line and p.message == message for p in problems):
             problems.append(problem)
     return problems
