@@ -296,7 +296,8 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
                 id=_md(o["id"]), last=last, days=o["days_overdue"]))
     if r.parked:
         lines += ["", "### " + _("Parked (cadence quiet until an agreed date)"), ""]
-        lines += [f"- {_md(p['id'])}: {_md(localize(p['text']))}" for p in r.parked]
+        lines += ["- " + _("{item}: {message}").format(item=_md(p["id"]), message=_md(localize(p["text"])))
+                  for p in r.parked]
     if r.no_next_step:
         lines += ["", "### " + _("Last visit without a next step"), ""]
         lines += ["- " + _("{id}: visit on {date}").format(id=_md(n["id"]), date=localize(n["visit"]))
