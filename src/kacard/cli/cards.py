@@ -12,7 +12,7 @@ import typer
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
-from kacard.i18n import _, label, language, localize
+from kacard.i18n import _, label, localize
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
@@ -111,8 +111,7 @@ def new(
         name = prompts.ask(_("Account name"), prompts.required)
     if owner is None and asking:
         me = _current_rep_or_none(settings, folder)
-        choices = (", ".join(f"{r.id} ({r.name})" for r in settings.team) if language() == "en"
-                   else "、".join(f"{r.id} {r.name}" for r in settings.team))
+        choices = _(", ").join(_("{id} ({name})").format(id=r.id, name=r.name) for r in settings.team)
         label = _("Owner ({choices})").format(choices=choices) if choices else _("Owner (rep id)")
         owner = prompts.ask(label, lambda text: rep_id(settings, text, role="owner"), default=me)
     elif owner is not None:
@@ -408,7 +407,7 @@ def log(
         day = parse_day(text, opts.today)
         if day < visit_date:
             raise ValueError(_("the next step ({next}) is dated before the visit ({visit})").format(
-                next=day, visit=visit_date))
+                next=localize(day), visit=localize(visit_date)))
         return day
 
     parsed_next: dt.date | None = None
