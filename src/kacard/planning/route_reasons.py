@@ -123,7 +123,7 @@ def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) ->
     open_days = [d for d in sorted(cand.windows) if d not in capped]
     lo, hi = next(iter(cand.windows.values()))
     parts: list[Message] = []
-    room = dict(lo=clock(lo), hi=clock(hi), minutes=item.card.visit_minutes)
+    room = {"lo": clock(lo), "hi": clock(hi), "minutes": item.card.visit_minutes}
     if open_days:
         if single:
             parts.append(Message("the day has no room left within its hours {lo}–{hi} for a {minutes}-minute visit "
