@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 from kacard.cli import lifetime  # noqa: E402
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
-from kacard.cli.helptext import localize_help, short_help  # noqa: E402
+from kacard.cli.helptext import localize_help, short_help, unwrapped_help  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
@@ -60,7 +60,10 @@ class KacardCommand(TyperCommand):
     """A command whose help page is in the run's language (typer's own headings too)."""
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx))
+        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+
+    def format_help_text_unwrapped(self, ctx: Any) -> str:
+        return str(super().get_help(ctx))
 
 
 # click's usage error, reached through typer's BadParameter (the brief forbids importing click).
@@ -122,7 +125,10 @@ class KacardGroup(TyperGroup):
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx))
+        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+
+    def format_help_text_unwrapped(self, ctx: Any) -> str:
+        return str(super().get_help(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
