@@ -109,6 +109,8 @@ def rewrap(text: str, width: int) -> str:
                 carry = []
                 if token[0] in _NO_START:  # punctuation goes down with the word before it
                     carry.insert(0, parts.pop())
+                    while parts and carry[0][0] in _NO_START:  # "1）。": all of it
+                        carry.insert(0, parts.pop())
                 while parts and parts[-1][-1] in _NO_END:
                     carry.insert(0, parts.pop())
                 while carry and carry[0].isspace():
