@@ -126,7 +126,7 @@ def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
     c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))
-    lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
+    lines = ["# " + _("{name} ({id})").format(name=c(data["name"]), id=c(data["id"])), ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [_("status {status}").format(status=label("status", data["status"])),
                   _("owner {owner}").format(owner=owner)]

@@ -351,7 +351,7 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
-        lines.append(f"{n}. {_md(data['name'])} ({_md(data['id'])}){_md(why)}")
+        lines.append(f"{n}. " + _("{name} ({id})").format(name=_md(data["name"]), id=_md(data["id"])) + _md(why))
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
