@@ -22,6 +22,7 @@ from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings, Travel
 from kacard.dates import Week
 from kacard.errors import UsageError
+from kacard.i18n import Message, Shown, _
 from kacard.planning.route_plan import (
     APPOINTMENT_ELSEWHERE,
     NO_LOCATION,
@@ -37,7 +38,6 @@ from kacard.planning.route_plan import (
     minute_of,
     workday_of,
 )
-from kacard.i18n import Message, Shown, _
 from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401 (explain)
 from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_table, travel_matrix
 from kacard.planning.routing.solve import (

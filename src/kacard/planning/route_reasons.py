@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Settings
+from kacard.i18n import Listed, Message, Shown, Word, _, label, localize
 from kacard.planning.route_plan import (
     HOURS_TOO_SHORT,
     NO_VISIT_DAY,
@@ -29,7 +30,6 @@ from kacard.planning.route_plan import (
     workday_of,
 )
 from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
-from kacard.i18n import Listed, Message, Shown, Word, _, label, localize
 
 
 def no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, Message]:

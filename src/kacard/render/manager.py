@@ -43,17 +43,6 @@ def _money(value: Any) -> str:
     return f"{amount:,.0f}" if language() == "en" else money(amount)
 
 
-# card fields an edit names, as people call them (JSON and English keep the keys)
-CARD_FIELDS = (
-    C_("card field", "name"), C_("card field", "owner"), C_("card field", "status"), C_("card field", "tier"),
-    C_("card field", "address"), C_("card field", "location"), C_("card field", "visit_hours"),
-    C_("card field", "contacts"), C_("card field", "visits"), C_("card field", "trades"),
-    C_("card field", "opportunities"), C_("card field", "signals"), C_("card field", "credit"),
-    C_("card field", "purchasing"), C_("card field", "criteria"), C_("card field", "tags"),
-    C_("card field", "wait_until"), C_("card field", "handovers"), C_("card field", "since"),
-)
-
-
 def _day(value: Any) -> str:
     """An ISO date from an event, with the weekday in Chinese; as it is in English."""
     if language() == "en" or not isinstance(value, str):
@@ -62,9 +51,6 @@ def _day(value: Any) -> str:
         return localize(dt.date.fromisoformat(value))
     except ValueError:
         return value
-
-
-SINCE_WORDS = (C_("since", "yesterday"), C_("since", "today"))
 
 
 def since_label(label: str) -> str:
