@@ -1,0 +1,174 @@
+"""The direct reader: a card's plain data built inside the C parser's own event calls.
+
+Why: kacard.cards.fastyaml's event reader spent about three quarters of a cold
+parse (1.8 of 2.4 ms for an 11 KB card, ~1,150 events) making one Python event
+object per scalar (three chained ``__init__`` calls) and then dispatching on it.
+This reader gets the same card in about half that time.
+
+How: ruamel.yaml.clib's ``CParser`` makes each event by calling the class bound to
+``ScalarEvent``, ``MappingStartEvent`` … in its own module. For one parse those names
+are bound to small functions that put each value straight into the container being
+filled (a plain scalar resolved by ``fastyaml.resolve_plain``, a quoted one kept as
+text), then bound back (``_swap``); a lock keeps one such parse at a time.
+
+What it refuses it does not word: everything the dialect refuses (an anchor, an
+alias, a tag other than ``!!str``, a ``%TAG`` or a ``%YAML`` other than 1.2, a second
+document, a key that is not a plain value, a duplicate key, nesting beyond
+``max_depth``) and any parser error raise ``Stop``; ``fastyaml.load`` then reads the
+text again with the event reader, which words the refusal with its line and column
+(and falls back to the round-trip parser where libyaml refuses). So this reader
+only ever returns what the event reader returns: tests/test_fastevents.py checks
+equal data and equal refusals on the sample cards, generated cards, hand-written
+corner cases and random documents.
+
+If the installed ruamel.yaml.clib does not make its events this way (``ready()``
+parses a probe document covering every event kind at first use), this reader is
+off and every text goes to the event reader: slower, never different.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+# The event classes the C parser calls, by the names it looks up in its module.
+_NAMES = ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent", "AliasEvent",
+          "ScalarEvent", "SequenceStartEvent", "SequenceEndEvent", "MappingStartEvent", "MappingEndEvent")
+# A document using every kind of event, and the data it means.
+_PROBE = "%YAML 1.2\n---\na: [1, 'x', {b: null}]\nc: !!str 2\nd:\n  - e: 1.5\n...\n"
+_PROBE_DATA = {"a": [1, "x", {"b": None}], "c": "2", "d": [{"e": 1.5}]}
+
+
+class Stop(Exception):
+    """The direct reader stops: the event reader decides (and words any refusal)."""
+
+
+class _Setup:
+    ready: bool | None = None  # None: not tried yet
+    module: dict[str, Any] = {}  # the C parser's module namespace
+    original: dict[str, Any] = {}  # its event classes
+    parser: Any = None
+    resolve: Callable[[str], Any] = str
+    str_tag = ""
+    maybe_not_text: frozenset[str] = frozenset()
+
+
+_LOCK = threading.Lock()
+_drain = deque(maxlen=0).extend  # runs an iterator to its end without a Python loop
+
+
+def ready() -> bool:
+    """Whether the direct reader is on (decided once, at first use)."""
+    if _Setup.ready is None:
+        _Setup.ready = _set_up()
+    return _Setup.ready
+
+
+def _set_up() -> bool:
+    from kacard.cards import fastyaml
+
+    if fastyaml._Parser is None:  # pragma: no cover - platforms without the C extension
+        return False
+    from ruamel.yaml import events
+
+    module = sys.modules.get(fastyaml._Parser.__module__)
+    namespace = getattr(module, "__dict__", {})
+    if any(namespace.get(name) is not getattr(events, name) for name in _NAMES):
+        return False  # another clib, or someone else's functions bound there
+    _Setup.module, _Setup.original = namespace, {name: namespace[name] for name in _NAMES}
+    _Setup.parser, _Setup.resolve, _Setup.str_tag = fastyaml._Parser, fastyaml.resolve_plain, fastyaml.STR_TAG
+    _Setup.maybe_not_text = fastyaml.MAYBE_NOT_TEXT
+    try:
+        return load(_PROBE, 8) == _PROBE_DATA and list(fastyaml._c_events("a: 1\n"))[3].value == "a"
+    except Exception:  # noqa: BLE001 - whatever the clib does, the event reader is there
+        return False
+
+
+def load(text: str, max_depth: int) -> Any:
+    """Plain data of a single-document YAML text, as fastyaml's event reader gives it;
+    raises Stop where that reader would refuse the text or the C parser fails."""
+    resolve, str_tag, no_key, maybe_not_text = _Setup.resolve, _Setup.str_tag, _NO_KEY, _Setup.maybe_not_text
+    root: list[Any] = []  # the document's node, once read
+    top: Any = root  # the container being filled
+    in_list = True
+    key: Any = no_key  # in a mapping: the key read, waiting for its value
+    around: list[tuple[Any, bool, Any]] = []  # (container, in_list, key) of each open container
+    documents = 0
+
+    def scalar(anchor: Any, tag: Any, implicit: Any, value: str, start: Any, end: Any, style: Any) -> bool:
+        nonlocal key
+        if anchor is not None:
+            raise Stop
+        if tag is None:
+            if not style and (not value or value[0] in maybe_not_text):
+                value = resolve(value)
+        elif tag != str_tag:
+            raise Stop
+        if in_list:
+            top.append(value)
+        elif key is no_key:
+            if value in top:
+                raise Stop  # a duplicate key
+            key = value
+        else:
+            top[key] = value
+            key = no_key
+        return True
+
+    def opener(make: type) -> Callable[..., bool]:
+        def open_(anchor: Any, tag: Any, implicit: Any, start: Any, end: Any, flow: Any) -> bool:
+            nonlocal top, in_list, key
+            if anchor is not None or tag is not None or len(around) >= max_depth:
+                raise Stop
+            container = make()
+            if in_list:
+                top.append(container)
+                around.append((top, True, no_key))
+            elif key is no_key:
+                raise Stop  # a mapping or sequence as a key
+            else:
+                top[key] = container
+                around.append((top, False, no_key))
+            top, in_list, key = container, make is list, no_key
+            return True
+        return open_
+
+    def close(start: Any, end: Any) -> bool:
+        nonlocal top, in_list, key
+        top, in_list, key = around.pop()
+        return True
+
+    def document(start: Any, end: Any, explicit: Any, version: Any, tags: Any) -> bool:
+        nonlocal documents
+        documents += 1
+        if documents > 1 or tags or (version is not None and tuple(version) != (1, 2)):
+            raise Stop
+        return True
+
+    def alias(*_: Any) -> bool:
+        raise Stop
+
+    def other(*_: Any) -> bool:
+        return True
+
+    ours = {"StreamStartEvent": other, "StreamEndEvent": other, "DocumentStartEvent": document,
+            "DocumentEndEvent": other, "AliasEvent": alias, "ScalarEvent": scalar,
+            "SequenceStartEvent": opener(list), "SequenceEndEvent": close,
+            "MappingStartEvent": opener(dict), "MappingEndEvent": close}
+    with _LOCK:
+        _Setup.module.update(ours)
+        try:
+            _drain(iter(_Setup.parser(text).get_event, None))
+        finally:
+            _Setup.module.update(_Setup.original)
+    return root[0] if root else None
+
+
+class _Sentinel:
+    pass
+
+
+_NO_KEY: Any = _Sentinel()
