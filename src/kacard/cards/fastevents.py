@@ -57,6 +57,11 @@ class _Setup:
 
 
 _LOCK = threading.Lock()
+# resolve_plain's value of the short plain scalars read so far that may not be text
+# (dates, numbers, keys like `name`): one dict look-up instead of a call and a regex.
+# At most 100,000 of at most 40 characters (a few MB).
+_RESOLVED: dict[str, Any] = {}
+_RESOLVED_MAX = 100_000
 _drain = deque(maxlen=0).extend  # runs an iterator to its end without a Python loop
 
 
@@ -91,6 +96,7 @@ def load(text: str, max_depth: int) -> Any:
     """Plain data of a single-document YAML text, as fastyaml's event reader gives it;
     raises Stop where that reader would refuse the text or the C parser fails."""
     resolve, str_tag, no_key, maybe_not_text = _Setup.resolve, _Setup.str_tag, _NO_KEY, _Setup.maybe_not_text
+    resolved = _RESOLVED
     root: list[Any] = []  # the document's node, once read
     top: Any = root  # the container being filled
     in_list = True
@@ -104,7 +110,12 @@ def load(text: str, max_depth: int) -> Any:
             raise Stop
         if tag is None:
             if not style and (not value or value[0] in maybe_not_text):
-                value = resolve(value)
+                found = resolved.get(value, no_key)
+                if found is no_key:
+                    found = resolve(value)
+                    if len(value) <= 40 and len(resolved) < _RESOLVED_MAX:
+                        resolved[value] = found
+                value = found
         elif tag != str_tag:
             raise Stop
         if in_list:
@@ -162,6 +173,10 @@ def load(text: str, max_depth: int) -> Any:
         _Setup.module.update(ours)
         try:
             _drain(iter(_Setup.parser(text).get_event, None))
+        except Stop:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a parser error (or anything): the event reader words it
+            raise Stop(str(exc)) from None
         finally:
             _Setup.module.update(_Setup.original)
     return root[0] if root else None

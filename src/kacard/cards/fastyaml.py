@@ -187,7 +187,7 @@ def load(text: str, max_depth: int) -> Any:
     if fastevents.ready():
         try:
             return fastevents.load(text, max_depth)
-        except Exception:  # noqa: BLE001 - the event reader decides, and words it
+        except fastevents.Stop:  # a refusal or a parser error: the event reader decides, and words it
             pass
     return load_events(text, max_depth)
 
