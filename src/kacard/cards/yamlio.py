@@ -41,7 +41,6 @@ MAX_DEPTH = 24
 
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
 _CONFLICT_BYTES_RE = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
-_CONFLICT_MARKS = ("<" * 7, "=" * 7, ">" * 7, "|" * 7)  # a quick look before _CONFLICT_RE's line-by-line one
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,8 @@ def precheck(text: str) -> None:
 
     Deep nesting needs no scan here: fastyaml reads the parser's event stream and
     stops at MAX_DEPTH, before libyaml's quadratic slow-down on deep flow nesting."""
-    marker = _CONFLICT_RE.search(text) if any(m in text for m in _CONFLICT_MARKS) else None
+    maybe = "<<<<<<<" in text or "=======" in text or ">>>>>>>" in text or "|||||||" in text
+    marker = _CONFLICT_RE.search(text) if maybe else None  # a quick look before the line-by-line one
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(
