@@ -32,7 +32,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 # The event classes the C parser calls, by the names it looks up in its module.
 _NAMES = ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent", "AliasEvent",
@@ -48,8 +48,8 @@ class Stop(Exception):
 
 class _Setup:
     ready: bool | None = None  # None: not tried yet
-    module: dict[str, Any] = {}  # the C parser's module namespace
-    original: dict[str, Any] = {}  # its event classes
+    module: ClassVar[dict[str, Any]] = {}  # the C parser's module namespace
+    original: ClassVar[dict[str, Any]] = {}  # its event classes
     parser: Any = None
     resolve: Callable[[str], Any] = str
     str_tag = ""
@@ -98,14 +98,13 @@ def load(text: str, max_depth: int) -> Any:
     resolve, str_tag, no_key, maybe_not_text = _Setup.resolve, _Setup.str_tag, _NO_KEY, _Setup.maybe_not_text
     resolved = _RESOLVED
     root: list[Any] = []  # the document's node, once read
-    top: Any = root  # the container being filled
-    in_list = True
-    key: Any = no_key  # in a mapping: the key read, waiting for its value
-    around: list[tuple[Any, bool, Any]] = []  # (container, in_list, key) of each open container
+    # What the container being filled has read: a sequence's items, or a mapping's keys and
+    # values in turn (made a dict when it ends); and that list of each enclosing container.
+    items: list[Any] = root
+    around: list[list[Any]] = []
     documents = 0
 
     def scalar(anchor: Any, tag: Any, implicit: Any, value: str, start: Any, end: Any, style: Any) -> bool:
-        nonlocal key
         if anchor is not None:
             raise Stop
         if tag is None:
@@ -118,38 +117,35 @@ def load(text: str, max_depth: int) -> Any:
                 value = found
         elif tag != str_tag:
             raise Stop
-        if in_list:
-            top.append(value)
-        elif key is no_key:
-            if value in top:
-                raise Stop  # a duplicate key
-            key = value
-        else:
-            top[key] = value
-            key = no_key
+        items.append(value)
         return True
 
-    def opener(make: type) -> Callable[..., bool]:
-        def open_(anchor: Any, tag: Any, implicit: Any, start: Any, end: Any, flow: Any) -> bool:
-            nonlocal top, in_list, key
-            if anchor is not None or tag is not None or len(around) >= max_depth:
-                raise Stop
-            container = make()
-            if in_list:
-                top.append(container)
-                around.append((top, True, no_key))
-            elif key is no_key:
-                raise Stop  # a mapping or sequence as a key
-            else:
-                top[key] = container
-                around.append((top, False, no_key))
-            top, in_list, key = container, make is list, no_key
-            return True
-        return open_
+    def open_(anchor: Any, tag: Any, implicit: Any, start: Any, end: Any, flow: Any) -> bool:
+        nonlocal items
+        if anchor is not None or tag is not None or len(around) >= max_depth:
+            raise Stop
+        around.append(items)
+        items = []
+        return True
 
-    def close(start: Any, end: Any) -> bool:
-        nonlocal top, in_list, key
-        top, in_list, key = around.pop()
+    def end_sequence(start: Any, end: Any) -> bool:
+        nonlocal items
+        done = items
+        items = around.pop()
+        items.append(done)
+        return True
+
+    def end_mapping(start: Any, end: Any) -> bool:
+        nonlocal items
+        pairs = iter(items)
+        try:
+            mapping = dict(zip(pairs, pairs, strict=True))
+        except TypeError:
+            raise Stop from None  # a mapping or a sequence as a key
+        if 2 * len(mapping) != len(items):
+            raise Stop  # a duplicate key
+        items = around.pop()
+        items.append(mapping)
         return True
 
     def document(start: Any, end: Any, explicit: Any, version: Any, tags: Any) -> bool:
@@ -167,8 +163,8 @@ def load(text: str, max_depth: int) -> Any:
 
     ours = {"StreamStartEvent": other, "StreamEndEvent": other, "DocumentStartEvent": document,
             "DocumentEndEvent": other, "AliasEvent": alias, "ScalarEvent": scalar,
-            "SequenceStartEvent": opener(list), "SequenceEndEvent": close,
-            "MappingStartEvent": opener(dict), "MappingEndEvent": close}
+            "SequenceStartEvent": open_, "SequenceEndEvent": end_sequence,
+            "MappingStartEvent": open_, "MappingEndEvent": end_mapping}
     with _LOCK:
         _Setup.module.update(ours)
         try:
