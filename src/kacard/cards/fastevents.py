@@ -62,7 +62,7 @@ _LOCK = threading.Lock()
 # At most 100,000 of at most 40 characters (a few MB).
 _RESOLVED: dict[str, Any] = {}
 _RESOLVED_MAX = 100_000
-_drain = deque(maxlen=0).extend  # runs an iterator to its end without a Python loop
+_drain: Callable[[Any], None] = deque(maxlen=0).extend  # runs an iterator to its end without a Python loop
 
 
 def ready() -> bool:
