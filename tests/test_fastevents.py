@@ -139,3 +139,12 @@ def test_rows_keep_custom_values_only_when_they_read_back_equal(custom, kept):
     assert (columns is not None) == kept
     if kept:
         assert decode_brief(columns[0])[16] == card.custom
+
+
+def test_with_the_direct_reader_off_every_text_goes_to_the_event_reader(monkeypatch):
+    monkeypatch.setattr(fastevents._Setup, "ready", False)
+    with pytest.raises(fastevents.Stop):
+        fastevents.load("a: 1\n", 8)
+    assert fastyaml.load("a: [1, '2']\n", 8) == {"a": [1, "2"]}
+    with pytest.raises(fastyaml.EventError, match="duplicate"):
+        fastyaml.load("a: 1\na: 2\n", 8)

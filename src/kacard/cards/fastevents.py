@@ -65,6 +65,14 @@ _RESOLVED_MAX = 100_000
 _drain: Callable[[Any], None] = deque(maxlen=0).extend  # runs an iterator to its end without a Python loop
 
 
+def use(parser: Any, resolve: Callable[[str], Any], str_tag: str, maybe_not_text: frozenset[str]) -> None:
+    """The reader's parts, given by kacard.cards.fastyaml: the C parser (None when there is
+    none), its plain-scalar resolver, the !!str tag, and the first characters of the plain
+    scalars the resolver may make something other than text."""
+    _Setup.parser, _Setup.resolve, _Setup.str_tag, _Setup.maybe_not_text = parser, resolve, str_tag, maybe_not_text
+    _Setup.ready = None
+
+
 def ready() -> bool:
     """Whether the direct reader is on (decided once, at first use)."""
     if _Setup.ready is None:
@@ -73,28 +81,28 @@ def ready() -> bool:
 
 
 def _set_up() -> bool:
-    from kacard.cards import fastyaml
-
-    if fastyaml._Parser is None:  # pragma: no cover - platforms without the C extension
+    parser = _Setup.parser
+    if parser is None:  # pragma: no cover - platforms without the C extension
         return False
     from ruamel.yaml import events
 
-    module = sys.modules.get(fastyaml._Parser.__module__)
-    namespace = getattr(module, "__dict__", {})
+    namespace = getattr(sys.modules.get(parser.__module__), "__dict__", {})
     if any(namespace.get(name) is not getattr(events, name) for name in _NAMES):
         return False  # another clib, or someone else's functions bound there
     _Setup.module, _Setup.original = namespace, {name: namespace[name] for name in _NAMES}
-    _Setup.parser, _Setup.resolve, _Setup.str_tag = fastyaml._Parser, fastyaml.resolve_plain, fastyaml.STR_TAG
-    _Setup.maybe_not_text = fastyaml.MAYBE_NOT_TEXT
+    _Setup.ready = True  # for the probe
     try:
-        return load(_PROBE, 8) == _PROBE_DATA and list(fastyaml._c_events("a: 1\n"))[3].value == "a"
+        return load(_PROBE, 8) == _PROBE_DATA and list(iter(parser("a: 1\n").get_event, None))[3].value == "a"
     except Exception:  # noqa: BLE001 - whatever the clib does, the event reader is there
         return False
 
 
 def load(text: str, max_depth: int) -> Any:
     """Plain data of a single-document YAML text, as fastyaml's event reader gives it;
-    raises Stop where that reader would refuse the text or the C parser fails."""
+    raises Stop where that reader would refuse the text or the C parser fails (or when
+    this reader is off: see `ready`)."""
+    if not (_Setup.ready or ready()):
+        raise Stop("the direct reader is off")
     resolve, str_tag, no_key, maybe_not_text = _Setup.resolve, _Setup.str_tag, _NO_KEY, _Setup.maybe_not_text
     resolved = _RESOLVED
     root: list[Any] = []  # the document's node, once read

@@ -152,6 +152,9 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
+fastevents.use(_Parser, resolve_plain, STR_TAG, MAYBE_NOT_TEXT)
+
+
 def plain_tag(value: str) -> str:
     """The core-schema tag (tag:yaml.org,2002:...) of a plain scalar: resolve_plain's type."""
     value = resolve_plain(str(value))
@@ -184,11 +187,10 @@ def load(text: str, max_depth: int) -> Any:
     refuses the text, the round-trip reader's parser decides (its error, its
     position), so both readers accept the same documents."""
     check_text(text)
-    if fastevents.ready():
-        try:
-            return fastevents.load(text, max_depth)
-        except fastevents.Stop:  # a refusal or a parser error: the event reader decides, and words it
-            pass
+    try:
+        return fastevents.load(text, max_depth)
+    except fastevents.Stop:  # a refusal, a parser error, or the reader is off: the event reader
+        pass  # decides, and words it
     return load_events(text, max_depth)
 
 
