@@ -29,7 +29,7 @@ from kacard.cards.textpatch import with_bom
 from kacard.errors import (
     CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason,
 )
-from kacard.i18n import _
+from kacard.i18n import _, language, localize, set_language
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import (
     RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card,
@@ -117,8 +117,8 @@ class Folder:
     def _missing(self, card_id: str) -> NoReturn:
         broken = [p for p in self.problems if Path(p.file).stem == card_id]
         if broken:
-            raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
-        raise CardNotFound(f"no card with id {card_id!r} in {self.path}")
+            raise CardInvalid(_("card {card_id!r} has problems; fix them first").format(card_id=card_id), broken)
+        raise CardNotFound(_("no card with id {card_id!r} in {path}").format(card_id=card_id, path=self.path))
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -151,7 +151,11 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
         message = messages.explain(raw, source)
         if error["type"] == "missing" and loc:
             message = messages.missing_hint(text, str(loc[-1])) or message
-        problem = Problem(rel, line, where[1] if where else None, _field_path(loc), message)
+        column = where[1] if where else None
+        fixed = messages.corrected(raw, source)
+        if fixed is not raw and source is not None:  # `amount: 1,200,000` in a {…} line: point at amount
+            loc, column = fixed.loc, source.find(f"{fixed.loc[-1]}:") + 1 or column
+        problem = Problem(rel, line, column, _field_path(loc), message)
         if not any(p.line == line and p.message == message for p in problems):
             problems.append(problem)
     return problems
@@ -248,11 +252,12 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
         blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
         raw = {} if blank else yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
-        raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
+        raise CardInvalid(_("{rel} cannot be read").format(rel=rel),
+                          [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise CardInvalid(f"{rel} is not valid", _validation_problems(rel, text, exc)) from None
+        raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc)) from None
 
 
 def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -422,15 +427,17 @@ def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress |
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, min(64, total // (workers * 8)))
-        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j) for j in jobs],
+        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j, language()) for j in jobs],
                                                                chunksize=chunk), strict=True)):
             if progress is not None:
                 progress(done, total)
             yield job[0], job[1], outcome
 
 
-def _guarded(item: tuple[Callable[[Any], Any], Any]) -> Any:
-    work, job = item
+def _guarded(item: tuple[Callable[[Any], Any], Any, str]) -> Any:
+    work, job, lang = item
+    if lang != language():  # a spawned worker (Windows, macOS) starts in English
+        set_language(lang)
     try:
         return work(job)
     except OSError as exc:
@@ -450,7 +457,8 @@ def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tup
     card, problems = parse_card(rel, data, expect_id=Path(path).stem)
     if card is None:
         found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
-        return digest(data), stat, encode(None, found), found
+        # the messages are in the reader's language: kept with it, and read again in another
+        return digest(data), stat, encode(None, [language(), found]), found
     record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
                     brief.upkeep_record(brief.upkeep(card)))
     columns = encode(record, None)
@@ -521,8 +529,11 @@ def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, ma
     try:
         columns = row.columns
         if columns[0] is None:
+            lang, found = loads(columns[6] or b"[]")
+            if lang != language():
+                return None
             return [Problem(rel, line, column, str(field), str(message), str(severity))
-                    for line, column, field, message, severity in loads(columns[6] or b"[]")]
+                    for line, column, field, message, severity in found]
         ix = index.from_record(decode_numbers(columns))
         kept = decode_brief(columns[0])  # type: ignore[arg-type]
         if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
@@ -607,7 +618,7 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
             if owner != s.brief.owner:  # `owner: 张伟`: every command reads the rep's id
                 folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
             if warnings and s.upkeep is not None:
-                problems += [Problem(s.rel, None, None, path, message, severity="warning")
+                problems += [Problem(s.rel, None, None, path, localize(message), severity="warning")
                              for path, message in brief.warnings(s.upkeep, today)]
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
@@ -622,7 +633,7 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
 def _warnings(rel: str, card: Card, today: dt.date) -> list[Problem]:
     from kacard.cards.model.card import card_warnings
 
-    return [Problem(rel, None, None, path, message, severity="warning")
+    return [Problem(rel, None, None, path, localize(message), severity="warning")
             for path, message in card_warnings(card, today)]
 
 
@@ -690,7 +701,7 @@ def prepare_update(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Do
         raise CardInvalid(f"{loaded.rel}: {exc.message}") from None
     card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
     if card is None:
-        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+        raise CardInvalid(_("the change would make {rel} invalid; nothing was written").format(rel=loaded.rel), problems)
     return PreparedWrite(loaded, new, card)
 
 
@@ -698,10 +709,10 @@ def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
     """(text, digest) of a card about to be patched: the very bytes `loaded` was read
     from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
     if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+        raise UnsafePath(_("{rel} is outside the card folder").format(rel=loaded.rel))
     data = loaded.path.read_bytes()
     if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+        raise StaleWrite(_("{rel} changed on disk since kacard read it; nothing was written — run the command again").format(rel=loaded.rel))
     return yamlio.decode(data), loaded.digest
 
 
@@ -718,8 +729,8 @@ def replace(source: Path, target: Path) -> None:
     except PermissionError:
         if os.name != "nt":  # elsewhere a real permission problem: the write error's own message
             raise
-        raise StaleWrite(f"{target.name} could not be replaced: it is open in another program or "
-                         "read-only; close it and run the command again") from None
+        raise StaleWrite(_("{file} could not be replaced: it is open in another program or "
+                           "read-only; close it and run the command again").format(file=target.name)) from None
 
 
 def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
@@ -735,13 +746,12 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             path = folder / rel
             lock = path.with_name(path.name + ".lock")
             if not inside(folder, path) or not is_card_file(path.name):
-                failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
+                failed.append((rel, UnsafePath(_("{rel} is outside the card folder").format(rel=rel))))
                 continue
             try:
                 fd = os.open(lock, LOCK_FLAGS, 0o644)
             except FileExistsError:
-                failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
-                                               "if that is not so)")))
+                failed.append((rel, StaleWrite(_("{rel} is being written by another kacard (remove {name} if that is not so)").format(rel=rel, name=lock.name))))
                 continue
             with os.fdopen(fd, "wb") as handle:
                 locked.append((rel, path, lock, expect))
@@ -774,7 +784,7 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
     rel = path.relative_to(folder).as_posix()
     card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
     if card is None:
-        raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
+        raise CardInvalid(_("the new card {rel} would be invalid; nothing was written").format(rel=rel), problems)
     taken = existing_id_file(folder, card_id)
     if taken is not None:
         raise CardInvalid(_("card {id} already exists ({file}); use `kacard edit {stem}` (ids are unique in "

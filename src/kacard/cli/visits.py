@@ -11,21 +11,31 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import (
+    AsOfOpt,
+    DirOpt,
+    FormatOpt,
+    TodayOpt,
+    parse_week,
+    report_problems,
+    run,
+    split_ids,
+)
 from kacard.errors import UsageError
+from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
-    typer.Option("--week", "-w", help="ISO week like 2026-W48 (default: the week containing today).",
+    typer.Option("--week", "-w", help=_("ISO week like 2026-W48 (default: the week containing today)."),
                  show_default=False),
 ]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a rep's id or name).",
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a rep's id or name)."),
                                               show_default=False)]
-MineOpt = Annotated[bool, typer.Option("--mine", help="Only my accounts: $KACARD_USER, else git user.email "
-                                                      "matched to the team's emails.")]
+MineOpt = Annotated[bool, typer.Option("--mine", help=_("Only my accounts: $KACARD_USER, else git user.email "
+                                                      "matched to the team's emails."))]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,15 +73,14 @@ def current_rep(settings: Settings, folder: Path) -> str:
             return user
         if user.lower() in by_email:
             return by_email[user.lower()]
-        raise UsageError(f"$KACARD_USER={user!r} is not a rep of the team; team: {', '.join(ids)}")
+        raise UsageError(_("$KACARD_USER={user!r} is not a rep of the team; team: {value}").format(user=user, value=', '.join(ids)))
     email = git_email(folder)
     if email is None:
-        raise UsageError("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
-                         "`git config user.email` to the email listed for you in kacard.yaml team")
+        raise UsageError(_("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
+                         "`git config user.email` to the email listed for you in kacard.yaml team"))
     if email.lower() in by_email:
         return by_email[email.lower()]
-    raise UsageError(f"git user.email {email!r} matches no rep's email in kacard.yaml team; "
-                     "add `email:` to your team entry or set $KACARD_USER")
+    raise UsageError(_("git user.email {email!r} matches no rep's email in kacard.yaml team; add `email:` to your team entry or set $KACARD_USER").format(email=email))
 
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
@@ -79,7 +88,7 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     from kacard.cards.reps import rep_id
 
     if owner and mine:
-        raise UsageError("give --owner or --mine, not both")
+        raise UsageError(_("give --owner or --mine, not both"))
     chosen = current_rep(settings, folder) if mine else owner
     return rep_id(settings, chosen, role="owner") if chosen is not None else None
 
@@ -100,10 +109,10 @@ def due(
     owner: OwnerOpt = None,
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
-                                                help="Show how one account's urgency adds up.")] = None,
+                                                help=_("Show how one account's urgency adds up."))] = None,
     as_of: AsOfOpt = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every due account (a terminal shows the 30 most "
-                                                     "urgent and counts the rest).")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=_("Every due account (a terminal shows the 30 most "
+                                                       "urgent and counts the rest)."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -113,9 +122,9 @@ def due(
     Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
     """
     from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
@@ -137,7 +146,8 @@ def due(
         else:
             text = report.explain_text(item, the_week)
             if card.status not in core.CONSIDERED_STATUSES:
-                text += f"(status {card.status}: only active and prospect accounts are considered)\n"
+                text += _("(status {status}: only active and prospect accounts are considered)").format(
+                    status=label("status", card.status)) + "\n"
             typer.echo(text, nl=False)
         return
     assert folder.summaries is not None
@@ -149,14 +159,17 @@ def due(
         typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
     else:
         from kacard.render.output import is_terminal, note
+        from kacard.render.report import week_text
 
-        title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
+        title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
+                 ).format(week=week_text(the_week), owner=who, count=len(items))
         shown = items
         if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
             shown = items[:TERMINAL_ROWS]
         report.print_due(shown, opts.format, title, one_rep=who is not None)
         if len(shown) < len(items):
-            note(f"… and {len(items) - len(shown)} less urgent account(s): kacard due --all lists every one")
+            note(_("… and {count} less urgent account(s): kacard due --all lists every one").format(
+                count=len(items) - len(shown)))
     report_problems(folder)
 
 
@@ -174,8 +187,8 @@ def review(
 
     Example: kacard review --format md > review.md
     """
-    from kacard.render.report import print_review
     from kacard.analysis.review import review as build
+    from kacard.render.report import print_review
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
@@ -198,12 +211,12 @@ def brief(
     week: WeekOpt = None,
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids instead of the due list.",
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Comma-separated card ids instead of the due list."),
                                             show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the document to this file."),
                                                 show_default=False)] = None,
-    redact: Annotated[bool, typer.Option("--redact", help="For sharing: mask phones, e-mails and every "
-                                         "personal identifier in the text.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_("For sharing: mask phones, e-mails and every "
+                                           "personal identifier in the text."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -213,11 +226,11 @@ def brief(
     Example: kacard brief --owner zhangwei --format html --output briefs.html
     """
     from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.render.brief import brief_data, redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
@@ -240,7 +253,9 @@ def brief(
     if redact:
         entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
-    title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
+    from kacard.render.report import week_text
+
+    title = _("Visit briefs {week}").format(week=week_text(the_week))
     if who:
         title += f" · {rep.name if rep else who}"
     render = briefs_html if opts.format == "html" else briefs_markdown
@@ -249,7 +264,7 @@ def brief(
         from kacard.render.files import save
 
         save(output, document, folder.path)
-        note(f"wrote {output} ({len(entries)} brief(s))")
+        note(_("wrote {output} ({count} brief(s))").format(output=output, count=len(entries)))
     else:
         typer.echo(document, nl=False)
     report_problems(folder)
