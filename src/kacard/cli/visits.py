@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, Run, TodayOpt, parse_week, report_problems, run, split_ids
 from kacard.errors import UsageError
 
 if TYPE_CHECKING:
@@ -119,9 +119,12 @@ def due(
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
+    the_week = Week(start)
+    if explain is None and opts.format != "ics":
+        _due_list(opts, start, owner, mine, all_)
+        return
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
-    the_week = Week(start)
     tier_of = folder_tiers(folder, opts.today)
     if explain is not None:
         from kacard.render.output import dumps_json
@@ -143,20 +146,33 @@ def due(
     assert folder.summaries is not None
     briefs = [s.brief for s in folder.summaries]
     items = core.due(briefs, folder.settings, opts.today, start, who, tier_of=tier_of)
-    if opts.format == "ics":
-        from kacard.render.ics import due_calendar
+    from kacard.render.ics import due_calendar
 
-        typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
-    else:
-        from kacard.render.output import is_terminal, note
+    typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
+    report_problems(folder)
 
-        title = f"Due {the_week}" + (f" · {who}" if who else "") + f" · {len(items)} account(s)"
-        shown = items
-        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
-            shown = items[:TERMINAL_ROWS]
-        report.print_due(shown, opts.format, title, one_rep=who is not None)
-        if len(shown) < len(items):
-            note(f"… and {len(items) - len(shown)} less urgent account(s): kacard due --all lists every one")
+
+def _due_list(opts: Run, start: dt.date, owner: str | None, mine: bool, all_: bool) -> None:
+    """`due` as a table, json or csv: the week's rows for every owner, kept for the day
+    (cli/daily.py), then the owner's."""
+    from kacard.analysis.due import check_owner
+    from kacard.cli.daily import due_rows
+    from kacard.dates import Week
+    from kacard.render.output import is_terminal, note
+    from kacard.render.report import print_due_rows
+
+    folder, rows = due_rows(opts, start, opts.format)
+    who = resolve_owner(folder.settings, folder.path, owner, mine)
+    if who is not None:
+        check_owner(folder.settings, who)
+        rows = [row for row in rows if row["owner"] == who]
+    title = f"Due {Week(start)}" + (f" · {who}" if who else "") + f" · {len(rows)} account(s)"
+    shown = rows
+    if opts.format == "table" and not all_ and len(rows) > TERMINAL_ROWS and is_terminal():
+        shown = rows[:TERMINAL_ROWS]
+    print_due_rows(shown, opts.format, title, one_rep=who is not None)
+    if len(shown) < len(rows):
+        note(f"… and {len(rows) - len(shown)} less urgent account(s): kacard due --all lists every one")
     report_problems(folder)
 
 

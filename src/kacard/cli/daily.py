@@ -1,0 +1,96 @@
+"""The day's rows of `list`, `filter` and `due`, worked out once per folder state and day.
+
+A run first walks the folder (stat-ing every card file, as every load does) and asks the
+day cache (kacard.cards.daycache) for rows kept under the folder's state, today, the
+week and the language. Only when none are kept does it load every card's row
+(kacard.cards.store.load_folder) and work them out: tiers over all accounts, every
+account's list row (render.listing.card_rows) or due reasons and urgency
+(analysis.due.due, then render.report.due_rows / the SPEC §8 JSON), then keeps them.
+
+The rows kept are those the writers print, for every account (owner filters and
+`filter`'s conditions are applied after, as the commands always did), with the load's
+problems, so a run from the day cache prints the same bytes as one that works them out
+(tests/test_daily.py runs both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kacard.cli.common import Run
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
+
+
+def _problem_data(folder: Folder, walked: int) -> list[list[Any]]:
+    return [[p.file, p.line, p.column, p.field, p.message, p.severity] for p in folder.problems[walked:]]
+
+
+def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Folder], list[dict[str, Any]]]
+             ) -> tuple[Folder, list[dict[str, Any]]]:
+    """(folder, rows): the folder as `report_problems` and owner checks read it (settings,
+    path, problems; its cards' summaries only when the rows were worked out) and the rows
+    `work(folder)` gives for a summary load, from the day cache when it holds them."""
+    from kacard.cards import daycache, store
+    from kacard.cards.cache import CardCache
+    from kacard.cli.lifetime import keep
+    from kacard.errors import Problem
+    from kacard.i18n import language
+
+    path = opts.folder()
+    settings = store.load_settings(path)
+    started = time.time_ns()
+    walked = store.walk(path)
+    what = (kind, opts.today, *parts, language())
+    entry = daycache.key(daycache.folder_state(path, walked.files, walked.stats, started), *what)
+    cache = CardCache(path)
+    try:
+        kept = daycache.get(cache, entry)
+        if kept is not None:
+            try:
+                problems = [Problem(*p) for p in kept["problems"]]
+                rows = daycache.decode_rows(kept["rows"])
+                folder = store.Folder(path, settings, problems=walked.problems + problems, files=len(walked.files))
+                keep(folder)
+                return folder, rows
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # damaged: worked out again
+        folder = opts.load(summary=True, walked=walked, settings=settings)
+        rows = work(folder)
+        if entry is not None:
+            try:
+                value = daycache.encode_rows(rows)
+            except daycache.NotKept:
+                return folder, rows
+            daycache.put(cache, entry, {"problems": _problem_data(folder, len(walked.problems)), "rows": value})
+        return folder, rows
+    finally:
+        cache.close()
+
+
+def list_rows(opts: Run) -> tuple[Folder, list[dict[str, Any]]]:
+    """Every card's `list` row (tiers over all), sorted by id."""
+    from kacard.cli.cards import folder_rows
+
+    return day_rows(opts, "list", (), lambda folder: folder_rows(folder, opts.today))
+
+
+def due_rows(opts: Run, start: dt.date, fmt: str) -> tuple[Folder, list[dict[str, Any]]]:
+    """The week's due list for every owner, most urgent first: the table and CSV rows
+    (render.report.due_rows), or with fmt "json" each item's SPEC §8 JSON data."""
+
+    def work(folder: Folder) -> list[dict[str, Any]]:
+        from kacard.analysis import due as core
+        from kacard.analysis.scoring import folder_tiers
+        from kacard.render.output import to_jsonable
+        from kacard.render.report import due_rows as table_rows
+
+        briefs = [s.brief for s in folder.summaries or []]
+        items = core.due(briefs, folder.settings, opts.today, start, None, tier_of=folder_tiers(folder, opts.today))
+        return [to_jsonable(item.as_json()) for item in items] if fmt == "json" else table_rows(items)
+
+    return day_rows(opts, "due-json" if fmt == "json" else "due", (start,), work)
