@@ -129,7 +129,7 @@ def get(cache: CardCache, entry: str | None) -> Any:
         found = db.execute("select value, check_ from day where key = ?", (entry,)).fetchone()
     except sqlite3.Error:  # no such table yet (or another layout): a miss
         return None
-    if found is None or zlib.crc32(found[0]) != found[1]:
+    if found is None or not isinstance(found[0], bytes) or zlib.crc32(found[0]) != found[1]:
         return None
     try:
         return orjson.loads(found[0])
