@@ -77,6 +77,9 @@ class Folder:
     files: int = 0
     # With load_folder(summary=True): each card's brief and index instead of `cards`.
     summaries: list[Summary] | None = None
+    # With load_folder(summary=True): the digest of the bytes each card file's row came
+    # from, by relative path (a file that could not be read has none).
+    digests: dict[str, str] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -494,6 +497,7 @@ def _load_summaries(
     bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
     rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
     found: dict[str, Summary | list[Problem]] = {}
+    digests: dict[str, str] = {}
     jobs: list[tuple[str, str, Stat, bytes | None]] = []
     for rel, path in files:
         row = rows.get(rel)
@@ -511,6 +515,7 @@ def _load_summaries(
                     row = None
             if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
                 found[rel] = summary
+                digests[rel] = row.digest
             else:
                 jobs.append((rel, path, stat, data))
         except OSError as exc:
@@ -521,6 +526,7 @@ def _load_summaries(
             continue
         dig, stat, columns, record = outcome
         cache.put(rel, dig, stat, columns)
+        digests[rel] = dig
         if columns is not None:
             fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
             if fresh is not None:
@@ -541,6 +547,7 @@ def _load_summaries(
             result.problems.extend(item)
     cache.flush([rel for rel, _ in files] if whole_folder else None)
     result.summaries = summaries
+    result.digests = digests
 
 
 def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False

@@ -230,7 +230,8 @@ def brief(
     """
     from kacard.analysis import due as core
     from kacard.dates import Week
-    from kacard.render.brief import brief_data, redact_brief
+    from kacard.cli.briefs import brief_datas
+    from kacard.render.brief import redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
     from kacard.analysis.scoring import folder_tiers
@@ -249,10 +250,7 @@ def brief(
     else:
         briefs = [s.brief for s in folder.summaries]
         items = core.due(briefs, settings, opts.today, start, who, tier_of=tier_of)
-    whole = opts.load(only=[item.id for item in items])
-    card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
-    entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
-               for item in items]
+    entries = list(zip(brief_datas(opts, folder, items), items, strict=True))  # from kept pages (cli/briefs.py)
     if redact:
         entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
