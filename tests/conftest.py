@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
+os.environ["KACARD_LANG"] = "en"  # tests read English unless they ask for another language
+
+from kacard import i18n
 from kacard.cli.app import app
 
 TODAY = "2026-11-23"
@@ -28,14 +32,17 @@ team:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("KACARD_TODAY", TODAY)
+    monkeypatch.setenv("KACARD_LANG", "en")
     monkeypatch.setenv("KACARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KACARD_DIR", raising=False)
     monkeypatch.delenv("KACARD_USER", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    yield
+    i18n.set_language("en")  # a test that chose Chinese leaves English behind
 
 
 @pytest.fixture

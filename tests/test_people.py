@@ -197,14 +197,8 @@ def test_people_of_an_unknown_card_is_an_input_error(kacard, write_card) -> None
 
 
 def test_people_in_chinese(kacard, write_card) -> None:
-    from kacard import i18n
-
     write_card("hz-acme", CARD)
-    try:
-        i18n.set_language("zh")
-        result = kacard("people", "hz-acme")
-    finally:
-        i18n.set_language("en")
+    result = kacard("people", "hz-acme", "--lang", "zh")
     assert result.exit_code == 0, result.output
     assert "分拣线已到商务谈判阶段，却从未接触过最高决策者王总" in result.stdout
     assert "决策层的王总（主任）反对我方" in result.stdout

@@ -181,7 +181,7 @@ def test_picture_and_calendar_in_chinese_mode() -> None:
         picture, calendar = svg(plan), route_calendar(plan, today).decode("utf-8")
     finally:
         set_language("en")
-    assert "拜访路线 Mon 2026-11-23：李娜（lina）" in picture and "北 ↑" in picture
+    assert "拜访路线 11月23日 周一：李娜（lina）" in picture and "北 ↑" in picture
     assert "SUMMARY:拜访" in calendar and "本周拜访的原因" in calendar.replace("\r\n ", "")
 
 

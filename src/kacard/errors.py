@@ -2,7 +2,8 @@
 
 Domain code raises these; the CLI translates them in one place (cli/app.py).
 Messages never carry personal data (phones, e-mails, private notes): every Problem and
-KacardError message passes kacard.privacy.scrub when it is made.
+KacardError message passes kacard.privacy.scrub when it is made. A Problem's message may be
+an i18n.Message: English in JSON, the run's language when printed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+from kacard.i18n import _, localize
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{field} {prefix}{self.message}"
+        prefix = _("warning: ") if self.severity == "warning" else ""
+        return f"{where}:{field} {prefix}{localize(self.message)}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -14,18 +14,18 @@ date has passed (due < today), like `show` and `review` count it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kacard.cards import brief, facts
 from kacard.cards.brief import Brief, NextStep
+from kacard.cards.model.settings import Settings, Urgency
 from kacard.dates import Week, days_past
 from kacard.errors import UsageError
 from kacard.explain import Term, total
-from kacard.i18n import _
-from kacard.cards.model.settings import Settings, Urgency
+from kacard.i18n import Amount, Message, Word, _
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -205,9 +205,13 @@ def cadence_reason(
     if last is None:
         since = card.since
         overdue = days_past(since + dt.timedelta(days=longest), today) if since else 0
-        text = "never visited" + (f" (customer since {since})" if since else "")
         if overdue:
-            text += f": {overdue} days past the {longest}-day cadence"
+            text = Message("never visited (customer since {since}): {overdue} days past the {longest}-day cadence",
+                           since=since, overdue=overdue, longest=longest)
+        elif since:
+            text = Message("never visited (customer since {since})", since=since)
+        else:
+            text = Message("never visited")
         return Reason("cadence", since + dt.timedelta(days=ideal) if since else None, overdue, text,
                       {"status": "never", "last_visit": None, "days_since_visit": None,
                        "visit_by": None, "latest": None, "cadence_days": ideal, "max_days": longest})
@@ -217,13 +221,19 @@ def cadence_reason(
     latest = last.date + dt.timedelta(days=longest)
     overdue = days_past(latest, today)
     since_visit = (today - last.date).days
-    if overdue:
-        text = (f"last visit {last.date} ({since_visit} days ago); every {ideal} days"
-                + (f", at most {longest}" if longest > ideal else "") + f": {overdue} days overdue")
+    if overdue and longest > ideal:
+        text = Message("last visit {last} ({ago} days ago); every {ideal} days, at most {longest}: "
+                       "{overdue} days overdue", last=last.date, ago=since_visit, ideal=ideal,
+                       longest=longest, overdue=overdue)
+    elif overdue:
+        text = Message("last visit {last} ({ago} days ago); every {ideal} days: {overdue} days overdue",
+                       last=last.date, ago=since_visit, ideal=ideal, overdue=overdue)
+    elif longest > ideal:
+        text = Message("last visit {last}; every {ideal} days: visit by {visit_by} (at the latest {latest})",
+                       last=last.date, ideal=ideal, visit_by=visit_by, latest=latest)
     else:
-        text = f"last visit {last.date}; every {ideal} days: visit by {visit_by}"
-        if longest > ideal:
-            text += f" (at the latest {latest})"
+        text = Message("last visit {last}; every {ideal} days: visit by {visit_by}",
+                       last=last.date, ideal=ideal, visit_by=visit_by)
     return Reason("cadence", visit_by, overdue, text,
                   {"status": "overdue" if overdue else "soon", "last_visit": last.date,
                    "days_since_visit": since_visit, "visit_by": visit_by, "latest": latest,
@@ -240,13 +250,18 @@ def next_step_reasons(last: brief.Visit | None, today: dt.date, week_end: dt.dat
         if last.no_next is not None:
             return []
         return [Reason("no_next_step", last.date, 0,
-                       f"{last.kind} on {last.date} left no next step (没有下一步的行动安排)",
+                       Message("{kind} on {date} left no next step (没有下一步的行动安排)",
+                               kind=Word("visit kind", last.kind), date=last.date),
                        {"visit": last.date, "visit_kind": last.kind, "summary": last.summary})]
     if step.date > week_end:
         return []
     overdue = days_past(step.date, today)
-    when = f"{step.date}" + (f" {step.time.strftime('%H:%M')}" if step.time else "")
-    text = f"next step {when}: {step.action}" + (f" ({overdue} days overdue)" if overdue else "")
+    when = dt.datetime.combine(step.date, step.time) if step.time else step.date
+    if overdue:
+        text = Message("next step {when}: {action} ({overdue} days overdue)", when=when, action=step.action,
+                       overdue=overdue)
+    else:
+        text = Message("next step {when}: {action}", when=when, action=step.action)
     status = "overdue" if overdue else ("today" if step.date == today else "planned")
     return [Reason("next_step", step.date, overdue, text,
                    {"status": status, "time": step.time, "action": step.action, "visit": last.date})]
@@ -254,10 +269,10 @@ def next_step_reasons(last: brief.Visit | None, today: dt.date, week_end: dt.dat
 
 def _due_source(card: Brief, own_due: dt.date | None) -> str:
     if own_due is not None:
-        return "invoice due date"
+        return Message("invoice due date")
     if card.credit is not None and card.credit.terms_days is not None:
-        return f"credit terms {card.credit.terms_days} days"
-    return f"default {facts.DEFAULT_TERMS_DAYS} days"
+        return Message("credit terms {days} days", days=card.credit.terms_days)
+    return Message("default {days} days", days=facts.DEFAULT_TERMS_DAYS)
 
 
 def receivable_reasons(card: Brief, today: dt.date) -> list[Reason]:
@@ -265,10 +280,11 @@ def receivable_reasons(card: Brief, today: dt.date) -> list[Reason]:
     found = []
     for item in facts.overdue_receivables(card, today):
         trade = item.trade
-        label = trade.invoice or f"invoice of {trade.date}"
+        label = trade.invoice or Message("invoice of {date}", date=trade.date)
         found.append(Reason(
             "receivable", item.due, item.days_overdue,
-            f"{label}: {_money(item.amount)} unpaid, due {item.due}, {item.days_overdue} days overdue",
+            Message("{invoice}: {amount} unpaid, due {due}, {days} days overdue", invoice=label,
+                    amount=Amount(item.amount), due=item.due, days=item.days_overdue),
             {"invoice": trade.invoice, "invoiced": trade.date, "amount": item.amount,
              "due_source": _due_source(card, trade.due)},
         ))
@@ -279,7 +295,9 @@ def signal_reasons(card: Brief, today: dt.date) -> list[Reason]:
     """One reason per churn signal with no visit on or after its date."""
     return [
         Reason("signal", s.date, 0,
-               f"churn signal {s.kind} on {s.date}, no visit since" + (f": {s.note}" if s.note else ""),
+               Message("churn signal {kind} on {date}, no visit since: {note}", kind=Word("signal", s.kind),
+                       date=s.date, note=s.note) if s.note else
+               Message("churn signal {kind} on {date}, no visit since", kind=Word("signal", s.kind), date=s.date),
                {"signal": s.kind, "note": s.note, "days_open": (today - s.date).days})
         for s in facts.open_signals(card, today)
     ]
@@ -315,11 +333,18 @@ def relationship_reasons(card: Brief, settings: Settings, today: dt.date) -> lis
             for w in warnings(card, settings.people, today)]
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-
-
 # -- urgency ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _tier_source(tier: str, pinned: bool) -> Message:
+    """An urgency term's source for the tier (a handful of values: made once each)."""
+    return Message("tier {tier} (pinned)", tier=tier) if pinned else Message("tier {tier}", tier=tier)
+
+
+@functools.cache
+def _reason_word(kind: str) -> Word:
+    return Word("reason", kind)
 
 
 def urgency_terms(
@@ -336,19 +361,22 @@ def urgency_terms(
     if not reasons:
         return []
     tier_weights, reason_weights = weights if weights is not None else _weights(urgency)
-    terms = [Term("tier", 1.0, tier_weights.get(tier, 0.0), f"tier {tier}" + (" (pinned)" if pinned else ""))]
+    terms = [Term("tier", 1.0, tier_weights.get(tier, 0.0),
+                  _tier_source(tier, pinned))]
     worst = max(reasons, key=lambda r: r.days_overdue)
     if worst.days_overdue > 0:
         counted = min(worst.days_overdue, urgency.max_days_overdue)
-        source = f"{worst.days_overdue} days overdue ({worst.kind})"
+        source: str = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=_reason_word(worst.kind))
         if counted < worst.days_overdue:
-            source += f", counted up to {urgency.max_days_overdue}"
+            source = Message("{days} days overdue ({kind}), counted up to {most}", days=worst.days_overdue,
+                             kind=_reason_word(worst.kind), most=urgency.max_days_overdue)
         terms.append(Term("days overdue", float(counted), urgency.per_day_overdue, source))
     kinds = [r.kind for r in reasons]
     for kind in REASON_KINDS:
         count = kinds.count(kind)
         if count:
-            source = kind if count == 1 else f"{kind} ({count}, weighted once)"
+            source = _reason_word(kind) if count == 1 else Message(
+                "{kind} ({count}, weighted once)", kind=_reason_word(kind), count=count)
             terms.append(Term(f"reason {kind}", 1.0, reason_weights.get(kind, 0.0), source))
     return terms
 

@@ -28,13 +28,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from kacard.analysis.pipeline import STAGES, stage_label
+from kacard.analysis.pipeline import STAGES, stage_word
 from kacard.cards.brief import Brief
 from kacard.cards.model.settings import People, Settings
 from kacard.cards.sale import Deal, Person
 from kacard.explain import Term
-from kacard.i18n import _
-from kacard.i18n import pgettext as C_
+from kacard.i18n import C_, Listed, Message, Word, label
 
 LEVELS: tuple[str, ...] = ("top", "middle", "operational")
 KEY_ROLES: tuple[str, ...] = ("decision_maker", "coach", "technical", "finance", "user")
@@ -44,23 +43,33 @@ WARNING_KINDS: tuple[str, ...] = (
 )
 
 
+LEVEL_NAMES: dict[str, str] = {  # the English names (catalog msgids, context "level")
+    "top": C_("level", "top level"), "middle": C_("level", "middle level"), "operational": C_("level", "operational level"),
+}
+ROLE_NAMES: dict[str, str] = {  # context "role"
+    "decision_maker": C_("role", "decision maker"), "influencer": C_("role", "influencer"), "buyer": C_("role", "buyer"),
+    "user": C_("role", "user"), "technical": C_("role", "technical"), "finance": C_("role", "finance"),
+    "gatekeeper": C_("role", "gatekeeper"), "coach": C_("role", "coach"), "other": C_("role", "other"),
+}
+STANCE_NAMES: dict[str, str] = {  # context "stance"
+    "ally": C_("stance", "ally"), "neutral": C_("stance", "neutral"), "opponent": C_("stance", "opponent"),
+    "unknown": C_("stance", "unknown"),
+}
+
+
 def level_label(level: str | None) -> str:
-    labels = {"top": C_("level", "top level"), "middle": C_("level", "middle level"), "operational": C_("level", "operational level")}
-    return labels.get(level or "", level or "")
+    """A level (高层/中层/基层) for people, in the current language."""
+    return label("level", LEVEL_NAMES.get(level or "", level or ""))
 
 
 def role_label(role: str | None) -> str:
-    labels = {
-        "decision_maker": C_("role", "decision maker"), "influencer": C_("role", "influencer"), "buyer": C_("role", "buyer"),
-        "user": C_("role", "user"), "technical": C_("role", "technical"), "finance": C_("role", "finance"),
-        "gatekeeper": C_("role", "gatekeeper"), "coach": C_("role", "coach"), "other": C_("role", "other"),
-    }
-    return labels.get(role or "", role or "")
+    """A role for people, in the current language."""
+    return label("role", ROLE_NAMES.get(role or "", role or ""))
 
 
 def stance_label(stance: str) -> str:
-    labels = {"ally": C_("stance", "ally"), "neutral": C_("stance", "neutral"), "opponent": C_("stance", "opponent"), "unknown": C_("stance", "unknown")}
-    return labels.get(stance, stance)
+    """A stance for people, in the current language."""
+    return label("stance", STANCE_NAMES.get(stance, stance))
 
 
 def last_met(person: Person, today: dt.date) -> dt.date | None:
@@ -243,19 +252,19 @@ def warnings(card: Brief, rules: People, today: dt.date) -> list[Warning]:
     about = {"opportunity": deal.id, "stage": deal.stage}
     deciders = [p for p in people if is_decision_level(p)]
     if not any(p.stance == "ally" for p in deciders):
-        text = (_("no ally at decision level (decision makers and top level: {names})").format(
-                    names=", ".join(p.name for p in deciders))
-                if deciders else _("no decision maker or top-level person on the card"))
+        text = (Message("no ally at decision level (decision makers and top level: {names})",
+                        names=Listed(p.name for p in deciders))
+                if deciders else Message("no decision maker or top-level person on the card"))
         found.append(Warning("no_ally_at_decision_level", text, {**about, "people": [p.name for p in deciders]}))
     for p in deciders:
         if p.stance == "opponent":
             found.append(Warning("opposing_decision_maker",
-                                 _("{name} ({title}) at decision level opposes us").format(
-                                     name=p.name, title=p.title or role_label(p.role)),
+                                 Message("{name} ({title}) at decision level opposes us", name=p.name,
+                                         title=p.title or Word("role", ROLE_NAMES.get(p.role or "", p.role or ""))),
                                  {**about, "person": p.name}))
     if not any(p.role == "coach" and p.stance != "opponent" for p in people):
-        found.append(Warning("no_coach", _("no coach (内线) at the account while {title} is at {stage}").format(
-            title=deal.title, stage=stage_label(deal.stage)), about))
+        found.append(Warning("no_coach", Message("no coach (内线) at the account while {title} is at {stage}",
+            title=deal.title, stage=stage_word(deal.stage)), about))
     return found
 
 
@@ -263,20 +272,20 @@ def _top_warnings(late: list[Deal], people: tuple[Person, ...], rules: People, t
     deal = max(late, key=lambda d: STAGES.index(d.stage))
     about = {"opportunity": deal.id, "stage": deal.stage}
     top = top_decision_maker(people)
-    where = _("{title} is at {stage}").format(title=deal.title, stage=stage_label(deal.stage))
+    where = Message("{title} is at {stage}", title=deal.title, stage=stage_word(deal.stage))
     if top is None:
-        return [Warning("top_never_met", _("no decision maker on the card while {where}").format(where=where),
+        return [Warning("top_never_met", Message("no decision maker on the card while {where}", where=where),
                         {**about, "person": None, "last_met": None})]
     met = last_met(top, today)
     if met is None:
         return [Warning("top_never_met",
-                        _("top decision maker {name} never met while {where}").format(name=top.name, where=where),
+                        Message("top decision maker {name} never met while {where}", name=top.name, where=where),
                         {**about, "person": top.name, "last_met": None})]
     days = (today - met).days
     if days > rules.not_met_days:
         return [Warning("top_not_met",
-                        _("top decision maker {name} last met {date} ({days} days ago, limit {limit}) while {where}")
-                        .format(name=top.name, date=met, days=days, limit=rules.not_met_days, where=where),
+                        Message("top decision maker {name} last met {date} ({days} days ago, limit {limit}) while {where}",
+                                name=top.name, date=met, days=days, limit=rules.not_met_days, where=where),
                         {**about, "person": top.name, "last_met": met, "days_since_met": days},
                         days_overdue=days - rules.not_met_days)]
     return []

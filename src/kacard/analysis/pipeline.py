@@ -26,8 +26,7 @@ from kacard.cards.brief import Brief
 from kacard.cards.model.settings import Pipeline, Settings
 from kacard.cards.sale import NODE_NAMES, Deal
 from kacard.explain import Term
-from kacard.i18n import _
-from kacard.i18n import pgettext as C_
+from kacard.i18n import C_, Message, Word, label
 
 STAGES: tuple[str, ...] = (
     "development", "initiation", "proposal", "bidding", "negotiation", "implementation",
@@ -38,27 +37,39 @@ PROBLEMS: tuple[str, ...] = ("stalled", "past_close", "missing_node")
 OPEN: frozenset[str] = frozenset(STAGES)
 
 
+STAGE_NAMES: dict[str, str] = {  # stage -> its English name (the catalog's msgid, context "stage")
+    "development": C_("stage", "development"), "initiation": C_("stage", "initiation"), "proposal": C_("stage", "proposal"),
+    "bidding": C_("stage", "bidding"), "negotiation": C_("stage", "negotiation"),
+    "implementation": C_("stage", "implementation"), "won": C_("stage", "won"), "lost": C_("stage", "lost"),
+}
+NODE_NAMES_EN: dict[str, str] = {  # key node -> its English name (context "node")
+    "accurate_info": C_("node", "accurate project information"),
+    "project_approval": C_("node", "pre-sales project approval"),
+    "relationship": C_("node", "effective advance of the relationship"),
+    "bid": C_("node", "bid or negotiated bid"),
+    "contract": C_("node", "contract approval and signing"),
+    "acceptance": C_("node", "acceptance and project closure"),
+}
+
+
+def stage_word(stage: str) -> Word:
+    """A stage inside a Message: its English name in JSON, the course's term for people."""
+    return Word("stage", STAGE_NAMES.get(stage, stage))
+
+
 def stage_label(stage: str) -> str:
-    """A stage's name for people (the course's term in Chinese)."""
-    labels = {
-        "development": C_("stage", "development"), "initiation": C_("stage", "initiation"), "proposal": C_("stage", "proposal"),
-        "bidding": C_("stage", "bidding"), "negotiation": C_("stage", "negotiation"),
-        "implementation": C_("stage", "implementation"), "won": C_("stage", "won"), "lost": C_("stage", "lost"),
-    }
-    return labels.get(stage, stage)
+    """A stage's name for people, in the current language (the course's term in Chinese)."""
+    return label("stage", STAGE_NAMES.get(stage, stage))
+
+
+def node_word(node: str) -> Word:
+    """A key node inside a Message (seed 002's 关键节点)."""
+    return Word("node", NODE_NAMES_EN.get(node, node))
 
 
 def node_label(node: str) -> str:
-    """A key node's name for people (seed 002's 关键节点)."""
-    labels = {
-        "accurate_info": C_("node", "accurate project information"),
-        "project_approval": C_("node", "pre-sales project approval"),
-        "relationship": C_("node", "effective advance of the relationship"),
-        "bid": C_("node", "bid or negotiated bid"),
-        "contract": C_("node", "contract approval and signing"),
-        "acceptance": C_("node", "acceptance and project closure"),
-    }
-    return labels.get(node, node)
+    """A key node's name for people, in the current language (seed 002's 关键节点)."""
+    return label("node", NODE_NAMES_EN.get(node, node))
 
 
 def is_open(stage: str) -> bool:
@@ -285,22 +296,24 @@ def pipeline(
     return PipelineReport(today, tuple(rows), tuple(states))
 
 
-def problem_text(state: DealState, problem: str) -> str:
-    """One line for people about one problem of a deal (the due reason's text)."""
+def problem_text(state: DealState, problem: str) -> Message:
+    """One line about one problem of a deal (the due reason's text): English as a str (JSON),
+    the reader's language through `localize`."""
     d = state.deal
-    head = _("opportunity {id} {title} ({stage})").format(id=d.id, title=d.title, stage=stage_label(d.stage))
+    head = Message("opportunity {id} {title} ({stage})", id=d.id, title=d.title, stage=stage_word(d.stage))
+    why: Message
     if problem == "stalled":
         if state.quiet_days is None:
-            why = _("stalled: no stage date and no visit on the card")
+            why = Message("stalled: no stage date and no visit on the card")
         else:
-            why = _("stalled: no stage change or visit for {days} days (limit {limit})").format(
-                days=state.quiet_days, limit=state.stalled_days)
+            why = Message("stalled: no stage change or visit for {days} days (limit {limit})",
+                          days=state.quiet_days, limit=state.stalled_days)
     elif problem == "past_close":
-        why = _("close date {close} passed {days} days ago").format(close=d.close, days=state.days_past_close)
+        why = Message("close date {close} passed {days} days ago", close=d.close, days=state.days_past_close)
     else:
-        node = state.missing_node or ""
-        why = _("entered without the key node “{node}” of the stage before").format(node=node_label(node))
-    return f"{head}: {why}"
+        why = Message("entered without the key node “{node}” of the stage before",
+                      node=node_word(state.missing_node or ""))
+    return Message("{head}: {why}", head=head, why=why)
 
 
 def overdue_days(state: DealState, problem: str) -> int:

@@ -20,24 +20,30 @@ from kacard.cards.store import Summary, summary_of
 from kacard.dates import Week
 from kacard.analysis import care
 from kacard.analysis.collect import AGING_BUCKETS, bucket_of
-from kacard.i18n import _
-from kacard.analysis.due import CONSIDERED_STATUSES, DueItem, assess_each, cadence_limits, checked_tiers
-from kacard.cards.model.card import Card
+from kacard.analysis.due import (
+    CONSIDERED_STATUSES,
+    DueItem,
+    assess_each,
+    cadence_limits,
+    checked_tiers,
+)
 from kacard.analysis.plan import PlanLine, annual_plan
+from kacard.cards.model.card import Card
 from kacard.cards.model.settings import Settings
 from kacard.cards.plans import PlanTargets
+from kacard.i18n import N_, Amount, Message, Word
 
 # What a well-kept card has (the course: the manager checks every rep's cards weekly).
 CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("decision_maker", "a contact with role decision_maker"),
-    ("contact_phone", "a phone or e-mail for a contact"),
-    ("address", "the address"),
-    ("location", "location (lat/lon) for routes"),
-    ("visit_hours", "visit_hours"),
-    ("credit", "credit (rating or terms_days)"),
-    ("purchasing", "purchasing (centralized/pattern/budget)"),
-    ("recent_visit", "a visit within the tier's cadence"),
-    ("next_step", "a next step on the latest visit (or a deliberate no_next)"),
+    ("decision_maker", N_("a contact with role decision_maker")),
+    ("contact_phone", N_("a phone or e-mail for a contact")),
+    ("address", N_("the address")),
+    ("location", N_("location (lat/lon) for routes")),
+    ("visit_hours", N_("visit_hours")),
+    ("credit", N_("credit (rating or terms_days)")),
+    ("purchasing", N_("purchasing (centralized/pattern/budget)")),
+    ("recent_visit", N_("a visit within the tier's cadence")),
+    ("next_step", N_("a next step on the latest visit (or a deliberate no_next)")),
 )
 COMPLETENESS_TARGET = 0.8
 RECENT_DAYS = 28
@@ -345,34 +351,46 @@ OVERDUE_SHARE_HIGH = 0.25
 
 
 def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
-    """What a manager should talk about with this rep: (severity, words) pairs."""
-    found = []
+    """What a manager should talk about with this rep: (severity, words) pairs. The words are
+    i18n.Messages: English in JSON, the run's language when printed."""
+    found: list[tuple[str, str]] = []
     if r.receivables.late_amount > 0:
-        found.append(("high", f"{r.receivables.late_amount:,.0f} {currency} receivable overdue > 60 days"))
+        found.append(("high", Message("{amount} {currency} receivable overdue > 60 days",
+                                      amount=Amount(r.receivables.late_amount.quantize(Decimal(1))),
+                                      currency=Word("currency", currency))))
     if r.signals:
-        found.append(("high", f"{len(r.signals)} churn signal(s) not followed up by a visit"))
+        found.append(("high", Message("{count} churn signal(s) not followed up by a visit", count=len(r.signals))))
     if r.plan is not None and r.plan["behind"]:
         to_date = r.plan["target_to_date"]
-        share = f" ({r.plan['actual'] / to_date:.0%})" if to_date else ""
-        found.append(("high", f"behind plan: {r.plan['actual']:,.0f} of {to_date:,.0f} {currency} to date{share}"))
+        actual = Amount(Decimal(r.plan["actual"]).quantize(Decimal(1)))
+        target = Amount(Decimal(to_date).quantize(Decimal(1)))
+        if to_date:
+            found.append(("high", Message("behind plan: {actual} of {target} {currency} to date ({share})",
+                                          actual=actual, target=target, currency=Word("currency", currency),
+                                          share=f"{r.plan['actual'] / to_date:.0%}")))
+        else:
+            found.append(("high", Message("behind plan: {actual} of {target} {currency} to date", actual=actual,
+                                          target=target, currency=Word("currency", currency))))
     if r.completeness is not None and r.completeness < COMPLETENESS_TARGET:
-        found.append(("high", f"cards {r.completeness:.0%} complete (target {COMPLETENESS_TARGET:.0%})"))
+        found.append(("high", Message("cards {share} complete (target {target})", share=f"{r.completeness:.0%}",
+                                      target=f"{COMPLETENESS_TARGET:.0%}")))
     if r.overdue_visits:
         level = "high" if r.active and len(r.overdue_visits) >= OVERDUE_SHARE_HIGH * r.active else "medium"
-        found.append((level, f"{len(r.overdue_visits)} account(s) overdue for a visit"))
+        found.append((level, Message("{count} account(s) overdue for a visit", count=len(r.overdue_visits))))
     if r.no_next_step:
-        found.append(("medium", f"{len(r.no_next_step)} account(s) whose last visit has no next step"))
+        found.append(("medium", Message("{count} account(s) whose last visit has no next step",
+                                        count=len(r.no_next_step))))
     if r.over_care:
-        found.append(("medium", f"{len(r.over_care)} low-tier account(s) visited far above cadence while "
-                                "higher tiers are overdue"))
+        found.append(("medium", Message("{count} low-tier account(s) visited far above cadence while higher "
+                                        "tiers are overdue", count=len(r.over_care))))
     if r.stale:
-        found.append(("low", f"{len(r.stale)} stale card(s)"))
+        found.append(("low", Message("{count} stale card(s)", count=len(r.stale))))
     if r.monotone:
-        found.append(("low", f"{len(r.monotone)} account(s) whose last contacts were all of one kind "
-                             "(vary the form)"))
+        found.append(("low", Message("{count} account(s) whose last contacts were all of one kind (vary the form)",
+                                     count=len(r.monotone))))
     if r.deals:
-        found.append(("medium", _("{n} deal problem(s): stalled, past close date or missing key node").format(
-            n=len(r.deals))))
+        found.append(("medium", Message("{n} deal problem(s): stalled, past close date or missing key node",
+                                        n=len(r.deals))))
     if r.people:
-        found.append(("medium", _("{n} key-people danger(s) (see kacard people ID)").format(n=len(r.people))))
+        found.append(("medium", Message("{n} key-people danger(s) (see kacard people ID)", n=len(r.people))))
     return found

@@ -131,7 +131,7 @@ def keep_buffer(card_id: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         return path
-    raise UsageError(f"too many kept edits of {card_id} in {folder}; remove old ones")
+    raise UsageError(_("too many kept edits of {id} in {folder}; remove old ones").format(id=card_id, folder=folder))
 
 
 def strip_header(data: bytes) -> bytes:
@@ -172,7 +172,7 @@ def edit_card(
     Raises UsageError (no editor), CardInvalid (invalid edit), StaleWrite (card changed)."""
     original = loaded.path.read_bytes()
     if digest(original) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; run the command again")
+        raise StaleWrite(_("{rel} changed on disk since kacard read it; run the command again").format(rel=loaded.rel))
     with private_scratch() as scratch:
         temp = write_private(scratch / loaded.path.name, start_from if start_from is not None else original)
         while True:

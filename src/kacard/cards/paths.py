@@ -31,14 +31,14 @@ def find_folder(option: Path | None, cwd: Path | None = None) -> Path:
         if (folder / SETTINGS_FILE).is_file():
             return folder
     raise FolderNotFound(
-        "no card folder found: no kacard.yaml here or in any parent folder.\n"
-        "Run `kacard init` to make one here, or pass --dir PATH (or set KACARD_DIR)."
+        _("no card folder found: no kacard.yaml here or in any parent folder.\n"
+        "Run `kacard init` to make one here, or pass --dir PATH (or set KACARD_DIR).")
     )
 
 
 def _existing(path: Path, source: str) -> Path:
     if not path.is_dir():
-        raise FolderNotFound(f"{source} {path} is not a folder")
+        raise FolderNotFound(_("{source} {path} is not a folder").format(source=source, path=path))
     resolved = path.resolve()
     if resolved.parent == resolved and not (resolved / SETTINGS_FILE).is_file():
         # the root of the file system is no card folder: walking it would read the whole disk
@@ -52,11 +52,10 @@ def check_id(card_id: str) -> str:
     """A portable slug that names a file inside the folder, or UnsafePath."""
     if not isinstance(card_id, str) or not ID_RE.fullmatch(card_id) or ".." in card_id:  # fullmatch: no "id\n"
         raise UnsafePath(
-            f"invalid id {card_id!r}: use lowercase letters, digits, '-', '_' or '.', "
-            "starting and ending with a letter or digit (e.g. hz-xinghe)"
+            _("invalid id {card_id!r}: use lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. hz-xinghe)").format(card_id=card_id)
         )
     if card_id.split(".")[0] in _WINDOWS_RESERVED:
-        raise UnsafePath(f"invalid id {card_id!r}: a reserved file name on Windows")
+        raise UnsafePath(_("invalid id {card_id!r}: a reserved file name on Windows").format(card_id=card_id))
     return card_id
 
 
@@ -73,7 +72,7 @@ def card_path(folder: Path, card_id: str) -> Path:
     """The file for a new card with this id, refusing anything that leaves the folder."""
     path = folder / f"{check_id(card_id)}{CARD_SUFFIX}"
     if not inside(folder, path):
-        raise UnsafePath(f"{card_id!r} would be written outside the card folder")
+        raise UnsafePath(_("{card_id!r} would be written outside the card folder").format(card_id=card_id))
     return path
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kacard.cards.model.card import Money
 from kacard.errors import CardInvalid, Problem
+from kacard.i18n import _
 
 PLANS_FOLDER = "plans"
 
@@ -64,7 +65,7 @@ def load_targets(folder: Path, year: int) -> PlanTargets | None:
         return None
     targets = read_model(folder, rel, PlanTargets)
     if targets.year != year:
-        raise CardInvalid(f"{rel} is not valid", [Problem(rel, 1, 1, "year", f"says {targets.year}, not {year}")])
+        raise CardInvalid(_("{rel} is not valid").format(rel=rel), [Problem(rel, 1, 1, "year", f"says {targets.year}, not {year}")])
     return targets
 
 
@@ -81,7 +82,7 @@ def write_targets(folder: Path, year: int, header: str, document: dict[str, obje
 
     path = plan_path(folder, year)
     if path.exists():
-        raise CardInvalid(f"{PLANS_FOLDER}/{year}.yaml exists already; edit it, or remove it to propose anew")
+        raise CardInvalid(_("{PLANS_FOLDER}/{year}.yaml exists already; edit it, or remove it to propose anew").format(PLANS_FOLDER=PLANS_FOLDER, year=year))
     yaml = YAML()
     yaml.default_flow_style = None
     out = io.StringIO()

@@ -90,16 +90,16 @@ def _mode(target: Path) -> int | None:
 def check_unchanged(path: Path, expect_digest: str | None) -> None:
     if expect_digest is None:
         if path.exists():
-            raise StaleWrite(f"{path.name} already exists; nothing was written")
+            raise StaleWrite(_("{name} already exists; nothing was written").format(name=path.name))
         return
     try:
         current = digest(path.read_bytes())
     except FileNotFoundError:
-        raise StaleWrite(f"{path.name} was deleted since it was read; nothing was written") from None
+        raise StaleWrite(_("{name} was deleted since it was read; nothing was written").format(name=path.name)) from None
     if current != expect_digest:
         raise StaleWrite(
-            f"{path.name} changed on disk since kacard read it (another edit or a git pull?); "
-            "nothing was written — run the command again"
+            _("{name} changed on disk since kacard read it (another edit or a git pull?); "
+              "nothing was written — run the command again").format(name=path.name)
         )
 
 

@@ -120,8 +120,8 @@ class Folder:
     def _missing(self, card_id: str) -> NoReturn:
         broken = [p for p in self.problems if Path(p.file).stem == card_id]
         if broken:
-            raise CardInvalid(f"card {card_id!r} has problems; fix them first", broken)
-        raise CardNotFound(f"no card with id {card_id!r} in {self.path}")
+            raise CardInvalid(_("card {card_id!r} has problems; fix them first").format(card_id=card_id), broken)
+        raise CardNotFound(_("no card with id {card_id!r} in {path}").format(card_id=card_id, path=self.path))
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -251,11 +251,12 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
         blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
         raw = {} if blank else yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
-        raise CardInvalid(f"{rel} cannot be read", [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
+        raise CardInvalid(_("{rel} cannot be read").format(rel=rel),
+                          [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise CardInvalid(f"{rel} is not valid", _validation_problems(rel, text, exc)) from None
+        raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc)) from None
 
 
 def card_files(folder: Path, stats: dict[str, Stat] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -728,7 +729,7 @@ def prepare_update(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Do
         raise CardInvalid(f"{loaded.rel}: {exc.message}") from None
     card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
     if card is None:
-        raise CardInvalid(f"the change would make {loaded.rel} invalid; nothing was written", problems)
+        raise CardInvalid(_("the change would make {rel} invalid; nothing was written").format(rel=loaded.rel), problems)
     return PreparedWrite(loaded, new, card)
 
 
@@ -736,10 +737,10 @@ def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
     """(text, digest) of a card about to be patched: the very bytes `loaded` was read
     from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
     if not inside(folder, loaded.path):
-        raise UnsafePath(f"{loaded.rel} is outside the card folder")
+        raise UnsafePath(_("{rel} is outside the card folder").format(rel=loaded.rel))
     data = loaded.path.read_bytes()
     if digest(data) != loaded.digest:
-        raise StaleWrite(f"{loaded.rel} changed on disk since kacard read it; nothing was written — run the command again")
+        raise StaleWrite(_("{rel} changed on disk since kacard read it; nothing was written — run the command again").format(rel=loaded.rel))
     return yamlio.decode(data), loaded.digest
 
 
@@ -756,8 +757,8 @@ def replace(source: Path, target: Path) -> None:
     except PermissionError:
         if os.name != "nt":  # elsewhere a real permission problem: the write error's own message
             raise
-        raise StaleWrite(f"{target.name} could not be replaced: it is open in another program or "
-                         "read-only; close it and run the command again") from None
+        raise StaleWrite(_("{file} could not be replaced: it is open in another program or "
+                           "read-only; close it and run the command again").format(file=target.name)) from None
 
 
 def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
@@ -773,13 +774,12 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             path = folder / rel
             lock = path.with_name(path.name + ".lock")
             if not inside(folder, path) or not is_card_file(path.name):
-                failed.append((rel, UnsafePath(f"{rel} is outside the card folder")))
+                failed.append((rel, UnsafePath(_("{rel} is outside the card folder").format(rel=rel))))
                 continue
             try:
                 fd = os.open(lock, LOCK_FLAGS, 0o644)
             except FileExistsError:
-                failed.append((rel, StaleWrite(f"{rel} is being written by another kacard (remove {lock.name} "
-                                               "if that is not so)")))
+                failed.append((rel, StaleWrite(_("{rel} is being written by another kacard (remove {name} if that is not so)").format(rel=rel, name=lock.name))))
                 continue
             with os.fdopen(fd, "wb") as handle:
                 locked.append((rel, path, lock, expect))
@@ -812,7 +812,7 @@ def create_card(folder: Path, card_id: str, text: str) -> Path:
     rel = path.relative_to(folder).as_posix()
     card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
     if card is None:
-        raise CardInvalid(f"the new card {rel} would be invalid; nothing was written", problems)
+        raise CardInvalid(_("the new card {rel} would be invalid; nothing was written").format(rel=rel), problems)
     taken = existing_id_file(folder, card_id)
     if taken is not None:
         raise CardInvalid(_("card {id} already exists ({file}); use `kacard edit {stem}` (ids are unique in "

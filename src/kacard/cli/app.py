@@ -8,13 +8,20 @@ import os
 import sys
 from typing import Annotated, Any
 
-import typer
-from typer.core import TyperGroup
+from kacard.i18n import _, set_language
+from kacard.i18n.choose import choose_language
 
-from kacard.cli import lifetime
-from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt
-from kacard.errors import KacardError
-from kacard.i18n import _
+# The language is chosen before any command is defined: typer builds --help from the
+# option and command help strings at import time, and they are translated with `_()`.
+set_language(choose_language(sys.argv[1:]))
+
+import typer  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
+
+from kacard.cli import lifetime  # noqa: E402
+from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
+from kacard.cli.helptext import localize_help  # noqa: E402
+from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
 COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale")
@@ -35,8 +42,9 @@ def _plain_metavars(command: Any) -> None:
     for param in command.params:
         if param.name == "format" and not isinstance(command, TyperGroup):
             formats = FORMATS.get(command.name, TEXT_ONLY)
-            param.help = (f"Output format: {', '.join(formats)} (default {formats[0]})." if len(formats) > 1
-                          else "table only: this command prints a message.")
+            param.help = (_("Output format: {formats} (default {default}).").format(
+                formats=", ".join(formats), default=formats[0]) if len(formats) > 1
+                else _("table only: this command prints a message."))
         if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
             param.display_type_rich = lambda ctx: None
         if param.metavar is not None or getattr(param, "is_flag", False):
@@ -46,6 +54,13 @@ def _plain_metavars(command: Any) -> None:
         base = label[5:-1] if many else label
         word = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
         param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
+
+
+class KacardCommand(TyperCommand):
+    """A command whose help page is in the run's language (typer's own headings too)."""
+
+    def get_help(self, ctx: Any) -> str:
+        return localize_help(super().get_help(ctx))
 
 
 # click's usage error, reached through typer's BadParameter (the brief forbids importing click).
@@ -63,32 +78,49 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
         where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
     else:
         where = "kacard"
-    sys.stderr.write(f"error: {exc.format_message()}\n")
+    sys.stderr.write(_("error: {message}").format(message=exc.format_message()) + "\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
 
 
 class KacardGroup(TyperGroup):
     """Translates KacardError and click's usage errors into one `error: ...` message and
-    its exit code, in one place."""
+    its exit code, in one place; gives every command the `--lang` option and a help page
+    in the run's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        option = lang_option()
+        self.params.append(option)
+        if self.help:
+            self.help = _(self.help)
+        for command in self.commands.values():
+            command.params.append(option)
+            if command.help:  # the command's docstring, cleaned: a msgid of the catalog
+                command.help = _(command.help)
+            if type(command) is TyperCommand:
+                command.__class__ = KacardCommand
         _plain_metavars(self)
         for command in self.commands.values():
             _plain_metavars(command)
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Every byte kacard prints, its own usage errors included, goes through the
-        terminal sanitiser (render.safe.SafeStream) for the length of the run."""
+        terminal sanitiser (render.safe.SafeStream) for the length of the run. The
+        language is decided again for this run's arguments (the import-time choice saw
+        sys.argv; a test runner passes its own)."""
         from kacard.render.safe import SafeStream
 
+        set_language(choose_language(list(sys.argv[1:] if args is None else args)))
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
         try:
-            return super().main(*args, **kwargs)
+            return super().main(args, *rest, **kwargs)
         finally:
             sys.stdout, sys.stderr = saved
+
+    def get_help(self, ctx: Any) -> str:
+        return localize_help(super().get_help(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -141,7 +173,7 @@ def _io_message(exc: OSError) -> str:
 
 
 def _print_error(exc: KacardError) -> None:
-    sys.stderr.write(f"error: {exc.message}\n")
+    sys.stderr.write(_("error: {message}").format(message=exc.message) + "\n")
     for problem in exc.problems:
         sys.stderr.write(f"  {problem}\n")
 
@@ -149,7 +181,7 @@ def _print_error(exc: KacardError) -> None:
 app = typer.Typer(
     cls=KacardGroup,
     name="kacard",
-    help="Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes.",
+    help=_("Key-account customer data cards (客户资料卡): validate, score, weekly visits, routes."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -174,7 +206,7 @@ def _show_version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
-                                          help="Print kacard's version and exit.")] = False,
+                                          help=_("Print kacard's version and exit."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

@@ -33,8 +33,8 @@ def _interactive() -> bool:
 
 def init(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(help="Folder to set up (default: --dir or the current folder).")] = None,
-    rep: Annotated[list[str] | None, typer.Option("--rep", help="A rep as ID=NAME (repeatable), e.g. zhangwei=张伟.")] = None,
+    path: Annotated[Path | None, typer.Argument(help=_("Folder to set up (default: --dir or the current folder)."))] = None,
+    rep: Annotated[list[str] | None, typer.Option("--rep", help=_("A rep as ID=NAME (repeatable), e.g. zhangwei=张伟."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -53,7 +53,7 @@ def init(
     reps = []
     for item in rep or []:
         if "=" not in item:
-            raise UsageError(f"--rep must be ID=NAME, not {item!r}")
+            raise UsageError(_("--rep must be ID=NAME, not {item!r}").format(item=item))
         rep_id, name = item.split("=", 1)
         reps.append((rep_id.strip(), name.strip()))
     answers = Answers(reps=reps)
@@ -67,23 +67,23 @@ def init(
 def new(
     ctx: typer.Context,
     card_id: Annotated[str | None, typer.Argument(
-        metavar="[ID]", help="Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin).",
+        metavar="[ID]", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
         show_default=False)] = None,
-    name: Annotated[str | None, typer.Option(help="Account name, e.g. 杭州星河纺织有限公司.")] = None,
-    owner: Annotated[str | None, typer.Option(help="The rep in charge: id or name (default on a terminal: you).")] = None,
-    status: Annotated[str, typer.Option(help="prospect|active|dormant|lost (or 潜在/活跃/休眠/流失).")] = "prospect",
-    tier: Annotated[str | None, typer.Option(help="Pin a tier S|A|B|C (default: computed).")] = None,
+    name: Annotated[str | None, typer.Option(help=_("Account name, e.g. 杭州星河纺织有限公司."))] = None,
+    owner: Annotated[str | None, typer.Option(help=_("The rep in charge: id or name (default on a terminal: you)."))] = None,
+    status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost (or 潜在/活跃/休眠/流失)."))] = "prospect",
+    tier: Annotated[str | None, typer.Option(help=_("Pin a tier S|A|B|C (default: computed)."))] = None,
     industry: Annotated[str | None, typer.Option()] = None,
-    sector: Annotated[str | None, typer.Option(help="government|soe|foreign|private|public_institution|finance.")] = None,
-    region: Annotated[str | None, typer.Option(help="e.g. 华东/杭州.")] = None,
+    sector: Annotated[str | None, typer.Option(help=_("government|soe|foreign|private|public_institution|finance."))] = None,
+    region: Annotated[str | None, typer.Option(help=_("e.g. 华东/杭州."))] = None,
     address: Annotated[str | None, typer.Option()] = None,
-    lat: Annotated[float | None, typer.Option(help="Latitude of the site.")] = None,
-    lon: Annotated[float | None, typer.Option(help="Longitude of the site.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Name of the key contact.")] = None,
-    contact_title: Annotated[str | None, typer.Option(help="The key contact's title, e.g. 采购总监.")] = None,
-    since: Annotated[str | None, typer.Option(help="On the books since (2026-11-25, 11-25, -7 …; default: today).")] = None,
-    visit_minutes: Annotated[int | None, typer.Option(help="Minutes a visit takes (default 45).")] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Tag (repeatable).")] = None,
+    lat: Annotated[float | None, typer.Option(help=_("Latitude of the site."))] = None,
+    lon: Annotated[float | None, typer.Option(help=_("Longitude of the site."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Name of the key contact."))] = None,
+    contact_title: Annotated[str | None, typer.Option(help=_("The key contact's title, e.g. 采购总监."))] = None,
+    since: Annotated[str | None, typer.Option(help=_("On the books since (2026-11-25, 11-25, -7 …; default: today)."))] = None,
+    visit_minutes: Annotated[int | None, typer.Option(help=_("Minutes a visit takes (default 45)."))] = None,
+    tag: Annotated[list[str] | None, typer.Option(help=_("Tag (repeatable)."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -206,7 +206,7 @@ def folder_rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignor
 
 def find(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Part of a name, contact or address; pinyin or initials; an id prefix.")],
+    text: Annotated[str, typer.Argument(help=_("Part of a name, contact or address; pinyin or initials; an id prefix."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -234,7 +234,7 @@ def find(
 
 def list_cards(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's cards (a rep's id or name).")] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Only this rep's cards (a rep's id or name)."))] = None,
     mine: MineOpt = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
@@ -259,7 +259,7 @@ def list_cards(
 def filter_cards(
     ctx: typer.Context,
     conditions: Annotated[list[str], typer.Argument(metavar="CONDITION",
-                                                    help="Conditions, ANDed: tier=A region~杭州 'revenue>1000000'.")],
+                                                    help=_("Conditions, ANDed: tier=A region~杭州 'revenue>1000000'."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -307,17 +307,16 @@ def validate(
             typer.echo(str(problem))
     warnings = len(problems) - len(errors)
     note(
-        f"{folder.files} card file(s) checked in {folder.path}: {len(folder.summaries or [])} valid, "
-        f"{len(errors)} problem(s), {warnings} warning(s)"
+        _("{files} card file(s) checked in {path}: {count} valid, {count2} problem(s), {warnings} warning(s)").format(files=folder.files, path=folder.path, count=len(folder.summaries or []), count2=len(errors), warnings=warnings)
     )
     if errors:
-        raise ProblemsFound(f"{len(errors)} problem(s) found")
+        raise ProblemsFound(_("{count} problem(s) found").format(count=len(errors)))
 
 
 def edit(
     ctx: typer.Context,
     card_id: CardIdArg,
-    start: Annotated[Path | None, typer.Option("--from", help="Start from this file (an edit kacard kept) instead of the card.")] = None,
+    start: Annotated[Path | None, typer.Option("--from", help=_("Start from this file (an edit kacard kept) instead of the card."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -340,30 +339,30 @@ def edit(
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
             typer.echo(str(problem), err=True)
-        return typer.confirm("The card is invalid and was not saved. Edit again?", default=True)
+        return typer.confirm(_("The card is invalid and was not saved. Edit again?"), default=True)
 
     if edit_card(folder.path, loaded, folder.settings, edit_again=edit_again if _interactive() else None,
                  start_from=start_from):
-        typer.echo(f"saved {loaded.rel}")
+        typer.echo(_("saved {rel}").format(rel=loaded.rel))
     else:
-        typer.echo("no changes")
+        typer.echo(_("no changes"))
 
 
 def log(
     ctx: typer.Context,
     card_id: CardIdArg,
-    summary: Annotated[str | None, typer.Option(help="What happened (asked for on a terminal).")] = None,
-    date: Annotated[str | None, typer.Option(help="Visit date: 2026-11-20, 11-20, -3, fri (default: today).")] = None,
-    kind: Annotated[str, typer.Option(help="visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉).")] = "visit",
-    with_: Annotated[list[str] | None, typer.Option("--with", help="Person met (repeatable), one of the card's contacts.")] = None,
-    new_contact: Annotated[bool, typer.Option("--new-contact", help="Log --with names that are not (yet) contacts of the card.")] = False,
-    time: Annotated[str | None, typer.Option("--time", help="Time of the visit, 9:30 or 下午3点 (orders visits of one day).")] = None,
-    by: Annotated[str | None, typer.Option(help="Rep id (default: the card's owner).")] = None,
-    next_date: Annotated[str | None, typer.Option(help="Date of the next step: 2026-12-07, 12-07, +7, fri, 下周五.")] = None,
-    next_time: Annotated[str | None, typer.Option(help="Time of the next step, 9:30 or 下午3点 (a fixed appointment).")] = None,
-    next_action: Annotated[str | None, typer.Option(help="What the next step is.")] = None,
-    no_next: Annotated[str | None, typer.Option(help="Why there is deliberately no next step.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Log it even if the very same visit is already logged.")] = False,
+    summary: Annotated[str | None, typer.Option(help=_("What happened (asked for on a terminal)."))] = None,
+    date: Annotated[str | None, typer.Option(help=_("Visit date: 2026-11-20, 11-20, -3, fri (default: today)."))] = None,
+    kind: Annotated[str, typer.Option(help=_("visit|call|meeting|event|gift|complaint (or 拜访/电话/会议/活动/礼品/投诉)."))] = "visit",
+    with_: Annotated[list[str] | None, typer.Option("--with", help=_("Person met (repeatable), one of the card's contacts."))] = None,
+    new_contact: Annotated[bool, typer.Option("--new-contact", help=_("Log --with names that are not (yet) contacts of the card."))] = False,
+    time: Annotated[str | None, typer.Option("--time", help=_("Time of the visit, 9:30 or 下午3点 (orders visits of one day)."))] = None,
+    by: Annotated[str | None, typer.Option(help=_("Rep id (default: the card's owner)."))] = None,
+    next_date: Annotated[str | None, typer.Option(help=_("Date of the next step: 2026-12-07, 12-07, +7, fri, 下周五."))] = None,
+    next_time: Annotated[str | None, typer.Option(help=_("Time of the next step, 9:30 or 下午3点 (a fixed appointment)."))] = None,
+    next_action: Annotated[str | None, typer.Option(help=_("What the next step is."))] = None,
+    no_next: Annotated[str | None, typer.Option(help=_("Why there is deliberately no next step."))] = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Log it even if the very same visit is already logged."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -501,7 +500,7 @@ def _reactivate(card, asking: bool) -> bool:  # type: ignore[no-untyped-def]
 
 def schema(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="Folder to write the schema files into.")] = Path("schemas"),
+    out: Annotated[Path, typer.Option(help=_("Folder to write the schema files into."))] = Path("schemas"),
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -514,4 +513,4 @@ def schema(
 
     run(ctx, dir, today, format)
     for path in write_schemas(out):
-        typer.echo(f"wrote {path}")
+        typer.echo(_("wrote {path}").format(path=path))

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
+import typer.main
 
 from kacard.errors import UsageError
+from kacard.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
@@ -26,16 +29,16 @@ if TYPE_CHECKING:
 
 DirOpt = Annotated[
     Path | None,
-    typer.Option("--dir", "-d", help="Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml).",
+    typer.Option("--dir", "-d", help=_("Card folder (default: $KACARD_DIR, else the nearest folder with kacard.yaml)."),
                  show_default=False),
 ]
 TodayOpt = Annotated[
     str | None,
-    typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY).", show_default=False),
+    typer.Option("--today", help=_("Pretend today is this date (YYYY-MM-DD; also $KACARD_TODAY)."), show_default=False),
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Output format (each command's help lists its own).", show_default=False),
+    typer.Option("--format", "-f", help=_("Output format (each command's help lists its own)."), show_default=False),
 ]
 
 # The formats of each command, the first its default: the one list `run` checks and `--help`
@@ -60,8 +63,39 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 CardIdArg = Annotated[
     str,
     typer.Argument(metavar="ID", autocompletion=_complete_ids,
-                   help="The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy)."),
+                   help=_("The card: its id, an id prefix, part of its name, its pinyin or initials (e.g. 朗越, lyzy).")),
 ]
+
+
+def _check_language(value: str | None) -> str | None:
+    if value is not None and value not in LANGUAGES:
+        raise typer.BadParameter(_("choose one of {choices}, not {value!r}").format(
+            choices=", ".join(LANGUAGES), value=value))
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help=_("Language of the output: zh or en (also $KACARD_LANG, the team's "
+                                  "language: in kacard.yaml, else the locale)."),
+                 metavar="zh|en", expose_value=False, callback=_check_language, show_default=False),
+]
+
+
+def _lang_placeholder(lang: LangOpt = None) -> None:
+    """Only carries the --lang option (see lang_option)."""
+
+
+def lang_option() -> typer.core.TyperOption:
+    """The `--lang` option, for the root and every command (cli.app adds it to each one).
+
+    The language itself is chosen before the app is built (kacard.i18n.choose reads the
+    same argv); the option documents it in --help and refuses an unknown value."""
+    holder = typer.Typer()
+    holder.command()(_lang_placeholder)
+    option = typer.main.get_command(holder).params[0]
+    assert isinstance(option, typer.core.TyperOption)
+    return option
 
 
 @dataclass
@@ -90,9 +124,9 @@ class Run:
         cache (with upkeep=True its completeness flags and warnings too), as every
         folder-wide command reads them; only=[ID, ...] just those cards, whole
         (store.load_folder; `walked` and `settings` when the caller has them)."""
+        from kacard.cards.store import load_folder
         from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
-        from kacard.cards.store import load_folder
 
         progress = Progress() if sys.stderr.isatty() else None
         try:
@@ -156,14 +190,14 @@ def parse_clock(text: str, what: str) -> dt.time:
     try:
         return clock(text)
     except ValueError:
-        raise UsageError(f"{what} must be a time like 14:30, not {text!r}") from None
+        raise UsageError(_("{what} must be a time like 14:30, not {text!r}").format(what=what, text=text)) from None
 
 
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{what} must be a date like 2026-11-25, not {text!r}") from None
+        raise UsageError(_("{what} must be a date like 2026-11-25, not {text!r}").format(what=what, text=text)) from None
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -178,19 +212,19 @@ def parse_week(text: str) -> dt.date:
     """Monday of an ISO week written 2026-W48."""
     match = _WEEK_RE.match(text.strip())
     if not match:
-        raise UsageError(f"--week must look like 2026-W48, not {text!r}")
+        raise UsageError(_("--week must look like 2026-W48, not {text!r}").format(text=text))
     year, week = int(match.group(1)), int(match.group(2))
     try:
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise UsageError(f"{text!r} is not a week of {year}") from None
+        raise UsageError(_("{text!r} is not a week of {year}").format(text=text, year=year)) from None
 
 
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE|REV",
-                 help="Answer as the folder was then, from git (a date: its last commit, and that day as "
-                      "today; a revision: its commit date). The work tree is not touched.",
+                 help=_("Answer as the folder was then, from git (a date: its last commit, and that day as "
+                      "today; a revision: its commit date). The work tree is not touched."),
                  show_default=False),
 ]
 
@@ -208,7 +242,8 @@ def run(
     formats = FORMATS.get(ctx.command.name or "", TEXT_ONLY)
     chosen_format = (format or root.format or formats[0]).lower()
     if chosen_format not in formats:
-        raise UsageError(f"--format must be one of {', '.join(formats)}, not {chosen_format!r}")
+        raise UsageError(_("--format must be one of {choices}, not {value!r}").format(
+            choices=", ".join(formats), value=chosen_format))
     opts = Run(
         dir_option=dir or root.dir,
         today=parse_date(chosen_today, "--today") if chosen_today else dt.date.today(),
@@ -216,6 +251,9 @@ def run(
     )
     if as_of is not None:
         opts = _as_of(ctx, opts, as_of, explicit_today=bool(today or root.today))
+    from kacard.i18n.formats import set_today
+
+    set_today(opts.today)
     return opts
 
 
@@ -251,5 +289,6 @@ def report_problems(folder: Folder) -> None:
         return
     for problem in errors[:20]:
         note(str(problem))
-    more = " (first 20 shown; `kacard validate` lists all)" if len(errors) > 20 else ""
-    note(f"{len(errors)} problem(s) in {folder.path.name}: affected cards are left out or flagged{more}")
+    more = _(" (first 20 shown; `kacard validate` lists all)") if len(errors) > 20 else ""
+    note(_("{count} problem(s) in {folder}: affected cards are left out or flagged{more}").format(
+        count=len(errors), folder=folder.path.name, more=more))

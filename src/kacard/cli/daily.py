@@ -91,6 +91,18 @@ def due_rows(opts: Run, start: dt.date, fmt: str) -> tuple[Folder, list[dict[str
 
         briefs = [s.brief for s in folder.summaries or []]
         items = core.due(briefs, folder.settings, opts.today, start, None, tier_of=folder_tiers(folder, opts.today))
-        return [to_jsonable(item.as_json()) for item in items] if fmt == "json" else table_rows(items)
+        return [_as_json_text(to_jsonable(item.as_json())) for item in items] if fmt == "json" else table_rows(items)
 
     return day_rows(opts, "due-json" if fmt == "json" else "due", (start,), work)
+
+
+def _as_json_text(value: Any) -> Any:
+    """JSON data with every text as JSON writes it: a str subclass (kacard.i18n.Message,
+    whose str value is the English text) as that plain str, so it can be kept."""
+    if isinstance(value, dict):
+        return {_as_json_text(k): _as_json_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_text(v) for v in value]
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # the characters json.dumps writes, as a plain str
+    return value

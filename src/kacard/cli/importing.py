@@ -22,18 +22,18 @@ def register(app: typer.Typer) -> None:
 
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(metavar="FILE", help="A workbook (.xlsx) or a CSV file.")] = None,
-    map_: Annotated[str | None, typer.Option("--map", help="Mapping: a file, or a name under import/ "
-                                              "(default: import/<FILE's name>.yaml, else headers matched).")] = None,
-    also: Annotated[list[Path] | None, typer.Option("--also", help="Another file (e.g. a CSV of visits) "
-                                                    "imported with FILE when there is no mapping (repeatable).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change (a diff per card); write nothing.")] = False,
-    all_or_nothing: Annotated[bool, typer.Option("--all-or-nothing", help="Write nothing when any row has a problem.")] = False,
-    init_map: Annotated[bool, typer.Option("--init-map", help="Write a starting mapping import/<FILE's name>.yaml "
-                                           "by matching the headers; import nothing.")] = False,
-    template: Annotated[Path | None, typer.Option("--template", help="Write the plain 客户资料卡 workbook here "
-                                                  "(and its mapping under import/).")] = None,
-    sample: Annotated[bool, typer.Option("--sample", help="With --template: fill in three fictional accounts.")] = False,
+    file: Annotated[Path | None, typer.Argument(metavar="FILE", help=_("A workbook (.xlsx) or a CSV file."))] = None,
+    map_: Annotated[str | None, typer.Option("--map", help=_("Mapping: a file, or a name under import/ "
+                                              "(default: import/<FILE's name>.yaml, else headers matched)."))] = None,
+    also: Annotated[list[Path] | None, typer.Option("--also", help=_("Another file (e.g. a CSV of visits) "
+                                                    "imported with FILE when there is no mapping (repeatable)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show what would change (a diff per card); write nothing."))] = False,
+    all_or_nothing: Annotated[bool, typer.Option("--all-or-nothing", help=_("Write nothing when any row has a problem."))] = False,
+    init_map: Annotated[bool, typer.Option("--init-map", help=_("Write a starting mapping import/<FILE's name>.yaml "
+                                           "by matching the headers; import nothing."))] = False,
+    template: Annotated[Path | None, typer.Option("--template", help=_("Write the plain 客户资料卡 workbook here "
+                                                  "(and its mapping under import/)."))] = None,
+    sample: Annotated[bool, typer.Option("--sample", help=_("With --template: fill in three fictional accounts."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

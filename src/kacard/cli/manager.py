@@ -19,12 +19,12 @@ def register(app: typer.Typer) -> None:
 
 def changes(
     ctx: typer.Context,
-    since: Annotated[str, typer.Option("--since", help="yesterday, today, 7d, a date (YYYY-MM-DD) or a git "
-                                                       "revision.")] = "yesterday",
+    since: Annotated[str, typer.Option("--since", help=_("yesterday, today, 7d, a date (YYYY-MM-DD) or a git "
+                                                       "revision."))] = "yesterday",
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    tiers: Annotated[bool, typer.Option("--tiers", help="Also computed tier changes (scores the folder as it "
-                                                        "was then and now).")] = False,
+    tiers: Annotated[bool, typer.Option("--tiers", help=_("Also computed tier changes (scores the folder as it "
+                                                        "was then and now)."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -104,10 +104,10 @@ def collect(
 
 def plan(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="The plan's year, e.g. 2027.", min=2000, max=2100)],
-    progress: Annotated[bool, typer.Option("--progress", help="Actual vs target to date, with the gap.")] = False,
-    init: Annotated[bool, typer.Option("--init", help="Write the proposed targets to plans/YEAR.yaml (never "
-                                                      "over an existing one).")] = False,
+    year: Annotated[int, typer.Argument(help=_("The plan's year, e.g. 2027."), min=2000, max=2100)],
+    progress: Annotated[bool, typer.Option("--progress", help=_("Actual vs target to date, with the gap."))] = False,
+    init: Annotated[bool, typer.Option("--init", help=_("Write the proposed targets to plans/YEAR.yaml (never "
+                                                      "over an existing one)."))] = False,
     owner: OwnerOpt = None,
     dir: DirOpt = None,
     today: TodayOpt = None,

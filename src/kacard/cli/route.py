@@ -22,6 +22,7 @@ from kacard.cli.common import (
 )
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
@@ -30,27 +31,27 @@ def register(app: typer.Typer) -> None:
 def route(
     ctx: typer.Context,
     week: WeekOpt = None,
-    day: Annotated[str | None, typer.Option("--day", help="Plan one day (YYYY-MM-DD) instead of the week.",
+    day: Annotated[str | None, typer.Option("--day", help=_("Plan one day (YYYY-MM-DD) instead of the week."),
                                             show_default=False)] = None,
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids to plan instead of the "
-                                            "due list.", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.",
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Comma-separated card ids to plan instead of the "
+                                            "due list."), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the output to this file."),
                                                 show_default=False)] = None,
-    osrm: Annotated[str | None, typer.Option("--osrm", metavar="URL", help="OSRM server for road travel "
-                                             "times (default: travel.osrm in kacard.yaml, else haversine).",
+    osrm: Annotated[str | None, typer.Option("--osrm", metavar="URL", help=_("OSRM server for road travel "
+                                             "times (default: travel.osrm in kacard.yaml, else haversine)."),
                                              show_default=False)] = None,
-    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help="Say why one account is on "
-                                                "its day or left out.", show_default=False)] = None,
-    now: Annotated[str | None, typer.Option("--now", metavar="HH:MM", help="Plan today from this time on "
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help=_("Say why one account is on "
+                                                "its day or left out."), show_default=False)] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="HH:MM", help=_("Plan today from this time on "
                                             "(also $KACARD_NOW; default: the clock, unless --today is "
-                                            "given).", show_default=False)] = None,
+                                            "given)."), show_default=False)] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", metavar="SECONDS", min=0.05, max=600,
-                                                     help="Planner time (default 0.2 s + 0.02 s a visit, "
-                                                     "at most 1 s).", show_default=False)] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Planner seed: another seed, another of the "
-                                      "equally good plans.")] = 0,
+                                                     help=_("Planner time (default 0.2 s + 0.02 s a visit, "
+                                                     "at most 1 s)."), show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help=_("Planner seed: another seed, another of the "
+                                      "equally good plans."))] = 0,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -73,7 +74,7 @@ def route(
 
     opts = run(ctx, dir, today, format)
     if week and day:
-        raise UsageError("give --week or --day, not both")
+        raise UsageError(_("give --week or --day, not both"))
     the_day = parse_date(day, "--day") if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
     folder = opts.load(summary=True)  # the plan reads briefs (kacard.cards.brief), not card history
@@ -120,8 +121,7 @@ def route(
         from kacard.render.files import save
 
         save(output, text, folder.path)
-        note(f"wrote {output} ({len(plan.stops)} visit(s), {len(plan.unplanned)} left out; "
-             f"travel model: {plan.travel_model})")
+        note(_("wrote {output} ({count} visit(s), {count2} left out; travel model: {travel_model})").format(output=output, count=len(plan.stops), count2=len(plan.unplanned), travel_model=plan.travel_model))
     else:
         typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
     report_problems(folder)
@@ -149,11 +149,11 @@ def _explain(plan, account: str, folder, week, who: str) -> None:  # type: ignor
         return
     card = folder.brief(account)  # CardNotFound (exit 2) for unknown ids
     if card.owner != who:
-        why = f"it belongs to {card.owner}, and this is {who}'s plan"
+        why = _("it belongs to {owner}, and this is {who}'s plan").format(owner=card.owner, who=who)
     else:
-        why = f"it is not due in {week.label}"
-    raise UsageError(f"{account} is not in this plan: {why}; plan it anyway with --ids {account}"
-                     + ("" if card.owner == who else f" --owner {who}"))
+        why = _("it is not due in {week}").format(week=week.label)
+    raise UsageError(_("{account} is not in this plan: {why}; plan it anyway with --ids {account}").format(
+        account=account, why=why) + ("" if card.owner == who else f" --owner {who}"))
 
 
 __all__ = ["register", "route"]

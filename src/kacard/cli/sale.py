@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -16,10 +17,10 @@ def register(app: typer.Typer) -> None:
 
 def pipeline(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a team id).",
+    owner: Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a team id)."),
                                               show_default=False)] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Only accounts whose region contains this "
-                                               "(杭州 matches 华东/杭州).", show_default=False)] = None,
+    region: Annotated[str | None, typer.Option("--region", help=_("Only accounts whose region contains this "
+                                                 "(杭州 matches 华东/杭州)."), show_default=False)] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

@@ -10,6 +10,7 @@ import typer
 
 from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
@@ -24,7 +25,7 @@ def rate(
     ctx: typer.Context,
     card_id: CardIdArg,
     ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
-                                                 help="Manual 10/2 ratings; CRITERION=- removes one.")],
+                                                 help=_("Manual 10/2 ratings; CRITERION=- removes one."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -46,36 +47,36 @@ def rate(
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or name not in known:
-            raise UsageError(f"{item!r}: give CRITERION=0|1|2 with one of {', '.join(known)}")
+            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(item=item, value=', '.join(known)))
         if value == "-":
             parsed[name] = None
         elif value in ("0", "1", "2"):
             parsed[name] = int(value)
         else:
-            raise UsageError(f"{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it")
+            raise UsageError(_("{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it").format(item=item))
     loaded = folder.get(card_id)
     update_card(folder.path, loaded, set_ratings(parsed))
     shown = ", ".join(f"{k}={'derived' if v is None else v}" for k, v in parsed.items())
-    typer.echo(f"rated {loaded.rel}: {shown}")
+    typer.echo(_("rated {rel}: {shown}").format(rel=loaded.rel, shown=shown))
 
 
 def score(
     ctx: typer.Context,
     owner: Annotated[
-        str | None, typer.Option(help="Only this rep's accounts (scores stay team-wide).")
+        str | None, typer.Option(help=_("Only this rep's accounts (scores stay team-wide)."))
     ] = None,
     explain: Annotated[
         str | None,
         typer.Option(
-            "--explain", metavar="ID", help="Every input and rule behind one account's scores."
+            "--explain", metavar="ID", help=_("Every input and rule behind one account's scores.")
         ),
     ] = None,
     what_if: Annotated[
         bool,
         typer.Option(
             "--what-if",
-            help="Accounts whose tier today (pin or computed) differs from "
-            "the tier computed now with pins dropped.",
+            help=_("Accounts whose tier today (pin or computed) differs from "
+            "the tier computed now with pins dropped."),
         ),
     ] = False,
     set_: Annotated[
@@ -83,21 +84,21 @@ def score(
         typer.Option(
             "--set",
             metavar="KEY=VALUE",
-            help="With --what-if: try other scoring settings, "
-            "e.g. --set pareto.a=0.7 --set ten_two.key=12.",
+            help=_("With --what-if: try other scoring settings, "
+            "e.g. --set pareto.a=0.7 --set ten_two.key=12."),
         ),
     ] = None,
     apply: Annotated[
         str | None,
         typer.Option(
             "--apply", metavar="ID,ID|all",
-            help="With --what-if: pin these accounts (or all listed) to the tier it proposes.",
+            help=_("With --what-if: pin these accounts (or all listed) to the tier it proposes."),
         ),
     ] = None,
     chart: Annotated[
         Path | None,
         typer.Option(
-            "--chart", metavar="FILE.svg", help="Also write the Pareto chart (SVG) to this file."
+            "--chart", metavar="FILE.svg", help=_("Also write the Pareto chart (SVG) to this file.")
         ),
     ] = None,
     as_of: AsOfOpt = None,
@@ -121,7 +122,7 @@ def score(
     if (set_ or apply) and not what_if:
         what_if = True
     if explain and (what_if or chart):
-        raise UsageError("--explain shows one account; use it without --what-if and --chart")
+        raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
     folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
     if owner is not None:
@@ -134,7 +135,7 @@ def score(
 
     if explain:
         if opts.format == "csv":
-            raise UsageError("--explain prints table or json, not csv")
+            raise UsageError(_("--explain prints table or json, not csv"))
         card_id = folder.brief(explain).id  # an id, or a name / pinyin (Folder.resolve)
         account = report.get(card_id)
         assert account is not None  # every loaded card is scored
@@ -164,29 +165,26 @@ def score(
             report_problems(folder)
             return
         print_what_if(changes, opts.format, overrides)
-        against = (
-            "the settings with " + ", ".join(overrides) if overrides else "the current settings"
-        )
+        against = (_("the settings with {overrides}").format(overrides=", ".join(overrides)) if overrides
+                   else _("the current settings"))
         note(
-            f"{len(changes)} account(s) would change tier if re-tiered under {against} (pins dropped)"
+            _("{count} account(s) would change tier if re-tiered under {against} (pins dropped)").format(count=len(changes), against=against)
         )
         report_problems(folder)
         return
 
     if not chosen:
-        note(
-            "nothing to score: no cards" + (f" owned by {owner}" if owner else f" in {folder.path}")
-        )
+        note(_("nothing to score: no cards owned by {owner}").format(owner=owner) if owner
+             else _("nothing to score: no cards in {folder}").format(folder=folder.path))
     elif report.summary(chosen).total <= 0:
         note(
-            f"nothing to score by {report.metric}: no trades dated after {report.window_start} up to "
-            f"{report.today}; every account is Pareto class C (10/2 ratings and pins still apply)"
+            _("nothing to score by {metric}: no trades dated after {window_start} up to {today}; every account is Pareto class C (10/2 ratings and pins still apply)").format(metric=report.metric, window_start=report.window_start, today=report.today)
         )
     print_score(report, chosen, opts.format, owner, settings.currency)
     _note_unrated(chosen, {r.brief.id: r.card_index.criteria for r in rows}, settings)
     if chart is not None:
         _write_chart(chart, report, chosen, owner, folder.path)
-        note(f"wrote the Pareto chart to {chart}")
+        note(_("wrote the Pareto chart to {chart}").format(chart=chart))
     report_problems(folder)
 
 
@@ -201,12 +199,12 @@ def _apply_pins(opts: Any, changes: list[Any], apply: str) -> None:
     wanted = list(proposed) if apply.strip().lower() == "all" else split_ids(apply)
     unknown = [i for i in wanted if i not in proposed]
     if unknown:
-        raise UsageError(f"--apply: no tier change proposed for {', '.join(unknown)} (run --what-if to see the list)")
+        raise UsageError(_("--apply: no tier change proposed for {value} (run --what-if to see the list)").format(value=', '.join(unknown)))
     folder = opts.load(only=wanted)
     for card_id in wanted:
         change = proposed[card_id]
         update_card(folder.path, folder.get(card_id), set_tier_pin(change.would_be))
-        typer.echo(f"pinned {card_id}: {change.now} -> {change.would_be}")
+        typer.echo(_("pinned {card_id}: {now} -> {would_be}").format(card_id=card_id, now=change.now, would_be=change.would_be))
 
 
 def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], settings: Settings) -> None:
@@ -218,8 +216,7 @@ def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], sett
               if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
     unrated = [a for a in accounts if any(c not in criteria[a.id] for c in manual)]
     if manual and unrated:
-        note(f"{len(unrated)} of {len(accounts)} account(s) lack a manual rating of {', '.join(manual)} "
-             f"(scored 0 until rated, so 'key' may be out of reach): kacard rate ID {manual[0]}=2 ...")
+        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' may be out of reach): kacard rate ID {value2}=2 ...").format(count=len(unrated), count2=len(accounts), value=', '.join(manual), value2=manual[0]))
 
 
 def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None, folder: Path) -> None:
@@ -227,11 +224,14 @@ def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None
     from kacard.render.files import save
 
     if path.suffix.lower() != ".svg":
-        raise UsageError(f"--chart writes SVG; give a file name ending in .svg, not {path.name!r}")
+        raise UsageError(_("--chart writes SVG; give a file name ending in .svg, not {name!r}").format(name=path.name))
     if not path.parent.is_dir():
-        raise UsageError(f"--chart: folder {path.parent} does not exist")
+        raise UsageError(_("--chart: folder {parent} does not exist").format(parent=path.parent))
+    from kacard.i18n import label, localize
+
     who = f" ({owner})" if owner else ""
-    title = f"Pareto chart of {report.metric}{who}, {report.window_start} to {report.today}"
+    title = _("Pareto chart of {metric}{who}, {start} to {end}").format(
+        metric=label("metric", report.metric), who=who, start=localize(report.window_start), end=localize(report.today))
     save(path, pareto_svg(report, accounts, title), folder)
 
 
@@ -246,7 +246,7 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         key, sep, raw = item.partition("=")
         parts = [p for p in key.strip().removeprefix("scoring.").split(".") if p]
         if not sep or not parts:
-            raise UsageError(f"--set must be KEY=VALUE like pareto.a=0.7, not {item!r}")
+            raise UsageError(_("--set must be KEY=VALUE like pareto.a=0.7, not {item!r}").format(item=item))
         try:
             value: Any = json.loads(raw)
         except ValueError:
@@ -255,19 +255,17 @@ def _with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
                 raise UsageError(
-                    f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                    "ten_two.key, ten_two.potential)"
+                    _("--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, ten_two.key, ten_two.potential)").format(key=key)
                 )
             node = node[part]
         if parts[-1] not in node:
             raise UsageError(
-                f"--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, "
-                "ten_two.key, ten_two.potential)"
+                _("--set: unknown setting {key!r} (try pareto.a, pareto.b, pareto.window_days, ten_two.key, ten_two.potential)").format(key=key)
             )
         node[parts[-1]] = value
     try:
         scoring = Scoring.model_validate(data)
     except ValidationError as exc:
         lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"--set gives invalid scoring settings: {lines}") from None
+        raise UsageError(_("--set gives invalid scoring settings: {lines}").format(lines=lines)) from None
     return settings.model_copy(update={"scoring": scoring})

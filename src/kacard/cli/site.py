@@ -9,6 +9,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, run
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
+from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -17,13 +18,13 @@ def register(app: typer.Typer) -> None:
 
 def site(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The site folder (made when missing).",
+    output: Annotated[Path, typer.Option("--output", "-o", help=_("The site folder (made when missing)."),
                                          show_default=False)],
     owner: OwnerOpt = None,
     mine: MineOpt = False,
     week: WeekOpt = None,
-    redact: Annotated[bool, typer.Option("--redact", help="Leave out personal data (phones, e-mails, "
-                                                          "WeChat/QQ ids, ID numbers) for sharing.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_("Leave out personal data (phones, e-mails, "
+                                                            "WeChat/QQ ids, ID numbers) for sharing."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,

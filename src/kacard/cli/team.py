@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
-from kacard.i18n import _
 from kacard.errors import UsageError
+from kacard.i18n import _
 
 if TYPE_CHECKING:
     from kacard.cards.store import Folder
@@ -41,10 +41,10 @@ def git_setup(
 
 
 def merge_driver(
-    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.")],
-    ours: Annotated[Path, typer.Argument(help="git's %A: our version; the result is written here.")],
-    theirs: Annotated[Path, typer.Argument(help="git's %B: their version.")],
-    path: Annotated[str, typer.Argument(help="git's %P: the card's path in the repository.")] = "",
+    base: Annotated[Path, typer.Argument(help=_("git's %O: the common ancestor."))],
+    ours: Annotated[Path, typer.Argument(help=_("git's %A: our version; the result is written here."))],
+    theirs: Annotated[Path, typer.Argument(help=_("git's %B: their version."))],
+    path: Annotated[str, typer.Argument(help=_("git's %P: the card's path in the repository."))] = "",
 ) -> None:
     """Three-way, field-aware merge of one card (git runs this; see `kacard git-setup`).
 
@@ -57,26 +57,26 @@ def merge_driver(
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
         if merge_text(base, ours, theirs) != 0:
-            raise MergeConflict(f"{path}: conflict (line merge); resolve the marked lines")
+            raise MergeConflict(_("{path}: conflict (line merge); resolve the marked lines").format(path=path))
         return
     result = merge_files(base, ours, theirs, path)
     if not result.clean:
         name = path or "card"
         problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
         raise MergeConflict(
-            f"{name}: {len(result.conflicts)} conflict(s); markers written — resolve them, "
-            "run `kacard validate`, then `git add`", problems,
+            _("{name}: {count} conflict(s); markers written — resolve them, run `kacard validate`, then "
+              "`git add`").format(name=name, count=len(result.conflicts)), problems,
         )
 
 
 def handover(
     ctx: typer.Context,
-    from_rep: Annotated[str, typer.Argument(metavar="FROM", help="Rep handing over (id or name).")],
-    to_rep: Annotated[str, typer.Argument(metavar="TO", help="Rep taking over (id or name).")],
-    ids: Annotated[str | None, typer.Option("--ids", help="Only these cards, comma-separated (default: all of FROM's).")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why, e.g. 离职 or 区域调整.")] = None,
-    date: Annotated[str | None, typer.Option(help="Handover date (default: today).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show which cards would move; write nothing.")] = False,
+    from_rep: Annotated[str, typer.Argument(metavar="FROM", help=_("Rep handing over (id or name)."))],
+    to_rep: Annotated[str, typer.Argument(metavar="TO", help=_("Rep taking over (id or name)."))],
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Only these cards, comma-separated (default: all of FROM's)."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why, e.g. 离职 or 区域调整."))] = None,
+    date: Annotated[str | None, typer.Option(help=_("Handover date (default: today)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show which cards would move; write nothing."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -105,9 +105,12 @@ def handover(
         typer.echo(dumps_json({"from": from_rep, "to": to_rep, "date": when, "reason": plan.reason,
                                "cards": briefs}))
     else:
-        lines = [f"# Handover {md(from_rep)} → {md(to_rep)}", "",
-                 f"Handed over {len(cards)} card(s) from {md(from_rep)} to {md(to_rep)} on {when}."
-                 + (f" Reason: {md(plan.reason)}" if plan.reason else "")]
+        from kacard.i18n import localize
+
+        lines = ["# " + _("Handover {from_rep} → {to_rep}").format(from_rep=md(from_rep), to_rep=md(to_rep)), "",
+                 _("Handed over {count} card(s) from {from_rep} to {to_rep} on {date}.").format(
+                     count=len(cards), from_rep=md(from_rep), to_rep=md(to_rep), date=localize(when))
+                 + (_(" Reason: {reason}").format(reason=md(plan.reason)) if plan.reason else "")]
         for data in briefs:  # each card's brief, one heading level down
             brief = brief_markdown(data, folder.settings.currency).rstrip("\n").split("\n")
             lines += ["", *("#" + line if line.startswith("#") else line for line in brief)]
@@ -116,7 +119,7 @@ def handover(
         note(_("already handed over to {rep} earlier: {ids}").format(
             rep=to_rep, ids=", ".join(c.card.id for c in plan.done)))
     if not cards and not plan.done:
-        note(f"{from_rep} owns no cards here; nothing was handed over")
+        note(_("{from_rep} owns no cards here; nothing was handed over").format(from_rep=from_rep))
     report_problems(folder)
 
 
@@ -139,11 +142,11 @@ def _print_dry_run(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
 
 def export(
     ctx: typer.Context,
-    redact: Annotated[bool, typer.Option("--redact", help="Mask contacts' phones, e-mails, birthdays and notes.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_("Mask contacts' phones, e-mails, birthdays and notes."))] = False,
     table: Annotated[str | None, typer.Option(
-        help="One table of records: cards, contacts, visits, trades, opportunities, signals, handovers "
-             "(default: whole cards for json, cards for csv).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+        help=_("One table of records: cards, contacts, visits, trades, opportunities, signals, handovers "
+             "(default: whole cards for json, cards for csv)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of stdout."))] = None,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -159,7 +162,7 @@ def export(
 
     opts = run(ctx, dir, today, format)
     if table is not None and table not in TABLES:
-        raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
+        raise UsageError(_("--table must be one of {value}, not {table!r}").format(value=', '.join(TABLES), table=table))
     if opts.format == "csv" and table is None:
         table = "cards"
     folder = opts.load()
@@ -178,8 +181,8 @@ def export(
         sys.stdout.write(text)
     else:
         save(output, text, folder.path)
-        note(f"wrote {len(result.rows)} {result.table or 'card'} row(s) to {output}"
-             + (" (redacted)" if redact else ""))
+        note(_("wrote {count} {table} row(s) to {output}").format(
+            count=len(result.rows), table=result.table or "card", output=output) + (_(" (redacted)") if redact else ""))
     report_problems(folder)
 
 
@@ -193,11 +196,11 @@ def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact:
     from kacard.render.xlsx import write_tables
 
     if output is None or output.suffix.lower() != ".xlsx":
-        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        raise UsageError(_("--format xlsx writes a workbook: give --output FILE.xlsx"))
     cards = [c.card for c in folder.cards]
     tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
               for name in ((table,) if table else XLSX_TABLES)]
     write_tables(output, tables, folder.path)
     counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
-    note(f"wrote {output}: {counts}" + (" (redacted)" if redact else ""))
+    note(_("wrote {output}: {counts}").format(output=output, counts=counts) + (_(" (redacted)") if redact else ""))
     report_problems(folder)

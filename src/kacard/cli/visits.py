@@ -11,21 +11,32 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import AsOfOpt, DirOpt, FormatOpt, Run, TodayOpt, parse_week, report_problems, run, split_ids
+from kacard.cli.common import (
+    AsOfOpt,
+    DirOpt,
+    FormatOpt,
+    Run,
+    TodayOpt,
+    parse_week,
+    report_problems,
+    run,
+    split_ids,
+)
 from kacard.errors import UsageError
+from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
 
 WeekOpt = Annotated[
     str | None,
-    typer.Option("--week", "-w", help="ISO week like 2026-W48 (default: the week containing today).",
+    typer.Option("--week", "-w", help=_("ISO week like 2026-W48 (default: the week containing today)."),
                  show_default=False),
 ]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this rep's accounts (a rep's id or name).",
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a rep's id or name)."),
                                               show_default=False)]
-MineOpt = Annotated[bool, typer.Option("--mine", help="Only my accounts: $KACARD_USER, else git user.email "
-                                                      "matched to the team's emails.")]
+MineOpt = Annotated[bool, typer.Option("--mine", help=_("Only my accounts: $KACARD_USER, else git user.email "
+                                                      "matched to the team's emails."))]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,15 +74,14 @@ def current_rep(settings: Settings, folder: Path) -> str:
             return user
         if user.lower() in by_email:
             return by_email[user.lower()]
-        raise UsageError(f"$KACARD_USER={user!r} is not a rep of the team; team: {', '.join(ids)}")
+        raise UsageError(_("$KACARD_USER={user!r} is not a rep of the team; team: {value}").format(user=user, value=', '.join(ids)))
     email = git_email(folder)
     if email is None:
-        raise UsageError("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
-                         "`git config user.email` to the email listed for you in kacard.yaml team")
+        raise UsageError(_("--mine needs to know who you are: set $KACARD_USER to your rep id, or set "
+                         "`git config user.email` to the email listed for you in kacard.yaml team"))
     if email.lower() in by_email:
         return by_email[email.lower()]
-    raise UsageError(f"git user.email {email!r} matches no rep's email in kacard.yaml team; "
-                     "add `email:` to your team entry or set $KACARD_USER")
+    raise UsageError(_("git user.email {email!r} matches no rep's email in kacard.yaml team; add `email:` to your team entry or set $KACARD_USER").format(email=email))
 
 
 def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: bool) -> str | None:
@@ -79,7 +89,7 @@ def resolve_owner(settings: Settings, folder: Path, owner: str | None, mine: boo
     from kacard.cards.reps import rep_id
 
     if owner and mine:
-        raise UsageError("give --owner or --mine, not both")
+        raise UsageError(_("give --owner or --mine, not both"))
     chosen = current_rep(settings, folder) if mine else owner
     return rep_id(settings, chosen, role="owner") if chosen is not None else None
 
@@ -100,10 +110,10 @@ def due(
     owner: OwnerOpt = None,
     mine: MineOpt = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="ID",
-                                                help="Show how one account's urgency adds up.")] = None,
+                                                help=_("Show how one account's urgency adds up."))] = None,
     as_of: AsOfOpt = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every due account (a terminal shows the 30 most "
-                                                     "urgent and counts the rest).")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=_("Every due account (a terminal shows the 30 most "
+                                                       "urgent and counts the rest)."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -113,9 +123,9 @@ def due(
     Example: kacard due --week 2026-W48 --owner zhangwei --format ics > week.ics
     """
     from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.render import report
-    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
@@ -140,7 +150,8 @@ def due(
         else:
             text = report.explain_text(item, the_week)
             if card.status not in core.CONSIDERED_STATUSES:
-                text += f"(status {card.status}: only active and prospect accounts are considered)\n"
+                text += _("(status {status}: only active and prospect accounts are considered)").format(
+                    status=label("status", card.status)) + "\n"
             typer.echo(text, nl=False)
         return
     assert folder.summaries is not None
@@ -159,20 +170,22 @@ def _due_list(opts: Run, start: dt.date, owner: str | None, mine: bool, all_: bo
     from kacard.cli.daily import due_rows
     from kacard.dates import Week
     from kacard.render.output import is_terminal, note
-    from kacard.render.report import print_due_rows
+    from kacard.render.report import print_due_rows, week_text
 
     folder, rows = due_rows(opts, start, opts.format)
     who = resolve_owner(folder.settings, folder.path, owner, mine)
     if who is not None:
         check_owner(folder.settings, who)
         rows = [row for row in rows if row["owner"] == who]
-    title = f"Due {Week(start)}" + (f" · {who}" if who else "") + f" · {len(rows)} account(s)"
+    title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
+             ).format(week=week_text(Week(start)), owner=who, count=len(rows))
     shown = rows
     if opts.format == "table" and not all_ and len(rows) > TERMINAL_ROWS and is_terminal():
         shown = rows[:TERMINAL_ROWS]
     print_due_rows(shown, opts.format, title, one_rep=who is not None)
     if len(shown) < len(rows):
-        note(f"… and {len(rows) - len(shown)} less urgent account(s): kacard due --all lists every one")
+        note(_("… and {count} less urgent account(s): kacard due --all lists every one").format(
+            count=len(rows) - len(shown)))
     report_problems(folder)
 
 
@@ -190,8 +203,8 @@ def review(
 
     Example: kacard review --format md > review.md
     """
-    from kacard.render.report import print_review
     from kacard.analysis.review import review as build
+    from kacard.render.report import print_review
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
@@ -214,12 +227,12 @@ def brief(
     week: WeekOpt = None,
     owner: OwnerOpt = None,
     mine: MineOpt = False,
-    ids: Annotated[str | None, typer.Option("--ids", help="Comma-separated card ids instead of the due list.",
+    ids: Annotated[str | None, typer.Option("--ids", help=_("Comma-separated card ids instead of the due list."),
                                             show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the document to this file.",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the document to this file."),
                                                 show_default=False)] = None,
-    redact: Annotated[bool, typer.Option("--redact", help="For sharing: mask phones, e-mails and every "
-                                         "personal identifier in the text.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_("For sharing: mask phones, e-mails and every "
+                                           "personal identifier in the text."))] = False,
     dir: DirOpt = None,
     today: TodayOpt = None,
     format: FormatOpt = None,
@@ -229,12 +242,12 @@ def brief(
     Example: kacard brief --owner zhangwei --format html --output briefs.html
     """
     from kacard.analysis import due as core
+    from kacard.analysis.scoring import folder_tiers
     from kacard.dates import Week
     from kacard.cli.briefs import brief_datas
     from kacard.render.brief import redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
-    from kacard.analysis.scoring import folder_tiers
 
     opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
@@ -254,7 +267,9 @@ def brief(
     if redact:
         entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None
-    title = f"Visit briefs {the_week.label} ({the_week.start} – {the_week.end})"
+    from kacard.render.report import week_text
+
+    title = _("Visit briefs {week}").format(week=week_text(the_week))
     if who:
         title += f" · {rep.name if rep else who}"
     render = briefs_html if opts.format == "html" else briefs_markdown
@@ -263,7 +278,7 @@ def brief(
         from kacard.render.files import save
 
         save(output, document, folder.path)
-        note(f"wrote {output} ({len(entries)} brief(s))")
+        note(_("wrote {output} ({count} brief(s))").format(output=output, count=len(entries)))
     else:
         typer.echo(document, nl=False)
     report_problems(folder)

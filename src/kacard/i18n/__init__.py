@@ -14,8 +14,12 @@ through here.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import gettext
 from pathlib import Path
+from collections.abc import Iterator
+from typing import Any, Self
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh")
@@ -63,6 +67,163 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    """`message` in the current language, as translated for `context` (a .po `msgctxt`):
-    one English word may need two translations (a lost deal 输单, a lost account 已流失)."""
+    """`message` in the current language, where `context` tells which meaning is meant
+    (status "lost" 流失 vs stage "lost" 输单)."""
     return _translation.pgettext(context, message)
+
+
+def C_(context: str, message: str) -> str:
+    """Mark an enum value for the catalog under `context`, untranslated (see `label`)."""
+    return message
+
+
+def label(context: str, value: str | None) -> str:
+    """An enum value (an English id kept in cards and JSON) as people read it:
+    `label("status", "active")` is `active` in English, `活跃` in Chinese. Values the
+    catalog does not know (a team's own industry) are shown as they are."""
+    if value is None:
+        return ""
+    return value if _language == "en" else _translation.pgettext(context, value)
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Within the block, messages are in `language`; the language before is restored after."""
+    before = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+class Localized(str):
+    """Text made in English and in the reader's language at once (hints from data files, not
+    the catalog): as a ``str`` the English (JSON stays the same in every language); `localize`
+    gives `here`, the text in the language it was made in."""
+
+    here: str
+
+    def __new__(cls, english: str, here: str) -> Self:
+        self = super().__new__(cls, english)
+        self.here = here
+        return self
+
+
+class Word(str):
+    """An enum value inside a Message: itself in English (and JSON), its `label` in Chinese."""
+
+    context: str
+
+    def __new__(cls, context: str, value: str) -> Self:
+        self = super().__new__(cls, value)
+        self.context = context
+        return self
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (a table header defined at
+    import time is translated where it is printed, with `_(header)`)."""
+    return message
+
+
+class Message(str):
+    """Text that machine output (JSON) keeps in English and people read in their language.
+
+    Core code builds such text once, e.g. ``Message("{days} days overdue", days=3)``: as a
+    ``str`` it is the English text (so JSON documents are identical in every language);
+    `localize` gives it in the current language, its parameters localized too (dates with
+    the weekday, nested Messages, amounts given as `Amount`).
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Self:
+        # ints and plain strings (most parameters) format as they are: a due list builds
+        # thousands of these, so the common case skips _english's type tests
+        text = msgid.format_map({k: v if type(v) in _PLAIN else _english(v) for k, v in params.items()})
+        self = super().__new__(cls, text)
+        self.msgid = msgid
+        self.params = params
+        return self
+
+
+_PLAIN = frozenset({int, str})
+
+
+class Amount:
+    """A money amount inside a Message: `1,200,000` in English, `120万` in Chinese."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        from kacard.i18n.formats import money
+
+        return money(self.value, "en")
+
+
+class Shown:
+    """A Message parameter that keeps its own English form: `Shown("Mon 2026-11-23", day)`
+    is that text in English and JSON, and `localize(day)` for people."""
+
+    __slots__ = ("english", "value")
+
+    def __init__(self, english: str, value: Any) -> None:
+        self.english = english
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.english
+
+
+class Listed:
+    """Several values inside a Message: `a, b, c` in English, `a、b、c` in Chinese (each localized)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Any) -> None:
+        self.items = tuple(items)
+
+    def __str__(self) -> str:
+        return ", ".join(_english(item) for item in self.items)
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def localize(value: Any) -> str:
+    """`value` as people read it in the current language: a Message translated (its
+    parameters localized), a date formatted (`12月1日 周二` in Chinese), an Amount in
+    万/亿 in Chinese; anything else as `str`. In English a Message is its own text."""
+    if isinstance(value, Localized):
+        return value.here
+    if isinstance(value, Message):
+        if _language == "en":
+            return str(value)
+        return _(value.msgid).format(**{k: localize(v) for k, v in value.params.items()})
+    if _language == "en":
+        return _english(value)
+    from kacard.i18n import formats
+
+    if isinstance(value, dt.datetime):
+        return formats.date(value.date()) + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return formats.date(value)
+    if isinstance(value, Amount):
+        return formats.money(value.value)
+    if isinstance(value, Word):
+        return label(value.context, str(value))
+    if isinstance(value, Shown):
+        return localize(value.value)
+    if isinstance(value, Listed):
+        return _(", ").join(localize(item) for item in value.items)
+    return str(value)

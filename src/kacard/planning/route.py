@@ -37,6 +37,7 @@ from kacard.planning.route_plan import (
     minute_of,
     workday_of,
 )
+from kacard.i18n import _
 from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401 (explain)
 from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_table, travel_matrix
 from kacard.planning.routing.solve import (
@@ -70,22 +71,19 @@ def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | No
     names = ", ".join(settings.workweek.days) or "none"
     if day is not None:
         if WEEKDAYS[day.weekday()] not in workdays:
-            raise UsageError(f"{day_label(day)} is not a working day (workweek days: {names})")
+            raise UsageError(_("{value} is not a working day (workweek days: {names})").format(value=day_label(day), names=names))
         if day == today and now is not None and now >= settings.workweek.end:
-            raise UsageError(f"the working day {day_label(day)} ended at {settings.workweek.end:%H:%M} "
-                             f"(now {now:%H:%M}); plan another day with --day")
+            raise UsageError(_("the working day {value} ended at {end:%H:%M} (now {now:%H:%M}); plan another day with --day").format(value=day_label(day), end=settings.workweek.end, now=now))
         return [day]
     dates = [d for d in week.days() if WEEKDAYS[d.weekday()] in workdays]
     if not dates:
-        raise UsageError(f"the workweek has no working days in {week} (workweek days: {names}); "
-                         "set workweek.days in kacard.yaml")
+        raise UsageError(_("the workweek has no working days in {week} (workweek days: {names}); set workweek.days in kacard.yaml").format(week=week, names=names))
     if today in week:
         over = now is not None and now >= settings.workweek.end
         left = [d for d in dates if d > today or (d == today and not over)]
         if not left:
             nxt = Week(week.start + dt.timedelta(days=7))
-            raise UsageError(f"no working days left in {week.label} (today is {day_label(today)}); "
-                             f"plan next week with --week {nxt.label}")
+            raise UsageError(_("no working days left in {label} (today is {value}); plan next week with --week {label2}").format(label=week.label, value=day_label(today), label2=nxt.label))
         return left
     return dates
 
@@ -163,20 +161,17 @@ def choose_owner(items: Sequence[DueItem], settings: Settings, owner: str | None
         return settings.team[0].id
     if not counts:
         team = ", ".join(r.id for r in settings.team) or "none listed"
-        raise UsageError(f"nothing to plan and no rep chosen; give --owner REP (team: {team})")
+        raise UsageError(_("nothing to plan and no rep chosen; give --owner REP (team: {team})").format(team=team))
     listed = ", ".join(f"{rep} ({n})" for rep, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    raise UsageError(f"a route is one rep's week; {len(counts)} reps have accounts to visit: {listed}. "
-                     "Give --owner REP (or --mine)")
+    raise UsageError(_("a route is one rep's week; {count} reps have accounts to visit: {listed}. Give --owner REP (or --mine)").format(count=len(counts), listed=listed))
 
 
 def rep_base(settings: Settings, owner: str) -> tuple[str, Base]:
     rep = settings.rep(owner)
     if rep is None:
-        raise UsageError(f"{owner!r} is not in kacard.yaml team, so kacard does not know where "
-                         "the routes start; add the rep with a base")
+        raise UsageError(_("{owner!r} is not in kacard.yaml team, so kacard does not know where the routes start; add the rep with a base").format(owner=owner))
     if rep.base is None:
-        raise UsageError(f"rep {owner!r} has no base in kacard.yaml (routes start and end there); add "
-                         "`base: {lat: ..., lon: ..., label: ...}` to their team entry")
+        raise UsageError(_("rep {owner!r} has no base in kacard.yaml (routes start and end there); add `base: {{lat: ..., lon: ..., label: ...}}` to their team entry").format(owner=owner))
     return rep.name, rep.base
 
 

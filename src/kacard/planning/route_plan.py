@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings
 from kacard.dates import Week
+from kacard.i18n import language, localize
 from kacard.planning.routing.geo import Matrix
 from kacard.planning.routing.types import Day, Job, Plan
 
@@ -171,7 +172,8 @@ def clock(minutes: float) -> str:
 
 
 def day_label(day: dt.date) -> str:
-    return f"{day.strftime('%a')} {day.isoformat()}"
+    """A planned day for people: `Mon 2026-11-23` in English, `11月23日 周一` in Chinese."""
+    return f"{day.strftime('%a')} {day.isoformat()}" if language() == "en" else localize(day)
 
 
 def workday_of(settings: Settings) -> tuple[int, int]:

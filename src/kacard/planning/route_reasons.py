@@ -29,6 +29,7 @@ from kacard.planning.route_plan import (
     workday_of,
 )
 from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
+from kacard.i18n import _, label, localize
 
 
 def no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, str]:
@@ -85,7 +86,7 @@ def _no_fit_reason(prep: Prepared, cand: Candidate) -> str:
     if prep.breaks:
         extras.append("the breaks " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks))
     if prep.now is not None:
-        extras.append(f"today only from {prep.now:%H:%M}")
+        extras.append(_("today only from {now:%H:%M}").format(now=prep.now))
     around = f" (with {'; '.join(extras)})" if extras else ""
     return ("no planned day fits: the drive from the base and back does not fit around a "
             f"{item.card.visit_minutes}-minute visit inside its hours{around}")
@@ -110,8 +111,8 @@ def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) ->
                      f"{item.card.visit_minutes}-minute visit beside the more urgent visits")
     if capped:
         where = "the day" if single else ", ".join(f"{d:%a}" for d in capped)
-        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} "
-                     f"{prep.max_visits} visits (workweek.max_visits)")
+        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} {prep.max_visits} visits "
+                     "(workweek.max_visits)")
     span = "the day is full" if single else "the week is full"
     return f"{span}: {'; '.join(parts)} (urgency {item.urgency:g})"
 
@@ -129,27 +130,24 @@ def explain(plan: RoutePlan, account: str) -> str:
     left = next((u for u in plan.unplanned if u.id == account), None)
     if where is not None:
         d, s = where
-        lines.append(f"{item.id} {item.name}: planned on {day_label(d.date)}, "
-                     f"stop {s.order} of {len(d.stops)}.")
+        lines.append(_("{id} {name}: planned on {value}, stop {order} of {count}.").format(id=item.id, name=item.name, value=day_label(d.date), order=s.order, count=len(d.stops)))
     elif left is not None:
-        lines.append(f"{item.id} {item.name}: left out ({left.code}): {left.reason}.")
-    reasons = "; ".join(r.text for r in item.reasons) or "not due this week (chosen with --ids)"
-    lines.append(f"  urgency {item.urgency:g}: {reasons}")
+        lines.append(_("{id} {name}: left out ({code}): {reason}.").format(id=item.id, name=item.name, code=left.code, reason=left.reason))
+    reasons = _("; ").join(localize(r.text) for r in item.reasons) or _("not due this week (chosen with --ids)")
+    lines.append(_("  urgency {urgency:g}: {reasons}").format(urgency=item.urgency, reasons=reasons))
     hours = item.card.visit_hours
     lo, hi = daily_window(item, plan.workweek)
     if hours is not None:
-        lines.append(f"  visit hours: {', '.join(hours.days)} {hours.start:%H:%M}–{hours.end:%H:%M}; within "
-                     f"the workweek {clock(plan.workweek[0])}–{clock(plan.workweek[1])}: "
-                     f"{clock(lo)}–{clock(hi)}; a visit takes {item.card.visit_minutes} min")
+        lines.append(_("  visit hours: {value} {start:%H:%M}–{end:%H:%M}; within the workweek {value2}–{value3}: {value4}–{value5}; a visit takes {visit_minutes} min").format(value=_(', ').join(label('weekday', d) for d in hours.days), start=hours.start, end=hours.end, value2=clock(plan.workweek[0]), value3=clock(plan.workweek[1]), value4=clock(lo), value5=clock(hi), visit_minutes=item.card.visit_minutes))
     else:
-        lines.append(f"  visit hours: not set, so the workweek {clock(lo)}–{clock(hi)}; "
-                     f"a visit takes {item.card.visit_minutes} min")
-    allowed = ", ".join(day_label(d) for d in sorted(cand.windows)) or "none of the planned days"
-    lines.append(f"  days it may go: {allowed}")
+        lines.append(_("  visit hours: not set, so the workweek {value}–{value2}; a visit takes {visit_minutes} min").format(value=clock(lo), value2=clock(hi), visit_minutes=item.card.visit_minutes))
+    allowed = _(", ").join(day_label(d) for d in sorted(cand.windows)) or _("none of the planned days")
+    lines.append(_("  days it may go: {allowed}").format(allowed=allowed))
     if cand.fixed is not None:
-        lines.append(f"  fixed appointment: {cand.fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)")
+        lines.append(_("  fixed appointment: {fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)").format(fixed=cand.fixed))
     else:
-        lines.append("  fixed appointment: none" + (f" ({cand.note})" if cand.note else ""))
+        lines.append(_("  fixed appointment: none ({note})").format(note=cand.note) if cand.note
+                     else _("  fixed appointment: none"))
     if where is not None:
         lines += _explain_stop(plan, cand, *where)
     return "\n".join(lines) + "\n"
@@ -157,19 +155,22 @@ def explain(plan: RoutePlan, account: str) -> str:
 
 def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: PlannedStop) -> list[str]:
     i = stop.order - 1
-    before = "the base" if i == 0 else f"{day.stops[i - 1].id} (stop {i})"
-    after = "the base" if i == len(day.stops) - 1 else f"{day.stops[i + 1].id} (stop {i + 2})"
+    base = _("the base")
+    before = base if i == 0 else _("{id} (stop {order})").format(id=day.stops[i - 1].id, order=i)
+    after = base if i == len(day.stops) - 1 else _("{id} (stop {order})").format(id=day.stops[i + 1].id, order=i + 2)
     nxt = day.stops[i + 1] if i + 1 < len(day.stops) else None
     after_km = nxt.leg_km if nxt else day.return_km
     after_min = nxt.leg_minutes if nxt else day.return_minutes
     spans = [f"{clock(a)}–{clock(b)}" for a, b in plan.breaks
              if a < minute_of(stop.start.time()) and b > minute_of(stop.arrive.time())]
-    why_wait = f"no visit overlaps the break {spans[0]}" if spans else "for its hours"
-    wait = f" (waits {stop.wait_minutes} min: {why_wait})" if stop.wait_minutes else ""
+    why_wait = _("no visit overlaps the break {span}").format(span=spans[0]) if spans else _("for its hours")
+    wait = _(" (waits {minutes} min: {why})").format(minutes=stop.wait_minutes, why=why_wait) if stop.wait_minutes else ""
     lines = [
-        f"  arrive {stop.arrive:%H:%M}, start {stop.start:%H:%M}{wait}, leave {stop.depart:%H:%M}",
-        f"  leg before: {stop.leg_km:.1f} km, {stop.leg_minutes:.0f} min from {before}; "
-        f"leg after: {after_km:.1f} km, {after_min:.0f} min to {after}",
+        _("  arrive {arrive}, start {start}{wait}, leave {leave}").format(
+            arrive=f"{stop.arrive:%H:%M}", start=f"{stop.start:%H:%M}", wait=wait, leave=f"{stop.depart:%H:%M}"),
+        _("  leg before: {km:.1f} km, {minutes:.0f} min from {before}; leg after: {km2:.1f} km, {minutes2:.0f} min "
+          "to {after}").format(km=stop.leg_km, minutes=stop.leg_minutes, before=before, km2=after_km,
+                               minutes2=after_min, after=after),
     ]
     m = plan.matrix
     nodes = {c.item.id: c.node for c in plan.candidates.values()}
@@ -177,7 +178,7 @@ def _explain_stop(plan: RoutePlan, cand: Candidate, day: RouteDay, stop: Planned
         prev = 0 if i == 0 else nodes[day.stops[i - 1].id] or 0
         nxt_node = 0 if nxt is None else nodes[nxt.id] or 0
         detour = m.minutes[prev][cand.node] + m.minutes[cand.node][nxt_node] - m.minutes[prev][nxt_node]
-        why = ("its appointment is on this day" if cand.fixed is not None else
-               "the planner keeps the most urgent visits first, then puts each where the week drives least")
-        lines.append(f"  why this day: {why}; here it adds {detour:.0f} min of driving")
+        why = (_("its appointment is on this day") if cand.fixed is not None else
+               _("the planner keeps the most urgent visits first, then puts each where the week drives least"))
+        lines.append(_("  why this day: {why}; here it adds {detour:.0f} min of driving").format(why=why, detour=detour))
     return lines

@@ -13,9 +13,9 @@ from kacard.cards import facts
 from kacard.cards.brief import Brief
 from kacard.cards.model.card import OPEN_STAGES, Card
 from kacard.cards.model.settings import Settings
+from kacard.i18n import _, label, localize
 from kacard.privacy import mask_email, mask_phone, scrub_data
-from kacard.render.output import dumps_json, fmt_cell
-from kacard.i18n import _
+from kacard.render.output import dumps_json, fmt_cell, with_currency
 from kacard.render.safe import markdown_text
 
 ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, "finance": 4,
@@ -154,66 +154,75 @@ def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))
     lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
-    facts_line = [f"status {c(data['status'])}", f"owner {owner}"]
+    facts_line = [_("status {status}").format(status=label("status", data["status"])),
+                  _("owner {owner}").format(owner=owner)]
     if data["tier_pinned"]:
-        facts_line.append(f"tier {c(data['tier_pinned'])} (pinned)")
+        facts_line.append(_("tier {tier} (pinned)").format(tier=c(data["tier_pinned"])))
     for key in ("industry", "sector", "region", "relationship"):
         if data[key]:
-            facts_line.append(f"{key} {c(data[key])}")
+            facts_line.append(f"{label('card field', key)} {c(label(key, data[key]))}")
     lines.append(" · ".join(facts_line))
     if data["address"]:
-        lines.append(f"address: {c(data['address'])}")
+        lines.append(_("address: {address}").format(address=c(data["address"])))
     lines.append(visit_hours_text(data))
-    lines.append(f"revenue last {data['window_days']} days: {c(data['revenue_window'])} {currency}")
+    lines.append(_("revenue last {days} days: {amount}").format(
+        days=data["window_days"], amount=with_currency(c(data["revenue_window"]), currency)))
     if data["credit"]:
         credit = data["credit"]
-        lines.append("credit: " + ", ".join(f"{k} {c(v)}" for k, v in credit.items() if v is not None))
-    lines += ["", "## Next step"]
+        lines.append(_("credit: {terms}").format(terms=_(", ").join(
+            f"{label('credit', k)} {c(v)}" for k, v in credit.items() if v is not None)))
+    lines += ["", "## " + _("Next step")]
     step = data["next_step"]
     if step:
         when = c(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
-        flag = " (OVERDUE)" if step["overdue"] else ""
-        lines.append(f"- {when}{flag}: {c(step['action'])}")
+        flag = _(" (OVERDUE)") if step["overdue"] else ""
+        lines.append("- " + _("{when}{flag}: {action}").format(when=when, flag=flag, action=c(step["action"])))
     else:
-        lines.append("- none recorded: agree one at the next contact")
-    lines += ["", "## Key people"]
+        lines.append("- " + _("none recorded: agree one at the next contact"))
+    lines += ["", "## " + _("Key people")]
     for p in data["people"] or []:
-        bits = [c(p["name"])] + [c(p[k]) for k in ("title", "role") if p[k]]
+        bits = [c(p["name"])] + ([c(p["title"])] if p["title"] else []) + (
+            [label("role", p["role"])] if p["role"] else [])
         if p["influence"]:
-            bits.append(f"influence {p['influence']}")
+            bits.append(_("influence {n}").format(n=p["influence"]))
         if p["stance"]:
-            bits.append(c(p["stance"]))
+            bits.append(c(label("stance", p["stance"])))
         bits += [("☎ " if k == "phone" else "") + c(p[k]) for k in ("phone", "email") if p.get(k)]  # PHONES_RULE
         lines.append("- " + " · ".join(bits))
     if not data["people"]:
-        lines.append("- no contacts on the card")
-    lines += ["", "## Last visits"]
+        lines.append("- " + _("no contacts on the card"))
+    lines += ["", "## " + _("Last visits")]
     for v in data["last_visits"]:
-        who = f" with {', '.join(c(w) for w in v['with'])}" if v["with"] else ""
-        lines.append(f"- {c(v['date'])} {c(v['kind'])}{who}: {c(v['summary'])}")
+        who = _(" with {people}").format(people=_(", ").join(c(w) for w in v["with"])) if v["with"] else ""
+        lines.append("- " + _("{date} {kind}{who}: {summary}").format(
+            date=c(v["date"]), kind=label("visit kind", v["kind"]), who=who, summary=c(v["summary"])))
         if v["next"]:
-            lines.append(f"  next: {c(v['next']['date'])} {c(v['next']['action'])}")
+            lines.append("  " + _("next: {date} {action}").format(date=c(v["next"]["date"]),
+                                                                  action=c(v["next"]["action"])))
     if not data["last_visits"]:
-        lines.append("- never visited")
+        lines.append("- " + _("never visited"))
     if data["receivables"]:
-        lines += ["", "## Overdue receivables"]
+        lines += ["", "## " + _("Overdue receivables")]
         for r in data["receivables"]:
-            lines.append(f"- {c(r['invoice'] or 'invoice')}: {c(r['amount'])} {currency}, due {c(r['due'])}, "
-                         f"{r['days_overdue']} days overdue")
+            lines.append("- " + _("{invoice}: {amount}, due {due}, {days} days overdue").format(
+                invoice=c(r["invoice"] or _("invoice")), amount=with_currency(c(r["amount"]), currency),
+                due=c(r["due"]), days=r["days_overdue"]))
     if data["signals"]:
-        lines += ["", "## Churn signals (no visit since)"]
+        lines += ["", "## " + _("Churn signals (no visit since)")]
         for s in data["signals"]:
-            lines.append(f"- {c(s['date'])} {c(s['kind'])}: {c(s['note'] or '')}")
+            lines.append("- " + _("{date} {kind}: {note}").format(
+                date=c(s["date"]), kind=label("signal", s["kind"]), note=c(s["note"] or "")))
     if data["opportunities"]:
-        lines += ["", "## Open opportunities"]
+        lines += ["", "## " + _("Open opportunities")]
         for o in data["opportunities"]:
-            lines.append(f"- {c(o['title'])} · {c(o['stage'])} · {c(o['amount'])} · close {c(o['close'])}")
+            lines.append("- " + _("{title} · {stage} · {amount} · close {close}").format(
+                title=c(o["title"]), stage=label("stage", o["stage"]), amount=c(o["amount"]), close=c(o["close"])))
     if data.get("dangers"):
         lines += ["", "## " + _("Key-people dangers (kacard people ID)")]
-        lines += [f"- {c(w['text'])}" for w in data["dangers"]]
+        lines += [f"- {c(localize(w['text']))}" for w in data["dangers"]]
     if data.get("hints"):
         lines += ["", "## " + _("What they care about (the course's hints)")]
-        lines += [f"- {c(h)}" for h in data["hints"]]
+        lines += [f"- {c(localize(h))}" for h in data["hints"]]
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kacard.analysis.scoring.report import AccountScore, ScoreReport
+from kacard.i18n import _
 from kacard.render.safe import xml_attr as quoteattr
 from kacard.render.safe import xml_text as escape
 
@@ -58,9 +59,9 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
         ),
-        f"<title>{escape(title or 'Pareto chart')}</title>",
+        f"<title>{escape(title or _('Pareto chart'))}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or "Pareto chart")}</text>',
+        f'<text x="{LEFT}" y="24" font-size="14" font-weight="bold">{escape(title or _("Pareto chart"))}</text>',
     ]
     # axes and grid
     out.append(
@@ -126,11 +127,11 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
         out.append(
             f'<rect x="{lx}" y="{TOP - 24}" width="10" height="10" fill={quoteattr(colour)}/>'
         )
-        out.append(f'<text x="{lx + 14}" y="{TOP - 15}">class {klass}</text>')
+        out.append(f'<text x="{lx + 14}" y="{TOP - 15}">{escape(_("class {klass}").format(klass=klass))}</text>')
         lx += 70
     out.append(
         f'<line x1="{lx}" y1="{TOP - 19}" x2="{lx + 16}" y2="{TOP - 19}" stroke="#d9480f" stroke-width="2"/>'
     )
-    out.append(f'<text x="{lx + 20}" y="{TOP - 15}">cumulative share (right axis)</text>')
+    out.append(f'<text x="{lx + 20}" y="{TOP - 15}">{escape(_("cumulative share (right axis)"))}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kacard.dates import Week
 from kacard.analysis.due import DueItem
+from kacard.dates import Week
+from kacard.i18n import _, label, localize
 from kacard.text import clean
 
 PRODID = "-//kacard//kacard//EN"
@@ -27,7 +28,8 @@ def reason_words(kind: str) -> str:
 
     words = {"cadence": _("regular visit due"), "next_step": _("agreed next step"),
              "no_next_step": _("no next step agreed"), "receivable": _("overdue payment"),
-             "signal": _("churn signal")}
+             "signal": _("churn signal"), "opportunity": _("deal needs attention"),
+             "relationship": _("key people at risk")}
     return words.get(kind, kind.replace("_", " "))
 
 
@@ -118,15 +120,18 @@ def due_event(item: DueItem, week: Week, today: dt.date) -> EventSpec:
     if appointment is not None and appointment.date() in week:
         start = appointment
         end = appointment + dt.timedelta(minutes=item.card.visit_minutes)
-    lines = [f"urgency {item.urgency:g} · tier {item.tier} · owner {item.owner}"]
-    lines += [f"- {r.kind}: {r.text}" for r in item.reasons]
+    lines = [_("urgency {urgency} · tier {tier} · owner {owner}").format(
+        urgency=f"{item.urgency:g}", tier=item.tier, owner=item.owner)]
+    lines += [f"- {_('{kind}: {text}').format(kind=label('reason', r.kind), text=localize(r.text))}"
+              for r in item.reasons]
     if item.next_step is not None:
-        lines.append(f"next step: {item.next_step.date} {item.next_step.action}")
-    lines.append(f"card: {item.id} (kacard show {item.id})")
+        lines.append(_("next step: {date} {action}").format(date=localize(item.next_step.date),
+                                                            action=item.next_step.action))
+    lines.append(_("card: {id} (kacard show {id})").format(id=item.id))
     location = item.card.location
     return EventSpec(
         uid=f"due-{week.label}-{item.id}@kacard",
-        summary=f"{item.name}: {', '.join(reason_words(k) for k in item.kinds)}",
+        summary=_("{name}: {kinds}").format(name=item.name, kinds=_(", ").join(reason_words(k) for k in item.kinds)),
         start=start,
         end=end,
         description="\n".join(lines),

@@ -10,22 +10,23 @@ from kacard.cards import facts
 from kacard.cards.brief import Brief
 from kacard.cards.index import CardIndex
 from kacard.cards.model.settings import Settings
+from kacard.i18n import N_
 from kacard.render.output import Column, emit
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
 
 COLUMNS = [
-    Column("id", "id"),
-    Column("name", "name", max_width=28),
-    Column("owner", "owner", drop=3),
-    Column("status", "status", drop=2),
-    Column("tier", "tier", drop=5),
-    Column("region", "region", max_width=16, drop=1),
-    Column("revenue", "revenue", right=True),
-    Column("last_visit", "last visit"),
-    Column("next_date", "next step"),
-    Column("next_action", "action", max_width=24, drop=4),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=28),
+    Column("owner", N_("owner"), drop=3),
+    Column("status", N_("status"), drop=2, labels="status"),
+    Column("tier", N_("tier"), drop=5),
+    Column("region", N_("region"), max_width=16, drop=1),
+    Column("revenue", N_("revenue"), right=True),
+    Column("last_visit", N_("last visit")),
+    Column("next_date", N_("next step")),
+    Column("next_action", N_("action"), max_width=24, drop=4),
 ]  # on a narrow terminal, left off first: region, status, owner, action, tier (issue 21 #2)
 
 

@@ -9,15 +9,16 @@ from typing import Any
 
 from kacard.analysis.collect import CollectReport
 from kacard.analysis.plan import AnnualPlan, PlanLine
-from kacard.i18n import _
+from kacard.i18n import C_, N_, _, label, language, localize
+from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit, print_csv, print_table
 from kacard.team.changes import Change, Digest
 
 # -- changes -----------------------------------------------------------------------------
 
 CHANGE_COLUMNS = (
-    Column("date", "date"), Column("rep", "rep"), Column("account", "account"), Column("what", "what"),
-    Column("text", "details", max_width=60),
+    Column("date", N_("date")), Column("rep", N_("rep")), Column("account", N_("account")), Column("what", N_("what")),
+    Column("text", N_("details"), max_width=60),
 )
 CHANGE_CSV_COLUMNS = (
     Column("date", "date"), Column("rep", "rep"), Column("account", "account"), Column("kind", "kind"),
@@ -35,9 +36,10 @@ def _kind_words(kind: str) -> str:
 
 def _money(value: Any) -> str:
     try:
-        return f"{Decimal(str(value)):,.0f}"
+        amount = Decimal(str(value))
     except Exception:  # noqa: BLE001 - a value from an old card version may be anything
         return str(value)
+    return f"{amount:,.0f}" if language() == "en" else money(amount)
 
 
 def change_text(change: Change) -> str:
@@ -87,20 +89,21 @@ def print_changes(digest: Digest, changes: Sequence[Change], fmt: str) -> None:
 # -- collect -----------------------------------------------------------------------------
 
 PLAN_COLUMNS = (
-    Column("week", "week"), Column("account", "account"), Column("name", "name", max_width=24),
-    Column("invoice", "invoice"), Column("amount", "amount", right=True), Column("due", "due"),
-    Column("overdue", "days overdue", right=True), Column("rating", "rating"),
-    Column("collector", "collector"),
+    Column("week", N_("week")), Column("account", N_("account")), Column("name", N_("name"), max_width=24),
+    Column("invoice", N_("invoice")), Column("amount", N_("amount"), right=True), Column("due", C_("due date", "due"),
+           context="due date"),
+    Column("overdue", N_("days overdue"), right=True), Column("rating", N_("rating")),
+    Column("collector", N_("collector")),
 )
 BALANCE_COLUMNS = (
-    Column("key", "rep"), Column("sales", "sales", right=True), Column("collected", "collected", right=True),
-    Column("ratio", "collected/sales", right=True), Column("open", "open", right=True),
-    Column("overdue", "overdue", right=True), Column("state", "balance"),
+    Column("key", N_("rep")), Column("sales", N_("sales"), right=True), Column("collected", N_("collected"), right=True),
+    Column("ratio", N_("collected/sales"), right=True), Column("open", N_("open"), right=True),
+    Column("overdue", C_("amount", "overdue"), right=True, context="amount"), Column("state", N_("balance")),
 )
 CREDIT_COLUMNS = (
-    Column("advice", "advice"), Column("account", "account"), Column("rating", "rating"),
-    Column("limit", "limit", right=True), Column("exposure", "exposure", right=True),
-    Column("trend", "sales trend", right=True), Column("why", "why", max_width=50),
+    Column("advice", N_("advice")), Column("account", N_("account")), Column("rating", N_("rating")),
+    Column("limit", N_("limit"), right=True), Column("exposure", N_("exposure"), right=True),
+    Column("trend", N_("sales trend"), right=True), Column("why", N_("why"), max_width=50),
 )
 COLLECT_CSV_COLUMNS = (
     Column("account", "account"), Column("name", "name"), Column("invoice", "invoice"), Column("date", "date"),
@@ -142,18 +145,18 @@ def print_collect(report: CollectReport, fmt: str, currency: str) -> None:
     total = sum((c.amount for c in report.plan), start=Decimal(0))
     overdue = sum((c.amount for c in report.plan if c.days_overdue > 0), start=Decimal(0))
     title = _("Collection plan · today {today} · {count} invoice(s), {total} {currency}, "
-              "{overdue} {currency} overdue").format(today=report.today, count=len(plan_rows),
-                                                     total=f"{total:,.0f}", overdue=f"{overdue:,.0f}",
-                                                     currency=currency)
+              "{overdue} {currency} overdue").format(today=localize(report.today), count=len(plan_rows),
+                                                     total=_money(total), overdue=_money(overdue),
+                                                     currency=label("currency", currency))
     print_table(plan_rows, PLAN_COLUMNS, title) if plan_rows else sys.stdout.write(title + "\n")
-    for label, lines in ((_("rep"), report.reps), (_("region"), report.regions)):
+    for what, lines in ((_("rep"), report.reps), (_("region"), report.regions)):
         rows = [{"key": b.key or "-", "sales": b.sales, "collected": b.collected, "ratio": _ratio(b.ratio),
                  "open": b.open, "overdue": b.overdue,
                  "state": _("in balance") if b.balanced else _("collections lag sales")} for b in lines]
-        columns = (Column("key", label), *BALANCE_COLUMNS[1:])
+        columns = (Column("key", what), *BALANCE_COLUMNS[1:])
         sys.stdout.write("\n")
         print_table(rows, columns, _("Sales vs collections, last {days} days, per {what}").format(
-            days=report.window_days, what=label))
+            days=report.window_days, what=what))
     credit_rows = [{"advice": _advice_words(a.advice), "account": a.account, "rating": a.rating or "-",
                     "limit": a.limit if a.limit is not None else "-", "exposure": a.exposure,
                     "trend": _trend(a.sales, a.sales_before), "why": "; ".join(_reason_words(r) for r in a.reasons)}
@@ -167,22 +170,22 @@ def print_collect(report: CollectReport, fmt: str, currency: str) -> None:
 
 def _trend(now: Decimal, before: Decimal) -> str:
     if before == 0:
-        return "new" if now > 0 else "-"
+        return _("new") if now > 0 else "-"
     return f"{(now - before) / before:+.0%}"
 
 
 # -- plan --------------------------------------------------------------------------------
 
 def _plan_columns(key_header: str, progress: bool) -> tuple[Column, ...]:
-    first = (Column("key", key_header), Column("last_year", "last year", right=True, drop=10),
-             Column("actual", "actual", right=True))
+    first = (Column("key", key_header), Column("last_year", N_("last year"), right=True, drop=10),
+             Column("actual", N_("actual"), right=True))
     if progress:
-        return (*first, Column("target", "target", right=True), Column("to_date", "target to date", right=True, drop=20),
-                Column("gap", "gap", right=True), Column("pct", "of plan", right=True), Column("state", "state"))
-    return (*first, Column("run_rate", "run rate", right=True), Column("tiers", "S/A/B/C"),
-            Column("pipeline", "pipeline (w)", right=True), Column("target", "target", right=True),
-            Column("stretch", "stretch", right=True), Column("challenge", "challenge", right=True),
-            Column("source", "source"))
+        return (*first, Column("target", N_("target"), right=True), Column("to_date", N_("target to date"), right=True, drop=20),
+                Column("gap", N_("gap"), right=True), Column("pct", N_("of plan"), right=True), Column("state", N_("state")))
+    return (*first, Column("run_rate", N_("run rate"), right=True), Column("tiers", N_("S/A/B/C")),
+            Column("pipeline", N_("pipeline (w)"), right=True), Column("target", N_("target"), right=True),
+            Column("stretch", N_("stretch"), right=True), Column("challenge", N_("challenge"), right=True),
+            Column("source", N_("source")))
 
 
 def _plan_row(line: PlanLine, behind_share: float) -> dict[str, Any]:
@@ -211,7 +214,9 @@ def print_plan(plan: AnnualPlan, fmt: str, progress: bool, currency: str) -> Non
     head = (_("Annual sales plan {year} · progress to {today} ({elapsed:.0%} of the year) · {currency}")
             if progress else _("Annual sales plan {year} (年度区域销售计划) · {currency}"))
     emit(reps, _plan_columns(_("rep"), progress), "table",
-         title=head.format(year=plan.year, today=plan.today, elapsed=plan.elapsed, currency=currency))
+         title=head.format(year=plan.year, today=localize(plan.today), elapsed=plan.elapsed,
+                           currency=label("currency", currency) if language() == "en" else _("unit: {currency}").format(
+                               currency=label("currency", currency))))
     sys.stdout.write("\n")
     emit(regions, _plan_columns(_("region"), progress), "table")
     if not progress and any(r.source == "proposed" for r in plan.reps):

@@ -13,10 +13,12 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, TextIO
 
+from kacard import i18n
+from kacard.i18n import _, label, localize
 from kacard.render.safe import csv_cell, json_text, write_raw
 from kacard.text import clean, pad, truncate, width, wrap
 
@@ -32,6 +34,8 @@ class Column:
     header: str
     right: bool = False
     max_width: int | None = None
+    labels: str | None = None  # the enum whose values the cells hold (shown by i18n.label)
+    context: str | None = None  # the header's msgid context, when the same word means two things
     drop: int = 100
     least: int | None = None
 
@@ -56,7 +60,11 @@ def dumps_json(document: Any) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.0f}"
+    if i18n.language() == "en":
+        return f"{value:,.0f}"
+    from kacard.i18n.formats import money
+
+    return money(value)
 
 
 def _sequence(value: list[Any] | tuple[Any, ...]) -> str:
@@ -67,14 +75,21 @@ def _sequence(value: list[Any] | tuple[Any, ...]) -> str:
 _CELL: dict[type, Any] = {
     str: clean,
     type(None): lambda value: "",
-    bool: lambda value: "yes" if value else "no",
+    bool: lambda value: _("yes") if value else _("no"),
     int: lambda value: f"{value:,}",
     Decimal: _money,
     float: lambda value: f"{value:.1f}",
-    dt.date: lambda value: value.isoformat(),
+    dt.date: localize,
+    i18n.Message: lambda value: clean(localize(value)),
     list: _sequence,
     tuple: _sequence,
 }
+
+
+def with_currency(amount: str, currency: str) -> str:
+    """`555,500 CNY` in English; `55.55万元` in Chinese (元 for CNY, else the code)."""
+    unit = label("currency", currency)
+    return f"{amount}{unit}" if i18n.language() != "en" and unit != currency else f"{amount} {currency}"
 
 
 def fmt_cell(value: Any) -> str:
@@ -106,8 +121,8 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     write_lines(lines)
     if left_off:
         sys.stdout.flush()
-        note(f"not shown, the terminal is {limit} columns wide: {', '.join(c.header for c in left_off)} "
-             "(--format json has every column)")
+        note(_("not shown, the terminal is {limit} columns wide: {columns} (--format json has every column)").format(
+            limit=limit, columns=", ".join(c.header for c in left_off)))
 
 
 def write_lines(lines: list[str]) -> None:
@@ -128,14 +143,19 @@ def table_lines(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
                 limit: int | None = None, styled: bool = False) -> tuple[list[str], list[Column]]:
     """The table's lines, and the columns left off to fit `limit` cells (None: no limit).
 
+    Headers and the cells of enum columns (`labels`) are shown in the run's language.
     With a limit (a terminal) the header is underlined by a rule, free text may use up to
     a third of the width (at least its max_width), and when the table is too wide: a
     column whose value is the same on every row moves into the title ("region: 华东/杭州"),
     then `_fit` leaves columns off by their `drop` order and narrows free text, wrapped
     onto up to three lines (text.wrap), then cuts long headers. Ids, numbers and dates are
     never cut. Built column by column in plain strings: 10,000 rows take about 0.1 s."""
+    english = i18n.language() == "en"
+    columns = [c if english else replace(c, header=i18n.pgettext(c.context, c.header) if c.context else _(c.header))
+               for c in columns]
     cap = (lambda c: max(c.max_width, limit // 3) if c.max_width else None) if limit else (lambda c: c.max_width)
-    laid = [_column([row.get(c.key) for row in rows], cap(c)) for c in columns]
+    laid = [_column([row.get(c.key) if english or not c.labels else i18n.label(c.labels, row.get(c.key))
+                     for row in rows], cap(c)) for c in columns]
     texts = [column for column, _ in laid]
     sizes = [n for _, n in laid]
     body = [max(map(len, column) if n is None else n, default=0) for column, n in zip(texts, sizes, strict=True)]

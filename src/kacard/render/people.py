@@ -18,7 +18,7 @@ from kacard.analysis.people import (
     role_label,
     stance_label,
 )
-from kacard.i18n import _, language
+from kacard.i18n import Localized, _, language, localize, speaking
 from kacard.i18n import pgettext as C_
 from kacard.render.output import Column, dumps_json, emit
 from kacard.text import clean
@@ -58,7 +58,17 @@ def sector_label(sector: str) -> str:
 
 
 def hint_lines(hints: Hints, sector: str | None, levels: list[str], roles: list[str]) -> list[str]:
-    """The course's hints for a sector, levels and roles, one line each (seed 003)."""
+    """The course's hints for a sector, levels and roles, one line each (seed 003): each a
+    `Localized` text, English as a str (JSON), the reader's language through `localize`."""
+    here = _hint_lines(hints, sector, levels, roles)
+    if language() == "en":
+        return here
+    with speaking("en"):
+        english = _hint_lines(hints, sector, levels, roles)
+    return [Localized(e, h) for e, h in zip(english, here, strict=True)]
+
+
+def _hint_lines(hints: Hints, sector: str | None, levels: list[str], roles: list[str]) -> list[str]:
     lang = language()
     sep = _("; ")
     out = []
@@ -109,9 +119,9 @@ def print_people(report: PeopleReport, fmt: str, hints: Hints) -> None:
         lines += ["", _("Who reports to whom:")]
         lines += [f"  {'  ' * depth}{clean(name)}" for name, depth in report.tree]
     lines += ["", _("Warnings:") if report.warnings else _("No warnings.")]
-    lines += [f"  ! {clean(w.text)}" for w in report.warnings]
+    lines += [f"  ! {clean(localize(w.text))}" for w in report.warnings]
     found = people_hints(report, hints)
     if found:
         lines += ["", _("What they care about (the course's hints):")]
-        lines += [f"  - {clean(line)}" for line in found]
+        lines += [f"  - {clean(localize(line))}" for line in found]
     sys.stdout.write("\n".join(lines) + "\n")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kacard.i18n import _
+from kacard.i18n import N_, _, language, localize
 from kacard.planning import maps
 from kacard.planning.maps import Geo, Links, Place
 from kacard.planning.route_plan import PlannedStop, RouteDay, RoutePlan, day_label
 from kacard.render.output import Column, dumps_json, table_lines
+from kacard.render.report import week_text
 from kacard.text import clean, truncate
 
 # Okabe-Ito colours (distinguishable with colour-blindness), one per weekday.
@@ -38,8 +39,14 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def header(plan: RoutePlan) -> str:
     base = plan.base.label or f"{plan.base.lat:.4f},{plan.base.lon:.4f}"
-    return (f"Route for {plan.rep_name} ({plan.owner}) · {plan.week} · from {base}\n"
-            f"travel model: {plan.travel_model} · planner: {plan.solver}")
+    return (_("Route for {rep} ({owner}) · {week} · from {base}").format(
+        rep=plan.rep_name, owner=plan.owner, week=week_text(plan.week), base=base) + "\n"
+        + _("travel model: {model} · planner: {solver}").format(model=plan.travel_model, solver=plan.solver))
+
+
+def _day(day: dt.date) -> str:
+    """`Mon 2026-11-23`; in Chinese `11月23日 周一`."""
+    return day_label(day) if language() == "en" else localize(day)
 
 
 # -- map links ----------------------------------------------------------------------------
@@ -84,12 +91,12 @@ def wgs84(plan: RoutePlan, lat: float, lon: float) -> tuple[float, float]:
 
 # Fitted like every table (render.output.table_lines); on a narrow terminal left off first:
 # leg km, start (= arrive unless waiting), leg min, depart, note (issue 21 #2).
-_COLUMNS = (Column("order", "#", right=True), Column("arrive", "arrive"), Column("start", "start", drop=2),
-            Column("depart", "depart", drop=4), Column("leg_km", "leg km", right=True, drop=1),
-            Column("leg_min", "leg min", right=True, drop=3), Column("id", "id"),
-            Column("name", "name", max_width=28), Column("note", "note", max_width=24, drop=5))
-_LEFT_OUT = (Column("urgency", "urgency", right=True), Column("id", "id"), Column("name", "name", max_width=24),
-             Column("reason", "reason", max_width=60, least=24))
+_COLUMNS = (Column("order", N_("#"), right=True), Column("arrive", N_("arrive")), Column("start", N_("start"), drop=2),
+            Column("depart", N_("depart"), drop=4), Column("leg_km", N_("leg km"), right=True, drop=1),
+            Column("leg_min", N_("leg min"), right=True, drop=3), Column("id", N_("id")),
+            Column("name", N_("name"), max_width=28), Column("note", N_("note"), max_width=24, drop=5))
+_LEFT_OUT = (Column("urgency", N_("urgency"), right=True), Column("id", N_("id")),
+             Column("name", N_("name"), max_width=24), Column("reason", N_("reason"), max_width=60, least=24))
 
 
 def wait_note(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> str:
@@ -118,32 +125,33 @@ def _grid(rows: list[list[str]], columns: tuple[Column, ...] = _COLUMNS, limit: 
 def table(plan: RoutePlan, limit: int | None = None) -> str:
     """The plan as text; `limit` is the terminal's width the tables are fitted to (None: not)."""
     lines = [header(plan)]
-    lines += plan.warnings
+    lines += [localize(w) for w in plan.warnings]
     for day in plan.days:
         lines.append("")
         if not day.stops:
-            lines.append(f"{day_label(day.date)} · no visits")
+            lines.append(_("{day} · no visits").format(day=_day(day.date)))
             continue
-        lines.append(f"{day_label(day.date)} · {len(day.stops)} visit(s) · leave base {_hm(day.leave_base)}, "
-                     f"back {_hm(day.return_base)}")
+        lines.append(_("{day} · {count} visit(s) · leave base {leave}, back {back}").format(
+            day=_day(day.date), count=len(day.stops), leave=_hm(day.leave_base), back=_hm(day.return_base)))
         rows = [_stop_row(s, plan.breaks) for s in day.stops]
         rows.append(["", _hm(day.return_base), "", "", f"{day.return_km:.1f}", f"{day.return_minutes:.0f}",
-                     "(base)", truncate(clean(plan.base.label or "base"), 28), ""])
+                     _("(base)"), truncate(clean(plan.base.label or _("base")), 28), ""])
         lines += _grid(rows, limit=limit)
-        lines.append(f"day total: {day.travel_km:.1f} km, {day.travel_minutes:.0f} min driving, "
-                     f"{day.visit_minutes} min on site")
+        lines.append(_("day total: {km} km, {minutes} min driving, {site} min on site").format(
+            km=f"{day.travel_km:.1f}", minutes=f"{day.travel_minutes:.0f}", site=day.visit_minutes))
         links = day_links(plan, day)
         if links is not None:
-            lines.append(f"map ({links.app_name}): {links.web}")
+            lines.append(_("map ({app}): {url}").format(app=links.app_name, url=links.web))
     visits = len(plan.stops)
     lines.append("")
-    lines.append(f"week total: {visits} visit(s) on {sum(1 for d in plan.days if d.stops)} day(s), "
-                 f"{plan.travel_km:.1f} km, {plan.travel_minutes:.0f} min driving, "
-                 f"{plan.visit_minutes} min on site; {len(plan.unplanned)} left out")
+    lines.append(_("week total: {visits} visit(s) on {days} day(s), {km} km, {minutes} min driving, "
+                   "{site} min on site; {left} left out").format(
+        visits=visits, days=sum(1 for d in plan.days if d.stops), km=f"{plan.travel_km:.1f}",
+        minutes=f"{plan.travel_minutes:.0f}", site=plan.visit_minutes, left=len(plan.unplanned)))
     if plan.unplanned:
         lines.append("")
-        lines.append("left out (most urgent first):")
-        lines += _grid([[f"{u.urgency:g}", clean(u.id), clean(u.name), clean(u.reason)]
+        lines.append(_("left out (most urgent first):"))
+        lines += _grid([[f"{u.urgency:g}", clean(u.id), clean(u.name), clean(localize(u.reason))]
                         for u in plan.unplanned], _LEFT_OUT, limit)
     return "\n".join(lines) + "\n"
 

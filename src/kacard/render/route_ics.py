@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from kacard.i18n import _
+from kacard.i18n import _, localize
 from kacard.planning.route_plan import APPOINTMENT_ELSEWHERE, PlannedStop, RouteDay, RoutePlan
 from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
 from kacard.render.ics import EventSpec, calendar_bytes
@@ -56,7 +56,7 @@ def route_calendar(plan: RoutePlan, today: dt.date, issued_at: dt.time | None = 
             continue  # set aside for good (no location, hours, days): never on a calendar
         events.append(EventSpec(
             uid=uid(plan, u.id), summary=_("Cancelled: visit {name}").format(name=u.name),
-            start=first, description=_("Left out of the re-planned week: {reason}").format(reason=u.reason),
+            start=first, description=_("Left out of the re-planned week: {reason}").format(reason=localize(u.reason)),
             categories=("kacard", "route"), sequence=seq, status="CANCELLED"))
     stamp = issued.replace(tzinfo=zone).astimezone(dt.UTC) if zone else issued.replace(tzinfo=dt.UTC)
     return calendar_bytes(events, stamp=stamp,
@@ -71,7 +71,7 @@ def _visit(plan: RoutePlan, day: RouteDay, s: PlannedStop, at, seq: int) -> Even
     if s.fixed:
         lines.append(_("Fixed appointment"))
     lines.append(_("Why this week (urgency {urgency:g}):").format(urgency=item.urgency))
-    lines += [f"- {r.text}" for r in item.reasons]
+    lines += [f"- {localize(r.text)}" for r in item.reasons]
     if item.next_step is not None:
         lines.append(_("Open next step: {date} {action}").format(date=item.next_step.date,
                                                                    action=item.next_step.action))

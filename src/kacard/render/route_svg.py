@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from kacard.i18n import _
+from kacard.i18n import _, localize
 from kacard.planning.route_plan import RoutePlan, day_label
 from kacard.render.route import colour
 from kacard.render.safe import xml_attr as quoteattr
@@ -172,7 +172,7 @@ def svg(plan: RoutePlan) -> str:
                    f'font-weight="bold" fill="{c}">{s.order}</text></g>')
     for k, u in enumerate(left, start=1 + len(stops)):
         x, y = shown[k]
-        tip = _("left out: {name} ({id}): {reason}").format(name=u.name, id=u.id, reason=u.reason)
+        tip = _("left out: {name} ({id}): {reason}").format(name=u.name, id=u.id, reason=localize(u.reason))
         out.append(f'<g><title>{escape(tip)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#ffffff" '
                    'stroke="#999" stroke-dasharray="2,1.5"/></g>')
     for k, ((lx, ly, anchor), text) in enumerate(zip(labels, names, strict=True)):
@@ -218,7 +218,7 @@ def _legend(plan: RoutePlan) -> list[tuple[str, str, str]]:
         rows.append(("day", _("left out: {count}").format(count=len(plan.unplanned)), "#999999"))
         for u in plan.unplanned[:MAX_LEFT_OUT]:
             rows.append(("stop", truncate(clean(u.name), 30), "#555555"))
-            rows.append(("stop", "   " + truncate(clean(u.reason), 48), "#777777"))
+            rows.append(("stop", "   " + truncate(clean(localize(u.reason)), 48), "#777777"))
         if len(plan.unplanned) > MAX_LEFT_OUT:
             rows.append(("stop", _("… and {count} more").format(count=len(plan.unplanned) - MAX_LEFT_OUT), "#777777"))
     return rows

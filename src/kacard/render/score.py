@@ -8,28 +8,30 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from kacard.render.output import Column, dumps_json, emit
 from kacard.analysis.scoring.report import AccountScore, ScoreReport, TierChange
 from kacard.analysis.scoring.ten_two import MEANINGS
-from kacard.text import clean
+from kacard.i18n import N_, _, label, language, localize
+from kacard.i18n.formats import money
+from kacard.render.output import Column, dumps_json, emit
+from kacard.text import clean, pad
 
 BAR_WIDTH = 12
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 TABLE_COLUMNS = [
-    Column("rank", "#", right=True),
-    Column("id", "id"),
-    Column("name", "name", max_width=22),
-    Column("owner", "owner", drop=3),
-    Column("metric", "metric", right=True, drop=5),
-    Column("share_text", "share", right=True, drop=4),
-    Column("cumulative_text", "cum.", right=True, drop=2),
-    Column("bar", "bar (vs. #1)", drop=1),
-    Column("pareto", "ABC"),
-    Column("ten_two", "10/2", right=True),
-    Column("ten_two_class", "10/2 class", drop=6),
-    Column("tier_text", "tier"),
-    Column("quadrant", "quadrant"),  # narrow terminals leave off bar, cum., owner, share ... first
+    Column("rank", N_("#"), right=True),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=22),
+    Column("owner", N_("owner"), drop=3),
+    Column("metric", N_("metric"), right=True, drop=5),
+    Column("share_text", N_("share"), right=True, drop=4),
+    Column("cumulative_text", N_("cum."), right=True, drop=2),
+    Column("bar", N_("bar (vs. #1)"), drop=1),
+    Column("pareto", N_("ABC")),
+    Column("ten_two", N_("10/2"), right=True),
+    Column("ten_two_class", N_("10/2 class"), labels="ten_two_class", drop=6),
+    Column("tier_text", N_("tier")),
+    Column("quadrant", N_("quadrant"), labels="quadrant"),  # narrow terminals leave off bar, cum., owner, share ... first
 ]
 CSV_COLUMNS = [
     Column(k, k)
@@ -142,32 +144,36 @@ def _row(s: AccountScore, largest: Decimal) -> dict[str, Any]:
 
 def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: str) -> list[str]:
     c = report.summary(accounts)
-    lines = [
-        (
-            f"{c.accounts} account(s); {report.metric} dated {report.window_start} (excluded) "
-            f"to {report.today}: total {c.total:,.0f} {currency}"
-        )
-    ]
+    metric = label("metric", report.metric)
+    lines = [_("{count} account(s); {metric} dated {start} (excluded) to {end}: total {total} {currency}").format(
+        count=c.accounts, metric=metric, start=localize(report.window_start), end=localize(report.today),
+        total=money_text(c.total), currency=label("currency", currency))]
     if c.total > 0:
-        lines.append(
-            f"Concentration: {c.a_accounts} of {c.accounts} accounts ({percent(c.a_share_of_accounts)}) are "
-            f"class A and bring {percent(c.a_share_of_total)} of {report.metric} (cut-off a = {report.a * 100:g} %); "
-            f"the top 20 % ({c.top20_accounts} account{'s' if c.top20_accounts != 1 else ''}) "
-            f"hold {percent(c.top20_share)}."
-        )
+        concentration = N_(
+            "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
+            "(cut-off a = {cut} %); the top 20 % ({top} account) hold {top_share}.")
+        if c.top20_accounts != 1:
+            concentration = N_(
+                "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
+                "(cut-off a = {cut} %); the top 20 % ({top} accounts) hold {top_share}.")
+        lines.append(_(concentration).format(
+            a=c.a_accounts, n=c.accounts, a_share=percent(c.a_share_of_accounts),
+            a_total=percent(c.a_share_of_total), metric=metric, cut=f"{report.a * 100:g}",
+            top=c.top20_accounts, top_share=percent(c.top20_share)))
         if len(accounts) < len(report.accounts):
-            lines.append(
-                f"(A subset of {len(report.accounts)} accounts: classes and tiers are team-wide; "
-                f"the shares above are of these {c.accounts} accounts' {report.metric}.)"
-            )
+            lines.append(_("(A subset of {all} accounts: classes and tiers are team-wide; "
+                           "the shares above are of these {count} accounts' {metric}.)").format(
+                all=len(report.accounts), count=c.accounts, metric=metric))
     counts = tier_counts(accounts)
     pinned = sum(1 for s in accounts if s.pinned)
-    lines.append(
-        "Tiers: "
-        + "  ".join(f"{t} {n}" for t, n in counts.items())
-        + f"  (* = pinned on the card: {pinned})"
-    )
+    lines.append(_("Tiers: {counts}  (* = pinned on the card: {pinned})").format(
+        counts="  ".join(f"{t} {n}" for t, n in counts.items()), pinned=pinned))
     return lines
+
+
+def money_text(amount: Decimal) -> str:
+    """A total as the run's language writes it (`1,234,567`; `123.46万`)."""
+    return f"{amount:,.0f}" if language() == "en" else money(amount)
 
 
 def print_score(
@@ -235,48 +241,51 @@ def print_explain(
         sys.stdout.write(dumps_json(explain_document(report, s, trades)) + "\n")
         return
     card, p = s.card, s.pareto
-    out = [f"{clean(card.id)}  {clean(card.name)}  (owner {clean(card.owner)}, {card.status})", ""]
-    out.append(
-        f"80/20: {report.metric} of trades dated {report.window_start} (excluded) to {report.today} "
-        f"(included), {report.window_days} days"
-    )
+    metric = label("metric", report.metric)
+    out = [_("{id}  {name}  (owner {owner}, {status})").format(
+        id=clean(card.id), name=clean(card.name), owner=clean(card.owner), status=label("status", card.status)), ""]
+    out.append(_("80/20: {metric} of trades dated {start} (excluded) to {end} (included), {days} days").format(
+        metric=metric, start=localize(report.window_start), end=localize(report.today), days=report.window_days))
     for t in [t for t in trades if report.window_start < t.date <= report.today]:
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
-        out.append(f"  {t.date}  {clean(t.invoice or '-'):<14} {value:>16,.2f}")
+        shown = f"{value:>16,.2f}" if language() == "en" else pad(money(value), 16, True)
+        out.append(f"  {localize(t.date)}  {pad(clean(t.invoice or '-'), 14)} {shown}")
     older = sum(1 for t in trades if t.date <= report.window_start)
     future = sum(1 for t in trades if t.date > report.today)
-    out.append(
-        f"  = {s.metric:,.2f} {currency}"
-        + (f", {percent(p.share)} of the team's total; rank {p.rank}" if p.rank else "")
-    )
+    total = f"  = {s.metric:,.2f} {label('currency', currency)}" if language() == "en" else \
+        f"  = {money(s.metric)}{label('currency', currency)}"
+    if p.rank:
+        total += _(", {share} of the team's total; rank {rank}").format(share=percent(p.share), rank=p.rank)
+    out.append(total)
     if older or future:
-        out.append(f"  not counted: {older} trade(s) before the window, {future} dated after today")
-    out.append(f"  class {p.klass}: {p.reason}")
+        out.append(_("  not counted: {older} trade(s) before the window, {future} dated after today").format(
+            older=older, future=future))
+    out.append(_("  class {klass}: {reason}").format(klass=p.klass, reason=localize(p.reason)))
     out.append("")
-    out.append(
-        f"10/2: total {s.ten_two} -> {s.ten_two_class} (key >= {ten_two_key}, "
-        f"potential >= {ten_two_potential})"
-    )
+    out.append(_("10/2: total {total} -> {klass} (key >= {key}, potential >= {potential})").format(
+        total=s.ten_two, klass=label("ten_two_class", s.ten_two_class), key=ten_two_key,
+        potential=ten_two_potential))
     for term in s.criteria:
-        out.append(f"  {term.name:<24} {int(term.value)}  {clean(term.source)}")
+        out.append(f"  {pad(label('criterion', term.name), 24)} {int(term.value)}  {clean(localize(term.source))}")
     out.append("")
-    pin = f"; pinned {s.pinned} on the card, so the tier is {s.pinned}" if s.pinned else ""
-    out.append(f"Tier {s.tier}: computed {s.tier_rule}{pin}")
-    out.append(f"Quadrant {s.quadrant.quadrant}: {s.quadrant.rule}")
-    out.append(f"  hint: {s.quadrant.hint}")
+    pin = _("; pinned {tier} on the card, so the tier is {tier}").format(tier=s.pinned) if s.pinned else ""
+    out.append(_("Tier {tier}: computed {rule}{pin}").format(tier=s.tier, rule=localize(s.tier_rule), pin=pin))
+    out.append(_("Quadrant {quadrant}: {rule}").format(quadrant=label("quadrant", s.quadrant.quadrant),
+                                                       rule=localize(s.quadrant.rule)))
+    out.append(_("  hint: {hint}").format(hint=_(s.quadrant.hint)))
     sys.stdout.write("\n".join(out) + "\n")
 
 
 # -- --what-if ----------------------------------------------------------------------------
 
 WHAT_IF_COLUMNS = [
-    Column("id", "id"),
-    Column("name", "name", max_width=22),
-    Column("owner", "owner"),
-    Column("now_text", "tier now"),
-    Column("would_be", "would be"),
-    Column("direction", "change"),
-    Column("rule", "because", max_width=40),
+    Column("id", N_("id")),
+    Column("name", N_("name"), max_width=22),
+    Column("owner", N_("owner")),
+    Column("now_text", N_("tier now")),
+    Column("would_be", N_("would be")),
+    Column("direction", N_("change"), labels="direction"),
+    Column("rule", N_("because"), max_width=40),
 ]
 
 

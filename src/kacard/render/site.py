@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kacard.cards.lookup import readings
-from kacard.i18n import _
+from kacard.i18n import _, label
 from kacard.planning.carry import RepWeek
 from kacard.planning.route import RouteDay, RoutePlan
 from kacard.privacy import scrub
@@ -154,7 +154,7 @@ def card_page(data: Brief, currency: str, *, back: str) -> str:
         people.append(line)
     body.append(_ul(people, _("no contacts on the card")))
     body.append(f"<h2>{esc(_('Last visits'))}</h2>")
-    body.append(_ul([f"{esc(v['date'])} {esc(v['kind'])}: {esc(v['summary'])}" for v in data["last_visits"]],
+    body.append(_ul([f"{esc(v['date'])} {esc(label('visit kind', v['kind']))}: {esc(v['summary'])}" for v in data["last_visits"]],
                     _("never visited")))
     if data["receivables"]:
         body.append(f"<h2>{esc(_('Overdue receivables'))}</h2>")
@@ -163,7 +163,7 @@ def card_page(data: Brief, currency: str, *, back: str) -> str:
             days=r["days_overdue"])) for r in data["receivables"]]))
     if data["signals"]:
         body.append(f"<h2>{esc(_('Churn signals (no visit since)'))}</h2>")
-        body.append(_ul([f"{esc(s['date'])} {esc(s['kind'])}: {esc(s['note'] or '')}" for s in data["signals"]]))
+        body.append(_ul([f"{esc(s['date'])} {esc(label('signal', s['kind']))}: {esc(s['note'] or '')}" for s in data["signals"]]))
     if data["opportunities"]:
         body.append(f"<h2>{esc(_('Open opportunities'))}</h2>")
         body.append(_ul([f"{esc(o['title'])} · {esc(o['stage'])} · {esc(o['amount'])} · {esc(o['close'])}"

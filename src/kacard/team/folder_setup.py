@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kacard.cards.model.card import Card
 from kacard.errors import UsageError
 from kacard.cards.paths import SETTINGS_FILE, check_id, check_output
 from kacard.cards.schemas import schema_text
-from kacard.cards.model.card import Card
+from kacard.i18n import _
 
 SCHEMA_DIR = ".schema"
 
@@ -58,9 +59,9 @@ def init_folder(folder: Path, reps: list[tuple[str, str]], *, bases: dict[str, P
     settings = folder / SETTINGS_FILE
     if settings.exists() or settings.is_symlink():
         check_output(folder, settings, own=True)
-        messages += add_reps(settings, reps, bases) if reps else [f"kept existing {settings}"]
+        messages += add_reps(settings, reps, bases) if reps else [_("kept existing {settings}").format(settings=settings)]
     else:
-        for rep_id, _ in reps:
+        for rep_id, _name in reps:
             check_id(rep_id)
         if not reps:
             reps = [("me", "Me")]
@@ -69,8 +70,8 @@ def init_folder(folder: Path, reps: list[tuple[str, str]], *, bases: dict[str, P
         )
         text = SETTINGS_TEMPLATE.format(team=team) + _optional_settings(language, map_app)
         settings.write_text(text, encoding="utf-8")
-        messages.append(f"wrote {settings}")
-    messages.append(f"wrote {write_editor_schema(folder)}")
+        messages.append(_("wrote {settings}").format(settings=settings))
+    messages.append(_("wrote {value}").format(value=write_editor_schema(folder)))
     from kacard.team import gitsetup
 
     messages += gitsetup.ensure_attributes(folder)
@@ -110,13 +111,13 @@ def add_reps(settings: Path, reps: list[tuple[str, str]], bases: dict[str, Point
             entry["base"] = flow_map({"lat": lat, "lon": lon})
         team.append(flow_map(entry))
         known.add(rep_id)
-        messages.append(f"added {rep_id} ({name}) to the team in {settings}")
+        messages.append(_("added {rep} ({name}) to the team in {settings}").format(rep=rep_id, name=name, settings=settings))
     text = document.dump()
     try:
         Settings.model_validate(load_data(text))
     except ValidationError as exc:
-        raise UsageError(f"{settings}: adding the reps would make it invalid ({exc.errors()[0]['msg']}); "
-                         "nothing was written") from None
+        raise UsageError(_("{settings}: adding the reps would make it invalid ({reason}); nothing was written")
+                         .format(settings=settings, reason=exc.errors()[0]["msg"])) from None
     if text != decode(data):
         write_atomic(settings, text, digest(data))
     return messages
@@ -140,5 +141,5 @@ def _optional_settings(language: str | None, map_app: str | None) -> str:
 
 def _quote(text: str) -> str:
     if any(ch in text for ch in ':{}[],"#&*!|>%@`\'') or not text:
-        raise UsageError(f"rep name {text!r} has characters that need quoting; edit kacard.yaml")
+        raise UsageError(_("rep name {text!r} has characters that need quoting; edit kacard.yaml").format(text=text))
     return text

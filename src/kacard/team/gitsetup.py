@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kacard.cards.paths import check_output
 from kacard.errors import KacardError, Problem, UsageError
-from kacard.i18n import _
+from kacard.i18n import Message, _
 
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_COMMENT = "# kacard: merge cards field by field; each clone runs `kacard git-setup` once"
@@ -142,16 +142,16 @@ def ensure_attributes(folder: Path) -> list[str]:
     messages = []
     fixed = [_without_union(line) for line in lines]
     if fixed != lines:
-        messages.append(f"replaced merge=union on cards with merge=kacard in {path}")
+        messages.append(_("replaced merge=union on cards with merge=kacard in {path}").format(path=path))
     missing = [line for line in (CARD_ATTRIBUTE, SETTINGS_ATTRIBUTE) if line not in fixed]
     if missing and ATTRIBUTES_COMMENT not in fixed:
         missing.insert(0, ATTRIBUTES_COMMENT)
     if missing or fixed != lines:
         path.write_text("\n".join([*fixed, *missing]) + "\n", encoding="utf-8")
         if missing:
-            messages.append(f"wrote {path} ({', '.join(m for m in missing if not m.startswith('#'))})")
+            messages.append(_("wrote {path} ({value})").format(path=path, value=', '.join(m for m in missing if not m.startswith('#'))))
     else:
-        messages.append(f"{path} already routes cards to the kacard merge driver")
+        messages.append(_("{path} already routes cards to the kacard merge driver").format(path=path))
     return messages
 
 
@@ -169,10 +169,10 @@ def configure_driver(folder: Path) -> list[str]:
     for key, value in wanted.items():
         current = git(folder, "config", "--local", "--get", key, check=False).stdout.strip()
         if current == value:
-            messages.append(f"git config {key} already set")
+            messages.append(_("git config {key} already set").format(key=key))
             continue
         git(folder, "config", "--local", key, value)
-        messages.append(f"set git config {key} = {value}")
+        messages.append(_("set git config {key} = {value}").format(key=key, value=value))
     return messages
 
 
@@ -180,7 +180,7 @@ def git_setup(folder: Path) -> list[str]:
     """`kacard git-setup`: attributes and driver config for the clone holding `folder`."""
     if work_tree(folder) is None:
         raise UsageError(
-            f"{folder} is not inside a git work tree; `git init` or `git clone` first, then `kacard git-setup`"
+            _("{folder} is not inside a git work tree; `git init` or `git clone` first, then `kacard git-setup`").format(folder=folder)
         )
     return ensure_attributes(folder) + configure_driver(folder)
 
@@ -206,16 +206,16 @@ def problems(folder: Path) -> list[Problem]:
         return found
     if state.card_merge == "union":
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "cards are merged with merge=union, which silently duplicates or loses data; "
-                             "run `kacard git-setup`"))
+                             Message("cards are merged with merge=union, which silently duplicates or loses "
+                                     "data; run `kacard git-setup`")))
     elif state.card_merge != "kacard":
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "git merges cards line by line here; run `kacard git-setup` "
-                             f"(adds {CARD_ATTRIBUTE!r})", severity="warning"))
+                             Message("git merges cards line by line here; run `kacard git-setup` (adds {rule})",
+                                     rule=repr(CARD_ATTRIBUTE)), severity="warning"))
     if state.driver is None:
         found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                             "the kacard merge driver is not configured in this clone "
-                             "(git does not share it); run `kacard git-setup`", severity="warning"))
+                             Message("the kacard merge driver is not configured in this clone (git does not "
+                                     "share it); run `kacard git-setup`"), severity="warning"))
     else:
         if "merge-driver -- " not in state.driver and "merge-driver" in state.driver:
             found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
@@ -225,7 +225,8 @@ def problems(folder: Path) -> list[Problem]:
         program = _program(state.driver)
         if program and os.path.isabs(program) and not os.path.exists(program):
             found.append(Problem(GIT_PROBLEM_FILE, None, None, "merge",
-                                 f"the merge driver's program {program} is gone; run `kacard git-setup` again",
+                                 Message("the merge driver's program {program} is gone; run `kacard git-setup` "
+                                         "again", program=program),
                                  severity="warning"))
     found += unmerged(folder)
     return found

@@ -41,7 +41,7 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
     from_rep = rep_id(folder.settings, from_rep, "FROM")
     to_rep = rep_id(folder.settings, to_rep, "TO")
     if from_rep == to_rep:
-        raise UsageError("FROM and TO are the same rep")
+        raise UsageError(_("FROM and TO are the same rep"))
     done: list[LoadedCard] = []
     if ids:
         chosen = [folder.get(card_id) for card_id in dict.fromkeys(ids)]
@@ -50,7 +50,7 @@ def plan_handover(folder: Folder, from_rep: str, to_rep: str, *, ids: list[str] 
         others = [c for c in chosen if c.card.owner != from_rep]
         if others:
             listed = ", ".join(f"{c.card.id} ({c.card.owner})" for c in others)
-            raise UsageError(f"not owned by {from_rep}: {listed}; nothing was handed over")
+            raise UsageError(_("not owned by {from_rep}: {listed}; nothing was handed over").format(from_rep=from_rep, listed=listed))
     else:
         if folder.errors:  # a card that cannot be read may be FROM's: never hand over half
             raise CardInvalid(_("some cards cannot be read, so it is unknown whether {rep} owns them; fix "

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kacard.errors import UsageError
 from kacard.team.gitsetup import GitError, git, git_bytes, work_tree
+from kacard.i18n import _
 
 ZERO_SHA = "0" * 40
 
@@ -56,7 +57,7 @@ class Since:
 def require_repository(folder: Path) -> Path:
     top = work_tree(folder)
     if top is None:
-        raise UsageError(f"{folder} is not in a git repository: history needs the team's git clone")
+        raise UsageError(_("{folder} is not in a git repository: history needs the team's git clone").format(folder=folder))
     return top
 
 
@@ -87,14 +88,13 @@ def resolve_since(folder: Path, text: str, today: dt.date) -> Since:
     if day is None:
         done = git(folder, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}", check=False)
         if done.returncode != 0:
-            raise UsageError(f"--since: {text!r} is neither a date (YYYY-MM-DD, yesterday, 7d) nor a revision git knows")
+            raise UsageError(_("--since: {text!r} is neither a date (YYYY-MM-DD, yesterday, 7d) nor a revision git knows").format(text=text))
         return Since(done.stdout.strip(), text, None)
     moment = dt.datetime.combine(day, dt.time(0, 0)).astimezone()
     base = git(folder, "rev-list", "-1", f"--before={moment.isoformat()}", "HEAD", check=False).stdout.strip()
     if not base and is_shallow(folder):
         raise UsageError(
-            f"the history before {day} is not in this clone (it is shallow): "
-            f"run `git fetch --shallow-since={day - dt.timedelta(days=1)}` or `git fetch --unshallow`")
+            _("the history before {day} is not in this clone (it is shallow): run `git fetch --shallow-since={value}` or `git fetch --unshallow`").format(day=day, value=day - dt.timedelta(days=1)))
     return Since(base or None, text, moment)
 
 
@@ -138,7 +138,7 @@ def read_blobs(folder: Path, blobs: set[str]) -> dict[str, bytes]:
     out = git_bytes(folder, "cat-file", "--batch", input="".join(f"{b}\n" for b in order).encode())
     found: dict[str, bytes] = {}
     pos = 0
-    for _ in order:
+    for _blob in order:
         line_end = out.index(b"\n", pos)
         sha, kind, size = out[pos:line_end].decode().split()
         start = line_end + 1
@@ -161,11 +161,11 @@ def commit_at(folder: Path, text: str) -> tuple[str, dt.date | None]:
         sha = git(folder, "rev-list", "-1", f"--before={end.isoformat()}", "HEAD", check=False).stdout.strip()
         if not sha:
             shallow = " (this clone is shallow: `git fetch --unshallow`)" if is_shallow(folder) else ""
-            raise UsageError(f"--as-of {day}: the folder has no commit on or before that day{shallow}")
+            raise UsageError(_("--as-of {day}: the folder has no commit on or before that day{shallow}").format(day=day, shallow=shallow))
         return sha, day
     done = git(folder, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}", check=False)
     if done.returncode != 0:
-        raise UsageError(f"--as-of: {text!r} is neither a date (YYYY-MM-DD) nor a revision git knows")
+        raise UsageError(_("--as-of: {text!r} is neither a date (YYYY-MM-DD) nor a revision git knows").format(text=text))
     return done.stdout.strip(), None
 
 
@@ -180,7 +180,7 @@ def materialize(folder: Path, sha: str, target: Path) -> Path:
     try:
         data = git_bytes(folder, "archive", "--format=tar", sha, "--", ".")
     except GitError as exc:
-        raise UsageError(f"cannot read the folder at {sha[:10]}: {exc}") from None
+        raise UsageError(_("cannot read the folder at {value}: {exc}").format(value=sha[:10], exc=exc)) from None
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(target, filter="data")
     return target

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kacard.i18n import Message
+
 ZERO = Decimal(0)
 
 
@@ -34,13 +36,17 @@ class ParetoEntry:
         """The rule that decided the class, in words."""
         cut_a, cut_b = self.cuts
         if self.rank is None:
-            why = "prospect" if self.prospect else "metric is 0" if self.metric == 0 else "metric is negative"
-            return f"{why}: class C, not ranked"
+            if self.prospect:
+                return Message("prospect: class C, not ranked")
+            if self.metric == 0:
+                return Message("metric is 0: class C, not ranked")
+            return Message("metric is negative: class C, not ranked")
+        before, a, b = f"{self.before:.1%}", f"{cut_a:.0%}", f"{cut_b:.0%}"
         if self.klass == "A":
-            return f"cumulative share before it {self.before:.1%} < a {cut_a:.0%}"
+            return Message("cumulative share before it {before} < a {a}", before=before, a=a)
         if self.klass == "B":
-            return f"cumulative share before it {self.before:.1%} >= a {cut_a:.0%} and < b {cut_b:.0%}"
-        return f"cumulative share before it {self.before:.1%} >= b {cut_b:.0%}"
+            return Message("cumulative share before it {before} >= a {a} and < b {b}", before=before, a=a, b=b)
+        return Message("cumulative share before it {before} >= b {b}", before=before, b=b)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 
 from kacard.cards.index import CardIndex
 from kacard.analysis.scoring.ten_two import trade_periods
+from kacard.i18n import N_, Message, Word
 
-HINTS: dict[str, str] = {
-    "true_friend": "真正的朋友 true friend: profitable and loyal. Keep and deepen the relationship; "
-    "invest in it and guard it against competitors.",
-    "butterfly": "蝴蝶 butterfly: profitable but not loyal. Harvest while it lasts; "
-    "don't over-invest in loyalty programmes.",
-    "barnacle": "藤壶 barnacle: loyal but not profitable. Check wallet share and cost to serve; "
-    "grow the business or cut the cost of serving it.",
-    "stranger": "陌生人 stranger: neither profitable nor loyal. No investment.",
+HINTS: dict[str, str] = {  # msgids of the catalog (the renderer translates them)
+    "true_friend": N_("真正的朋友 true friend: profitable and loyal. Keep and deepen the relationship; "
+    "invest in it and guard it against competitors."),
+    "butterfly": N_("蝴蝶 butterfly: profitable but not loyal. Harvest while it lasts; "
+    "don't over-invest in loyalty programmes."),
+    "barnacle": N_("藤壶 barnacle: loyal but not profitable. Check wallet share and cost to serve; "
+    "grow the business or cut the cost of serving it."),
+    "stranger": N_("陌生人 stranger: neither profitable nor loyal. No investment."),
 }
 
 
@@ -30,6 +31,9 @@ class QuadrantResult:
     @property
     def hint(self) -> str:
         return HINTS[self.quadrant]
+
+
+_YES_NO = ("no", "yes")
 
 
 def trade_quarters(card: CardIndex, today: dt.date) -> int:
@@ -49,9 +53,9 @@ def quadrant(
         (False, True): "barnacle",
         (False, False): "stranger",
     }[(profitable, loyal)]
-    rule = (
-        f"profitable = Pareto A or B: {'yes' if profitable else 'no'} (Pareto {pareto}); "
-        f"loyal = long_term >= 1 ({long_term}) and trades in >= {loyal_quarters} of the last 4 quarters "
-        f"({quarters}): {'yes' if loyal else 'no'}"
-    )
+    rule = Message(
+        "profitable = Pareto A or B: {profitable} (Pareto {pareto}); loyal = long_term >= 1 ({long_term}) and "
+        "trades in >= {loyal_quarters} of the last 4 quarters ({quarters}): {loyal}",
+        profitable=Word("yes/no", _YES_NO[profitable]), pareto=pareto, long_term=long_term,
+        loyal_quarters=loyal_quarters, quarters=quarters, loyal=Word("yes/no", _YES_NO[loyal]))
     return QuadrantResult(name, profitable, loyal, quarters, rule)

@@ -19,6 +19,7 @@ from kacard.explain import Term
 from kacard.cards.index import CardIndex
 from kacard.cards.model.settings import Derive, TenTwo
 from kacard.analysis.scoring.periods import trailing_periods
+from kacard.i18n import Amount, Message
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -66,7 +67,7 @@ def trade_years(ix: CardIndex, today: dt.date, years: int) -> list[bool]:
 
 def _profit_share(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     value = {"A": 2, "B": 1}.get(inputs.pareto_class, 0)
-    return value, f"Pareto class {inputs.pareto_class}"
+    return value, Message("Pareto class {klass}", klass=inputs.pareto_class)
 
 
 def _loss_impact(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
@@ -77,7 +78,8 @@ def _loss_impact(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     )
     return (
         value,
-        f"share of metric {share:.1%} (2 at >= {steps.full:.0%}, 1 at >= {steps.partly:.0%})",
+        Message("share of metric {share} (2 at >= {full}, 1 at >= {partly})", share=f"{share:.1%}",
+                full=f"{steps.full:.0%}", partly=f"{steps.partly:.0%}"),
     )
 
 
@@ -87,7 +89,8 @@ def _long_term(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     value = 2 if count >= spec.full else 1 if count >= spec.partly else 0
     return (
         value,
-        f"trades in {count} of the last {spec.years} years (2 at {spec.full}, 1 at {spec.partly})",
+        Message("trades in {count} of the last {years} years (2 at {full}, 1 at {partly})", count=count,
+                years=spec.years, full=spec.full, partly=spec.partly),
     )
 
 
@@ -96,47 +99,44 @@ def _growth_potential(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating
     revenue = card.metric(inputs.today, 365, "revenue")
     ratio = Decimal(str(derive.growth_ratio))
     value = 2 if pipeline > 0 and pipeline >= ratio * revenue else 1 if pipeline > 0 else 0
-    return value, (
-        f"open opportunities {pipeline:,.0f} vs 12-month revenue {revenue:,.0f} "
-        f"(2 at >= {derive.growth_ratio:g}x, 1 at > 0)"
-    )
+    return value, Message("open opportunities {pipeline} vs 12-month revenue {revenue} (2 at >= {ratio}x, 1 at > 0)",
+                          pipeline=Amount(pipeline.quantize(Decimal(1))), revenue=Amount(revenue.quantize(Decimal(1))),
+                          ratio=f"{derive.growth_ratio:g}")
 
 
 def _time_invested(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     steps, avg = derive.time_invested, inputs.average_visits
     if avg <= 0:
-        return 0, f"no team visits in the last {inputs.window_days} days"
+        return 0, Message("no team visits in the last {days} days", days=inputs.window_days)
     times = Decimal(inputs.visits) / avg
     value = (
         2 if times >= Decimal(str(steps.full)) else 1 if times >= Decimal(str(steps.partly)) else 0
     )
-    return value, (
-        f"{inputs.visits} visit(s) in the last {inputs.window_days} days = {times:.2f}x the average "
-        f"account's {avg:.2f} (2 at >= {steps.full:g}x, 1 at >= {steps.partly:g}x)"
-    )
+    return value, Message(
+        "{visits} visit(s) in the last {days} days = {times}x the average account's {avg} (2 at >= {full}x, "
+        "1 at >= {partly}x)", visits=inputs.visits, days=inputs.window_days, times=f"{times:.2f}", avg=f"{avg:.2f}",
+        full=f"{steps.full:g}", partly=f"{steps.partly:g}")
 
 
 def _centralized(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     centralized = card.centralized
     return (
         2 if centralized else 0
-    ), f"purchasing.centralized is {'true' if centralized else 'not true'}"
+    ), Message("purchasing.centralized is true") if centralized else Message("purchasing.centralized is not true")
 
 
 def _continuous(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
     if card.pattern == "recurring":
-        return 2, "purchasing.pattern is recurring"
+        return 2, Message("purchasing.pattern is recurring")
     years = derive.long_term.years
     count = sum(trade_years(card, inputs.today, years))
     value = 1 if count >= derive.continuous_years else 0
-    return value, (
-        f"purchasing.pattern is not recurring; trades in {count} of the last {years} years "
-        f"(1 at {derive.continuous_years})"
-    )
+    return value, Message("purchasing.pattern is not recurring; trades in {count} of the last {years} years (1 at {at})",
+                          count=count, years=years, at=derive.continuous_years)
 
 
 def _not_derived(card: CardIndex, inputs: Inputs, derive: Derive) -> Rating:
-    return 0, "not rated on the card (only a person can judge it)"
+    return 0, Message("not rated on the card (only a person can judge it)")
 
 
 # Each reads the card's index (kacard.cards.index): the same numbers for a whole card and a cached row.
@@ -168,15 +168,16 @@ def rate(card: Card | CardIndex, inputs: Inputs, settings: TenTwo) -> list[Term]
     terms = []
     for name in settings.criteria:
         if name in card.criteria:
-            terms.append(Term(name, float(card.criteria[name]), 1.0, "manual: rated on the card"))
+            terms.append(Term(name, float(card.criteria[name]), 1.0, Message("manual: rated on the card")))
             continue
+        why: str
         if name in settings.derive.manual_only:
-            value, why = 0, "not rated on the card (derivation turned off in kacard.yaml)"
+            value, why = 0, Message("not rated on the card (derivation turned off in kacard.yaml)")
         elif name in DERIVATIONS:
             value, why = DERIVATIONS[name](card, inputs, settings.derive)
-            why = f"derived: {why}" if DERIVATIONS[name] is not _not_derived else why
+            why = Message("derived: {why}", why=why) if DERIVATIONS[name] is not _not_derived else why
         else:
-            value, why = 0, "not rated on the card (a team criterion with no derivation)"
+            value, why = 0, Message("not rated on the card (a team criterion with no derivation)")
         terms.append(Term(name, float(value), 1.0, why))
     return terms
 

@@ -320,6 +320,11 @@ class Care(Strict):
 class Settings(Strict):
     schema_: int = Field(default=1, alias="schema", ge=1, le=1)
     currency: str = Field(default="CNY", max_length=8)
+    language: Literal["zh", "en"] | None = Field(
+        default=None,
+        description="Language of everything kacard prints for people (SPEC §9); --lang and $KACARD_LANG "
+        "win over it, the user's locale decides when it is not set.",
+    )
     team: list[Rep] = Field(default_factory=list)
     workweek: Workweek = Field(default_factory=Workweek)
     cadence_days: dict[Tier, int] = Field(

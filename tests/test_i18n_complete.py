@@ -1,0 +1,103 @@
+"""The Chinese catalogs are complete and consistent, and no message for people bypasses them."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+from kacard.i18n import extract
+
+SRC = Path(extract.__file__).resolve().parents[1]
+
+
+def test_every_message_has_a_chinese_translation():
+    missing = extract.missing("zh")
+    assert not missing, f"untranslated (run python -m kacard.i18n.extract, translate, compile): {missing[:10]}"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+
+
+def test_translations_keep_every_placeholder():
+    """A translation that drops or renames a {placeholder} would fail (or lie) at run time."""
+    wrong = []
+    for key, translated in extract.translations("zh").items():
+        msgid = key.rpartition("\x04")[2]
+        if translated and _fields(msgid) != _fields(translated):
+            wrong.append((msgid, translated))
+    assert not wrong, wrong[:5]
+
+
+KEPT_AS_IS = {"ABC"}  # the Pareto classes' name reads the same in Chinese
+
+
+def test_translations_are_chinese():
+    """Each translation of a message with English words has Chinese in it (not a copy of the msgid)."""
+    def words(text: str) -> bool:
+        return bool(re.search(r"[A-Za-z]{3}", re.sub(r"\{[^}]*\}", "", text)))
+
+    english_only = [key for key, text in extract.translations("zh").items()
+                    if words(key.rpartition("\x04")[2]) and words(text) and not re.search(r"[\u4e00-\u9fff]", text)
+                    and text not in KEPT_AS_IS]
+    assert not english_only, english_only[:10]
+
+
+def test_no_catalog_keeps_messages_the_source_no_longer_uses():
+    used = extract.all_messages()
+    stale = sorted(k for k in extract.translations("zh") if k not in used)
+    assert not stale, f"drop them with python -m kacard.i18n.extract: {stale[:10]}"
+
+
+# Calls whose first argument is text for people: it must come from the catalog.
+MESSAGE_CALLS = {"UsageError", "FolderNotFound", "CardNotFound", "CardInvalid", "UnsafePath", "StaleWrite",
+                 "ProblemsFound", "MergeConflict", "KacardError", "echo", "note", "prompt", "confirm",
+                 "BadParameter", "secho"}
+ENGLISH = re.compile(r"[A-Za-z]{2,}[\s(),:;]+[A-Za-z]{2,}")  # two English words in a row
+
+
+def _english_literal(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if ENGLISH.search(node.value) else None
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        return text if ENGLISH.search(text) else None
+    if isinstance(node, ast.BinOp):  # "..." + "..."
+        return _english_literal(node.left) or _english_literal(node.right)
+    return None
+
+
+def test_messages_for_people_go_through_the_catalog():
+    """An AST check over the package: an error, note, echo or prompt given an English literal
+    (or f-string) instead of `_()` text fails here, with its file and line."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "i18n" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in MESSAGE_CALLS and (text := _english_literal(node.args[0])):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}: {name}({text[:50]!r})")
+    assert not found, "\n".join(found)
+
+
+def test_each_message_has_one_translation_in_one_catalog():
+    """Catalogs are chained, so a message in two of them would show whichever comes first: a
+    term (a stage, a role, 出发地) must read the same on every screen."""
+    from babel.messages.pofile import read_po
+
+    where: dict[str, list[str]] = {}
+    for po in sorted((extract.LOCALE_DIR / "zh" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale="zh"):
+                if message.id:
+                    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                    where.setdefault(extract.key(str(msgid), message.context), []).append(po.name)
+    twice = {k: v for k, v in where.items() if len(v) > 1}
+    assert not twice, list(twice.items())[:5]
