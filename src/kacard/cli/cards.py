@@ -190,20 +190,6 @@ def show(
     print_brief(data, opts.format)
 
 
-def folder_rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Rows of the folder's cards (of the summaries `only`, when given), tiers over all."""
-    from kacard.render.listing import card_rows
-    from kacard.analysis.scoring import folder_tiers
-
-    tier_of = folder_tiers(folder, today)
-    if folder.summaries is not None:
-        chosen = folder.summaries if only is None else only
-        briefs = [s.brief for s in chosen]
-        indexes = {s.brief.id: s.card_index for s in chosen}
-        return card_rows(briefs, folder.settings, today, tier_of, indexes)
-    return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
-
-
 def find(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=_("Part of a name, contact or address; pinyin or initials; an id prefix."))],
@@ -225,6 +211,8 @@ def find(
             for c in folder.cards]
     matches = lookup.find(text, keys)
     lookup.save_readings()
+    from kacard.cli.daily import folder_rows
+
     rows = {row["id"]: row for row in folder_rows(folder, opts.today)}
     print_rows([rows[m.id] for m in matches], opts.format)
     if not matches:

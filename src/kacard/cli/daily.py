@@ -72,10 +72,21 @@ def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Fo
         cache.close()
 
 
+def folder_rows(folder: Folder, today: dt.date) -> list[dict[str, Any]]:
+    """The `list` rows of the folder's cards (render.listing.card_rows), tiers over all."""
+    from kacard.analysis.scoring import folder_tiers
+    from kacard.render.listing import card_rows
+
+    tier_of = folder_tiers(folder, today)
+    if folder.summaries is not None:
+        briefs = [s.brief for s in folder.summaries]
+        indexes = {s.brief.id: s.card_index for s in folder.summaries}
+        return card_rows(briefs, folder.settings, today, tier_of, indexes)
+    return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
+
+
 def list_rows(opts: Run) -> tuple[Folder, list[dict[str, Any]]]:
     """Every card's `list` row (tiers over all), sorted by id."""
-    from kacard.cli.cards import folder_rows
-
     return day_rows(opts, "list", (), lambda folder: folder_rows(folder, opts.today))
 
 
