@@ -21,7 +21,7 @@ from kacard.render.brief import brief_data, page, page_data
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_cards import write_folder  # noqa: E402
+from make_cards import write_folder
 
 DATES = [dt.date(2026, 11, 23), dt.date(2026, 3, 31), dt.date(2027, 2, 28), dt.date(2025, 6, 15)]
 OLD = 1_700_000_000

@@ -22,7 +22,7 @@ from kacard.cli.app import app
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_cards import write_folder  # noqa: E402
+from make_cards import write_folder
 
 OLD = 1_700_000_000  # a file time long before any run: its stat can be trusted
 
@@ -175,7 +175,7 @@ def test_a_damaged_entry_is_worked_out_again(cards, monkeypatch):
 
 @pytest.mark.parametrize("value", [
     "text", 0, -5, 2**62, 1.5, -0.0, True, False, None, Decimal("1200.50"), Decimal("1E+3"), Decimal("-0"),
-    dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, 5), dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.timezone.utc),
+    dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, 5), dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC),
     dt.time(9, 30), ["a", "b"], ["a", dt.date(2026, 1, 2), [Decimal("1.0")]], {"k": dt.time(8, 0), "n": {"x": 1}},
     {"k": 1, "other": "v"}, [], {},
 ])
@@ -190,7 +190,7 @@ def test_rows_come_back_with_the_same_types(value):
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), 2**70, (1, 2), {1: "a"}, b"bytes",
-                                   dt.time(9, 30, tzinfo=dt.timezone.utc)])
+                                   dt.time(9, 30, tzinfo=dt.UTC)])
 def test_what_cannot_come_back_exactly_is_not_kept(value):
     with pytest.raises(daycache.NotKept):
         daycache.encode_rows([{"cell": value}])

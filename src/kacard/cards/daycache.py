@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import sqlite3
 import zlib
@@ -177,7 +178,7 @@ def _encode(value: Any) -> tuple[Any, str | None]:
             raise NotKept("integer beyond 64 bits")
         return value, None
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise NotKept("not a finite number")
         return value, None
     if kind is Decimal:

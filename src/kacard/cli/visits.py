@@ -243,15 +243,15 @@ def brief(
     """
     from kacard.analysis import due as core
     from kacard.analysis.scoring import folder_tiers
-    from kacard.dates import Week
     from kacard.cli.briefs import brief_datas
+    from kacard.dates import Week
     from kacard.render.brief import redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
 
     opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
-    folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
+    folder = opts.load(summary=True)  # the due list from the rows; each due card from its kept page
     assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)
