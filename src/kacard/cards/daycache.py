@@ -165,6 +165,7 @@ def put(cache: CardCache, entry: str | None, value: Any) -> None:
 # -- rows as data ------------------------------------------------------------------------
 
 _PLAIN = (str, int, bool, type(None))
+_LOW, _HIGH = -(2**63), 2**63  # integers JSON keeps exactly here (orjson: 64 bits)
 _DECODE: dict[str, Any] = {
     "D": Decimal, "d": dt.date.fromisoformat, "T": dt.datetime.fromisoformat, "t": dt.time.fromisoformat,
 }
@@ -174,7 +175,7 @@ def _encode(value: Any) -> tuple[Any, str | None]:
     """(JSON value, its tag or None) for one cell; NotKept when it cannot come back as it was."""
     kind = type(value)
     if kind in _PLAIN:
-        if kind is int and not -(2**63) <= value < 2**63:
+        if kind is int and not _LOW <= value < _HIGH:
             raise NotKept("integer beyond 64 bits")
         return value, None
     if kind is float:
@@ -223,10 +224,18 @@ def encode_rows(rows: list[dict[str, Any]]) -> list[Any]:
     out = []
     for row in rows:
         shape = shapes.setdefault(tuple(row), len(shapes))
-        values, tags = [], []
-        for position, cell in enumerate(row.values()):
+        values = list(row.values())
+        tags: list[Any] = []
+        for position, cell in enumerate(values):
+            kind = type(cell)
+            if kind is str or cell is None or kind is bool or (kind is int and _LOW <= cell < _HIGH):
+                continue  # most cells: kept as they are
+            if kind is Decimal or kind is dt.date:  # the next most: amounts and days
+                values[position] = str(cell) if kind is Decimal else cell.isoformat()
+                tags += [position, "D" if kind is Decimal else "d"]
+                continue
             value, tag = _encode(cell)
-            values.append(value)
+            values[position] = value
             if tag is not None:
                 tags += [position, tag]
         out.append([shape, values, tags])
