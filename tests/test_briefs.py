@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,9 @@ from kacard.cards import store
 from kacard.cards.store import load_folder
 from kacard.cli.app import app
 from kacard.render.brief import brief_data, page, page_data
+from tests.test_index import _folders
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from make_cards import write_folder
 
 DATES = [dt.date(2026, 11, 23), dt.date(2026, 3, 31), dt.date(2027, 2, 28), dt.date(2025, 6, 15)]
 OLD = 1_700_000_000
@@ -29,12 +26,7 @@ OLD = 1_700_000_000
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory) -> list[Path]:
-    made = []
-    for seed, kb in ((4, None), (6, 6)):
-        path = tmp_path_factory.mktemp(f"briefs{seed}")
-        write_folder(path, count=40, seed=seed, today=dt.date(2026, 11, 23), card_kb=kb)
-        made.append(path)
-    return [ROOT / "cards", *made]
+    return _folders(tmp_path_factory)  # the sample folder and two generated ones
 
 
 @pytest.mark.parametrize("today", DATES)

@@ -31,6 +31,8 @@ import math
 import os
 import sqlite3
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -148,12 +150,20 @@ def put(cache: CardCache, entry: str | None, value: Any) -> None:
         text = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         return  # beyond what JSON keeps exactly (an integer beyond 64 bits): not kept
-    try:
-        db.execute("begin")
+    with writing(db):
         _table(db)
         db.execute("insert or replace into day (key, value, check_) values (?, ?, ?)",
                    (entry, text, zlib.crc32(text)))
         db.execute(f"delete from day where rowid not in (select rowid from day order by rowid desc limit {KEEP})")
+
+
+@contextmanager
+def writing(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on the cache; any SQLite error rolls it back and is swallowed
+    (a cache that cannot be written is skipped, never an error)."""
+    try:
+        db.execute("begin")
+        yield
         db.execute("commit")
     except sqlite3.Error:
         try:

@@ -60,17 +60,10 @@ def put(cache: CardCache, made: dict[str, tuple[str, dict[str, Any]]]) -> None:
         except (daycache.NotKept, TypeError, orjson.JSONEncodeError):
             continue
         items.append((rel, dig, stamp, text, zlib.crc32(text)))
-    try:
-        db.execute("begin")
+    with daycache.writing(db):
         db.execute("create table if not exists pages (path text primary key, digest text not null, "
                    "stamp text not null, page blob not null, check_ integer not null)")
         db.executemany("insert or replace into pages values (?, ?, ?, ?, ?)", items)
-        db.execute("commit")
-    except sqlite3.Error:
-        try:
-            db.execute("rollback")
-        except sqlite3.Error:
-            pass
 
 
 def prune(cache: CardCache, keep: set[str]) -> None:
@@ -80,12 +73,8 @@ def prune(cache: CardCache, keep: set[str]) -> None:
         return
     try:
         gone = [(rel,) for (rel,) in db.execute("select path from pages") if rel not in keep]
-        if gone:
-            db.execute("begin")
+    except sqlite3.Error:  # no pages yet
+        return
+    if gone:
+        with daycache.writing(db):
             db.executemany("delete from pages where path = ?", gone)
-            db.execute("commit")
-    except sqlite3.Error:
-        try:
-            db.execute("rollback")
-        except sqlite3.Error:
-            pass
