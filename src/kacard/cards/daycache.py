@@ -111,11 +111,12 @@ def code_stamp() -> str:
     return _stamp
 
 
-def key(state: FolderState, kind: str, *parts: object) -> str | None:
-    """The key of one kind of result for a folder state (None when there is no state)."""
+def key(state: FolderState, *parts: object) -> str | None:
+    """The key of one result (its kind, the day, ...: `parts`) for a folder state (None
+    when there is no state)."""
     if state.digest is None:
         return None
-    text = "\0".join([state.digest, code_stamp(), kind, *(str(p) for p in parts)])
+    text = "\0".join([state.digest, code_stamp(), *(str(p) for p in parts)])
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -212,10 +213,10 @@ def _encode(value: Any) -> tuple[Any, str | None]:
     if kind is dict:
         if not all(type(k) is str for k in value):
             raise NotKept("a mapping with keys that are not text")
-        cells = [(k, *_encode(v)) for k, v in value.items()]
-        if any(tag is not None for _, _, tag in cells):
-            return [[k, v, tag] for k, v, tag in cells], "M"
-        return {k: v for k, v, _ in cells}, None
+        entries = [(k, *_encode(v)) for k, v in value.items()]
+        if any(tag is not None for _, _, tag in entries):
+            return [[k, v, tag] for k, v, tag in entries], "M"
+        return {k: v for k, v, _ in entries}, None
     raise NotKept(f"a {kind.__name__}")
 
 
