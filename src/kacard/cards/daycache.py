@@ -31,9 +31,12 @@ import math
 import os
 import sqlite3
 import zlib
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,19 +71,24 @@ def folder_state(folder: Path, files: list[tuple[str, str]], stats: dict[str, St
     within the same clock tick, so the folder then has no state (nothing is kept or read)."""
     if len(stats) < len(files):
         return FolderState(None, len(files))
-    listed = [(rel, stats[rel]) for rel, _path in files]
+    names = [rel for rel, _path in files]
+    listed = [stats[rel] for rel in names]
     try:
         info = os.stat(folder / SETTINGS_FILE)
-        listed.append((SETTINGS_FILE, (info.st_mtime_ns, info.st_size, info.st_ino)))
+        listed.append((info.st_mtime_ns, info.st_size, info.st_ino))
         settings = (folder / SETTINGS_FILE).read_bytes()
     except FileNotFoundError:
         settings = b"\0no settings"
     except OSError:
         return FolderState(None, len(files))
-    if any(stat[0] >= started_ns - RACY_NS for _rel, stat in listed):
+    if max(map(itemgetter(0), listed), default=0) >= started_ns - RACY_NS:
         return FolderState(None, len(files))
     state = hashlib.blake2b(settings, digest_size=16)
-    state.update(repr(listed).encode("utf-8", "surrogatepass"))
+    state.update("\0".join(names).encode("utf-8", "surrogatepass"))
+    try:
+        state.update(array("q", chain.from_iterable(listed)).tobytes())
+    except OverflowError:  # a stat beyond 64 bits: as text
+        state.update(repr(listed).encode())
     return FolderState(state.hexdigest(), len(files))
 
 
