@@ -90,7 +90,7 @@ def test_errors_speak_the_language(runner_env, tmp_path):
     assert result.output.startswith("错误：") and "hz-nowhere" in result.output and "没有" in result.output
     result = runner_env.invoke(app, ["due", "--today", "2026-13-01", "--dir", str(SAMPLE), "--lang", "zh"])
     assert result.exit_code == 2
-    assert "--today 应为日期，如 2026-11-25，而不是 '2026-13-01'" in result.output
+    assert "--today：没有这一天：“2026-13-01”" in result.output
 
 
 def _help(args: list[str], env: dict[str, str]) -> str:

@@ -158,6 +158,23 @@ def test_find_lists_rows_best_first(kacard, three):
     assert nothing.exit_code == 0 and "no card matches" in nothing.stderr
 
 
+def test_find_by_a_phone_number_however_it_is_spaced(kacard, write_card, three):
+    """A rep sees a caller's number: `find` matches the contacts' phones by their digits
+    (spaces, dashes, '+86' as typed either way), and shows the card, never the number."""
+    write_card("hz-beichen", CARD.format(id="hz-beichen", name="杭州北辰食品有限公司", contact="李强",
+                                         address="余杭区文一西路").replace(
+        "title: 采购总监}", "title: 采购总监, phone: '+86 138 0013 8000'}"))
+    for typed in ("13800138000", "138 0013 8000", "138-0013-8000", "+86 13800138000", "0013 8000"):
+        result = kacard("find", typed, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert [r["id"] for r in json.loads(result.stdout)] == ["hz-beichen"], typed
+        assert "138" not in json.dumps(json.loads(result.stdout)[0]), "the number is not printed"
+    short = kacard("find", "800", "--format", "json")  # three digits are not a phone search
+    assert json.loads(short.stdout) == []
+    none = kacard("find", "13999999999")
+    assert none.exit_code == 0 and none.stdout == "" and "no card matches" in none.stderr
+
+
 def test_new_makes_the_id_from_the_name(kacard, folder, three):
     result = kacard("new", "--name", "杭州娃哈哈集团有限公司", "--owner", "张伟", "--contact", "宗馥莉")
     assert result.exit_code == 0, result.output

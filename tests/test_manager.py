@@ -364,3 +364,19 @@ def test_changes_reads_chinese_values_and_owner_names_as_kacard_terms(kacard, hi
     assert not [c for c in found if c["account"] == "hz-new" and c["kind"] in ("edit", "handover")]
     mine = _changes(kacard.raw, history, "--since", "2026-11-23", "--owner", "张伟")
     assert {c["account"] for c in mine} >= {"hz-new"}
+
+
+def test_as_of_and_since_take_the_date_forms_people_type(kacard, history):
+    """--as-of and --since read dates as every date option does: yesterday, 上周五, -3, 11-20
+    (relative to --today), before trying a git revision."""
+    def run(*args: str) -> str:
+        result = kacard.raw("due", "--dir", str(history), "--format", "json", "--today", "2026-11-23", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    wanted = run("--as-of", "2026-11-20")
+    for typed in ("上周五", "last fri", "-3", "11-20", "2026/11/20"):
+        assert run("--as-of", typed) == wanted, typed
+    changes = kacard.raw("changes", "--dir", str(history), "--today", "2026-11-23", "--since", "上周五", "--format", "json")
+    same = kacard.raw("changes", "--dir", str(history), "--today", "2026-11-23", "--since", "2026-11-20", "--format", "json")
+    assert changes.exit_code == 0 and changes.stdout == same.stdout

@@ -21,7 +21,7 @@ MISTAKES: dict[str, tuple[str, int, str, tuple[str, ...]]] = {
     "fullwidth-space-indent": ("location:\n\u3000\u3000lat: 30.2\n", 5, "", ("full-width space",)),
     "thousands": ("trades:\n  - date: 2026-01-05\n    amount: 1,200,000\n", 6, "trades.0.amount",
                   ("trade 1", "thousands separators", "amount: 1200000")),
-    "thousands-flow": ("trades:\n  - {date: 2026-01-05, amount: 1,200,000}\n", 5, "",
+    "thousands-flow": ("trades:\n  - {date: 2026-01-05, amount: 1,200,000}\n", 5, "trades.0.amount",
                        ("trade 1", "thousands separators", "amount: 1200000")),
     "wan": ("trades:\n  - date: 2026-01-05\n    amount: 120万\n", 6, "trades.0.amount", ("amount: 1200000",)),
     "phone-number": ("contacts:\n  - name: 王\n  - name: 李\n    phone: 013800138000\n", 7, "contacts.1.phone",
@@ -95,3 +95,22 @@ def test_messages_in_chinese(chinese):
 def test_items_are_counted_from_one():
     message = explain(Raw("missing", ("visits", 0, "next", "action"), "Field required"))
     assert message == "visit 1: missing: this field is required"
+
+
+def test_problems_and_warnings_follow_the_language_of_each_run(kacard, folder):
+    """The rows cache keeps a broken card's problems with their language and a card's
+    warnings as catalog messages: a run in the other language reads them in its own,
+    and the first run's language never sticks (cold runs parse in worker processes)."""
+    (folder / "broken.yaml").write_text(HEAD.format(id="broken") + "since: 2019/03/01\n", encoding="utf-8")
+    (folder / "odd.yaml").write_text(
+        HEAD.format(id="odd") + "visits:\n  - {date: 2026-11-10, summary: a, no_next: x}\n"
+        "  - {date: 2026-11-01, summary: b, no_next: x}\n", encoding="utf-8")
+    for lang, words in (("en", ("write dates as YYYY-MM-DD", "visits are out of date order")),
+                        ("zh", ("2019-03-01", "拜访没有按日期先后排列")),
+                        ("en", ("write dates as YYYY-MM-DD", "visits are out of date order"))):
+        result = kacard("validate", "--lang", lang)
+        assert result.exit_code == 1, result.output
+        for word in words:
+            assert word in result.output, (lang, result.output)
+        if lang == "zh":
+            assert "write dates" not in result.output and "out of date order" not in result.output

@@ -307,3 +307,14 @@ def test_sample_folder_week_for_zhangwei(kacard):
     due_doc = json.loads(kacard.raw("due", "--dir", str(sample), "--owner", "zhangwei",
                                     "--format", "json").stdout)
     check_plan_json(doc, sample, {d["id"] for d in due_doc}, {f"2026-11-{d}" for d in range(23, 28)})
+
+
+def test_day_option_takes_the_date_forms_people_type(kacard, folder, write_card):
+    """--day reads dates like every date option (kacard.dates.parse_day): a weekday in words
+    in either language, a short date, days from today (today is Mon 2026-11-23 here)."""
+    crafted(write_card)
+    wanted = route_json(kacard, "--day", "2026-11-24")
+    for typed in ("tue", "周二", "11-24", "2026/11/24", "+1", "明天"):
+        assert route_json(kacard, "--day", typed) == wanted, typed
+    result = kacard("route", "--owner", "zhangwei", "--day", "someday")
+    assert result.exit_code == 2 and "--day" in result.output and "周五" in result.output

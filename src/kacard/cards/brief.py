@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kacard.cards import sale
+from kacard.i18n import Message
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -212,7 +213,7 @@ class Upkeep(NamedTuple):
     credit: bool  # credit.rating or credit.terms_days set
     purchasing: bool  # purchasing.centralized, pattern or annual_budget set
     last_touched: dt.date | None  # facts.last_touched
-    warnings: tuple[tuple[str, str], ...]  # (field path, message), not depending on today
+    warnings: tuple[tuple[str, Message], ...]  # (field path, message), not depending on today
     visit_days: tuple[int, ...]  # each visit's date (ordinal), in the order of the file
 
 
@@ -225,7 +226,7 @@ def last_touched(card: Card) -> dt.date | None:
 
 
 def upkeep(card: Card) -> Upkeep:
-    from kacard.cards.model.card import card_warnings
+    from kacard.cards.model.card import FUTURE, card_warnings
 
     credit, purchasing = card.credit, card.purchasing
     return Upkeep(
@@ -235,19 +236,18 @@ def upkeep(card: Card) -> Upkeep:
         purchasing is not None and any(
             v is not None for v in (purchasing.centralized, purchasing.pattern, purchasing.annual_budget)),
         last_touched(card),
-        tuple(w for w in card_warnings(card, dt.date.max) if not w[1].startswith(FUTURE)),
+        tuple(w for w in card_warnings(card, dt.date.max) if w[1].msgid != FUTURE),
         tuple(v.date.toordinal() for v in card.visits),
     )
 
 
-FUTURE = "visit dated in the future"  # model.card.card_warnings' one warning that depends on today
-
-
-def warnings(u: Upkeep, today: dt.date) -> list[tuple[str, str]]:
+def warnings(u: Upkeep, today: dt.date) -> list[tuple[str, Message]]:
     """card_warnings of the card as of `today` (the same pairs, in the same order)."""
+    from kacard.cards.model.card import FUTURE
+
     found = list(u.warnings)
     if u.visit_days and max(u.visit_days) > today.toordinal():
-        future = [(f"visits.{i}.date", f"{FUTURE} ({dt.date.fromordinal(d)})")
+        future = [(f"visits.{i}.date", Message(FUTURE, date=dt.date.fromordinal(d)))
                   for i, d in enumerate(u.visit_days) if d > today.toordinal()]
         # card_warnings' order: visits by position (a date's warnings before its next
         # step's), then trades; the sort is stable, so "out of date order" stays first
@@ -264,11 +264,18 @@ def _warning_key(path: str) -> tuple[int, int, int]:
 
 def upkeep_record(u: Upkeep) -> tuple[Any, ...]:
     return (u.decision_maker, u.contact_phone, u.credit, u.purchasing, _ord(u.last_touched),
-            [list(w) for w in u.warnings], list(u.visit_days))
+            [[path, m.msgid, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in m.params.items()}]
+             for path, m in u.warnings], list(u.visit_days))
 
 
 def upkeep_from_record(r: list[Any] | tuple[Any, ...]) -> Upkeep:
     decision_maker, phone, credit, purchasing, touched, found, days = r
     return Upkeep(bool(decision_maker), bool(phone), bool(credit), bool(purchasing),
                   dt.date.fromordinal(touched) if touched is not None else None,
-                  tuple((str(path), str(message)) for path, message in found), tuple(int(d) for d in days))
+                  tuple((str(path), _message(msgid, params)) for path, msgid, params in found),
+                  tuple(int(d) for d in days))
+
+
+def _message(msgid: str, params: dict[str, Any]) -> Message:
+    """A warning back from its record: dates (kept as ISO text) as dates again."""
+    return Message(str(msgid), **{k: dt.date.fromisoformat(v) if k == "date" else v for k, v in params.items()})

@@ -37,6 +37,7 @@ class SearchKeys:
     name: str
     contact_names: tuple[str, ...] = ()
     address: str = ""
+    phones: tuple[str, ...] = ()  # the contacts' phone numbers, digits only (`kacard find` by caller id)
 
     @cached_property
     def name_readings(self) -> Readings:
@@ -61,7 +62,8 @@ class Match:
 
 
 RANKS = {"id": 0, "id_prefix": 1, "name": 2, "id_part": 3, "name_part": 4, "pinyin": 5,
-         "contact": 6, "contact_pinyin": 7, "address": 8}
+         "contact": 6, "contact_pinyin": 7, "phone": 8, "address": 9}
+PHONE_DIGITS = 4  # a query of at least this many digits (spaces, dashes, '+' ignored) searches phones
 
 
 # -- pinyin readings ------------------------------------------------------------------
@@ -145,9 +147,24 @@ def readings(text: str) -> Readings:
     return found  # type: ignore[no-any-return]
 
 
-def search_keys(card_id: str, name: str, contacts: Iterable[str] = (), address: str | None = None) -> SearchKeys:
-    """A card's search keys: a pure function of its id, name, contacts' names and address."""
-    return SearchKeys(card_id, name, tuple(contacts), address or "")
+def search_keys(card_id: str, name: str, contacts: Iterable[str] = (), address: str | None = None,
+                phones: Iterable[str | None] = ()) -> SearchKeys:
+    """A card's search keys: a pure function of its id, name, contacts' names, address and
+    contacts' phones (kept as digits: `+86 138 0000 2679` is found by `13800002679`)."""
+    return SearchKeys(card_id, name, tuple(contacts), address or "", tuple(_digits(p) for p in phones if p))
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _phone_query(query: str) -> str | None:
+    """The digits of a query that is a phone number or part of one (`138 0000 2679`,
+    `0571-8888`), else None."""
+    if not re.fullmatch(r"[\d\s()+\-.]+", query):
+        return None
+    digits = _digits(query)
+    return digits if len(digits) >= PHONE_DIGITS else None
 
 
 def matches_pinyin(query: str, keys: Readings) -> int | None:
@@ -223,6 +240,9 @@ def rank(query: str, keys: SearchKeys, *, deep: bool = False) -> Match | None:
         return hit("contact")
     if spelled and any(matches_pinyin(spelled, r) is not None for _c, r in keys.contacts):
         return hit("contact_pinyin")
+    dialled = _phone_query(text)
+    if dialled and any(dialled in phone for phone in keys.phones):
+        return hit("phone")
     if keys.address and text in fold(keys.address):
         return hit("address")
     return None

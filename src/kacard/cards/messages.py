@@ -94,17 +94,24 @@ def written(source_line: str | None, key: str) -> str | None:
     return match.group(1).strip().strip("\"'") or None
 
 
+def corrected(raw: Raw, source_line: str | None) -> Raw:
+    """The problem as the user made it: in a `{…}` line, `amount: 1,200,000` is split by
+    its commas into the keys `200` and `000`; this gives back the field (`amount`) and the
+    number as typed. Any other problem comes back as it is."""
+    split = _SPLIT_NUMBER_RE.search(source_line or "")
+    loc = raw.loc
+    if split and loc and isinstance(loc[-1], int) and raw.kind in ("invalid_key", "string_type", "extra_forbidden"):
+        return Raw("decimal_parsing", (*loc[:-1], split.group(1)), raw.message, split.group(2))
+    return raw
+
+
 def explain(raw: Raw, source_line: str | None = None) -> str:
     """The message for one validation problem, in plain words and the current language.
 
     `source_line` is the card's line the problem is on: it shows what was typed (YAML may
     have read `013800138000` as a number, or `9:00` as minutes)."""
+    raw = corrected(raw, source_line)
     loc = raw.loc
-    split = _SPLIT_NUMBER_RE.search(source_line or "")
-    if split and loc and isinstance(loc[-1], int) and raw.kind in ("invalid_key", "string_type", "extra_forbidden"):
-        # `{amount: 1,200,000}`: in a {…} line the commas split the number into keys 200, 000
-        loc = (*loc[:-1], split.group(1))
-        raw = Raw("decimal_parsing", loc, raw.message, split.group(2))
     key = str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
     typed = written(source_line, key)
     text = typed if typed is not None else (raw.value if isinstance(raw.value, str) else None)

@@ -29,7 +29,7 @@ from kacard.cards.textpatch import with_bom
 from kacard.errors import (
     CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason,
 )
-from kacard.i18n import _
+from kacard.i18n import _, language, localize, set_language
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import (
     RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card,
@@ -154,7 +154,11 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
         message = messages.explain(raw, source)
         if error["type"] == "missing" and loc:
             message = messages.missing_hint(text, str(loc[-1])) or message
-        problem = Problem(rel, line, where[1] if where else None, _field_path(loc), message)
+        column = where[1] if where else None
+        fixed = messages.corrected(raw, source)
+        if fixed is not raw and source is not None:  # `amount: 1,200,000` in a {…} line: point at amount
+            loc, column = fixed.loc, source.find(f"{fixed.loc[-1]}:") + 1 or column
+        problem = Problem(rel, line, column, _field_path(loc), message)
         if not any(p.line == line and p.message == message for p in problems):
             problems.append(problem)
     return problems
@@ -455,15 +459,17 @@ def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress |
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, min(64, total // (workers * 8)))
-        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j) for j in jobs],
+        for done, (job, outcome) in enumerate(zip(jobs, pool.map(_guarded, [(work, j, language()) for j in jobs],
                                                                chunksize=chunk), strict=True)):
             if progress is not None:
                 progress(done, total)
             yield job[0], job[1], outcome
 
 
-def _guarded(item: tuple[Callable[[Any], Any], Any]) -> Any:
-    work, job = item
+def _guarded(item: tuple[Callable[[Any], Any], Any, str]) -> Any:
+    work, job, lang = item
+    if lang != language():  # a spawned worker (Windows, macOS) starts in English
+        set_language(lang)
     try:
         return work(job)
     except OSError as exc:
@@ -483,7 +489,8 @@ def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tup
     card, problems = parse_card(rel, data, expect_id=Path(path).stem)
     if card is None:
         found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
-        return digest(data), stat, encode(None, found), found
+        # the messages are in the reader's language: kept with it, and read again in another
+        return digest(data), stat, encode(None, [language(), found]), found
     record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
                     brief.upkeep_record(brief.upkeep(card)))
     columns = encode(record, None)
@@ -560,8 +567,11 @@ def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, ma
     try:
         columns = row.columns
         if columns[0] is None:
+            lang, found = loads(columns[6] or b"[]")
+            if lang != language():
+                return None
             return [Problem(rel, line, column, str(field), str(message), str(severity))
-                    for line, column, field, message, severity in loads(columns[6] or b"[]")]
+                    for line, column, field, message, severity in found]
         ix = index.from_record(decode_numbers(columns))
         kept = decode_brief(columns[0])  # type: ignore[arg-type]
         if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
@@ -646,7 +656,7 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
             if owner != s.brief.owner:  # `owner: 张伟`: every command reads the rep's id
                 folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
             if warnings and s.upkeep is not None:
-                problems += [Problem(s.rel, None, None, path, message, severity="warning")
+                problems += [Problem(s.rel, None, None, path, localize(message), severity="warning")
                              for path, message in brief.warnings(s.upkeep, today)]
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
@@ -661,7 +671,7 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
 def _warnings(rel: str, card: Card, today: dt.date) -> list[Problem]:
     from kacard.cards.model.card import card_warnings
 
-    return [Problem(rel, None, None, path, message, severity="warning")
+    return [Problem(rel, None, None, path, localize(message), severity="warning")
             for path, message in card_warnings(card, today)]
 
 

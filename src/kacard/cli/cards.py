@@ -207,14 +207,16 @@ def find(
 
     opts = run(ctx, dir, today, format)
     folder = opts.load()  # whole cards: contacts are searched too
-    keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address)
+    keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address,
+                               [p.phone for p in c.card.contacts])
             for c in folder.cards]
     matches = lookup.find(text, keys)
     lookup.save_readings()
     from kacard.cli.daily import folder_rows
 
     rows = {row["id"]: row for row in folder_rows(folder, opts.today)}
-    print_rows([rows[m.id] for m in matches], opts.format)
+    if matches or opts.format != "table":  # no empty table head over "no card matches"
+        print_rows([rows[m.id] for m in matches], opts.format)
     if not matches:
         note(lookup.not_found_message(text, keys, suggest_find=False))
     report_problems(folder)

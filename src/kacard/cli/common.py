@@ -193,11 +193,17 @@ def parse_clock(text: str, what: str) -> dt.time:
         raise UsageError(_("{what} must be a time like 14:30, not {text!r}").format(what=what, text=text)) from None
 
 
-def parse_date(text: str, what: str) -> dt.date:
+def parse_date(text: str, what: str, today: dt.date | None = None, *, past: bool = False) -> dt.date:
+    """A date option as people type it, every option alike (kacard.dates.parse_day: 2026-11-25,
+    2026/11/25, 11-25, +7, -3, yesterday/昨天, fri/周五, 下周五), relative to `today` (the
+    clock's date for --today itself); `past` reads a weekday as the last one. UsageError
+    naming the option otherwise."""
+    from kacard.dates import parse_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(_("{what} must be a date like 2026-11-25, not {text!r}").format(what=what, text=text)) from None
+        return parse_day(text, today or dt.date.today(), past=past)
+    except ValueError as exc:
+        raise UsageError(_("{what}: {problem}").format(what=what, problem=exc)) from None
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -266,7 +272,7 @@ def _as_of(ctx: typer.Context, opts: Run, as_of: str, explicit_today: bool) -> R
     from kacard.team.history import commit_at, commit_day, materialize
 
     folder = opts.folder()
-    sha, day = commit_at(folder, as_of)
+    sha, day = commit_at(folder, as_of, opts.today)
     temp = Path(tempfile.mkdtemp(prefix="kacard-as-of-"))
     ctx.call_on_close(lambda: shutil.rmtree(temp, ignore_errors=True))
     then = materialize(folder, sha, temp)

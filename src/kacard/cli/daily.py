@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
 
 def _problem_data(folder: Folder, walked: int) -> list[list[Any]]:
-    return [[p.file, p.line, p.column, p.field, p.message, p.severity] for p in folder.problems[walked:]]
+    """The load's problems after the walk's, as data; NotKept when one holds text that
+    prints otherwise than its characters (a catalog Message localized where shown)."""
+    from kacard.cards.daycache import NotKept
+
+    found = [[p.file, p.line, p.column, p.field, p.message, p.severity] for p in folder.problems[walked:]]
+    if any(isinstance(v, str) and type(v) is not str for problem in found for v in problem):
+        raise NotKept("a problem with a catalog message")
+    return found
 
 
 def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Folder], list[dict[str, Any]]]
@@ -63,10 +70,10 @@ def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Fo
         rows = work(folder)
         if entry is not None:
             try:
-                value = daycache.encode_rows(rows)
+                value = {"problems": _problem_data(folder, len(walked.problems)), "rows": daycache.encode_rows(rows)}
             except daycache.NotKept:
                 return folder, rows
-            daycache.put(cache, entry, {"problems": _problem_data(folder, len(walked.problems)), "rows": value})
+            daycache.put(cache, entry, value)
         return folder, rows
     finally:
         cache.close()

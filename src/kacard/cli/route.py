@@ -75,7 +75,7 @@ def route(
     opts = run(ctx, dir, today, format)
     if week and day:
         raise UsageError(_("give --week or --day, not both"))
-    the_day = parse_date(day, "--day") if day else None
+    the_day = parse_date(day, "--day", opts.today) if day else None
     the_week = week_of(the_day) if the_day else Week(week_start(week, opts.today))
     folder = opts.load(summary=True)  # the plan reads briefs (kacard.cards.brief), not card history
     assert folder.summaries is not None

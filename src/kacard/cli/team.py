@@ -93,7 +93,7 @@ def handover(
     opts = run(ctx, dir, today, format)
     folder = opts.load()
     chosen = split_ids(ids) if ids else None
-    when = parse_date(date, "--date") if date else opts.today
+    when = parse_date(date, "--date", opts.today, past=True) if date else opts.today
     plan = plan_handover(folder, from_rep, to_rep, ids=chosen, reason=reason, date=when)
     if dry_run:
         _print_dry_run(plan, opts.format)

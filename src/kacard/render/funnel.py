@@ -9,11 +9,11 @@ amount; under the funnel, won and lost. Card text is escaped; the result is a st
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from kacard.analysis.pipeline import NODE_OF, STAGES, PipelineReport, node_label, stage_label
 from kacard.i18n import _
 from kacard.render.output import fmt_cell
+from kacard.render.safe import xml_text as escape
 
 WIDTH, LEFT, BAR_W, ROW_H, TOP = 1040, 210, 420, 54, 70
 COLOURS = ("#dbe8f5", "#c3d9ef", "#a9c8e8", "#8db5df", "#6f9fd4", "#4f86c6")

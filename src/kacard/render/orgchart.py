@@ -8,10 +8,10 @@ person was last met. Names and titles are escaped for each format.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from kacard.analysis.people import PeopleReport, PersonView, level_label, role_label
 from kacard.i18n import _
+from kacard.render.safe import terminal_text
+from kacard.render.safe import xml_text as escape
 
 FILL = {"ally": "#c8e6c9", "neutral": "#eeeeee", "opponent": "#ffcdd2", "unknown": "#ffffff"}
 STROKE = {"ally": "#2e7d32", "neutral": "#757575", "opponent": "#c62828", "unknown": "#9e9e9e"}
@@ -103,7 +103,7 @@ def org_svg(report: PeopleReport, title: str = "") -> str:
 
 def _mermaid_text(text: str) -> str:
     """Text safe inside a quoted Mermaid label: quotes and markup as entity codes."""
-    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return (terminal_text(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
             .replace("\n", " "))
 
 

@@ -74,21 +74,14 @@ def resolve_since(folder: Path, text: str, today: dt.date) -> Since:
     require_repository(folder)
     word = text.strip().lower()
     day: dt.date | None = None
-    if word in ("yesterday", "昨天"):
-        day = today - dt.timedelta(days=1)
-    elif word in ("today", "今天"):
-        day = today
-    elif word.rstrip("d").isdigit() and word.endswith("d"):
+    if word.rstrip("d").isdigit() and word.endswith("d"):
         day = today - dt.timedelta(days=int(word[:-1]))
     else:
-        try:
-            day = dt.date.fromisoformat(word)
-        except ValueError:
-            day = None
+        day = _day_word(text, today)
     if day is None:
         done = git(folder, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}", check=False)
         if done.returncode != 0:
-            raise UsageError(_("--since: {text!r} is neither a date (YYYY-MM-DD, yesterday, 7d) nor a revision git knows").format(text=text))
+            raise UsageError(_("--since: {text!r} is neither a date (2026-11-20, yesterday, 7d, fri) nor a revision git knows").format(text=text))
         return Since(done.stdout.strip(), text, None)
     moment = dt.datetime.combine(day, dt.time(0, 0)).astimezone()
     base = git(folder, "rev-list", "-1", f"--before={moment.isoformat()}", "HEAD", check=False).stdout.strip()
@@ -147,15 +140,22 @@ def read_blobs(folder: Path, blobs: set[str]) -> dict[str, bytes]:
     return found
 
 
-def commit_at(folder: Path, text: str) -> tuple[str, dt.date | None]:
-    """The commit meant by `--as-of TEXT` and the day it stands for: a date gives the last
-    commit of that day (and that day); a revision gives itself (and no day: the caller
-    uses its commit date)."""
-    require_repository(folder)
+def _day_word(text: str, today: dt.date) -> dt.date | None:
+    """A date as people type it (kacard.dates.parse_day, weekdays in the past), else None."""
+    from kacard.dates import parse_day
+
     try:
-        day = dt.date.fromisoformat(text.strip())
+        return parse_day(text, today, past=True)
     except ValueError:
-        day = None
+        return None
+
+
+def commit_at(folder: Path, text: str, today: dt.date) -> tuple[str, dt.date | None]:
+    """The commit meant by `--as-of TEXT` and the day it stands for: a date (as people type
+    it: 2026-11-20, yesterday, 昨天, 上周五, -7) gives the last commit of that day (and that
+    day); a revision gives itself (and no day: the caller uses its commit date)."""
+    require_repository(folder)
+    day = _day_word(text, today)
     if day is not None:
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0)).astimezone()
         sha = git(folder, "rev-list", "-1", f"--before={end.isoformat()}", "HEAD", check=False).stdout.strip()
@@ -165,7 +165,7 @@ def commit_at(folder: Path, text: str) -> tuple[str, dt.date | None]:
         return sha, day
     done = git(folder, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}", check=False)
     if done.returncode != 0:
-        raise UsageError(_("--as-of: {text!r} is neither a date (YYYY-MM-DD) nor a revision git knows").format(text=text))
+        raise UsageError(_("--as-of: {text!r} is neither a date (2026-11-20, yesterday, fri) nor a revision git knows").format(text=text))
     return done.stdout.strip(), None
 
 

@@ -29,6 +29,7 @@ from kacard.cards.model.common import (  # noqa: F401 (re-exported)
     workdays,
 )
 from kacard.cards.aliases import Aliased
+from kacard.i18n import N_, Message
 
 Status = Annotated[Literal["prospect", "active", "dormant", "lost"], Aliased("status")]
 Stage = Annotated[Literal[
@@ -241,45 +242,50 @@ def visit_order(visit: Visit, position: int) -> tuple[dt.date, dt.time, int]:
     return (visit.date, visit.time or dt.time.min, position)
 
 
-def same_day_warnings(visits: list[Visit]) -> list[tuple[str, str]]:
+FUTURE = N_("visit dated in the future ({date})")  # the one warning that depends on today
+
+
+def same_day_warnings(visits: list[Visit]) -> list[tuple[str, Message]]:
     """Two visits on one day that both leave a next step, one of them without a time: which
     next step is still open depends on their order in the file (after a git merge the
     morning's superseded step can become the open one). Returns (field path, message)."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, Message]] = []
     seen: dict[dt.date, int] = {}
     for i, visit in enumerate(visits):
         if visit.next is None:
             continue
         first = seen.setdefault(visit.date, i)
         if first != i and (visit.time is None or visits[first].time is None):
-            message = (f"two visits on {visit.date} leave a next step (visits.{first} and "
-                       f"visits.{i}); give them a time (HH:MM) so the later one's next step is the open one")
+            message = Message("two visits on {date} leave a next step (visits.{first} and visits.{i}); give "
+                              "them a time (HH:MM) so the later one's next step is the open one",
+                              date=visit.date, first=first, i=i)
             found.append((f"visits.{i}.time", message))
     return found
 
 
-def card_warnings(card: Card, today: dt.date) -> list[tuple[str, str]]:
-    """Suspicious but valid data: (field path, message) pairs for `validate` to warn about."""
-    found: list[tuple[str, str]] = []
+def card_warnings(card: Card, today: dt.date) -> list[tuple[str, Message]]:
+    """Suspicious but valid data: (field path, message) pairs for `validate` to warn about;
+    each message a kacard.i18n.Message (English as a str, `localize` for people)."""
+    found: list[tuple[str, Message]] = []
     previous: dt.date | None = None
     for i, visit in enumerate(card.visits):
         if previous is not None and visit.date < previous:
-            found.append((f"visits.{i}.date", "visits are out of date order"))
+            found.append((f"visits.{i}.date", Message("visits are out of date order")))
         previous = visit.date
         if visit.date > today:
-            found.append((f"visits.{i}.date", f"visit dated in the future ({visit.date})"))
+            found.append((f"visits.{i}.date", Message(FUTURE, date=visit.date)))
         if visit.next is not None and visit.next.date < visit.date:
-            found.append((f"visits.{i}.next.date", "next step is dated before its visit"))
+            found.append((f"visits.{i}.next.date", Message("next step is dated before its visit")))
     found += same_day_warnings(card.visits)
     names = {contact.name for contact in card.contacts}
     for i, contact in enumerate(card.contacts):
         if contact.reports_to is not None and contact.reports_to not in names:
-            found.append((f"contacts.{i}.reports_to", "reports_to names no contact of this card"))
+            found.append((f"contacts.{i}.reports_to", Message("reports_to names no contact of this card")))
         elif contact.reports_to == contact.name:
-            found.append((f"contacts.{i}.reports_to", "a contact cannot report to themself"))
+            found.append((f"contacts.{i}.reports_to", Message("a contact cannot report to themself")))
     for i, trade in enumerate(card.trades):
         if trade.paid is not None and trade.paid < trade.date:
-            found.append((f"trades.{i}.paid", "paid before it was invoiced"))
+            found.append((f"trades.{i}.paid", Message("paid before it was invoiced")))
         if trade.due is not None and trade.due < trade.date:
-            found.append((f"trades.{i}.due", "due before it was invoiced"))
+            found.append((f"trades.{i}.due", Message("due before it was invoiced")))
     return found
