@@ -32,7 +32,8 @@ RUNS = [
     ["filter", "region~杭州", "--format", "csv"], ["filter", "last_visit<2026-06-01"],
     ["due"], ["due", "--format", "json"], ["due", "--format", "csv"], ["due", "--owner", "lina"],
     ["due", "--owner", "lina", "--format", "json"], ["due", "--week", "2026-W49"], ["due", "--all"],
-    ["due", "--today", "2026-11-29"],
+    ["due", "--today", "2026-11-29"], ["due", "--lang", "zh"], ["due", "--lang", "zh", "--format", "json"],
+    ["list", "--lang", "zh"], ["filter", "tier=A", "--lang", "zh", "--format", "csv"],
 ]
 
 
