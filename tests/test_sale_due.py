@@ -88,6 +88,21 @@ def test_review_lists_deal_problems_and_dangers_per_rep(kacard, write_card) -> N
     assert "### Key-people dangers" in markdown and "- hz-acme: no ally at decision level" in markdown
 
 
+def test_review_rates_a_top_decision_maker_never_met_high(kacard, write_card) -> None:
+    """Seed 001: never meeting the top decision maker through a project is very dangerous:
+    a flag of its own at high severity, the other dangers stay medium."""
+    write_card("hz-acme", CARD)
+    before = next(r for r in json.loads(kacard("review", "--format", "json").stdout)["reps"] if r["rep"] == "zhangwei")
+    assert not any("never met" in f for f in before["flags"])
+    never = CARD.replace("with: [小李, 王总]", "with: [小李]") if "with: [小李, 王总]" in CARD else None
+    assert never is not None, "the test card names the top decision maker in a visit"
+    write_card("hz-acme", never)
+    after = next(r for r in json.loads(kacard("review", "--format", "json").stdout)["reps"] if r["rep"] == "zhangwei")
+    assert any(d["warning"] == "top_never_met" for d in after["people"]), after["people"]
+    assert any("top decision maker was never met" in f for f in after["flags"]), after["flags"]
+    assert after["severity"] == "high"
+
+
 def test_snapshot_keeps_deals_and_people_and_a_change_shows_at_once(kacard, write_card) -> None:
     path = write_card("hz-acme", CARD)
     assert "past_close" in kacard("due", "--format", "json").stdout  # writes the snapshot

@@ -391,6 +391,11 @@ def flags(r: RepReview, currency: str) -> list[tuple[str, str]]:
     if r.deals:
         found.append(("medium", Message("{n} deal problem(s): stalled, past close date or missing key node",
                                         n=len(r.deals))))
-    if r.people:
-        found.append(("medium", Message("{n} key-people danger(s) (see kacard people ID)", n=len(r.people))))
+    never = sum(1 for d in r.people if d.get("warning") == "top_never_met")
+    if never:  # seed 001: never meeting the top decision maker through a project is very dangerous
+        found.append(("high", Message("{n} deal(s) past the proposal whose top decision maker was never met",
+                                      n=never)))
+    if len(r.people) > never:
+        found.append(("medium", Message("{n} key-people danger(s) (see kacard people ID)",
+                                        n=len(r.people) - never)))
     return found
