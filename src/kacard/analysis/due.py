@@ -187,12 +187,13 @@ def parking(card: Brief, last: brief.Visit | None, settings: Settings, week_end:
         return None
     found: list[Parked] = []
     if card.wait_until is not None and card.wait_until > week_end:
-        found.append(Parked(card.wait_until, "wait_until", f"parked until {card.wait_until} (wait_until)"))
+        found.append(Parked(card.wait_until, "wait_until", Message("parked until {until} (wait_until)",
+                                                                   until=card.wait_until)))
     step = last.next if last is not None else None
     if step is not None and step.date > week_end:
         found.append(Parked(step.date, "next_step",
-                            f"parked until {step.date}: next step agreed on {last.date if last else ''}: "
-                            f"{step.action}"))
+                            Message("parked until {until}: next step agreed on {agreed}: {action}",
+                                    until=step.date, agreed=last.date if last else "", action=step.action)))
     return max(found, key=lambda p: p.until) if found else None
 
 

@@ -32,7 +32,7 @@ def matching(settings: Settings, text: str) -> list[Rep]:
 
 def labels(reps: list[Rep]) -> str:
     """`zhangwei (张伟) or zhangwei2 (张伟)`."""
-    named = [f"{rep.id} ({rep.name})" for rep in reps]
+    named = [_("{id} ({name})").format(id=rep.id, name=rep.name) for rep in reps]
     if len(named) == 1:
         return named[0]
     return _("{first} or {last}").format(first=_(", ").join(named[:-1]), last=named[-1])
@@ -52,7 +52,7 @@ def problem(settings: Settings, text: str, role: str = "rep") -> str | None:
     by_key = {rep.id: rep for rep in settings.team} | {rep.name: rep for rep in settings.team}
     close = difflib.get_close_matches(text.strip(), list(by_key), n=2, cutoff=0.6)
     guesses = list({by_key[c].id: by_key[c] for c in close}.values())
-    team = _(", ").join(f"{rep.id} ({rep.name})" for rep in settings.team)
+    team = _(", ").join(_("{id} ({name})").format(id=rep.id, name=rep.name) for rep in settings.team)
     unknown = (_("unknown owner '{text}'") if role == "owner" else _("unknown rep '{text}'")).format(text=text)
     if guesses:
         return _("{unknown}; did you mean {reps}? (team: {team})").format(

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Annotated, Any
 
-from kacard.i18n import _, set_language
+from kacard.i18n import _, language, set_language
 from kacard.i18n.choose import choose_language
 
 # The language is chosen before any command is defined: typer builds --help from the
@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 from kacard.cli import lifetime  # noqa: E402
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
-from kacard.cli.helptext import localize_help  # noqa: E402
+from kacard.cli.helptext import localize_help, short_help, unwrapped_help  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
@@ -60,7 +60,10 @@ class KacardCommand(TyperCommand):
     """A command whose help page is in the run's language (typer's own headings too)."""
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx))
+        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+
+    def format_help_text_unwrapped(self, ctx: Any) -> str:
+        return str(super().get_help(ctx))
 
 
 # click's usage error, reached through typer's BadParameter (the brief forbids importing click).
@@ -98,6 +101,8 @@ class KacardGroup(TyperGroup):
             command.params.append(option)
             if command.help:  # the command's docstring, cleaned: a msgid of the catalog
                 command.help = _(command.help)
+                if language() != "en":
+                    command.short_help = short_help(command.help)
             if type(command) is TyperCommand:
                 command.__class__ = KacardCommand
         _plain_metavars(self)
@@ -120,7 +125,10 @@ class KacardGroup(TyperGroup):
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx))
+        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+
+    def format_help_text_unwrapped(self, ctx: Any) -> str:
+        return str(super().get_help(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -12,7 +12,7 @@ import typer
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
-from kacard.i18n import _
+from kacard.i18n import _, label, localize
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
@@ -111,7 +111,7 @@ def new(
         name = prompts.ask(_("Account name"), prompts.required)
     if owner is None and asking:
         me = _current_rep_or_none(settings, folder)
-        choices = ", ".join(f"{r.id} ({r.name})" for r in settings.team)
+        choices = _(", ").join(_("{id} ({name})").format(id=r.id, name=r.name) for r in settings.team)
         label = _("Owner ({choices})").format(choices=choices) if choices else _("Owner (rep id)")
         owner = prompts.ask(label, lambda text: rep_id(settings, text, role="owner"), default=me)
     elif owner is not None:
@@ -393,7 +393,7 @@ def log(
         day = parse_day(text, opts.today)
         if day < visit_date:
             raise ValueError(_("the next step ({next}) is dated before the visit ({visit})").format(
-                next=day, visit=visit_date))
+                next=localize(day), visit=localize(visit_date)))
         return day
 
     parsed_next: dt.date | None = None
@@ -419,7 +419,7 @@ def log(
 
         note(_("warning: {card} already has a visit on {date} that leaves a next step; give both a time "
                "(--time, and time: in the card) so the later one's next step is the open one").format(
-                   card=loaded.card.id, date=visit_date))
+                   card=loaded.card.id, date=localize(visit_date)))
     _check_people(loaded.card, list(with_ or []), new_contact, asking)
     reactivate = _reactivate(loaded.card, asking)
     who = rep_id(folder.settings, by, "--by") if by else loaded.card.owner
@@ -429,16 +429,16 @@ def log(
     )
     if not force and same_visit_logged(loaded.card, visit_date, who, kind, summary, visit_time):
         same = _("{file} already has this visit ({date}, {rep}, {kind}, same summary)").format(
-            file=loaded.rel, date=visit_date, rep=who, kind=kind)
+            file=loaded.rel, date=localize(visit_date), rep=who, kind=label("visit kind", kind))
         if not _interactive():
             raise UsageError(same + _("; nothing was written (pass --force to log it a second time)"))
         if not typer.confirm(same + _("; log it a second time?"), default=False):
             raise UsageError(_("nothing was written"))
     update_card(folder.path, loaded, log_visit(record, reactivate=reactivate))
-    step = (_("next: {date} {action}").format(date=parsed_next, action=next_action) if parsed_next
+    step = (_("next: {date} {action}").format(date=localize(parsed_next), action=next_action) if parsed_next
             else _("no next step: {reason}").format(reason=no_next))
     typer.echo(_("logged {kind} on {date} to {file} ({step})").format(
-        kind=kind, date=visit_date, file=loaded.rel, step=step))
+        kind=label("visit kind", kind), date=localize(visit_date), file=loaded.rel, step=step))
 
 
 def _clock_option(text: str | None, option: str) -> dt.time | None:

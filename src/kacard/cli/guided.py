@@ -58,7 +58,8 @@ def ask_setup(given: list[tuple[str, str]], *, existing: bool) -> Answers:
     typer.echo(_("Adding reps to the existing team.") if existing else
                _("A short guided start: the team, where each rep starts from, language and map app."))
     while True:
-        text = typer.prompt(_("Rep as id=名字 (Enter when done)"), default="", show_default=False)
+        text = typer.prompt(_("Rep as id=名字 (Enter when done)"), default="", show_default=False,
+                            prompt_suffix=prompts.suffix())
         if not text.strip():
             break
         try:

@@ -4,6 +4,11 @@ translated where they are defined, so only these few are swapped here."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import unicodedata
+from typing import Any
+
 from kacard.i18n import N_, _, language
 
 # typer/click words on every help page (msgids in the catalog)
@@ -28,6 +33,8 @@ def localize_help(text: str) -> str:
             line = line.replace(stripped, _(stripped[:-1]) + "：")
         line = line.replace("Show this message and exit.", _("Show this message and exit."))
         line = line.replace("Install completion for the current shell.", _("Install completion for the current shell."))
+        full = "Show completion for the current shell, to copy it or customize the installation."
+        line = line.replace(full, _(full))
         if "Show completion for the current shell" in line:  # typer wraps this one over two lines
             line = line.replace("Show completion for the current shell, to copy it or",
                                 _("Show completion for the current shell, to copy it or customize the installation."))
@@ -36,4 +43,85 @@ def localize_help(text: str) -> str:
         line = line.replace("[required]", "[" + _("required") + "]").replace("; required]", "；" + _("required") + "]")
         line = line.replace("[default: ", "[" + _("default") + "：").replace("[default:", "[" + _("default") + "：")
         lines.append(line)
-    return "\n".join(lines)
+    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
+    return rewrap("\n".join(lines), width)
+
+
+def short_help(text: str, limit: int = 60) -> str:
+    """A command's line in the command list, in Chinese: its first sentence (up to 。); when
+    that is wider than `limit` cells, its lead before ： when that says enough, else cut at the
+    last ： ； ， 、 or （ outside brackets that fits (、 gets 等). click's own short help only knows the English full stop, so it would
+    take the whole paragraph and cut it mid-word."""
+    first = text.split("\n\n")[0].replace("\n", "").split("。")[0]
+    if _cells(first) <= limit:
+        return first
+    colon = first.find("：")
+    if colon >= 12 and "（" not in first[:colon]:  # a long enough lead before the colon says it
+        return first[:colon]
+    depth, cut = 0, len(first)
+    for i, ch in enumerate(first):
+        if depth == 0 and ch in "：；，、（" and i >= 4 and _cells(first[:i]) <= limit:
+            cut = i
+        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(ch, 0)
+    return first[:cut] + ("等" if first[cut:cut + 1] == "、" else "")
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NO_START = set("，。、；：）」』》！？％,.;:)!?]…")  # never at the start of a line
+_NO_END = set("（「『《([")  # never at the end of a line
+
+
+def _tokens(text: str) -> list[str]:
+    """Units a line may break between: runs of spaces, Latin words, single wide characters."""
+    return re.findall(r" +|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
+
+
+def unwrapped_help(command: Any, ctx: Any) -> str:
+    """`command`'s help page in Chinese, wrapped by kacard (`rewrap`), not by click: click is
+    given an unbounded width so that it leaves every paragraph and option help on one line."""
+    saved = ctx.terminal_width, ctx.max_content_width
+    ctx.terminal_width = ctx.max_content_width = 1_000_000
+    try:
+        text: str = command.format_help_text_unwrapped(ctx)
+    finally:
+        ctx.terminal_width, ctx.max_content_width = saved
+    return localize_help(text)
+
+
+def rewrap(text: str, width: int) -> str:
+    """A help page whose lines wider than `width` cells are broken between Chinese characters
+    (or at spaces), continuing at the indent of the line's text column. click wraps with
+    textwrap, which counts characters, not cells, and breaks only at spaces — so a Chinese
+    help text ran past an 80-column terminal."""
+    out = []
+    for line in text.split("\n"):
+        if _cells(line) <= width:
+            out.append(line)
+            continue
+        column = re.match(r"^(\s+[-A-Za-z0-9\[{]\S*(?: \S+)*?\s{2,})(?=\S)", line)
+        indent = len(column.group(1)) if column else len(line) - len(line.lstrip(" "))
+        head, parts = line[:indent], []  # parts: the tokens on the line being filled
+        for token in _tokens(line[indent:]):
+            if parts and token.strip() and _cells(head) + _cells("".join(parts) + token) > width:
+                carry = []
+                if token[0] in _NO_START:  # punctuation goes down with the word before it
+                    carry.insert(0, parts.pop())
+                    while parts and carry[0][0] in _NO_START:  # "1）。": all of it
+                        carry.insert(0, parts.pop())
+                while parts and parts[-1][-1] in _NO_END:
+                    carry.insert(0, parts.pop())
+                while carry and carry[0].isspace():
+                    carry.pop(0)
+                if parts:
+                    out.append((head + "".join(parts)).rstrip())
+                    head = " " * indent
+                parts = carry
+            if token.isspace() and not parts:
+                continue
+            parts.append(token)
+        current = head + "".join(parts)
+        out.append(current.rstrip())
+    return "\n".join(out)

@@ -9,7 +9,7 @@ from typing import TypeVar
 import typer
 
 from kacard.errors import KacardError
-from kacard.i18n import _
+from kacard.i18n import _, language
 
 T = TypeVar("T")
 
@@ -18,15 +18,21 @@ def ask(label: str, convert: Callable[[str], T], default: str | None = None) -> 
     """Ask until `convert` accepts the answer; its ValueError or KacardError message is
     shown before asking again. An empty answer gives `default` (when there is one)."""
 
-    def check(text: str) -> T:
+    while True:
+        shown = default is not None if language() == "en" else bool(default)  # no empty "[]" in Chinese
+        text: str = typer.prompt(label, default=default, show_default=shown, prompt_suffix=suffix())
         try:
             return convert(text)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            message = str(exc)
         except KacardError as exc:
-            raise typer.BadParameter(exc.message) from None
+            message = exc.message
+        typer.echo(_("Error: {message}").format(message=message))
 
-    return typer.prompt(label, default=default, value_proc=check, show_default=default is not None)  # type: ignore[no-any-return]
+
+def suffix() -> str:
+    """What ends a question: `: ` in English, the full-width `：` in Chinese."""
+    return ": " if language() == "en" else "："
 
 
 def required(text: str) -> str:

@@ -10,7 +10,7 @@ import typer
 
 from kacard.cli.common import DirOpt, FormatOpt, TodayOpt, parse_date, report_problems, run, split_ids
 from kacard.errors import UsageError
-from kacard.i18n import _
+from kacard.i18n import _, localize
 
 if TYPE_CHECKING:
     from kacard.cards.store import Folder
@@ -134,7 +134,7 @@ def _print_dry_run(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
                                "reason": plan.reason, "cards": cards}))
     else:
         typer.echo(_("Would hand over {n} card(s) from {source} to {target} on {date}:").format(
-            n=len(cards), source=plan.from_rep, target=plan.to_rep, date=plan.date))
+            n=len(cards), source=plan.from_rep, target=plan.to_rep, date=localize(plan.date)))
         for card in cards:
             typer.echo(f"  {card['id']}  {clean(card['name'])}  ({card['file']})")
     note(_("dry run: nothing was written"))

@@ -22,6 +22,7 @@ from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings, Travel
 from kacard.dates import Week
 from kacard.errors import UsageError
+from kacard.i18n import Message, Shown, _
 from kacard.planning.route_plan import (
     APPOINTMENT_ELSEWHERE,
     NO_LOCATION,
@@ -37,7 +38,6 @@ from kacard.planning.route_plan import (
     minute_of,
     workday_of,
 )
-from kacard.i18n import _
 from kacard.planning.route_reasons import explain, no_window_reason, solver_unplanned  # noqa: F401 (explain)
 from kacard.planning.routing.geo import Matrix, RoutingServiceError, osrm_table, travel_matrix
 from kacard.planning.routing.solve import (
@@ -209,10 +209,11 @@ def prepare(
         loc = item.card.location
         code = reason = None
         if loc is None:
-            code, reason = NO_LOCATION, "the card has no location (add `location: {lat, lon}`)"
+            code, reason = NO_LOCATION, Message("the card has no location (add `location: {{lat, lon}}`)")
         elif elsewhere is not None:
             code = APPOINTMENT_ELSEWHERE
-            reason = f"its fixed appointment is on {elsewhere:%a %Y-%m-%d at %H:%M}, not on a planned day"
+            reason = Message("its fixed appointment is on {at}, not on a planned day",
+                             at=Shown(f"{elsewhere:%a %Y-%m-%d at %H:%M}", elsewhere))
         elif fixed is None and not windows:
             code, reason = no_window_reason(item, settings, dates)
         if code is not None and reason is not None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Settings
+from kacard.i18n import Listed, Message, Shown, Word, _, label, localize
 from kacard.planning.route_plan import (
     HOURS_TOO_SHORT,
     NO_VISIT_DAY,
@@ -29,23 +30,40 @@ from kacard.planning.route_plan import (
     workday_of,
 )
 from kacard.planning.routing.types import FIXED_CONFLICT, NO_DAY_FITS, WEEK_FULL
-from kacard.i18n import _, label, localize
 
 
-def no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, str]:
+def no_window_reason(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> tuple[str, Message]:
     lo, hi = daily_window(item, workday_of(settings))
     minutes = item.card.visit_minutes
     hours = item.card.visit_hours
     if hi - lo < minutes:
         if hours is None:
-            return HOURS_TOO_SHORT, f"the workweek hours cannot hold one {minutes}-minute visit"
-        return HOURS_TOO_SHORT, (
-            f"its visit hours {hours.start:%H:%M}–{hours.end:%H:%M} within the workweek "
-            f"{settings.workweek.start:%H:%M}–{settings.workweek.end:%H:%M} leave "
-            f"{max(0, hi - lo)} minutes, less than one {minutes}-minute visit")
-    days = ", ".join(hours.days) if hours is not None else "any day"
-    planned = ", ".join(f"{d:%a}" for d in dates)
-    return NO_VISIT_DAY, f"it receives visits on {days} only; none of the planned days ({planned}) is one of them"
+            return HOURS_TOO_SHORT, Message("the workweek hours cannot hold one {minutes}-minute visit", minutes=minutes)
+        return HOURS_TOO_SHORT, Message(
+            "its visit hours {start}–{end} within the workweek {work_start}–{work_end} leave "
+            "{left} minutes, less than one {minutes}-minute visit",
+            start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}", work_start=f"{settings.workweek.start:%H:%M}",
+            work_end=f"{settings.workweek.end:%H:%M}", left=max(0, hi - lo), minutes=minutes)
+    days: object = (Listed(Word("weekday", d) for d in hours.days) if hours is not None
+                    else Shown("any day", Message("any day")))
+    return NO_VISIT_DAY, Message("it receives visits on {days} only; none of the planned days ({planned}) is one of them",
+                                 days=days, planned=weekdays(dates))
+
+
+def weekdays(dates: Sequence[dt.date]) -> Listed:
+    """`Tue, Wed` in English (as before), `周二、周三` in Chinese."""
+    return Listed(Shown(f"{d:%a}", Word("weekday", ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d.weekday()])) for d in dates)
+
+
+def _joined(parts: Sequence[Message]) -> Message:
+    """Parts of one reason, `a; b` (`a；b` in Chinese)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Message("{first}; {rest}", first=parts[0], rest=_joined(parts[1:]))
+
+
+def _at(at: dt.datetime) -> Shown:
+    return Shown(f"{at:%a %Y-%m-%d %H:%M}", at)
 
 
 def solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[RouteDay, ...]) -> Unplanned:
@@ -60,16 +78,19 @@ def solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[Rou
         day_start = next((d.start for d, date in zip(prep.days, prep.dates, strict=True) if date == at.date()),
                          workday[0])
         if prep.now is not None and at <= prep.now:
-            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} has passed "
-                      f"(now {prep.now:%H:%M}); log the visit or agree a new time")
+            reason: Message | str = Message(
+                "its fixed appointment {at} has passed (now {now}); log the visit or agree a new time",
+                at=_at(at), now=f"{prep.now:%H:%M}")
         elif start - out < day_start or start + item.card.visit_minutes + back > workday[1]:
-            reason = (f"its fixed appointment {at:%a %Y-%m-%d %H:%M} cannot be kept inside the working day "
-                      f"{clock(day_start)}–{clock(workday[1])} with the drive from the base "
-                      f"({out:.0f} min) and back ({back:.0f} min)")
+            reason = Message("its fixed appointment {at} cannot be kept inside the working day {start}–{end} "
+                             "with the drive from the base ({out} min) and back ({back} min)",
+                             at=_at(at), start=clock(day_start), end=clock(workday[1]), out=f"{out:.0f}",
+                             back=f"{back:.0f}")
         else:
             clash = [s for d in days if d.date == at.date() for s in d.stops if s.fixed]
-            names = ", ".join(f"{s.id} at {s.start:%H:%M}" for s in clash) or "another appointment"
-            reason = f"its fixed appointment {at:%a %Y-%m-%d %H:%M} clashes with {names}"
+            names: object = (Listed(Message("{id} at {time}", id=s.id, time=f"{s.start:%H:%M}") for s in clash)
+                             if clash else Message("another appointment"))
+            reason = Message("its fixed appointment {at} clashes with {names}", at=_at(at), names=names)
     elif code == NO_DAY_FITS:
         reason = _no_fit_reason(prep, cand)
     elif code == WEEK_FULL:
@@ -80,19 +101,19 @@ def solver_unplanned(prep: Prepared, cand: Candidate, code: str, days: tuple[Rou
                      loc.lat if loc else None, loc.lon if loc else None)
 
 
-def _no_fit_reason(prep: Prepared, cand: Candidate) -> str:
+def _no_fit_reason(prep: Prepared, cand: Candidate) -> Message:
     item = cand.item
     extras = []
     if prep.breaks:
-        extras.append("the breaks " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks))
+        extras.append(Message("the breaks {spans}", spans=", ".join(f"{clock(a)}–{clock(b)}" for a, b in prep.breaks)))
     if prep.now is not None:
-        extras.append(_("today only from {now:%H:%M}").format(now=prep.now))
-    around = f" (with {'; '.join(extras)})" if extras else ""
-    return ("no planned day fits: the drive from the base and back does not fit around a "
-            f"{item.card.visit_minutes}-minute visit inside its hours{around}")
+        extras.append(Message("today only from {time}", time=f"{prep.now:%H:%M}"))
+    around: object = Message(" (with {extras})", extras=_joined(extras)) if extras else ""
+    return Message("no planned day fits: the drive from the base and back does not fit around a "
+                   "{minutes}-minute visit inside its hours{around}", minutes=item.card.visit_minutes, around=around)
 
 
-def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) -> str:
+def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) -> Message:
     """Which days it could go on, and what took them: the visit cap or more urgent visits."""
     item = cand.item
     single = len(prep.dates) == 1
@@ -101,20 +122,29 @@ def _full_reason(prep: Prepared, cand: Candidate, days: tuple[RouteDay, ...]) ->
               and len(by_date[d].stops) >= prep.max_visits]
     open_days = [d for d in sorted(cand.windows) if d not in capped]
     lo, hi = next(iter(cand.windows.values()))
-    parts = []
+    parts: list[Message] = []
+    room = {"lo": clock(lo), "hi": clock(hi), "minutes": item.card.visit_minutes}
     if open_days:
-        where = "the day" if single else ", ".join(f"{d:%a}" for d in open_days)
-        parts.append(f"{where} has no room left within its hours {clock(lo)}–{clock(hi)} for a "
-                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits"
-                     if single or len(open_days) == 1 else
-                     f"{where} have no room left within its hours {clock(lo)}–{clock(hi)} for a "
-                     f"{item.card.visit_minutes}-minute visit beside the more urgent visits")
+        if single:
+            parts.append(Message("the day has no room left within its hours {lo}–{hi} for a {minutes}-minute visit "
+                                 "beside the more urgent visits", **room))
+        elif len(open_days) == 1:
+            parts.append(Message("{days} has no room left within its hours {lo}–{hi} for a {minutes}-minute visit "
+                                 "beside the more urgent visits", days=weekdays(open_days), **room))
+        else:
+            parts.append(Message("{days} have no room left within its hours {lo}–{hi} for a {minutes}-minute visit "
+                                 "beside the more urgent visits", days=weekdays(open_days), **room))
     if capped:
-        where = "the day" if single else ", ".join(f"{d:%a}" for d in capped)
-        parts.append(f"{where} already {'has' if single or len(capped) == 1 else 'have'} {prep.max_visits} visits "
-                     "(workweek.max_visits)")
-    span = "the day is full" if single else "the week is full"
-    return f"{span}: {'; '.join(parts)} (urgency {item.urgency:g})"
+        if single:
+            parts.append(Message("the day already has {n} visits (workweek.max_visits)", n=prep.max_visits))
+        elif len(capped) == 1:
+            parts.append(Message("{days} already has {n} visits (workweek.max_visits)", days=weekdays(capped),
+                                 n=prep.max_visits))
+        else:
+            parts.append(Message("{days} already have {n} visits (workweek.max_visits)", days=weekdays(capped),
+                                 n=prep.max_visits))
+    span = Message("the day is full") if single else Message("the week is full")
+    return Message("{span}: {parts} (urgency {urgency})", span=span, parts=_joined(parts), urgency=f"{item.urgency:g}")
 
 
 # -- explain -----------------------------------------------------------------------------
@@ -132,7 +162,7 @@ def explain(plan: RoutePlan, account: str) -> str:
         d, s = where
         lines.append(_("{id} {name}: planned on {value}, stop {order} of {count}.").format(id=item.id, name=item.name, value=day_label(d.date), order=s.order, count=len(d.stops)))
     elif left is not None:
-        lines.append(_("{id} {name}: left out ({code}): {reason}.").format(id=item.id, name=item.name, code=left.code, reason=left.reason))
+        lines.append(_("{id} {name}: left out ({code}): {reason}.").format(id=item.id, name=item.name, code=left.code, reason=localize(left.reason)))
     reasons = _("; ").join(localize(r.text) for r in item.reasons) or _("not due this week (chosen with --ids)")
     lines.append(_("  urgency {urgency:g}: {reasons}").format(urgency=item.urgency, reasons=reasons))
     hours = item.card.visit_hours

@@ -116,7 +116,8 @@ def sale_data(sold: Brief, levels: list[str | None], settings: Settings, today: 
 def visit_hours_text(data: dict[str, Any]) -> str:
     """"visit hours: mon, tue 09:00–17:00, 45 min a visit" (or "any working day")."""
     hours = data["visit_hours"]
-    when = (f"{', '.join(hours['days'])} {hours['start']:%H:%M}–{hours['end']:%H:%M}" if hours
+    days = _(", ").join(label("weekday", d) for d in hours["days"]) if hours else ""
+    when = (f"{days} {hours['start']:%H:%M}–{hours['end']:%H:%M}" if hours
             else _("any working day"))
     return _("visit hours: {when}, {minutes} min a visit").format(when=when, minutes=data["visit_minutes"])
 
@@ -152,7 +153,7 @@ def redact_brief(data: dict[str, Any]) -> dict[str, Any]:
 def brief_markdown(data: dict[str, Any], currency: str = "CNY") -> str:
     """The brief as Markdown (also what `show` prints, since Markdown reads fine as text)."""
     c = lambda v: markdown_text(v if isinstance(v, str) else fmt_cell(v))
-    lines = [f"# {c(data['name'])} ({c(data['id'])})", ""]
+    lines = ["# " + _("{name} ({id})").format(name=c(data["name"]), id=c(data["id"])), ""]
     owner = c(data["owner"]) + (f" {c(data['owner_name'])}" if data["owner_name"] else "")
     facts_line = [_("status {status}").format(status=label("status", data["status"])),
                   _("owner {owner}").format(owner=owner)]

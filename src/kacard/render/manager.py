@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -9,7 +10,7 @@ from typing import Any
 
 from kacard.analysis.collect import CollectReport
 from kacard.analysis.plan import AnnualPlan, PlanLine
-from kacard.i18n import C_, N_, _, label, language, localize
+from kacard.i18n import C_, N_, _, label, language, localize, pgettext
 from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit, print_csv, print_table
 from kacard.team.changes import Change, Digest
@@ -42,17 +43,46 @@ def _money(value: Any) -> str:
     return f"{amount:,.0f}" if language() == "en" else money(amount)
 
 
+def _day(value: Any) -> str:
+    """An ISO date from an event, with the weekday in Chinese; as it is in English."""
+    if language() == "en" or not isinstance(value, str):
+        return str(value)
+    try:
+        return localize(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def since_label(label: str) -> str:
+    """`yesterday`, `today`, `7d`, a date or a revision, as the title says it."""
+    if language() == "en":
+        return label
+    if label in ("yesterday", "today"):
+        return pgettext("since", label)
+    if label[:-1].isdigit() and label.endswith("d"):
+        return _("the last {days} days").format(days=label[:-1])
+    return _day(label)
+
+
 def change_text(change: Change) -> str:
     """One line of words for an event (no personal data: events carry none)."""
     d = change.detail
     if change.kind == "visit":
-        text = f"{d.get('on')} {d.get('visit_kind')}: {d.get('summary') or ''}".rstrip(": ")
+        if language() == "en":
+            text = f"{d.get('on')} {d.get('visit_kind')}: {d.get('summary') or ''}".rstrip(": ")
+        else:
+            text = _("{date} {kind}: {note}").format(date=_day(d.get("on")), kind=label("visit kind", d.get("visit_kind")),
+                                                     note=d.get("summary") or "").rstrip(": ：")
         step = d.get("next")
+        if step and language() != "en":
+            step = {**step, "date": _day(step.get("date"))}
         return text + (_(" · next {date}: {action}").format(**step) if step else _(" · no next step"))
     if change.kind in ("trade", "payment"):
         text = f"{d.get('invoice') or _('(no invoice no.)')} {_money(d.get('amount'))} ({d.get('on')})"
         return text + (_(", paid {date}").format(date=d.get("paid")) if change.kind == "payment" else "")
     if change.kind == "signal":
+        if language() != "en":
+            return f"{label('signal', d.get('signal_kind'))}（{_day(d.get('on'))}）"
         return f"{d.get('signal_kind')} ({d.get('on')})"
     if change.kind in ("tier", "handover"):
         pin = _(" (pin)") if d.get("pinned") else ""
@@ -60,10 +90,10 @@ def change_text(change: Change) -> str:
     if change.kind == "edit":
         parts = []
         if "status" in d:
-            parts.append(_("status {old} → {new}").format(old=d["status"][0], new=d["status"][1]))
+            parts.append(_("status {old} → {new}").format(old=label("status", d["status"][0]), new=label("status", d["status"][1])))
         if d.get("fields"):
-            parts.append(", ".join(d["fields"]))
-        return "; ".join(parts)
+            parts.append(_(", ").join(label("card field", f) for f in d["fields"]))
+        return _("; ").join(parts)
     if change.kind in ("new_card", "removed_card"):
         return f"{d.get('name') or ''} ({d.get('owner') or '-'})"
     return ""
@@ -79,7 +109,7 @@ def print_changes(digest: Digest, changes: Sequence[Change], fmt: str) -> None:
         print_csv(rows, CHANGE_CSV_COLUMNS)
         return
     title = _("Changes since {since} · {commits} commit(s) · {events} change(s)").format(
-        since=digest.since.label, commits=digest.commits, events=len(changes))
+        since=since_label(digest.since.label), commits=digest.commits, events=len(changes))
     if not rows:
         sys.stdout.write(title + "\n" + _("Nothing changed.") + "\n")
         return

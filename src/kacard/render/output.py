@@ -122,7 +122,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     if left_off:
         sys.stdout.flush()
         note(_("not shown, the terminal is {limit} columns wide: {columns} (--format json has every column)").format(
-            limit=limit, columns=", ".join(c.header for c in left_off)))
+            limit=limit, columns=_(", ").join(c.header for c in left_off)))
 
 
 def write_lines(lines: list[str]) -> None:
@@ -167,8 +167,9 @@ def table_lines(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
         if sum(cells) + 2 * (len(cells) - 1) > limit and len(rows) > 1:
             same = [i for i in shown[1:] if texts[i][0] and texts[i].count(texts[i][0]) == len(rows)]
             if same:
-                facts = ", ".join(f"{columns[i].header}: {texts[i][0]}" for i in same)
-                title = f"{clean(title)} ({facts})" if title else facts
+                facts = _(", ").join(_("{header}: {value}").format(header=columns[i].header, value=texts[i][0])
+                                     for i in same)
+                title = _("{title} ({facts})").format(title=clean(title), facts=facts) if title else facts
                 shown = [i for i in shown if i not in same]
         fitted = _fit([body[i] for i in shown], [columns[i] for i in shown], limit)
         left_off = [columns[i] for i, n in zip(shown, fitted, strict=True) if n is None]

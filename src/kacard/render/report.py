@@ -303,7 +303,8 @@ def _rep_markdown(r: RepReview, currency: str) -> list[str]:
                 id=_md(o["id"]), last=last, days=o["days_overdue"]))
     if r.parked:
         lines += ["", "### " + _("Parked (cadence quiet until an agreed date)"), ""]
-        lines += [f"- {_md(p['id'])}: {_md(localize(p['text']))}" for p in r.parked]
+        lines += ["- " + _("{item}: {message}").format(item=_md(p["id"]), message=_md(localize(p["text"])))
+                  for p in r.parked]
     if r.no_next_step:
         lines += ["", "### " + _("Last visit without a next step"), ""]
         lines += ["- " + _("{id}: visit on {date}").format(id=_md(n["id"]), date=localize(n["visit"]))
@@ -357,7 +358,7 @@ def briefs_markdown(title: str, entries: Sequence[tuple[dict[str, Any], DueItem 
         return "\n".join(lines) + "\n"
     for n, (data, item) in enumerate(entries, 1):
         why = f" — {short_reason(item)}" if item and item.is_due else ""
-        lines.append(f"{n}. {_md(data['name'])} ({_md(data['id'])}){_md(why)}")
+        lines.append(f"{n}. " + _("{name} ({id})").format(name=_md(data["name"]), id=_md(data["id"])) + _md(why))
     for data, item in entries:
         body = _bump_headings(brief_markdown(data, currency)).rstrip("\n")
         if item is not None and item.is_due:  # why this week comes first, before the next step
