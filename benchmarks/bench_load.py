@@ -14,6 +14,8 @@ process or any of its workers), next to the floors:
     python benchmarks/bench_load.py                       # 1,000 and 10,000 cards
     python benchmarks/bench_load.py --sizes 50000 --repeat 1
     python benchmarks/bench_load.py --sizes 1000 --markdown   # README table rows
+    python benchmarks/bench_load.py --sizes 10000 --commands list --cold list --repeat 1 \
+        --baseline /tmp/main/src --cold-repeat 3   # cold A/B against another kacard
 
 cold = empty per-user cache (every card parsed; every command run cold once);
 warm = later runs (cache hits). Warm runs are interleaved (each round runs every
@@ -157,8 +159,12 @@ def taskwarrior(folder: Path, workdir: Path) -> dict[str, list[str]] | None:
 
 
 def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
-          cold: list[str] | None = None, with_peers: bool = True) -> dict[str, dict[str, Run]]:
-    """{row name: {"cold"|"warm": Run}} for one folder size."""
+          cold: list[str] | None = None, with_peers: bool = True, baseline: Path | None = None,
+          cold_repeat: int = 1) -> dict[str, dict[str, Run]]:
+    """{row name: {"cold"|"warm": Run}} for one folder size. With `baseline` (the `src`
+    folder of another kacard, e.g. `git archive main src | tar -x -C /tmp/main`), each cold
+    command runs `cold_repeat` times alternately with that kacard and this one (median of
+    each): its rows are named "… (baseline)"."""
     folder = workdir / f"cards-{size}"
     if not folder.exists():
         started = time.perf_counter()
@@ -172,13 +178,22 @@ def bench(size: int, repeat: int, workdir: Path, commands: dict[str, list[str]],
     results: dict[str, dict[str, Run]] = {}
     first = min(p.stem for p in folder.glob("*.yaml") if p.name != "kacard.yaml")
     commands = {name: [a.replace("{first}", first) for a in command] for name, command in commands.items()}
-    # cold: each command once on an empty cache
+    # cold: each command on an empty cache (alternately with the baseline's kacard)
+    versions = {"": env}
+    if baseline is not None:
+        versions = {" (baseline)": {**env, "PYTHONPATH": str(baseline)}, "": env}
     for name, command in commands.items():
         if cold is not None and name not in cold:
             continue
-        shutil.rmtree(cache, ignore_errors=True)
-        print(f"  {size}: {name} cold", file=sys.stderr)
-        results[name] = {"cold": run([*KACARD, *command, "--dir", str(folder)], env)}
+        runs: dict[str, list[Run]] = {}
+        for _ in range(cold_repeat):
+            for label, version_env in versions.items():
+                shutil.rmtree(cache, ignore_errors=True)
+                print(f"  {size}: {name} cold{label}", file=sys.stderr)
+                runs.setdefault(label, []).append(run([*KACARD, *command, "--dir", str(folder)], version_env))
+        for label, found in runs.items():
+            results[name + label] = {"cold": Run(*(statistics.median(v) for v in zip(*found, strict=True)))}
+    shutil.rmtree(cache, ignore_errors=True)
     peers = (taskwarrior(folder, workdir) or {}) if with_peers else {}
     for command in commands.values():  # fill the cache for every kind of load
         run([*KACARD, *command, "--dir", str(folder)], env)
@@ -227,6 +242,15 @@ def print_table(size: int, results: dict[str, dict[str, Run]], markdown: bool) -
             print(f"  {name:<26} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
 
 
+def print_ratios(results: dict[str, dict[str, Run]]) -> None:
+    """Cold CPU of this kacard over the baseline's, per command run with --baseline."""
+    for name, runs in results.items():
+        base = results.get(name + " (baseline)", {}).get("cold")
+        if base is not None and "cold" in runs:
+            print(f"  cold {name}: {runs['cold'].cpu:.2f} s CPU vs {base.cpu:.2f} s for the baseline"
+                  f" = {runs['cold'].cpu / base.cpu:.2f} (wall {runs['cold'].wall:.1f} vs {base.wall:.1f} s)")
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--measure"]:
         print(measure(sys.argv[2:]))
@@ -239,6 +263,9 @@ def main() -> int:
     parser.add_argument("--cold", default=None, help="Run only these commands cold (default: all).")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep generated folders here.")
     parser.add_argument("--markdown", action="store_true", help="Print Markdown tables (the README's).")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="The src folder of another kacard: its cold runs alternate with this one's.")
+    parser.add_argument("--cold-repeat", type=int, default=1, help="Cold runs of each command (median).")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kacard-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -250,7 +277,9 @@ def main() -> int:
     print(f"calibration: a 3M-step pure-Python loop takes {calibration():.3f} s")
     for size in (int(s) for s in args.sizes.split(",")):
         cold = args.cold.split(",") if args.cold else None
-        print_table(size, bench(size, args.repeat, workdir, commands, cold, not args.no_peers), args.markdown)
+        found = bench(size, args.repeat, workdir, commands, cold, not args.no_peers, args.baseline, args.cold_repeat)
+        print_table(size, found, args.markdown)
+        print_ratios(found)
         sys.stdout.flush()
     print(f"\ncalibration again: {calibration():.3f} s (a big change means the machine's speed drifted)")
     if args.workdir is None:

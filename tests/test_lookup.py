@@ -172,7 +172,7 @@ def test_find_by_a_phone_number_however_it_is_spaced(kacard, write_card, three):
     short = kacard("find", "800", "--format", "json")  # three digits are not a phone search
     assert json.loads(short.stdout) == []
     none = kacard("find", "13999999999")
-    assert none.exit_code == 0 and none.stdout == "" and "no card matches" in none.stderr
+    assert none.exit_code == 0 and none.stdout == "(none)\n" and "no card matches" in none.stderr
 
 
 def test_new_makes_the_id_from_the_name(kacard, folder, three):

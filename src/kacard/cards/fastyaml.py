@@ -34,6 +34,7 @@ from typing import Any
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
+from kacard.cards import fastevents
 from kacard.i18n import _
 
 try:  # the C parser (ruamel.yaml.clib)
@@ -43,6 +44,8 @@ try:  # the C parser (ruamel.yaml.clib)
         return iter(_Parser(text).get_event, None)
 
 except ImportError:  # pragma: no cover - platforms without the C extension
+    _Parser = None
+
     def _c_events(text: str) -> Iterable[Any]:
         return _pure_events(text)
 
@@ -61,7 +64,9 @@ class EventError(Exception):
 
 
 # Characters the parsers read differently: refused with their position (check_text).
-_FORBIDDEN_RE = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)")
+# One character class (a fast scan), and a carriage return not followed by a line feed.
+_FORBIDDEN_CHAR_RE = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_LONE_CR_RE = re.compile("\r(?!\n)")
 _FORBIDDEN_NAMES = {  # translated when a message is made (kacard.i18n)
     "\t": "a TAB character (indent and separate with spaces; inside double quotes write \\t)",
     "\x85": "an invisible next-line character (U+0085)",
@@ -72,17 +77,27 @@ _FORBIDDEN_NAMES = {  # translated when a message is made (kacard.i18n)
 }
 
 
+def _first_forbidden(text: str) -> int:
+    """The index of the first character the parsers read differently, or -1."""
+    found = _FORBIDDEN_CHAR_RE.search(text)
+    at = found.start() if found is not None else -1
+    if "\r" in text:
+        lone = _LONE_CR_RE.search(text)
+        if lone is not None and (at < 0 or lone.start() < at):
+            at = lone.start()
+    return at
+
+
 def has_forbidden(text: str) -> bool:
     """Whether `text` holds a character a card may carry only escaped (in double quotes)."""
-    return _FORBIDDEN_RE.search(text) is not None
+    return _first_forbidden(text) >= 0
 
 
 def check_text(text: str) -> None:
     """Refuse characters the YAML parsers disagree on; EventError with 1-based line and column."""
-    found = _FORBIDDEN_RE.search(text)
-    if found is None:
+    at = _first_forbidden(text)
+    if at < 0:
         return
-    at = found.start()
     ch = text[at]
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
@@ -103,6 +118,11 @@ _SPECIAL_FLOATS = {
     "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }
+_NUMBER_RE = re.compile(f"{_INT_RE.pattern}|{_FLOAT_RE.pattern}")
+# The first characters of the plain scalars resolve_plain may make something other than
+# their text (null, ~, true, false, a number): a plain scalar starting otherwise is text.
+MAYBE_NOT_TEXT = frozenset(v[0] for v in (*_NULL, *_TRUE, *_FALSE, *_SPECIAL_FLOATS) if v) | frozenset(
+    "0123456789+-.")
 STR_TAG = "tag:yaml.org,2002:str"
 _TAGS = {type(None): "tag:yaml.org,2002:null", bool: "tag:yaml.org,2002:bool",
          int: "tag:yaml.org,2002:int", float: "tag:yaml.org,2002:float", str: STR_TAG}
@@ -120,17 +140,19 @@ def resolve_plain(value: str) -> Any:
             return False
         return value
     if first in "0123456789+-.":
+        if _NUMBER_RE.fullmatch(value) is None:  # one look for the many dates (2026-11-23)
+            return _SPECIAL_FLOATS.get(value, value)
         if _INT_RE.fullmatch(value):
             if value.startswith("0o"):
                 return int(value, 8)
             if value.startswith("0x"):
                 return int(value, 16)
             return int(value)
-        if value in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[value]
-        if _FLOAT_RE.fullmatch(value):
-            return float(value)
+        return float(value)
     return value
+
+
+fastevents.use(_Parser, resolve_plain, STR_TAG, MAYBE_NOT_TEXT)
 
 
 def plain_tag(value: str) -> str:
@@ -159,8 +181,21 @@ def _scalar(event: Any) -> Any:
 def load(text: str, max_depth: int) -> Any:
     """Plain data of a single-document YAML text. Raises EventError or MarkedYAMLError.
 
-    The C parser reads first; when it refuses the text, the round-trip reader's
-    parser decides (its error, its position), so both readers accept the same documents."""
+    The direct reader (kacard.cards.fastevents) reads first; when it stops (anything
+    the dialect refuses, any parser error), the event reader below decides with the
+    error's wording and position. It reads the C parser's events; when the C parser
+    refuses the text, the round-trip reader's parser decides (its error, its
+    position), so both readers accept the same documents."""
+    check_text(text)
+    try:
+        return fastevents.load(text, max_depth)
+    except fastevents.Stop:  # a refusal, a parser error, or the reader is off: the event reader
+        pass  # decides, and words it
+    return load_events(text, max_depth)
+
+
+def load_events(text: str, max_depth: int) -> Any:
+    """`load` by the event reader alone (the reference the direct reader is tested against)."""
     check_text(text)
     try:
         return _build(_c_events(text), max_depth)
@@ -242,4 +277,4 @@ class _Sentinel:
 _MISSING: Any = _Sentinel()
 _NO_KEY: Any = _Sentinel()
 
-__all__ = ["EventError", "MarkedYAMLError", "check_text", "load", "plain_tag", "resolve_plain"]
+__all__ = ["EventError", "MarkedYAMLError", "check_text", "load", "load_events", "plain_tag", "resolve_plain"]

@@ -88,7 +88,8 @@ def precheck(text: str) -> None:
 
     Deep nesting needs no scan here: fastyaml reads the parser's event stream and
     stops at MAX_DEPTH, before libyaml's quadratic slow-down on deep flow nesting."""
-    marker = _CONFLICT_RE.search(text)
+    maybe = "<<<<<<<" in text or "=======" in text or ">>>>>>>" in text or "|||||||" in text
+    marker = _CONFLICT_RE.search(text) if maybe else None  # a quick look before the line-by-line one
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(

@@ -73,10 +73,10 @@ def new(
     owner: Annotated[str | None, typer.Option(help=_("The rep in charge: id or name (default on a terminal: you)."))] = None,
     status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost (or 潜在/活跃/休眠/流失)."))] = "prospect",
     tier: Annotated[str | None, typer.Option(help=_("Pin a tier S|A|B|C (default: computed)."))] = None,
-    industry: Annotated[str | None, typer.Option()] = None,
+    industry: Annotated[str | None, typer.Option(help=_("The account's industry, e.g. energy, 燃气."))] = None,
     sector: Annotated[str | None, typer.Option(help=_("government|soe|foreign|private|public_institution|finance."))] = None,
     region: Annotated[str | None, typer.Option(help=_("e.g. 华东/杭州."))] = None,
-    address: Annotated[str | None, typer.Option()] = None,
+    address: Annotated[str | None, typer.Option(help=_("The site's address, e.g. 杭州市拱墅区莫干山路1903号."))] = None,
     lat: Annotated[float | None, typer.Option(help=_("Latitude of the site."))] = None,
     lon: Annotated[float | None, typer.Option(help=_("Longitude of the site."))] = None,
     contact: Annotated[str | None, typer.Option(help=_("Name of the key contact."))] = None,
@@ -215,8 +215,7 @@ def find(
     from kacard.cli.daily import folder_rows
 
     rows = {row["id"]: row for row in folder_rows(folder, opts.today)}
-    if matches or opts.format != "table":  # no empty table head over "no card matches"
-        print_rows([rows[m.id] for m in matches], opts.format)
+    print_rows([rows[m.id] for m in matches], opts.format)
     if not matches:
         note(lookup.not_found_message(text, keys, suggest_find=False))
     report_problems(folder)

@@ -104,7 +104,7 @@ def collect(
 
 def plan(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help=_("The plan's year, e.g. 2027."), min=2000, max=2100)],
+    year: Annotated[int, typer.Argument(help=_("The plan's year, e.g. 2027."), min=2000, max=2100, metavar="YEAR")],
     progress: Annotated[bool, typer.Option("--progress", help=_("Actual vs target to date, with the gap."))] = False,
     init: Annotated[bool, typer.Option("--init", help=_("Write the proposed targets to plans/YEAR.yaml (never "
                                                       "over an existing one)."))] = False,

@@ -115,6 +115,9 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     """Columns aligned in display cells (CJK characters take two); see table_lines.
     On a terminal the header is bold (not with NO_COLOR or TERM=dumb), the table fits the
     terminal's width, and columns left off are named in a note on stderr."""
+    if not rows:  # a header over nothing reads as a fault: the title, then say so
+        write_lines([*([title] if title else []), _("(none)")])
+        return
     limit = terminal_width()
     styled = limit is not None and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     lines, left_off = table_lines(rows, columns, title, limit=limit, styled=styled)

@@ -35,14 +35,14 @@ def _kind(value: Any) -> str:
 
 def _iso_date(value: Any) -> Any:
     """A date is ISO text YYYY-MM-DD (or a date); a number is never a date (0 is not 1970-01-01)."""
+    if isinstance(value, str):  # the common case first: every card's dates are text
+        return value  # pydantic parses it (and kacard.cards.messages explains a bad one)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):  # a spreadsheet's date cell
             return value.date()
         raise ValueError(_("a date is written as YYYY-MM-DD, without a time of day"))
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        return value  # text: pydantic parses it (and kacard.cards.messages explains a bad one)
     raise ValueError(_("a date is written as YYYY-MM-DD text (e.g. 2026-11-23), not {value}").format(
         value=_kind(value)))
 
