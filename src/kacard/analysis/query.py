@@ -15,7 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kacard.cards import aliases
 from kacard.errors import UsageError
@@ -43,12 +44,23 @@ class Condition:
     def matches(self, row: dict[str, Any]) -> bool:
         actual = row.get(self.field)
         if self.op in ("~", "!~"):
-            found = _contains(actual, self.value)
+            found = _contains(actual, self.value, self._read)
             return found if self.op == "~" else not found
         if self.op in ("=", "!="):
-            equal = _equals(actual, self.value)
+            equal = _equals(actual, self.value, self._read)
             return equal if self.op == "=" else not equal
-        return _compare(actual, self.op, self.value)
+        return _compare(actual, self.op, self.value, self._read)
+
+    @cached_property
+    def _read(self) -> _Read:
+        """The value as every row is compared with it, read once (not once a row)."""
+        return _Read(fold(self.value), _number(self.value), _date(self.value))
+
+
+class _Read(NamedTuple):
+    folded: str
+    number: Decimal | None
+    day: dt.date | None
 
 
 _FULL_WIDTH = str.maketrans({"＝": "=", "～": "~", "＞": ">", "＜": "<", "！": "!", "≥": ">=",
@@ -123,33 +135,33 @@ def matches_all(conditions: list[Condition], row: dict[str, Any]) -> bool:
     return all(c.matches(row) for c in conditions)
 
 
-def _contains(actual: Any, needle: str) -> bool:
-    needle = fold(needle)  # text is compared after Unicode normalisation (kacard.text.fold)
+def _contains(actual: Any, needle: str, read: _Read | None = None) -> bool:
+    needle = read.folded if read else fold(needle)  # compared after Unicode normalisation (kacard.text.fold)
     if isinstance(actual, list | tuple):
         return any(needle in fold(str(a)) for a in actual)
     return actual is not None and needle in fold(str(actual))
 
 
-def _equals(actual: Any, value: str) -> bool:
+def _equals(actual: Any, value: str, read: _Read | None = None) -> bool:
     if isinstance(actual, list | tuple):
-        return any(_equals(a, value) for a in actual)
+        return any(_equals(a, value, read) for a in actual)
     if actual is None:
         return value in ("", "none", "null")
-    number = _number(value)
+    number = read.number if read else _number(value)
     if isinstance(actual, int | float | Decimal) and not isinstance(actual, bool) and number is not None:
         return Decimal(str(actual)) == number
-    return fold(str(actual)) == fold(value)
+    return fold(str(actual)) == (read.folded if read else fold(value))
 
 
-def _compare(actual: Any, op: str, value: str) -> bool:
+def _compare(actual: Any, op: str, value: str, read: _Read | None = None) -> bool:
     if actual is None:
         return False
     left: Any
     right: Any
     if isinstance(actual, dt.date):
-        left, right = actual, _date(value)
+        left, right = actual, read.day if read else _date(value)
     else:
-        left, right = _number(str(actual)), _number(value)
+        left, right = _number(str(actual)), read.number if read else _number(value)
     if left is None or right is None:
         return False
     return {">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right}[op]

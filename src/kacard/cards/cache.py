@@ -344,6 +344,11 @@ class CardCache:
             self._db.close()
             self._db = None
 
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        """The open database (None: no cache), for kacard.cards.daycache's table."""
+        return self._db
+
 
 def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]

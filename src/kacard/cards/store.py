@@ -77,6 +77,9 @@ class Folder:
     files: int = 0
     # With load_folder(summary=True): each card's brief and index instead of `cards`.
     summaries: list[Summary] | None = None
+    # With load_folder(summary=True): the digest of the bytes each card file's row came
+    # from, by relative path (a file that could not be read has none).
+    digests: dict[str, str] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -260,14 +263,17 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
         raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc)) from None
 
 
-def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+def card_files(folder: Path, stats: dict[str, Stat] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
     """Card files under the folder (any depth) as (relative path with /, path), sorted;
     hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. The one folder walker: it never opens a file,
     and reports and skips what could hang or crash a reader — a symlink leading outside
     the folder, a symlink loop or a dangling link, a `*.yaml` that is not a regular file
     (a FIFO would block every read, a device or socket is no card), a folder it cannot
     read. It does not follow links to folders, nor cross into another file system (like
-    `find -xdev`: `--dir /` never walks /proc)."""
+    `find -xdev`: `--dir /` never walks /proc). With `stats`, each card file's stat as the
+    cache records it (mtime_ns, size, inode) is put there by its relative path: the walk
+    stats every card file anyway (is it a regular file?), so a load need not stat it again."""
+    keep_stats = stats is not None and os.name != "nt"  # Windows' DirEntry.stat() has no inode
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
     try:
@@ -290,6 +296,13 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                 continue
             rel = rel_dir + name
             try:
+                if name.endswith(CARD_SUFFIX) and entry.is_file(follow_symlinks=False) and (rel_dir or name != SETTINGS_FILE):
+                    # the common case, a regular file (not a link): what _entry_problem takes
+                    info = entry.stat()  # as _entry_problem would (a file gone meanwhile is reported)
+                    found.append((rel, entry.path))
+                    if keep_stats:
+                        stats[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)  # type: ignore[index]
+                    continue
                 problem = _entry_problem(folder, entry, device)
                 if problem is not None:
                     if problem and (problem == _("symlink loop; ignored") or is_card_file(name) or entry.is_dir()):
@@ -301,6 +314,9 @@ def card_files(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                     stack.append((rel + "/", entry.path))
                 elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
                     found.append((rel, entry.path))
+                    if keep_stats:
+                        info = entry.stat()  # cached by the entry: no system call
+                        stats[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)  # type: ignore[index]
                 elif looks_like_card(name):
                     problems.append(Problem(rel, None, None, NOT_READ, _("not read: only files named <id>.yaml "
                                             "are cards; rename it if it is one"), severity="warning"))
@@ -339,9 +355,24 @@ Progress = Callable[[int, int], None]  # (files done, files in all), while a loa
 PARALLEL_MIN = 48
 
 
+class Walk(NamedTuple):
+    """A walk of the card folder (card_files) with each card file's stat."""
+
+    files: list[tuple[str, str]]
+    problems: list[Problem]
+    stats: dict[str, Stat]
+
+
+def walk(folder: Path) -> Walk:
+    stats: dict[str, Stat] = {}
+    files, problems = card_files(folder, stats)
+    return Walk(files, problems, stats)
+
+
 def load_folder(
     folder: Path, today: dt.date, *, summary: bool = False, only: Collection[str] | None = None,
-    progress: Progress | None = None, upkeep: bool = False,
+    progress: Progress | None = None, upkeep: bool = False, walked: Walk | None = None,
+    settings: Settings | None = None,
 ) -> Folder:
     """Load settings and every card; problems are collected, never raised (but for settings).
 
@@ -353,10 +384,11 @@ def load_folder(
     Without summary, whole cards are parsed (`show`, `edit`, `log`, `export`,
     `handover`); `only` loads the files of those card ids and nothing else (on a folder
     of 10,000 cards they cost a directory walk, not 10,000 cards).
-    `progress` is told of every card file parsed (the slow part of a first run)."""
-    settings = load_settings(folder)
-    result = Folder(folder, settings)
-    files, result.problems = card_files(folder)
+    `progress` is told of every card file parsed (the slow part of a first run).
+    `walked` and `settings`: the folder's walk and settings when the caller has them."""
+    result = Folder(folder, settings if settings is not None else load_settings(folder))
+    walked = walked if walked is not None else walk(folder)
+    files, result.problems, stats = walked.files, list(walked.problems), walked.stats
     result.files = len(files)
     if only is not None:
         wanted = {check_id(card_id) for card_id in only}
@@ -371,7 +403,7 @@ def load_folder(
             cache = CardCache(folder)
             try:
                 _load_summaries(files, cache, result, today, progress, upkeep=upkeep,
-                                whole_folder=only is None)
+                                whole_folder=only is None, stats=stats)
             finally:
                 cache.close()
         else:
@@ -467,18 +499,21 @@ def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tup
 
 def _load_summaries(
     files: list[tuple[str, str]], cache: CardCache, result: Folder, today: dt.date,
-    progress: Progress | None, *, upkeep: bool, whole_folder: bool,
+    progress: Progress | None, *, upkeep: bool, whole_folder: bool, stats: dict[str, Stat] | None = None,
 ) -> None:
     """Summaries from the cache's rows; files whose stat changed are read, those whose
     bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
     rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
     found: dict[str, Summary | list[Problem]] = {}
+    digests: dict[str, str] = {}
     jobs: list[tuple[str, str, Stat, bytes | None]] = []
     for rel, path in files:
         row = rows.get(rel)
         try:
-            info = os.stat(path)
-            stat = (info.st_mtime_ns, info.st_size, info.st_ino)
+            stat = stats.get(rel) if stats else None
+            if stat is None:
+                info = os.stat(path)
+                stat = (info.st_mtime_ns, info.st_size, info.st_ino)
             data = None
             if row is not None and not row.trusted(stat):
                 data = Path(path).read_bytes()
@@ -488,6 +523,7 @@ def _load_summaries(
                     row = None
             if row is not None and (summary := _from_row(rel, path, row, today, upkeep)) is not None:
                 found[rel] = summary
+                digests[rel] = row.digest
             else:
                 jobs.append((rel, path, stat, data))
         except OSError as exc:
@@ -498,6 +534,7 @@ def _load_summaries(
             continue
         dig, stat, columns, record = outcome
         cache.put(rel, dig, stat, columns)
+        digests[rel] = dig
         if columns is not None:
             fresh = _from_row(rel, path, Row(dig, stat, 0, columns, (0, None)), today, upkeep, made=True)
             if fresh is not None:
@@ -518,6 +555,7 @@ def _load_summaries(
             result.problems.extend(item)
     cache.flush([rel for rel, _ in files] if whole_folder else None)
     result.summaries = summaries
+    result.digests = digests
 
 
 def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False

@@ -190,20 +190,6 @@ def show(
     print_brief(data, opts.format)
 
 
-def _rows(folder, today: dt.date, only=None) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Rows of the folder's cards (of the summaries `only`, when given), tiers over all."""
-    from kacard.render.listing import card_rows
-    from kacard.analysis.scoring import folder_tiers
-
-    tier_of = folder_tiers(folder, today)
-    if folder.summaries is not None:
-        chosen = folder.summaries if only is None else only
-        briefs = [s.brief for s in chosen]
-        indexes = {s.brief.id: s.card_index for s in chosen}
-        return card_rows(briefs, folder.settings, today, tier_of, indexes)
-    return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
-
-
 def find(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=_("Part of a name, contact or address; pinyin or initials; an id prefix."))],
@@ -226,7 +212,9 @@ def find(
             for c in folder.cards]
     matches = lookup.find(text, keys)
     lookup.save_readings()
-    rows = {row["id"]: row for row in _rows(folder, opts.today)}
+    from kacard.cli.daily import folder_rows
+
+    rows = {row["id"]: row for row in folder_rows(folder, opts.today)}
     print_rows([rows[m.id] for m in matches], opts.format)
     if not matches:
         note(lookup.not_found_message(text, keys, suggest_find=False))
@@ -245,13 +233,14 @@ def list_cards(
 
     Example: kacard list --owner zhangwei --format csv
     """
+    from kacard.cli.daily import list_rows
     from kacard.cli.visits import resolve_owner
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load(summary=True)
+    folder, rows = list_rows(opts)  # every card's row, kept for the day (cli/daily.py)
     owner = resolve_owner(folder.settings, folder.path, owner, mine)
-    rows = [r for r in _rows(folder, opts.today) if owner is None or r["owner"] == owner]
+    rows = [r for r in rows if owner is None or r["owner"] == owner]
     print_rows(rows, opts.format)
     report_problems(folder)
 
@@ -268,18 +257,15 @@ def filter_cards(
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
-    from kacard.render.listing import PLAIN_FIELDS, plain_fields, print_rows
     from kacard.analysis.query import matches_all, parse_all
+    from kacard.cli.daily import list_rows
+    from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
     parse_all(conditions)  # a mistyped condition is refused before any card is read
-    folder = opts.load(summary=True)
+    folder, rows = list_rows(opts)  # the rows `list` prints, kept for the day (cli/daily.py)
     parsed = parse_all(conditions, folder.settings)
-    # conditions on a card's own fields first: only the cards they keep get a whole row
-    # (tiers are still worked out over every card)
-    plain = [c for c in parsed if c.field in PLAIN_FIELDS or c.field.startswith("custom.")]
-    kept = [s for s in folder.summaries or [] if matches_all(plain, plain_fields(s.brief))] if plain else None
-    rows = [r for r in _rows(folder, opts.today, kept) if matches_all(parsed, r)]
+    rows = [r for r in rows if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
 

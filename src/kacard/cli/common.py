@@ -24,7 +24,8 @@ from kacard.errors import UsageError
 from kacard.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
-    from kacard.cards.store import Folder
+    from kacard.cards.model.settings import Settings
+    from kacard.cards.store import Folder, Walk
 
 DirOpt = Annotated[
     Path | None,
@@ -118,11 +119,11 @@ class Run:
         return find_folder(self.dir_option)
 
     def load(self, *, summary: bool = False, only: Collection[str] | None = None,
-             upkeep: bool = False) -> Folder:
+             upkeep: bool = False, walked: Walk | None = None, settings: Settings | None = None) -> Folder:
         """Every card; summary=True gives each card's brief and index from the per-user
         cache (with upkeep=True its completeness flags and warnings too), as every
         folder-wide command reads them; only=[ID, ...] just those cards, whole
-        (store.load_folder)."""
+        (store.load_folder; `walked` and `settings` when the caller has them)."""
         from kacard.cards.store import load_folder
         from kacard.cli.lifetime import keep
         from kacard.render.output import Progress
@@ -130,7 +131,7 @@ class Run:
         progress = Progress() if sys.stderr.isatty() else None
         try:
             folder = load_folder(self.folder(), self.today, summary=summary, only=only, progress=progress,
-                                 upkeep=upkeep)
+                                 upkeep=upkeep, walked=walked, settings=settings)
         finally:
             if progress is not None:
                 progress.close()

@@ -15,6 +15,7 @@ from kacard.cli.common import (
     AsOfOpt,
     DirOpt,
     FormatOpt,
+    Run,
     TodayOpt,
     parse_week,
     report_problems,
@@ -128,9 +129,12 @@ def due(
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
+    the_week = Week(start)
+    if explain is None and opts.format != "ics":
+        _due_list(opts, start, owner, mine, all_)
+        return
     folder = opts.load(summary=True)  # the list itself needs no card history
     who = resolve_owner(folder.settings, folder.path, owner, mine)
-    the_week = Week(start)
     tier_of = folder_tiers(folder, opts.today)
     if explain is not None:
         from kacard.render.output import dumps_json
@@ -153,23 +157,35 @@ def due(
     assert folder.summaries is not None
     briefs = [s.brief for s in folder.summaries]
     items = core.due(briefs, folder.settings, opts.today, start, who, tier_of=tier_of)
-    if opts.format == "ics":
-        from kacard.render.ics import due_calendar
+    from kacard.render.ics import due_calendar
 
-        typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
-    else:
-        from kacard.render.output import is_terminal, note
-        from kacard.render.report import week_text
+    typer.echo(due_calendar(items, the_week, opts.today).decode("utf-8"), nl=False)
+    report_problems(folder)
 
-        title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
-                 ).format(week=week_text(the_week), owner=who, count=len(items))
-        shown = items
-        if opts.format == "table" and not all_ and len(items) > TERMINAL_ROWS and is_terminal():
-            shown = items[:TERMINAL_ROWS]
-        report.print_due(shown, opts.format, title, one_rep=who is not None)
-        if len(shown) < len(items):
-            note(_("… and {count} less urgent account(s): kacard due --all lists every one").format(
-                count=len(items) - len(shown)))
+
+def _due_list(opts: Run, start: dt.date, owner: str | None, mine: bool, all_: bool) -> None:
+    """`due` as a table, json or csv: the week's rows for every owner, kept for the day
+    (cli/daily.py), then the owner's."""
+    from kacard.analysis.due import check_owner
+    from kacard.cli.daily import due_rows
+    from kacard.dates import Week
+    from kacard.render.output import is_terminal, note
+    from kacard.render.report import print_due_rows, week_text
+
+    folder, rows = due_rows(opts, start, opts.format)
+    who = resolve_owner(folder.settings, folder.path, owner, mine)
+    if who is not None:
+        check_owner(folder.settings, who)
+        rows = [row for row in rows if row["owner"] == who]
+    title = (_("Due {week} · {owner} · {count} account(s)") if who else _("Due {week} · {count} account(s)")
+             ).format(week=week_text(Week(start)), owner=who, count=len(rows))
+    shown = rows
+    if opts.format == "table" and not all_ and len(rows) > TERMINAL_ROWS and is_terminal():
+        shown = rows[:TERMINAL_ROWS]
+    print_due_rows(shown, opts.format, title, one_rep=who is not None)
+    if len(shown) < len(rows):
+        note(_("… and {count} less urgent account(s): kacard due --all lists every one").format(
+            count=len(rows) - len(shown)))
     report_problems(folder)
 
 
@@ -227,14 +243,15 @@ def brief(
     """
     from kacard.analysis import due as core
     from kacard.analysis.scoring import folder_tiers
+    from kacard.cli.briefs import brief_datas
     from kacard.dates import Week
-    from kacard.render.brief import brief_data, redact_brief
+    from kacard.render.brief import redact_brief
     from kacard.render.output import note
     from kacard.render.report import briefs_html, briefs_markdown
 
     opts = run(ctx, dir, today, format)
     start = week_start(week, opts.today)
-    folder = opts.load(summary=True)  # the due list from the snapshot; whole cards only of those due
+    folder = opts.load(summary=True)  # the due list from the rows; each due card from its kept page
     assert folder.summaries is not None
     settings = folder.settings
     who = resolve_owner(settings, folder.path, owner, mine)
@@ -246,10 +263,7 @@ def brief(
     else:
         briefs = [s.brief for s in folder.summaries]
         items = core.due(briefs, settings, opts.today, start, who, tier_of=tier_of)
-    whole = opts.load(only=[item.id for item in items])
-    card_of = {loaded.card.id: loaded.card for loaded in whole.cards}
-    entries = [(brief_data(card_of.get(item.id) or whole.get(item.id).card, settings, opts.today), item)
-               for item in items]
+    entries = list(zip(brief_datas(opts, folder, items), items, strict=True))  # from kept pages (cli/briefs.py)
     if redact:
         entries = [(redact_brief(data), _redact_item(item)) for data, item in entries]
     rep = settings.rep(who) if who else None

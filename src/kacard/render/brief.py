@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from kacard.cards import facts
+from kacard.cards.brief import Brief
 from kacard.cards.model.card import OPEN_STAGES, Card
 from kacard.cards.model.settings import Settings
 from kacard.i18n import _, label, localize
@@ -20,30 +24,20 @@ ROLE_ORDER = {"decision_maker": 0, "influencer": 1, "buyer": 2, "technical": 3, 
 
 def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: int = 3) -> dict[str, Any]:
     """Everything the brief shows, as plain data (also the JSON of `show --format json`)."""
-    rep = settings.rep(card.owner)
-    step = facts.open_next_step(card, today)
+    from kacard.cards import brief
+
+    return page_data(page(card, last_visits), card, partial(facts.metric, card), brief.of(card), settings, today)
+
+
+def page(card: Card, last_visits: int = 3) -> dict[str, Any]:
+    """What a brief shows of the card alone (neither today nor the settings change it): the
+    part `brief` keeps per card version (kacard.cli.briefs) so a week's briefs need not
+    parse every card. Dates, times and Decimals as they are (kacard.cards.daycache keeps them)."""
     visits = sorted(card.visits, key=lambda v: v.date)[-last_visits:][::-1]
     people = sorted(card.contacts, key=lambda c: (ROLE_ORDER.get(c.role, 9), -(c.influence or 0)))
-    window = settings.scoring.pareto.window_days
-    last = facts.last_visit(card, today)
     return {
-        "id": card.id,
-        "name": card.name,
-        "status": card.status,
-        "owner": card.owner,
-        "owner_name": rep.name if rep else None,
-        "tier_pinned": card.tier,
-        "industry": card.industry,
-        "sector": card.sector,
-        "region": card.region,
-        "address": card.address,
         "visit_hours": ({"days": list(card.visit_hours.days), "start": card.visit_hours.start,
                          "end": card.visit_hours.end} if card.visit_hours else None),
-        "visit_minutes": card.visit_minutes,
-        "relationship": card.relationship,
-        "since": card.since,
-        "revenue_window": facts.metric(card, today, window, "revenue"),
-        "window_days": window,
         "credit": card.credit.model_dump() if card.credit else None,
         "people": [
             {"name": c.name, "title": c.title, "role": c.role, "level": c.level,
@@ -55,34 +49,67 @@ def brief_data(card: Card, settings: Settings, today: dt.date, *, last_visits: i
              "next": ({"date": v.next.date, "action": v.next.action} if v.next else None)}
             for v in visits
         ],
+        "opportunities": [
+            {"title": o.title, "stage": o.stage, "amount": o.amount, "close": o.close}
+            for o in card.opportunities if o.stage in OPEN_STAGES
+        ],
+    }
+
+
+def page_data(kept: dict[str, Any], account: Card | Brief, metric: Callable[[dt.date, int, str], Decimal],
+              sold: Brief, settings: Settings, today: dt.date) -> dict[str, Any]:
+    """brief_data from a card's `page` and the account it describes: the whole card, or its
+    brief as of today from the cache's row (kacard.cards.brief: the facts read either
+    alike), with `metric` its window sums (facts.metric, or the row's index) and `sold`
+    its brief with deals and people (the dangers read them)."""
+    rep = settings.rep(account.owner)
+    step = facts.open_next_step(account, today)
+    window = settings.scoring.pareto.window_days
+    last = facts.last_visit(account, today)
+    return {
+        "id": account.id,
+        "name": account.name,
+        "status": account.status,
+        "owner": account.owner,
+        "owner_name": rep.name if rep else None,
+        "tier_pinned": account.tier,
+        "industry": account.industry,
+        "sector": account.sector,
+        "region": account.region,
+        "address": account.address,
+        "visit_hours": kept["visit_hours"],
+        "visit_minutes": account.visit_minutes,
+        "relationship": account.relationship,
+        "since": account.since,
+        "revenue_window": metric(today, window, "revenue"),
+        "window_days": window,
+        "credit": kept["credit"],
+        "people": kept["people"],
+        "last_visits": kept["last_visits"],
         "days_since_visit": (today - last.date).days if last else None,
         "next_step": ({"date": step.date, "time": step.time, "action": step.action,
                        "overdue": step.date < today} if step else None),
         "receivables": [
             {"invoice": r.trade.invoice, "amount": r.amount, "due": r.due, "days_overdue": r.days_overdue}
-            for r in facts.overdue_receivables(card, today)
+            for r in facts.overdue_receivables(account, today)
         ],
-        "signals": [{"date": s.date, "kind": s.kind, "note": s.note} for s in card.signals
+        "signals": [{"date": s.date, "kind": s.kind, "note": s.note} for s in account.signals
                     if last is None or last.date < s.date],
-        "opportunities": [
-            {"title": o.title, "stage": o.stage, "amount": o.amount, "close": o.close}
-            for o in card.opportunities if o.stage in OPEN_STAGES
-        ],
-        **sale_data(card, settings, today),
+        "opportunities": kept["opportunities"],
+        **sale_data(sold, [p["level"] for p in kept["people"]], settings, today),
     }
 
 
-def sale_data(card: Card, settings: Settings, today: dt.date) -> dict[str, Any]:
-    """The course's dangers (kacard.analysis.people) and hints (seed 003) for the brief."""
+def sale_data(sold: Brief, levels: list[str | None], settings: Settings, today: dt.date) -> dict[str, Any]:
+    """The course's dangers (kacard.analysis.people) and hints (seed 003) for the brief, from
+    the account's deals and people and its contacts' `levels`."""
     from kacard.analysis.hints import team_hints
     from kacard.analysis.people import LEVELS, warnings
-    from kacard.cards import brief
     from kacard.render.people import hint_lines
 
-    levels = [lv for lv in LEVELS if any(c.level == lv for c in card.contacts)]
     return {
-        "dangers": [w.as_json() for w in warnings(brief.of(card), settings.people, today)],
-        "hints": hint_lines(team_hints(settings), card.sector, levels, []),
+        "dangers": [w.as_json() for w in warnings(sold, settings.people, today)],
+        "hints": hint_lines(team_hints(settings), sold.sector, [lv for lv in LEVELS if lv in levels], []),
     }
 
 

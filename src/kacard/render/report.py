@@ -111,13 +111,20 @@ def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
 def print_due(items: Sequence[DueItem], fmt: str, title: str, *, one_rep: bool = False) -> None:
     """The due list; `one_rep` (a list filtered by owner, named in the title) leaves the
     owner column out of the table, which leaves a terminal more room for the rest."""
+    print_due_rows([item.as_json() for item in items] if fmt == "json" else due_rows(items), fmt, title,
+                   one_rep=one_rep)
+
+
+def print_due_rows(rows: Sequence[dict[str, Any]], fmt: str, title: str, *, one_rep: bool = False) -> None:
+    """print_due from the rows it prints: each item's `as_json()` for json (or that data
+    through output.to_jsonable), else its `due_rows` row."""
     if fmt == "json":
-        sys.stdout.write(dumps_json([item.as_json() for item in items]) + "\n")
+        sys.stdout.write(dumps_json(list(rows)) + "\n")
     elif fmt == "csv":
-        emit(due_rows(items), DUE_CSV_COLUMNS, "csv")
+        emit(rows, DUE_CSV_COLUMNS, "csv")
     else:
         columns = [c for c in DUE_COLUMNS if not (one_rep and c.key == "owner")]
-        emit(due_rows(items), columns, "table", title=title)
+        emit(rows, columns, "table", title=title)
 
 
 def explain_text(item: DueItem, week: Week) -> str:

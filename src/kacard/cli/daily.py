@@ -1,0 +1,126 @@
+"""The day's rows of `list`, `filter` and `due`, worked out once per folder state and day.
+
+A run first walks the folder (stat-ing every card file, as every load does) and asks the
+day cache (kacard.cards.daycache) for rows kept under the folder's state, today, the
+week and the language. Only when none are kept does it load every card's row
+(kacard.cards.store.load_folder) and work them out: tiers over all accounts, every
+account's list row (render.listing.card_rows) or due reasons and urgency
+(analysis.due.due, then render.report.due_rows / the SPEC §8 JSON), then keeps them.
+
+The rows kept are those the writers print, for every account (owner filters and
+`filter`'s conditions are applied after, as the commands always did), with the load's
+problems, so a run from the day cache prints the same bytes as one that works them out
+(tests/test_daily.py runs both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kacard.cli.common import Run
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
+
+
+def _problem_data(folder: Folder, walked: int) -> list[list[Any]]:
+    """The load's problems after the walk's, as data; NotKept when one holds text that
+    prints otherwise than its characters (a catalog Message localized where shown)."""
+    from kacard.cards.daycache import NotKept
+
+    found = [[p.file, p.line, p.column, p.field, p.message, p.severity] for p in folder.problems[walked:]]
+    if any(isinstance(v, str) and type(v) is not str for problem in found for v in problem):
+        raise NotKept("a problem with a catalog message")
+    return found
+
+
+def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Folder], list[dict[str, Any]]]
+             ) -> tuple[Folder, list[dict[str, Any]]]:
+    """(folder, rows): the folder as `report_problems` and owner checks read it (settings,
+    path, problems; its cards' summaries only when the rows were worked out) and the rows
+    `work(folder)` gives for a summary load, from the day cache when it holds them."""
+    from kacard.cards import daycache, store
+    from kacard.cards.cache import CardCache
+    from kacard.cli.lifetime import keep
+    from kacard.errors import Problem
+    from kacard.i18n import language
+
+    path = opts.folder()
+    settings = store.load_settings(path)
+    started = time.time_ns()
+    walked = store.walk(path)
+    what = (kind, opts.today, *parts, language())
+    entry = daycache.key(daycache.folder_state(path, walked.files, walked.stats, started), *what)
+    cache = CardCache(path)
+    try:
+        kept = daycache.get(cache, entry)
+        if kept is not None:
+            try:
+                problems = [Problem(*p) for p in kept["problems"]]
+                rows = daycache.decode_rows(kept["rows"])
+                folder = store.Folder(path, settings, problems=walked.problems + problems, files=len(walked.files))
+                keep(folder)
+                return folder, rows
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # damaged: worked out again
+        folder = opts.load(summary=True, walked=walked, settings=settings)
+        rows = work(folder)
+        if entry is not None:
+            try:
+                value = {"problems": _problem_data(folder, len(walked.problems)), "rows": daycache.encode_rows(rows)}
+            except daycache.NotKept:
+                return folder, rows
+            daycache.put(cache, entry, value)
+        return folder, rows
+    finally:
+        cache.close()
+
+
+def folder_rows(folder: Folder, today: dt.date) -> list[dict[str, Any]]:
+    """The `list` rows of the folder's cards (render.listing.card_rows), tiers over all."""
+    from kacard.analysis.scoring import folder_tiers
+    from kacard.render.listing import card_rows
+
+    tier_of = folder_tiers(folder, today)
+    if folder.summaries is not None:
+        briefs = [s.brief for s in folder.summaries]
+        indexes = {s.brief.id: s.card_index for s in folder.summaries}
+        return card_rows(briefs, folder.settings, today, tier_of, indexes)
+    return card_rows([c.card for c in folder.cards], folder.settings, today, tier_of)
+
+
+def list_rows(opts: Run) -> tuple[Folder, list[dict[str, Any]]]:
+    """Every card's `list` row (tiers over all), sorted by id."""
+    return day_rows(opts, "list", (), lambda folder: folder_rows(folder, opts.today))
+
+
+def due_rows(opts: Run, start: dt.date, fmt: str) -> tuple[Folder, list[dict[str, Any]]]:
+    """The week's due list for every owner, most urgent first: the table and CSV rows
+    (render.report.due_rows), or with fmt "json" each item's SPEC §8 JSON data."""
+
+    def work(folder: Folder) -> list[dict[str, Any]]:
+        from kacard.analysis import due as core
+        from kacard.analysis.scoring import folder_tiers
+        from kacard.render.output import to_jsonable
+        from kacard.render.report import due_rows as table_rows
+
+        briefs = [s.brief for s in folder.summaries or []]
+        items = core.due(briefs, folder.settings, opts.today, start, None, tier_of=folder_tiers(folder, opts.today))
+        return [_as_json_text(to_jsonable(item.as_json())) for item in items] if fmt == "json" else table_rows(items)
+
+    return day_rows(opts, "due-json" if fmt == "json" else "due", (start,), work)
+
+
+def _as_json_text(value: Any) -> Any:
+    """JSON data with every text as JSON writes it: a str subclass (kacard.i18n.Message,
+    whose str value is the English text) as that plain str, so it can be kept."""
+    if isinstance(value, dict):
+        return {_as_json_text(k): _as_json_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_text(v) for v in value]
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # the characters json.dumps writes, as a plain str
+    return value
