@@ -519,7 +519,7 @@ def _base_root(base: bytes) -> CommentedMap:
 
 
 def _validate(path: str, text: str) -> list[Problem]:
-    from kacard.cards.store import parse_card
+    from kacard.cards.parse import parse_card
 
     name = PurePosixPath(path).name if path else ""
     expect = name[: -len(".yaml")] if name.endswith(".yaml") else None
