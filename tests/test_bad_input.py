@@ -144,10 +144,12 @@ def test_new_never_overwrites(kacard, folder, write_card):
 
 
 def test_card_changed_between_read_and_write_is_not_clobbered(folder, write_card):
-    from kacard.cards.editing import log_visit, visit_record
-    from kacard.errors import StaleWrite
-    from kacard.cards.store import load_folder, update_card
     import datetime as dt
+
+    from kacard.cards.editing import log_visit, visit_record
+    from kacard.cards.store import load_folder
+    from kacard.cards.writing import update_card
+    from kacard.errors import StaleWrite
 
     path = write_card("hz-xinghe", SAMPLE_CARD)
     loaded = load_folder(folder, dt.date(2026, 11, 23)).get("hz-xinghe")

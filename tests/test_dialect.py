@@ -17,7 +17,8 @@ from ruamel.yaml.comments import TaggedScalar
 
 from kacard.cards import yamlio
 from kacard.cards.editing import log_visit, visit_record
-from kacard.cards.store import load_folder, update_card
+from kacard.cards.store import load_folder
+from kacard.cards.writing import update_card
 
 TODAY = dt.date(2026, 11, 23)
 

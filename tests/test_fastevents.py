@@ -130,7 +130,7 @@ def test_the_first_forbidden_character_is_the_one_found_before(text):
 def test_rows_keep_custom_values_only_when_they_read_back_equal(custom, kept):
     from kacard.cards import brief, index
     from kacard.cards.cache import Record, decode_brief, encode
-    from kacard.cards.store import parse_card
+    from kacard.cards.parse import parse_card
 
     card, problems = parse_card("hz-c.yaml", f"id: hz-c\nname: C\nowner: lina\ncustom: {custom}\n".encode())
     assert card is not None, problems

@@ -67,7 +67,7 @@ def test_dir_root_is_refused_without_a_crash(tmp_path) -> None:
 
 
 def test_walker_does_not_cross_into_another_file_system(tmp_path) -> None:
-    from kacard.cards.store import card_files
+    from kacard.cards.walk import card_files
 
     if not Path("/proc/self").is_dir() or os.stat("/").st_dev == os.stat("/proc").st_dev:
         pytest.skip("needs /proc on its own file system")

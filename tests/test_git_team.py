@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kacard.cards.parse import parse_card
 from kacard.team.gitsetup import driver_command
-from kacard.cards.store import parse_card
 from tests.conftest import SAMPLE_CARD, SETTINGS, Kacard
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

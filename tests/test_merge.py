@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kacard.cards.parse import parse_card
 from kacard.team.merge import is_card_path, merge_cards
-from kacard.cards.store import parse_card
 from tests.conftest import SAMPLE_CARD
 
 BASE = SAMPLE_CARD + """\

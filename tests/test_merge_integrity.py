@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kacard.cards.store import parse_card
+from kacard.cards.parse import parse_card
 from kacard.team import mergefile
 from kacard.team.merge import merge_cards
 from tests.conftest import SAMPLE_CARD, Kacard

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from kacard.cards import yamlio
 from kacard.cards.cache import cache_dir
 from kacard.cards.editing import log_visit, visit_record
-from kacard.cards.store import load_folder, update_card
+from kacard.cards.store import load_folder
+from kacard.cards.writing import update_card
 from tests.conftest import SAMPLE_CARD
 
 TODAY = dt.date(2026, 11, 23)

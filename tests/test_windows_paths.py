@@ -60,9 +60,9 @@ def test_main_commands_in_a_path_with_spaces_and_chinese(odd_folder: Path, tmp_p
 
 def test_folder_fsync_is_guarded_where_folders_cannot_be_opened(tmp_path: Path, monkeypatch) -> None:
     """No os.O_DIRECTORY (Windows) must not break a write."""
-    from kacard.cards import store
+    from kacard.cards import safewrite
 
     monkeypatch.delattr(os, "O_DIRECTORY", raising=False)
     path = tmp_path / "a.yaml"
-    store.write_atomic(path, "id: a\n", None)
+    safewrite.write_atomic(path, "id: a\n", None)
     assert path.read_bytes() == b"id: a\n"

@@ -113,10 +113,10 @@ def test_handover_checks_every_card_before_writing_any(kacard, folder, write_car
 def test_an_interrupted_handover_is_finished_by_running_it_again(kacard, folder, write_card, monkeypatch):
     for card_id in ("a1", "a2", "a3"):
         write_card(card_id, f"id: {card_id}\nname: {card_id}\nowner: zhangwei\n")
-    from kacard.cards import store
+    from kacard.cards import writing
 
     calls = {"n": 0}
-    real_commit = store.commit
+    real_commit = writing.commit
 
     def crash_on_second(prepared):
         calls["n"] += 1

@@ -7,7 +7,7 @@ them, as the rows a writer prints, in a `day` table of the per-user cache
 (kacard.cards.cache: same file, same privacy), under a key made of:
 
 * the folder's state (`folder_state`): every card file's relative path and stat
-  (mtime, size, inode: the walk stats every file anyway, kacard.cards.store.walk) and
+  (mtime, size, inode: the walk stats every file anyway, kacard.cards.walk.walk) and
   kacard.yaml's bytes. Any change to a card file changes its stat, as the cache's rows
   and git assume; a file modified in the last RACY_NS leaves the folder without a state
   (nothing is read or kept until it has settled);
@@ -62,7 +62,7 @@ class FolderState(NamedTuple):
 
 
 def folder_state(folder: Path, files: list[tuple[str, str]], stats: dict[str, Stat], started_ns: int) -> FolderState:
-    """The state of a folder from its walk (kacard.cards.store.walk, begun at `started_ns`:
+    """The state of a folder from its walk (kacard.cards.walk.walk, begun at `started_ns`:
     its card files in order and their stats) and kacard.yaml's stat and bytes.
 
     Two runs that find every card file with the same (mtime, size, inode) read the same

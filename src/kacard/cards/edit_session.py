@@ -23,7 +23,9 @@ from typing import Any
 
 from kacard.cards.cache import cache_dir, digest
 from kacard.cards.model.settings import Settings
-from kacard.cards.store import LoadedCard, parse_card, settings_problems, write_atomic
+from kacard.cards.parse import parse_card
+from kacard.cards.safewrite import write_atomic
+from kacard.cards.store import LoadedCard, settings_problems
 from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
 from kacard.i18n import _
 

@@ -58,7 +58,7 @@ def load_targets(folder: Path, year: int) -> PlanTargets | None:
 
     Raises CardInvalid (exit 2) with file:line: field: message when the file is not valid.
     """
-    from kacard.cards.store import read_model
+    from kacard.cards.parse import read_model
 
     rel = f"{PLANS_FOLDER}/{year}.yaml"
     if not (folder / rel).is_file():
@@ -78,7 +78,7 @@ def write_targets(folder: Path, year: int, header: str, document: dict[str, obje
 
     from ruamel.yaml import YAML
 
-    from kacard.cards.store import write_atomic
+    from kacard.cards.safewrite import write_atomic
 
     path = plan_path(folder, year)
     if path.exists():

@@ -1,40 +1,42 @@
-"""The card folder on disk: read every card, report every problem, write safely.
+"""The card folder loaded: every card (or its cached rows), every problem, the team checks.
 
-Only this module reads or writes card files. Reading never stops at a broken
-card: each problem becomes a `Problem(file, line, col, field, message)` and the
-other cards load. Writing patches the original YAML document and replaces the
-file atomically, refusing when it changed since it was read.
+Four modules touch card files, one job each: kacard.cards.walk finds them,
+kacard.cards.parse reads one, this module loads the folder (rows from the per-user
+cache, changed cards parsed in worker processes) and kacard.cards.writing writes.
+Loading never stops at a broken card: each problem becomes a
+`Problem(file, line, col, field, message)` and the other cards load.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import gc
 import os
-import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from kacard.cards import brief, index, yamlio
 from kacard.cards.brief import Brief
-from kacard.cards.cache import CardCache, Record, Row, Stat, decode_brief, decode_numbers, digest, encode, loads
+from kacard.cards.cache import (
+    CardCache,
+    Record,
+    Row,
+    Stat,
+    decode_brief,
+    decode_numbers,
+    digest,
+    encode,
+    loads,
+)
 from kacard.cards.index import CardIndex
-from kacard.cards.safewrite import check_unchanged, fsync_folder, write_atomic
-from kacard.cards.textpatch import with_bom
-from kacard.errors import (
-    CardInvalid, CardNotFound, KacardError, Problem, StaleWrite, UnsafePath, os_reason,
-)
-from kacard.i18n import _, language, localize, set_language
 from kacard.cards.model.settings import Settings
-from kacard.cards.paths import (
-    RESERVED_FOLDERS, SETTINGS_FILE, card_path, check_id, inside, is_card_file, looks_like_card,
-    CARD_SUFFIX,
-)
+from kacard.cards.parse import load_settings, parse_card
+from kacard.cards.paths import CARD_SUFFIX, check_id
+from kacard.cards.walk import Walk, walk
+from kacard.errors import CardInvalid, CardNotFound, Problem
+from kacard.i18n import _, language, localize, set_language
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -47,8 +49,6 @@ class LoadedCard:
     rel: str  # path relative to the folder, with /
     digest: str  # hash of the bytes read: a write checks the file still has them
 
-
-NOT_READ = "file name"  # the field of the warning about a card-looking file kacard does not read
 
 # Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
 LAST_VISITS = 3
@@ -124,249 +124,8 @@ class Folder:
         raise CardNotFound(_("no card with id {card_id!r} in {path}").format(card_id=card_id, path=self.path))
 
 
-# -- reading ----------------------------------------------------------------------------
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
-def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Problem]:
-    """One problem per pydantic error, positioned with the round-trip document and put
-    in plain words by kacard.cards.messages (which reads the card's line too)."""
-    from kacard.cards import messages
-
-    try:
-        root: Any = yamlio.load_document(text).root
-    except yamlio.YamlProblem:
-        root = None
-    lines = text.split("\n")
-    problems: list[Problem] = []
-    for error in exc.errors(include_url=False, include_input=True):
-        loc = tuple(error["loc"])
-        where = yamlio.locate(root, loc) if root is not None else None
-        line = where[0] if where else None
-        source = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
-        raw_message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            raw_message = _unknown_field_message(loc, root)
-        raw = messages.Raw(error["type"], loc, raw_message, error.get("input"), dict(error.get("ctx") or {}))
-        message = messages.explain(raw, source)
-        if error["type"] == "missing" and loc:
-            message = messages.missing_hint(text, str(loc[-1])) or message
-        column = where[1] if where else None
-        fixed = messages.corrected(raw, source)
-        if fixed is not raw and source is not None:  # `amount: 1,200,000` in a {…} line: point at amount
-            loc, column = fixed.loc, source.find(f"{fixed.loc[-1]}:") + 1 or column
-        problem = Problem(rel, line, column, _field_path(loc), message)
-        if not any(p.line == line and p.message == message for p in problems):
-            problems.append(problem)
-    return problems
-
-
-def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
-    import difflib
-
-    from kacard.cards.model import card as card_models
-
-    name = str(loc[-1])
-    known = _known_fields(loc[:-1], card_models.Card)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return _("unknown field '{name}'; did you mean '{close}'? (team fields go under 'custom')").format(
-            name=name, close=close[0])
-    return _("unknown field '{name}' (team fields go under 'custom')").format(name=name)
-
-
-def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
-    """Field names (aliases first) of the model found by walking `parent` from Card."""
-    import typing
-
-    current = model
-    for part in parent:
-        if isinstance(part, int):
-            continue
-        info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if info is None:
-            return []
-        annotation = info.annotation
-        for candidate in (annotation, *typing.get_args(annotation)):
-            inner = [a for a in (candidate, *typing.get_args(candidate)) if hasattr(a, "model_fields")]
-            if inner:
-                current = inner[0]
-                break
-        else:
-            return []
-    return [f.alias or name for name, f in current.model_fields.items()]
-
-
-def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
-    """Validate one card file's bytes; (card, problems). Never raises for bad content."""
-    from kacard.cards.messages import yaml_problem
-    from kacard.cards.model.card import Card
-
-    text = ""
-    try:
-        text = yamlio.decode(data)
-        raw = yamlio.load_data(text)
-    except yamlio.YamlProblem as exc:
-        found = yaml_problem(text, exc.line, exc.column, exc.message) if text else exc
-        return None, [Problem(rel, found.line, found.column, "", found.message)]
-    problems: list[Problem] = []
-    if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
-        line = _key_line(text, "id")
-        problems.append(Problem(rel, line, 1 if line else None, "id",
-                                f"id {raw['id']!r} does not match the file name {expect_id}.yaml"))
-    try:
-        card = Card.model_validate(raw)
-    except ValidationError as exc:
-        return None, problems + _validation_problems(rel, text, exc)
-    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:  # a model rule hit data it
-        # did not expect: this card is broken, the others are not (never a traceback)
-        return None, problems + [Problem(rel, None, None, "", f"cannot be read as a card ({type(exc).__name__})")]
-    return (None, problems) if problems else (card, [])
-
-
-def _key_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def load_settings(folder: Path) -> Settings:
-    if not (folder / SETTINGS_FILE).is_file():
-        return Settings()
-    return read_model(folder, SETTINGS_FILE, Settings)
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def read_model(folder: Path, rel: str, model: type[M]) -> M:
-    """A folder file that is not a card (kacard.yaml, plans/2027.yaml) read safely into `model`.
-
-    Raises CardInvalid (exit 2) naming file:line:col: field: message for every problem.
-    """
-    data = (folder / rel).read_bytes()
-    try:
-        text = yamlio.decode(data)
-        # an empty file (or comments only) is an empty mapping: every setting at its default
-        blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
-        raw = {} if blank else yamlio.load_data(text)
-    except yamlio.YamlProblem as exc:
-        raise CardInvalid(_("{rel} cannot be read").format(rel=rel),
-                          [Problem(rel, exc.line, exc.column, "", exc.message)]) from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc)) from None
-
-
-def card_files(folder: Path, stats: dict[str, Stat] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """Card files under the folder (any depth) as (relative path with /, path), sorted;
-    hidden entries, kacard.yaml and the RESERVED_FOLDERS (plans/, import/) skipped. The one folder walker: it never opens a file,
-    and reports and skips what could hang or crash a reader — a symlink leading outside
-    the folder, a symlink loop or a dangling link, a `*.yaml` that is not a regular file
-    (a FIFO would block every read, a device or socket is no card), a folder it cannot
-    read. It does not follow links to folders, nor cross into another file system (like
-    `find -xdev`: `--dir /` never walks /proc). With `stats`, each card file's stat as the
-    cache records it (mtime_ns, size, inode) is put there by its relative path: the walk
-    stats every card file anyway (is it a regular file?), so a load need not stat it again."""
-    keep_stats = stats is not None and os.name != "nt"  # Windows' DirEntry.stat() has no inode
-    found: list[tuple[str, str]] = []
-    problems: list[Problem] = []
-    try:
-        device = os.stat(folder).st_dev
-    except OSError as exc:
-        return found, [Problem(".", None, None, "", _("cannot read folder: {reason}").format(reason=os_reason(exc)))]
-    stack = [("", str(folder))]
-    while stack:
-        rel_dir, current = stack.pop()
-        try:
-            with os.scandir(current) as scan:
-                entries = list(scan)
-        except OSError as exc:
-            problems.append(Problem(rel_dir or ".", None, None, "",
-                                    _("cannot read folder: {reason}").format(reason=os_reason(exc))))
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            rel = rel_dir + name
-            try:
-                if name.endswith(CARD_SUFFIX) and entry.is_file(follow_symlinks=False) and (rel_dir or name != SETTINGS_FILE):
-                    # the common case, a regular file (not a link): what _entry_problem takes
-                    info = entry.stat()  # as _entry_problem would (a file gone meanwhile is reported)
-                    found.append((rel, entry.path))
-                    if keep_stats:
-                        stats[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)  # type: ignore[index]
-                    continue
-                problem = _entry_problem(folder, entry, device)
-                if problem is not None:
-                    if problem and (problem == _("symlink loop; ignored") or is_card_file(name) or entry.is_dir()):
-                        problems.append(Problem(rel, None, None, "", problem))
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    if not rel_dir and name in RESERVED_FOLDERS:
-                        continue
-                    stack.append((rel + "/", entry.path))
-                elif is_card_file(name) and not (not rel_dir and name == SETTINGS_FILE):
-                    found.append((rel, entry.path))
-                    if keep_stats:
-                        info = entry.stat()  # cached by the entry: no system call
-                        stats[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)  # type: ignore[index]
-                elif looks_like_card(name):
-                    problems.append(Problem(rel, None, None, NOT_READ, _("not read: only files named <id>.yaml "
-                                            "are cards; rename it if it is one"), severity="warning"))
-            except OSError as exc:  # vanished or unreadable while walking
-                if is_card_file(name):
-                    problems.append(Problem(rel, None, None, "",
-                                            _("cannot read file: {reason}").format(reason=os_reason(exc))))
-    found.sort()
-    return found, problems
-
-
-def _entry_problem(folder: Path, entry: os.DirEntry[str], device: int) -> str | None:
-    """Why the walker skips an entry ("" = silently), or None to take it."""
-    import stat as st
-
-    if entry.is_symlink():
-        try:
-            target = Path(entry.path).resolve(strict=True)
-        except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.11's "Symlink loop"
-            loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
-            return _("symlink loop; ignored") if loop else _("dangling symlink; ignored")
-        if not inside(folder, target):
-            return _("symlink points outside the card folder; ignored")
-        if target.is_dir():
-            return ""  # links to folders are not followed (no walking in circles)
-    if entry.is_dir(follow_symlinks=False):
-        return "" if entry.stat(follow_symlinks=False).st_dev != device else None
-    if is_card_file(entry.name) and not st.S_ISREG(entry.stat().st_mode):
-        return _("not a regular file (a FIFO, device or socket); skipped")
-    return None
-
-
 Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
-
-# Cards to parse before a load starts worker processes (below that, forking costs more).
 PARALLEL_MIN = 48
-
-
-class Walk(NamedTuple):
-    """A walk of the card folder (card_files) with each card file's stat."""
-
-    files: list[tuple[str, str]]
-    problems: list[Problem]
-    stats: dict[str, Stat]
-
-
-def walk(folder: Path) -> Walk:
-    stats: dict[str, Stat] = {}
-    files, problems = card_files(folder, stats)
-    return Walk(files, problems, stats)
 
 
 def load_folder(
@@ -694,150 +453,3 @@ def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:
         out.append(Problem(problem.file, where[0] if where else None, where[1] if where else None,
                            problem.field, problem.message, problem.severity))
     return out
-
-
-# -- writing ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreparedWrite:
-    """A checked change of one card, not yet written (see prepare_update)."""
-
-    loaded: LoadedCard
-    data: bytes  # the card's new bytes
-    card: Card
-
-
-def update_card(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> Card:
-    """prepare_update, then write it (commit)."""
-    return commit(prepare_update(folder, loaded, change))
-
-
-def commit(prepared: PreparedWrite) -> Card:
-    """Write a prepared change (atomic; StaleWrite if the file changed since it was read)."""
-    loaded = prepared.loaded
-    write_atomic(loaded.path, prepared.data, loaded.digest)
-    return prepared.card
-
-
-def prepare_update(folder: Path, loaded: LoadedCard, change: Callable[[yamlio.Document], None]) -> PreparedWrite:
-    """Patch a card's YAML document with `change` and validate the result; nothing is written
-    yet (`commit` writes it), so a command changing several cards checks them all first.
-
-    The document is read from the bytes whose digest `loaded` recorded, so an edit
-    is never applied on top of content the user has not seen. Every line the change
-    does not touch is written back byte for byte (line endings, BOM, long lines,
-    number forms); write_atomic keeps the file's mode and a symlink's target.
-    """
-    text, _digest = read_for_update(folder, loaded)
-    data = loaded.path.read_bytes()  # the same bytes (read_for_update checked them): for the BOM
-    document = yamlio.load_document(text, editable=True)
-    change(document)
-    try:
-        new = with_bom(data, document.dump())  # only the changed lines are new (textpatch)
-    except yamlio.YamlProblem as exc:
-        raise CardInvalid(f"{loaded.rel}: {exc.message}") from None
-    card, problems = parse_card(loaded.rel, new, expect_id=loaded.card.id)
-    if card is None:
-        raise CardInvalid(_("the change would make {rel} invalid; nothing was written").format(rel=loaded.rel), problems)
-    return PreparedWrite(loaded, new, card)
-
-
-def read_for_update(folder: Path, loaded: LoadedCard) -> tuple[str, str]:
-    """(text, digest) of a card about to be patched: the very bytes `loaded` was read
-    from (StaleWrite if the file changed since), inside the folder (UnsafePath)."""
-    if not inside(folder, loaded.path):
-        raise UnsafePath(_("{rel} is outside the card folder").format(rel=loaded.rel))
-    data = loaded.path.read_bytes()
-    if digest(data) != loaded.digest:
-        raise StaleWrite(_("{rel} changed on disk since kacard read it; nothing was written — run the command again").format(rel=loaded.rel))
-    return yamlio.decode(data), loaded.digest
-
-
-# Lock files are written in binary mode everywhere: on Windows os.open is text mode (and
-# would turn "\n" into "\r\n") unless told O_BINARY, which POSIX does not have.
-LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-
-
-def replace(source: Path, target: Path) -> None:
-    """os.replace, with Windows' refusal to replace a file another program holds open (an
-    editor, Excel) as StaleWrite rather than a traceback."""
-    try:
-        os.replace(source, target)
-    except PermissionError:
-        if os.name != "nt":  # elsewhere a real permission problem: the write error's own message
-            raise
-        raise StaleWrite(_("{file} could not be replaced: it is open in another program or "
-                           "read-only; close it and run the command again").format(file=target.name)) from None
-
-
-def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
-    """Write many cards (rel, text, digest read or None for a new file) as write_atomic
-    does one, with one flush to disk for all: every text goes to its `<name>.lock` first,
-    then `os.sync()`, then each lock is renamed over its card (after the digest check),
-    then each folder is synced once. Per-file fsyncs cost ~20 ms each on a plain disk:
-    10,000 imported cards would wait minutes. Returns the cards not written, and why."""
-    failed: list[tuple[str, KacardError]] = []
-    locked: list[tuple[str, Path, Path, str | None]] = []
-    try:
-        for rel, text, expect in items:
-            path = folder / rel
-            lock = path.with_name(path.name + ".lock")
-            if not inside(folder, path) or not is_card_file(path.name):
-                failed.append((rel, UnsafePath(_("{rel} is outside the card folder").format(rel=rel))))
-                continue
-            try:
-                fd = os.open(lock, LOCK_FLAGS, 0o644)
-            except FileExistsError:
-                failed.append((rel, StaleWrite(_("{rel} is being written by another kacard (remove {name} if that is not so)").format(rel=rel, name=lock.name))))
-                continue
-            with os.fdopen(fd, "wb") as handle:
-                locked.append((rel, path, lock, expect))
-                handle.write(text.encode("utf-8"))
-        if hasattr(os, "sync"):
-            os.sync()
-        folders = set()
-        locked.reverse()
-        while locked:
-            rel, path, lock, expect = locked.pop()
-            try:
-                check_unchanged(path, expect)
-                replace(lock, path)
-            except StaleWrite as exc:
-                lock.unlink(missing_ok=True)
-                failed.append((rel, exc))
-                continue
-            folders.add(path.parent)
-        for parent in folders:
-            fsync_folder(parent)
-    finally:
-        for _rel, _path, lock, _expect in locked:
-            lock.unlink(missing_ok=True)
-    return failed
-
-
-def create_card(folder: Path, card_id: str, text: str) -> Path:
-    """Write a new card file from text, after validating it; never overwrites."""
-    path = card_path(folder, card_id)
-    rel = path.relative_to(folder).as_posix()
-    card, problems = parse_card(rel, text.encode("utf-8"), expect_id=card_id)
-    if card is None:
-        raise CardInvalid(_("the new card {rel} would be invalid; nothing was written").format(rel=rel), problems)
-    taken = existing_id_file(folder, card_id)
-    if taken is not None:
-        raise CardInvalid(_("card {id} already exists ({file}); use `kacard edit {stem}` (ids are unique in "
-                            "the whole folder, whatever the case of their letters)").format(
-            id=repr(card_id), file=taken, stem=Path(taken).stem))
-    write_atomic(path, text, None)
-    return path
-
-
-def existing_id_file(folder: Path, card_id: str) -> str | None:
-    """The card file anywhere in the folder whose id equals `card_id` ignoring case (file
-    systems on Windows and macOS do), or None."""
-    wanted = card_id.casefold()
-    files, _ = card_files(folder)
-    for rel, _path in files:
-        if Path(rel).stem.casefold() == wanted:
-            return rel
-    return None

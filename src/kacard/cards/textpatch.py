@@ -14,7 +14,7 @@ None when the change falls where the dump and the file disagree (the caller then
 decides). New lines take the file's line ending (CRLF when most lines have it).
 
 A UTF-8 BOM is kept too (`with_bom`); the file's mode and symlinks are the
-store's business (store.write_atomic). Issue 11, kind 3.
+store's business (safewrite.write_atomic). Issue 11, kind 3.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _, label, localize
 
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("new")(new)
@@ -93,13 +94,15 @@ def new(
     Without an ID, the id is made from the name (its pinyin, unique in the folder).
     Example: kacard new --name 杭州星河纺织有限公司 --owner 张伟 --lat 30.27 --lon 120.15
     """
-    from kacard.cards.lookup import slug
-    from kacard.cards.reps import rep_id
-    from kacard.cli import prompts
     from kacard.cards.editing import new_card_text
-    from kacard.team.folder_setup import schema_hint
+    from kacard.cards.lookup import slug
+    from kacard.cards.parse import load_settings
     from kacard.cards.paths import check_id
-    from kacard.cards.store import card_files, create_card, load_settings
+    from kacard.cards.reps import rep_id
+    from kacard.cards.walk import card_files
+    from kacard.cards.writing import create_card
+    from kacard.cli import prompts
+    from kacard.team.folder_setup import schema_hint
 
     opts = run(ctx, dir, today, format)
     folder = opts.folder()
@@ -361,11 +364,11 @@ def log(
     Example: kacard log hz-xinghe-gas --summary 讨论三号线方案 --with 金建国 --next-date 2026-12-01 --next-action 带工程师现场讲解
     """
     from kacard.cards import aliases
+    from kacard.cards.editing import log_visit, same_visit_logged, visit_record
     from kacard.cards.reps import rep_id
+    from kacard.cards.writing import update_card
     from kacard.cli import prompts
     from kacard.dates import parse_day
-    from kacard.cards.editing import log_visit, same_visit_logged, visit_record
-    from kacard.cards.store import update_card
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)

@@ -25,7 +25,8 @@ from kacard.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
-    from kacard.cards.store import Folder, Walk
+    from kacard.cards.store import Folder
+    from kacard.cards.walk import Walk
 
 DirOpt = Annotated[
     Path | None,
@@ -144,7 +145,7 @@ class Run:
         pinyin or initials: kacard.cards.lookup.resolve). Ids of card files are taken as
         they are, without reading any card; anything else is looked up in the folder's
         snapshot (the fast path of `list`)."""
-        from kacard.cards.store import card_files
+        from kacard.cards.walk import card_files
 
         files, _problems = card_files(self.folder())
         stems = {Path(rel).stem for rel, _path in files}
@@ -163,7 +164,7 @@ def card_id_choices(ctx: typer.Context, incomplete: str) -> list[str]:
     Reads only the folder's file names (--dir on the line, else $KACARD_DIR, else the
     nearest folder with kacard.yaml); nothing at all when no folder is found."""
     from kacard.cards.paths import find_folder
-    from kacard.cards.store import card_files
+    from kacard.cards.walk import card_files
 
     root = ctx.find_root()
     chosen = ctx.params.get("dir") or (root.params.get("dir") if root is not None else None)
@@ -284,7 +285,7 @@ def _as_of(ctx: typer.Context, opts: Run, as_of: str, explicit_today: bool) -> R
 
 def report_problems(folder: Folder) -> None:
     """Problems to stderr (one per line) and a summary line, so nothing is hidden."""
-    from kacard.cards.store import NOT_READ
+    from kacard.cards.walk import NOT_READ
     from kacard.render.output import note
 
     for problem in folder.problems:  # card-looking files kacard skips: never skipped silently

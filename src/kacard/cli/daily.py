@@ -42,16 +42,16 @@ def day_rows(opts: Run, kind: str, parts: tuple[object, ...], work: Callable[[Fo
     """(folder, rows): the folder as `report_problems` and owner checks read it (settings,
     path, problems; its cards' summaries only when the rows were worked out) and the rows
     `work(folder)` gives for a summary load, from the day cache when it holds them."""
-    from kacard.cards import daycache, store
+    from kacard.cards import daycache, parse, store, walk
     from kacard.cards.cache import CardCache
     from kacard.cli.lifetime import keep
     from kacard.errors import Problem
     from kacard.i18n import language
 
     path = opts.folder()
-    settings = store.load_settings(path)
+    settings = parse.load_settings(path)
     started = time.time_ns()
-    walked = store.walk(path)
+    walked = walk.walk(path)
     what = (kind, opts.today, *parts, language())
     entry = daycache.key(daycache.folder_state(path, walked.files, walked.stats, started), *what)
     cache = CardCache(path)

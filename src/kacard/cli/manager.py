@@ -35,7 +35,7 @@ def changes(
 
     Example: kacard changes --since 2026-11-23 --owner zhangwei
     """
-    from kacard.cards.store import load_settings
+    from kacard.cards.parse import load_settings
     from kacard.render.manager import print_changes
     from kacard.team import changes as core
     from kacard.team.history import resolve_since

@@ -36,7 +36,7 @@ def rate(
     Example: kacard rate hz-xinghe-gas strategic_goals=2 influence=1 product_fit=2
     """
     from kacard.cards.editing import set_ratings
-    from kacard.cards.store import update_card
+    from kacard.cards.writing import update_card
 
     opts = run(ctx, dir, today, format)
     card_id = opts.card_id(card_id)
@@ -113,10 +113,10 @@ def score(
 
     Example: kacard score --owner zhangwei --chart pareto.svg
     """
-    from kacard.render.output import note
-    from kacard.render.score import print_explain, print_score, print_what_if
     from kacard.analysis.scoring.report import score_rows as score_folder
     from kacard.analysis.scoring.report import what_if as tier_changes
+    from kacard.render.output import note
+    from kacard.render.score import print_explain, print_score, print_what_if
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     if (set_ or apply) and not what_if:
@@ -192,7 +192,7 @@ def _apply_pins(opts: Any, changes: list[Any], apply: str) -> None:
     """Pin the accounts named in `apply` (or every listed one for "all") to the proposed tier
     (each card read whole: a write patches its file)."""
     from kacard.cards.editing import set_tier_pin
-    from kacard.cards.store import update_card
+    from kacard.cards.writing import update_card
     from kacard.cli.common import split_ids
 
     proposed = {c.account.id: c for c in changes}

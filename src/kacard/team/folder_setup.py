@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from kacard.cards.model.card import Card
-from kacard.errors import UsageError
 from kacard.cards.paths import SETTINGS_FILE, check_id, check_output
 from kacard.cards.schemas import schema_text
+from kacard.errors import UsageError
 from kacard.i18n import _
 
 SCHEMA_DIR = ".schema"
@@ -88,7 +88,7 @@ def add_reps(settings: Path, reps: list[tuple[str, str]], bases: dict[str, Point
 
     from kacard.cards.cache import digest
     from kacard.cards.model.settings import Settings
-    from kacard.cards.store import write_atomic
+    from kacard.cards.safewrite import write_atomic
     from kacard.cards.yamlio import decode, flow_map, load_data, load_document
 
     data = settings.read_bytes()

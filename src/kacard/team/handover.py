@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kacard.cards.editing import append_record
+from kacard.cards.model.card import Card
+from kacard.cards.store import Folder, LoadedCard
+from kacard.cards.writing import commit, prepare_update
+from kacard.cards.yamlio import Document, flow_map
 from kacard.errors import CardInvalid, UsageError
 from kacard.i18n import _
-from kacard.cards.model.card import Card
-from kacard.cards.store import Folder, LoadedCard, commit, prepare_update
-from kacard.cards.yamlio import Document, flow_map
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Flow: read_rows (cells → values, every bad cell a problem) → match each row to an
 account (by id, normalised company name, 统一社会信用代码, a contact's phone; see
 import_match) → patch each account's round-trip document (import_patch) → validate
-each changed card as `kacard validate` would → write (store.write_atomic) all valid
+each changed card as `kacard validate` would → write (safewrite.write_atomic) all valid
 cards, or none with `all_or_nothing` when anything was wrong. A dry run stops before
 writing and keeps a diff per card. The same file imported again changes nothing.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from kacard.cards import store, yamlio
+from kacard.cards import parse, store, walk, writing, yamlio
 from kacard.cards.editing import SCHEMA_COMMENT
 from kacard.cards.store import Folder, LoadedCard
 from kacard.errors import KacardError
@@ -106,7 +106,7 @@ def _index(folder: Folder) -> tuple[AccountIndex, dict[str, LoadedCard], set[str
         index.add(card.id, card.name, code, [c.phone for c in card.contacts if c.phone])
         cards[card.id] = loaded
     taken = set(cards) | {Path(p.file).stem for p in folder.problems}
-    files, _problems = store.card_files(folder.path)
+    files, _problems = walk.card_files(folder.path)
     taken |= {Path(rel).stem for rel, _path in files}
     return index, cards, taken
 
@@ -167,7 +167,7 @@ def _render(folder: Folder, account: _Account, mapping: ImportMap, today: dt.dat
         if not _apply_all(loaded.card.model_dump(by_alias=True), account, mapping, problems, probe=True):
             return CardChange(account.card_id, rel, "unchanged", "", "", loaded.digest), problems
         try:
-            original, digest = store.read_for_update(folder.path, loaded)
+            original, digest = writing.read_for_update(folder.path, loaded)
             document = yamlio.load_document(original)
         except (KacardError, yamlio.YamlProblem) as exc:
             return None, [account.first.problem(None, f"{rel}: {exc}")]
@@ -184,7 +184,7 @@ def _render(folder: Folder, account: _Account, mapping: ImportMap, today: dt.dat
         text = card_text(root, [*header, HEADER])
     if text == original:
         return CardChange(account.card_id, rel, "unchanged", text, "", digest), problems
-    card, found = store.parse_card(rel, text.encode("utf-8"), expect_id=account.card_id)
+    card, found = parse.parse_card(rel, text.encode("utf-8"), expect_id=account.card_id)
     if card is not None:
         found = store.settings_problems(rel, card.owner, card.criteria, folder.settings)
     if found:
@@ -271,9 +271,9 @@ def _apply_row(root: Any, row: Row, mapping: ImportMap, problems: list[ImportPro
 
 
 def _write(folder: Folder, changes: list[CardChange]) -> list[ImportProblem]:
-    """Write every changed card (store.write_many); one that cannot be written is a
+    """Write every changed card (writing.write_many); one that cannot be written is a
     problem, the rest are written."""
-    failed = store.write_many(folder.path, [(c.rel, c.text, c.digest) for c in changes])
+    failed = writing.write_many(folder.path, [(c.rel, c.text, c.digest) for c in changes])
     return [ImportProblem(rel, None, None, None, "", exc.message) for rel, exc in failed]
 
 

@@ -66,7 +66,7 @@ def finish(ours: bytes, theirs: bytes, texts: dict[str, str], path: str,
 
 
 def _validate(path: str, text: str) -> list[Problem]:
-    from kacard.cards.store import parse_card
+    from kacard.cards.parse import parse_card
 
     name = PurePosixPath(path).name if path else ""
     expect = name[: -len(".yaml")] if name.endswith(".yaml") else None
