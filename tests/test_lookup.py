@@ -44,7 +44,7 @@ def test_several_matches_list_the_candidates():
     with pytest.raises(UsageError) as caught:
         lookup.resolve("集团", CARDS)
     assert "2 cards" in caught.value.message
-    assert "hz-wahaha  杭州娃哈哈集团有限公司" in caught.value.message
+    assert "  hz-wahaha      杭州娃哈哈集团有限公司\n" in caught.value.message  # ids aligned
     assert "hz-xinghe-gas  杭州星河燃气集团有限公司" in caught.value.message
 
 
