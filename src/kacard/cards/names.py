@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from kacard.errors import DuplicateAccount
+from kacard.i18n import _
 
 # Company-form words left out when comparing names (after NFKC, so full-width forms and
 # （中国） are already half-width). Longest first: 股份有限公司 before 有限公司.
@@ -55,3 +59,21 @@ def clearly_different(a: str, b: str) -> bool:
     from nothing (it says nothing)."""
     x, y = normalise_name(a), normalise_name(b)
     return bool(x and y) and x not in y and y not in x
+
+
+def namesakes(name: str, cards: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(id, file) of every card, given as (id, name, file), whose name is `name`'s by
+    `same_name`: the accounts a new card of that name would duplicate."""
+    key = normalise_name(name)
+    return [(card_id, rel) for card_id, card_name, rel in cards if key and normalise_name(card_name) == key]
+
+
+def refuse_namesake(name: str, cards: Iterable[tuple[str, str, str]]) -> None:
+    """Raise DuplicateAccount (exit 2) naming the cards that already have this name
+    (`kacard new` without an explicit id: an id given says "a second account, deliberately")."""
+    found = namesakes(name, cards)
+    if found:
+        raise DuplicateAccount(_(
+            "{name!r} is already the name of {cards}; nothing was written. To add another account of that "
+            "name on purpose, give its id: kacard new ID --name …").format(
+            name=name, cards=_(", ").join(_("{id} ({file})").format(id=card_id, file=rel) for card_id, rel in found)))
