@@ -83,28 +83,42 @@ def test_the_shipped_sample_workbook_creates_its_three_accounts_and_touches_no_o
     assert again["created"] == again["updated"] == [] and len(again["problems"]) == 1
 
 
-def test_a_name_on_file_with_another_credit_code_is_a_conflict_and_only_that_row_is_left_out(
+def test_a_name_on_file_with_another_credit_code_is_a_conflict_and_only_its_rows_are_left_out(
         sample: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
     from kacard.team.import_match import with_check_char
 
     (sample / "hz-xinghe-gas.yaml").write_text(
         (sample / "hz-xinghe-gas.yaml").read_text(encoding="utf-8")
         + f'custom: {{credit_code: "{with_check_char("91330100MA2KX0007")}"}}\n', encoding="utf-8")
-    sheet = tmp_path / "codes.csv"
-    sheet.write_text("客户名称,统一社会信用代码,负责业务员,地址\n"
-                     f"杭州星河燃气集团有限公司,{with_check_char('91330100MA2KX0008')},李娜,别处1号\n"
-                     "杭州另一家有限公司,,张伟,杭州市某路3号\n", encoding="utf-8")
+    book = Workbook()
+    accounts = book.active
+    accounts.title = "客户资料"
+    accounts.append(["客户名称", "统一社会信用代码", "负责业务员", "地址"])
+    accounts.append(["杭州星河燃气集团有限公司", with_check_char("91330100MA2KX0008"), "李娜", "别处1号"])
+    accounts.append(["杭州另一家有限公司", None, "张伟", "杭州市某路3号"])
+    contacts = book.create_sheet("联系人")
+    contacts.append(["客户名称", "姓名", "职务"])
+    contacts.append(["杭州星河燃气集团有限公司", "钱七", "采购经理"])
+    contacts.append(["杭州另一家有限公司", "孙八", "总经理"])
+    path = tmp_path / "codes.xlsx"
+    book.save(path)
     before = snapshot(sample)
-    result = kacard("import", str(sheet), "--dir", str(sample))
+    result = kacard("import", str(path), "--dir", str(sample))
     assert result.returncode == 1
-    assert ("codes.csv:A2: 客户名称: has the name of hz-xinghe-gas (杭州星河燃气集团有限公司) "
+    assert ("codes.xlsx:客户资料!A2: 客户名称: has the name of hz-xinghe-gas (杭州星河燃气集团有限公司) "
             "but another 统一社会信用代码") in result.stderr
-    assert "created hangzhoulingyijia.yaml" in result.stdout, "the partial rule: the good row is written"
+    assert ("codes.xlsx:联系人!A2: 客户名称: not imported: this account's own row (row 2 of codes.xlsx!客户资料) "
+            "was not imported") in result.stderr, "its contact does not slip onto the card by name"
+    assert "created hangzhoulingyijia.yaml" in result.stdout, "the partial rule: the good rows are written"
     after = snapshot(sample)
     assert set(after) - set(before) == {"hangzhoulingyijia.yaml"}
     assert {k: after[k] for k in before} == before
-    zh = kacard("import", str(sheet), "--dir", str(sample), "--dry-run", lang="zh")
+    assert "孙八" in (sample / "hangzhoulingyijia.yaml").read_text(encoding="utf-8")
+    zh = kacard("import", str(path), "--dir", str(sample), "--dry-run", lang="zh")
     assert "与 hz-xinghe-gas (杭州星河燃气集团有限公司) 同名，但统一社会信用代码不同" in zh.stderr
+    assert "未导入：该客户本身的资料行（codes.xlsx!客户资料 第 2 行）未导入" in zh.stderr
 
 
 def test_all_or_nothing_holds_when_a_card_cannot_be_written(sample: Path, tmp_path: Path) -> None:

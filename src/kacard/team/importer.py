@@ -25,7 +25,7 @@ from kacard.errors import KacardError
 from kacard.i18n import _
 from kacard.team.import_emit import card_text
 from kacard.team.import_map import ImportMap
-from kacard.team.import_match import AccountIndex, Found, suggest_id
+from kacard.team.import_match import AccountIndex, Found, normalise_name, suggest_id
 from kacard.team.import_patch import add_contact, add_trade, add_visit, set_field, set_location
 from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows
 
@@ -120,21 +120,31 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
     index, cards, taken = _index(folder)
     accounts: dict[str, _Account] = {}
     problems = []
+    left_out: dict[str, ImportProblem] = {}  # normalised name or id -> the problem of its card row
     for row in rows:
         values = row.values
         target = "name" if row.kind == "cards" else "account"
+        if row.kind != "cards" and (
+                skipped := left_out.get(normalise_name(str(values["account"]))) or left_out.get(
+                    str(values["account"]).lower())):
+            problems.append(row.problem("account", _(
+                "not imported: this account's own row (row {row} of {where}) was not imported").format(
+                row=skipped.row, where=_where(skipped))))
+            continue
         if row.kind == "cards":
             found = index.find(card_id=values.get("id"), name=values.get("name"),
                                code=values.get("custom.credit_code"), phone=values.get("contact.phone"))
         else:
             account = str(values["account"])
             found = index.find(card_id=account.lower(), name=account)
-        if found.how == "ambiguous":
-            problems.append(row.problem(target, _("matches several cards by {key} ({ids}); give the card id").format(
+        if found.how in ("ambiguous", "conflict"):
+            problems.append(row.problem(target, _conflict_message(index, found) if found.how == "conflict" else _(
+                "matches several cards by {key} ({ids}); give the card id").format(
                 key=found.key, ids=", ".join(found.others))))
-            continue
-        if found.how == "conflict":
-            problems.append(row.problem(target, _conflict_message(index, found)))
+            if row.kind == "cards":
+                for key in (normalise_name(str(values.get("name") or "")), str(values.get("id") or "").lower()):
+                    if key:
+                        left_out.setdefault(key, problems[-1])
             continue
         card_id = found.card_id
         if card_id is None:
@@ -157,6 +167,11 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
             accounts[card_id] = _Account(card_id, cards.get(card_id), row)
         accounts[card_id].rows.append(row)
     return list(accounts.values()), problems
+
+
+def _where(problem: ImportProblem) -> str:
+    """FILE!Sheet (FILE for a CSV file): where a problem's row is."""
+    return problem.file + (f"!{problem.sheet}" if problem.sheet else "")
 
 
 def _conflict_message(index: AccountIndex, found: Found) -> str:
