@@ -112,6 +112,11 @@ def new(
     asking = _interactive()
     if name is None and asking:
         name = prompts.ask(_("Account name"), prompts.required)
+    if name and card_id is None:  # an explicit id is a deliberate second account
+        from kacard.cards.names import refuse_namesake
+
+        folder_now = opts.load(summary=True)
+        refuse_namesake(name, ((s.brief.id, s.brief.name, s.rel) for s in folder_now.summaries or ()))
     if owner is None and asking:
         me = _current_rep_or_none(settings, folder)
         choices = _(", ").join(_("{id} ({name})").format(id=r.id, name=r.name) for r in settings.team)
