@@ -45,7 +45,7 @@ import orjson
 from kacard.cards.cache import RACY_NS, CardCache, Stat
 from kacard.cards.paths import SETTINGS_FILE
 
-KEEP = 8  # entries kept per folder (the newest): a few commands, weeks and languages
+KEEP = 24  # entries kept per folder (the newest): a few commands, options, weeks and languages
 
 
 class NotKept(ValueError):

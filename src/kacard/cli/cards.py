@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, Run, TodayOpt, report_problems, run
 from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError
 from kacard.i18n import _, label, localize
+
+if TYPE_CHECKING:
+    from kacard.cards.store import Folder
 
 
 def register(app: typer.Typer) -> None:
@@ -288,14 +291,25 @@ def validate(
 
     Example: kacard validate --format json
     """
-    from kacard.errors import problem_order
-    from kacard.render.output import dumps_json, note
-    from kacard.team.validation import folder_checks, location_warnings
+    from kacard.cli.daily import day_output
+    from kacard.team.validation import folder_checks
 
     opts = run(ctx, dir, today, format)
-    folder = opts.load(summary=True, upkeep=True)  # problems and warnings are kept per card
+    path = opts.folder()
+    checks = folder_checks(path)  # the git set-up, checked each run: part of the day's key
+    day_output(opts, "validate", (opts.format, [str(p) for p in checks]),
+               lambda walked: _validate(opts, checks, opts.load(summary=True, upkeep=True, walked=walked)))
+
+
+def _validate(opts: Run, checks: list, folder: Folder) -> None:  # type: ignore[type-arg]
+    """`validate`'s report of a folder loaded with upkeep (problems and warnings are kept
+    per card) and the folder's own `checks` (team.validation.folder_checks)."""
+    from kacard.errors import problem_order
+    from kacard.render.output import dumps_json, note
+    from kacard.team.validation import location_warnings
+
     far = location_warnings(((s.rel, s.brief.location) for s in folder.summaries or []), folder.settings)
-    problems = sorted(folder.problems + folder_checks(folder.path) + far, key=problem_order)
+    problems = sorted(folder.problems + checks + far, key=problem_order)
     errors = [p for p in problems if p.severity == "error"]
     if opts.format == "json":
         typer.echo(dumps_json([p.as_json() for p in problems]))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kacard.cli.common import Run
@@ -124,3 +125,99 @@ def _as_json_text(value: Any) -> Any:
     if isinstance(value, str) and type(value) is not str:
         return str.__str__(value)  # the characters json.dumps writes, as a plain str
     return value
+
+
+def file_state(path: Path) -> str:
+    """A file's stat and bytes, hashed ("" when it is missing): for a key (day_output's
+    parts) when a command also reads a file outside the card walk."""
+    import hashlib
+
+    try:
+        info = path.stat()
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return f"{info.st_mtime_ns}:{info.st_size}:" + hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Recorder:
+    """A stream that passes every write on to `stream` and records its text (kacard's own
+    control text too: render.safe.write_raw), so a run's output can be kept as printed."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        if text or type(text) is not bytes:  # click writes b"" when it flushes: nothing printed
+            self.parts.append(text)
+        return self._stream.write(text)
+
+    def write_raw(self, text: str) -> None:
+        from kacard.render.safe import write_raw
+
+        self.parts.append(text)
+        write_raw(self._stream, text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, errors ...
+        return getattr(self._stream, name)
+
+
+def day_output(opts: Run, kind: str, parts: tuple[object, ...], produce: Callable[[Any], None]) -> None:
+    """Run a folder-wide report (`score`, `review`, `validate`) from the day cache: what
+    `produce(walked)` printed on stdout and stderr (and the ProblemsFound it raised) for
+    the same folder state, day, language, folder path and `parts` (every option that
+    changes the output, and any other file it reads) is printed again as it was; else
+    `produce` runs with the folder's walk (for `Run.load(walked=...)`) and its output is
+    kept. A table fitted to a terminal (stdout one) is worked out each run."""
+    import sys
+
+    from kacard.cards import daycache, walk
+    from kacard.cards.cache import CardCache
+    from kacard.errors import ProblemsFound
+    from kacard.i18n import language
+    from kacard.render.output import is_terminal
+
+    if is_terminal():
+        produce(None)
+        return
+    path = opts.folder()
+    started = time.time_ns()
+    walked = walk.walk(path)
+    entry = daycache.key(daycache.folder_state(path, walked.files, walked.stats, started),
+                         kind, opts.today, str(path), *parts, language())
+    cache = CardCache(path)
+    try:
+        kept = daycache.get(cache, entry)
+    finally:
+        cache.close()
+    if isinstance(kept, dict) and all(isinstance(kept.get(k), str) for k in ("out", "err")):
+        sys.stdout.write(kept["out"])
+        sys.stderr.write(kept["err"])
+        if isinstance(kept.get("found"), str):
+            raise ProblemsFound(kept["found"])
+        return
+    saved = sys.stdout, sys.stderr
+    out, err = _Recorder(saved[0]), _Recorder(saved[1])
+    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    found: str | None = None
+    try:
+        produce(walked)
+    except ProblemsFound as exc:
+        found = str.__str__(exc.message)
+        raise
+    except BaseException:
+        entry = None  # an error (a usage error, a card that cannot be read): nothing kept
+        raise
+    finally:
+        sys.stdout, sys.stderr = saved
+        if entry is not None and all(type(p) is str for p in out.parts + err.parts):
+            cache = CardCache(path)
+            try:
+                daycache.put(cache, entry, {"out": "".join(out.parts), "err": "".join(err.parts), "found": found})
+            finally:
+                cache.close()

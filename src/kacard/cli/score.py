@@ -116,13 +116,19 @@ def score(
     from kacard.analysis.scoring.report import score_rows as score_folder
     from kacard.analysis.scoring.report import what_if as tier_changes
     from kacard.render.output import note
-    from kacard.render.score import print_explain, print_score, print_what_if
+    from kacard.render.score import print_explain, print_what_if
 
     opts = run(ctx, dir, today, format, as_of=as_of)
     if (set_ or apply) and not what_if:
         what_if = True
     if explain and (what_if or chart):
         raise UsageError(_("--explain shows one account; use it without --what-if and --chart"))
+    if not (explain or what_if or chart or as_of):  # the default report: kept for the day (cli/daily.py)
+        from kacard.cli.daily import day_output
+
+        day_output(opts, "score", (owner, opts.format),
+                   lambda walked: _score_report(opts, owner, opts.load(summary=True, walked=walked)))
+        return
     folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
     if owner is not None:
@@ -131,7 +137,6 @@ def score(
         owner = rep_id(settings, owner, "--owner")
     rows = folder.summaries or []
     report = score_folder(rows, settings, opts.today)
-    chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
 
     if explain:
         if opts.format == "csv":
@@ -173,6 +178,25 @@ def score(
         report_problems(folder)
         return
 
+    _score_report(opts, owner, folder, report, chart)
+
+
+def _score_report(opts: Any, owner: str | None, folder: Any, report: Any = None, chart: Path | None = None) -> None:
+    """The default `score` report of `folder` (scored here unless `report` is given) for
+    `owner` (as typed, or a rep's id) or everyone, and the Pareto chart when asked for."""
+    from kacard.analysis.scoring.report import score_rows as score_folder
+    from kacard.render.output import note
+    from kacard.render.score import print_score
+
+    settings = folder.settings
+    rows = folder.summaries or []
+    if report is None:
+        if owner is not None:
+            from kacard.cards.reps import rep_id
+
+            owner = rep_id(settings, owner, "--owner")
+        report = score_folder(rows, settings, opts.today)
+    chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
     if not chosen:
         note(_("nothing to score: no cards owned by {owner}").format(owner=owner) if owner
              else _("nothing to score: no cards in {folder}").format(folder=folder.path))

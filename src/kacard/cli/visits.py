@@ -27,6 +27,7 @@ from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
+    from kacard.cards.store import Folder
 
 WeekOpt = Annotated[
     str | None,
@@ -203,14 +204,25 @@ def review(
 
     Example: kacard review --format md > review.md
     """
-    from kacard.analysis.review import review as build
-    from kacard.render.report import print_review
-
     opts = run(ctx, dir, today, format, as_of=as_of)
     start = week_start(week, opts.today)
-    from kacard.cards.plans import load_targets
+    if as_of is None:  # kept for the day (cli/daily.py), with the year's plan file as read
+        from kacard.cards.plans import PLANS_FOLDER
+        from kacard.cli.daily import day_output, file_state
 
-    folder = opts.load(summary=True, upkeep=True)  # each card's brief, index and upkeep
+        plan = file_state(opts.folder() / PLANS_FOLDER / f"{opts.today.year}.yaml")
+        day_output(opts, "review", (start, owner, opts.format, plan),
+                   lambda walked: _review(opts, start, owner, opts.load(summary=True, upkeep=True, walked=walked)))
+        return
+    _review(opts, start, owner, opts.load(summary=True, upkeep=True))
+
+
+def _review(opts: Run, start: dt.date, owner: str | None, folder: Folder) -> None:
+    """`review` of a folder loaded with each card's brief, index and upkeep."""
+    from kacard.analysis.review import review as build
+    from kacard.cards.plans import load_targets
+    from kacard.render.report import print_review
+
     if owner is not None:
         owner = resolve_owner(folder.settings, folder.path, owner, False)
     targets = load_targets(folder.path, opts.today.year)
