@@ -11,6 +11,10 @@ The rows kept are those the writers print, for every account (owner filters and
 `filter`'s conditions are applied after, as the commands always did), with the load's
 problems, so a run from the day cache prints the same bytes as one that works them out
 (tests/test_daily.py runs both).
+
+`score`, `review` and `validate` keep what their default report printed instead
+(`day_output`): under the same key, with every option that changes it, so a run on an
+unchanged folder prints the kept text (tests/test_day_reports.py).
 """
 
 from __future__ import annotations
@@ -141,12 +145,13 @@ def file_state(path: Path) -> str:
 
 
 class _Recorder:
-    """A stream that passes every write on to `stream` and records its text (kacard's own
-    control text too: render.safe.write_raw), so a run's output can be kept as printed."""
+    """A stream that passes every write on to `stream` and records its text, so a run's
+    output can be kept as printed."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.parts: list[str] = []
+        self.raw = False
 
     def write(self, text: str) -> int:
         if text or type(text) is not bytes:  # click writes b"" when it flushes: nothing printed
@@ -154,9 +159,11 @@ class _Recorder:
         return self._stream.write(text)
 
     def write_raw(self, text: str) -> None:
+        """kacard's control text (a terminal's progress line, then cleared; styling): passed
+        on, not recorded; `raw` tells it was written."""
         from kacard.render.safe import write_raw
 
-        self.parts.append(text)
+        self.raw = True
         write_raw(self._stream, text)
 
     def writelines(self, lines: Any) -> None:
@@ -215,7 +222,7 @@ def day_output(opts: Run, kind: str, parts: tuple[object, ...], produce: Callabl
         raise
     finally:
         sys.stdout, sys.stderr = saved
-        if entry is not None and all(type(p) is str for p in out.parts + err.parts):
+        if entry is not None and not out.raw and all(type(p) is str for p in out.parts + err.parts):
             cache = CardCache(path)
             try:
                 daycache.put(cache, entry, {"out": "".join(out.parts), "err": "".join(err.parts), "found": found})
