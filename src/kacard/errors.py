@@ -151,9 +151,10 @@ def os_reason(exc: OSError) -> str:
     if exc.errno in reasons:
         return reasons[exc.errno]
     reason = (exc.strerror or type(exc).__name__).lower()
-    if language() == "en" or exc.errno not in errno.errorcode:
+    code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    if language() == "en" or code is None:
         return reason
-    return _("system error {code}: {reason}").format(code=errno.errorcode[exc.errno], reason=reason)
+    return _("system error {code}: {reason}").format(code=code, reason=reason)
 
 
 def write_failed(path: object, exc: OSError) -> WriteFailed:

@@ -82,7 +82,7 @@ class Workweek(Strict):
         if self.start >= self.end:
             raise ValueError(_("start must be before end"))
         spans = sorted((b.start, b.end) for b in self.breaks)
-        for (_, end), (start, _) in itertools.pairwise(spans):
+        for (_start, end), (start, _end) in itertools.pairwise(spans):
             if start < end:
                 raise ValueError(_("breaks must not overlap"))
         return self
