@@ -150,3 +150,19 @@ def test_an_invalid_value_names_the_kind_in_chinese() -> None:
         assert usage_message("something typer never said") == "something typer never said"
     assert usage_message("Invalid value for '--limit': 'abc' is not a valid integer.") == (
         "Invalid value for '--limit': 'abc' is not a whole number.")
+
+
+def test_a_checker_message_no_rule_words_is_marked_in_chinese() -> None:
+    """pydantic has no catalog: a message of its that kacard does not word itself is shown
+    as the checker's words inside Chinese, and a pattern or a choice is said in Chinese."""
+    from kacard.cards.messages import Raw, explain
+
+    odd = Raw("url_parsing", ("website",), "Input should be a valid URL, empty host", "http://")
+    pattern = Raw("string_pattern_mismatch", ("code",), "String should match pattern '^[A-Z]+$'", "ab",
+                  {"pattern": "^[A-Z]+$"})
+    choice = Raw("literal_error", ("mode",), "Input should be 'fast' or 'slow'", "quick", {"expected": "'fast' or 'slow'"})
+    with i18n.speaking("zh"):
+        assert explain(odd) == "此处的值无效（校验器原文：Input should be a valid URL, empty host）"
+        assert explain(pattern) == "格式不符合该字段的要求（格式规则 ^[A-Z]+$）"
+        assert explain(choice) == "只能是 'fast'、'slow' 之一"
+    assert explain(odd) == "Input should be a valid URL, empty host"
