@@ -63,7 +63,7 @@ def test_symlink_loops_and_dangling_links_are_reported(folder, write_card, kacar
 def test_dir_root_is_refused_without_a_crash(tmp_path) -> None:
     done = _run(["list", "--dir", "/"], tmp_path, timeout=20)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "root of the file system" in done.stderr
+    assert "not a card folder" in done.stderr and "kacard.yaml" in done.stderr
 
 
 def test_walker_does_not_cross_into_another_file_system(tmp_path) -> None:
@@ -220,3 +220,19 @@ def test_init_and_git_setup_follow_no_committed_link(tmp_path, kacard) -> None:
     os.mkfifo(clone / ".gitattributes")  # reading it would hang
     done = _run(["git-setup", "--dir", str(clone)], tmp_path, timeout=20)
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def test_dir_without_kacard_yaml_is_refused_and_points_at_the_card_folder(tmp_path) -> None:
+    """A fresh user's finding: `--dir` on a clone's root (cards in cards/) read the clone's
+    YAML files as cards with no team settings, and an empty folder listed 0 accounts."""
+    clone = tmp_path / "clone"
+    (clone / "cards").mkdir(parents=True)
+    (clone / "cards" / "kacard.yaml").write_text("team: []\n", encoding="utf-8")
+    (clone / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
+    done = _run(["due", "--dir", str(clone)], tmp_path, timeout=20)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "holds no kacard.yaml" in done.stderr and f"--dir {clone / 'cards'}" in done.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = _run(["list", "--dir", str(empty), "--lang", "zh"], tmp_path, timeout=20)
+    assert done.returncode == 2 and "不是资料卡文件夹" in done.stderr and "kacard init" in done.stderr

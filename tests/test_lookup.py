@@ -201,3 +201,15 @@ def test_rate_takes_a_name(kacard, folder, three):
     result = kacard("rate", "朗越", "strategic_goals=2")
     assert result.exit_code == 0, result.output
     assert "strategic_goals: 2" in (folder / "hz-langyue-college.yaml").read_text(encoding="utf-8")
+
+
+def test_a_broken_card_is_still_found_by_name_and_pinyin(kacard, write_card, three):
+    """A fresh user's finding: one bad field made a card vanish from name and pinyin lookups
+    ("no card matches"); it is found, and its problems are shown with file:line:field."""
+    write_card("hz-beichen", CARD.format(id="hz-beichen", name="杭州北辰食品有限公司", contact="李强",
+                                         address="余杭区文一西路") + "trades:\n  - {date: 2026-01-05, amount: 1,200,000}\n")
+    for typed in ("北辰", "bcsp", "beichen", "hz-beichen"):
+        result = kacard("show", typed)
+        assert result.exit_code == 2, (typed, result.output)
+        assert "hz-beichen" in result.stderr and "has problems" in result.stderr, typed
+        assert "hz-beichen.yaml:" in result.stderr and "trades.0.amount" in result.stderr, typed

@@ -37,15 +37,21 @@ def find_folder(option: Path | None, cwd: Path | None = None) -> Path:
 
 
 def _existing(path: Path, source: str) -> Path:
+    """The folder --dir or $KACARD_DIR names; a card folder holds kacard.yaml (what
+    `kacard init` writes), so any other folder is refused, naming a card folder inside it
+    when there is one (`--dir .` in a clone whose cards are in cards/). Without this a
+    folder of other YAML files was read as cards, with no team settings."""
     if not path.is_dir():
         raise FolderNotFound(_("{source} {path} is not a folder").format(source=source, path=path))
     resolved = path.resolve()
-    if resolved.parent == resolved and not (resolved / SETTINGS_FILE).is_file():
-        # the root of the file system is no card folder: walking it would read the whole disk
-        raise FolderNotFound(_("{source} {path} is the root of the file system, not a card folder "
-                               "(it holds no kacard.yaml); pass the folder of your cards")
-                             .format(source=source, path=path))
-    return resolved
+    if (resolved / SETTINGS_FILE).is_file():
+        return resolved
+    inner = sorted(p.parent.name for p in resolved.glob(f"*/{SETTINGS_FILE}") if p.is_file())
+    if inner:
+        raise FolderNotFound(_("{source} {path} holds no kacard.yaml; its card folder is {inner}: "
+                               "pass --dir {inner}").format(source=source, path=path, inner=path / inner[0]))
+    raise FolderNotFound(_("{source} {path} is not a card folder (it holds no kacard.yaml); pass the folder "
+                           "of your cards, or run `kacard init {path}` to make one").format(source=source, path=path))
 
 
 def check_id(card_id: str) -> str:

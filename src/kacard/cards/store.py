@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,10 +98,28 @@ class Folder:
             return text
         keys = [lookup.search_keys(c.card.id, c.card.name) for c in self.cards]
         keys += [lookup.search_keys(s.brief.id, s.brief.name) for s in self.summaries or ()]
+        keys += self._broken_keys()  # a broken card is still found by its name, then its problems shown
         try:
             return lookup.resolve(text, keys)
         finally:
             lookup.save_readings()
+
+    def _broken_keys(self) -> list[Any]:
+        """Search keys of the cards that did not load: the file's stem and the `name:` line
+        as typed (read leniently: the card may not be YAML at all)."""
+        from kacard.cards import lookup
+
+        found = []
+        for file in sorted({p.file for p in self.errors if p.file.endswith(CARD_SUFFIX)}):
+            stem = Path(file).stem
+            try:
+                head = (self.path / file).read_bytes()[:65536].decode("utf-8", "replace")
+            except OSError:
+                continue
+            match = _NAME_LINE.search(head)
+            name = match.group(1).strip().strip("\"'") if match else ""
+            found.append(lookup.search_keys(stem, name))
+        return found
 
     def get(self, card_id: str) -> LoadedCard:
         card_id = check_id(self.resolve(card_id))
@@ -126,6 +145,7 @@ class Folder:
 
 Progress = Callable[[int, int], None]  # (files done, files in all), while a load reads cards
 PARALLEL_MIN = 48
+_NAME_LINE = re.compile(r"^name\s*[:：]\s*([^#\r\n]+)", re.M)
 
 
 def load_folder(

@@ -123,6 +123,10 @@ class KacardGroup(TyperGroup):
         sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
         try:
             return super().main(args, *rest, **kwargs)
+        except SystemExit as exc:
+            if exc.code == 130:  # typer turns Ctrl-C outside a command's run into a silent exit 130
+                _say_interrupted()
+            raise
         finally:
             sys.stdout, sys.stderr = saved
 
@@ -156,7 +160,7 @@ class KacardGroup(TyperGroup):
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            sys.stderr.write(_("interrupted; nothing was written") + "\n")
+            _say_interrupted()
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
@@ -270,6 +274,17 @@ def main() -> None:
     except OSError as exc:
         code = code or _print_failed(exc)
     os._exit(code)
+
+
+_told: list[bool] = []  # whether this run said it was interrupted
+
+
+def _say_interrupted() -> None:
+    """The interrupt's one message (stderr), however the interrupt reached kacard."""
+    if not _told:
+        _told.append(True)
+        sys.stderr.write(_("interrupted; nothing was written") + "\n")
+        sys.stderr.flush()
 
 
 def _print_failed(exc: OSError) -> int:
