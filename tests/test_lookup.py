@@ -44,7 +44,7 @@ def test_several_matches_list_the_candidates():
     with pytest.raises(UsageError) as caught:
         lookup.resolve("集团", CARDS)
     assert "2 cards" in caught.value.message
-    assert "hz-wahaha  杭州娃哈哈集团有限公司" in caught.value.message
+    assert "  hz-wahaha      杭州娃哈哈集团有限公司\n" in caught.value.message  # ids aligned
     assert "hz-xinghe-gas  杭州星河燃气集团有限公司" in caught.value.message
 
 
@@ -176,7 +176,8 @@ def test_find_by_a_phone_number_however_it_is_spaced(kacard, write_card, three):
 
 
 def test_new_makes_the_id_from_the_name(kacard, folder, three):
-    result = kacard("new", "--name", "杭州娃哈哈集团有限公司", "--owner", "张伟", "--contact", "宗馥莉")
+    # 杭州娃哈哈有限公司 is not 杭州娃哈哈集团有限公司 (a group and a company), but its id would be
+    result = kacard("new", "--name", "杭州娃哈哈有限公司", "--owner", "张伟", "--contact", "宗馥莉")
     assert result.exit_code == 0, result.output
     text = (folder / "hz-wahaha-2.yaml").read_text(encoding="utf-8")
     assert "owner: zhangwei" in text and "{name: 宗馥莉}" in text

@@ -93,6 +93,10 @@ class CardInvalid(KacardError):
     """A card (or settings file) failed to parse or validate; carries its problems."""
 
 
+class DuplicateAccount(KacardError):
+    """A new card would repeat an account already on file (same name; exit 2)."""
+
+
 class UnsafePath(KacardError):
     """An id or path that would leave the card folder."""
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from kacard.errors import CardNotFound, UsageError
 from kacard.i18n import _
-from kacard.text import fold
+from kacard.text import fold, pad, width
 
 Readings = tuple[tuple[str, ...], ...]  # per character of a text: its readings, lowercase
 
@@ -263,7 +263,9 @@ def resolve(query: str, cards: Sequence[SearchKeys]) -> str:
         best = [m for m in found if m.rank == found[0].rank]
         if len(best) == 1:
             return best[0].id
-        listed = "\n".join(f"  {m.id}  {m.name}" for m in best[:12])
+        shown = best[:12]
+        cells = max(width(m.id) for m in shown)
+        listed = "\n".join(f"  {pad(m.id, cells)}  {m.name}" for m in shown)
         more = _("\n  … and {n} more").format(n=len(best) - 12) if len(best) > 12 else ""
         raise UsageError(_("'{query}' matches {n} cards; say which (by id):\n{listed}{more}").format(
             query=query, n=len(best), listed=listed, more=more))

@@ -97,12 +97,15 @@ def replace(source: Path, target: Path) -> None:
                            "read-only; close it and run the command again").format(file=target.name)) from None
 
 
-def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[tuple[str, KacardError]]:
+def write_many(folder: Path, items: list[tuple[str, str, str | None]], *, all_or_nothing: bool = False,
+               ) -> list[tuple[str, KacardError]]:
     """Write many cards (rel, text, digest read or None for a new file) as write_atomic
     does one, with one flush to disk for all: every text goes to its `<name>.lock` first,
     then `os.sync()`, then each lock is renamed over its card (after the digest check),
     then each folder is synced once. Per-file fsyncs cost ~20 ms each on a plain disk:
-    10,000 imported cards would wait minutes. Returns the cards not written, and why."""
+    10,000 imported cards would wait minutes. Returns the cards not written, and why.
+    With `all_or_nothing`, a card that cannot be locked or has changed on disk stops
+    them all: every digest is checked before the first rename, and nothing is written."""
     failed: list[tuple[str, KacardError]] = []
     locked: list[tuple[str, Path, Path, str | None]] = []
     try:
@@ -120,6 +123,10 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
             with os.fdopen(fd, "wb") as handle:
                 locked.append((rel, path, lock, expect))
                 handle.write(text.encode("utf-8"))
+        if all_or_nothing:
+            failed += _stale(locked)
+            if failed:
+                return failed
         if hasattr(os, "sync"):
             os.sync()
         folders = set()
@@ -140,6 +147,17 @@ def write_many(folder: Path, items: list[tuple[str, str, str | None]]) -> list[t
         for _rel, _path, lock, _expect in locked:
             lock.unlink(missing_ok=True)
     return failed
+
+
+def _stale(locked: list[tuple[str, Path, Path, str | None]]) -> list[tuple[str, KacardError]]:
+    """The locked cards changed on disk since they were read."""
+    stale: list[tuple[str, KacardError]] = []
+    for rel, path, _lock, expect in locked:
+        try:
+            check_unchanged(path, expect)
+        except StaleWrite as exc:
+            stale.append((rel, exc))
+    return stale
 
 
 def create_card(folder: Path, card_id: str, text: str) -> Path:

@@ -75,7 +75,7 @@ def new(
     status: Annotated[str, typer.Option(help=_("prospect|active|dormant|lost (or 潜在/活跃/休眠/流失)."))] = "prospect",
     tier: Annotated[str | None, typer.Option(help=_("Pin a tier S|A|B|C (default: computed)."))] = None,
     industry: Annotated[str | None, typer.Option(help=_("The account's industry, e.g. energy, 燃气."))] = None,
-    sector: Annotated[str | None, typer.Option(help=_("government|soe|foreign|private|public_institution|finance."))] = None,
+    sector: Annotated[str | None, typer.Option(help=_("One of government, soe, foreign, private, public_institution, finance."))] = None,
     region: Annotated[str | None, typer.Option(help=_("e.g. 华东/杭州."))] = None,
     address: Annotated[str | None, typer.Option(help=_("The site's address, e.g. 杭州市拱墅区莫干山路1903号."))] = None,
     lat: Annotated[float | None, typer.Option(help=_("Latitude of the site."))] = None,
@@ -112,6 +112,11 @@ def new(
     asking = _interactive()
     if name is None and asking:
         name = prompts.ask(_("Account name"), prompts.required)
+    if name and card_id is None:  # an explicit id is a deliberate second account
+        from kacard.cards.names import refuse_namesake
+
+        folder_now = opts.load(summary=True)
+        refuse_namesake(name, ((s.brief.id, s.brief.name, s.rel) for s in folder_now.summaries or ()))
     if owner is None and asking:
         me = _current_rep_or_none(settings, folder)
         choices = _(", ").join(_("{id} ({name})").format(id=r.id, name=r.name) for r in settings.team)

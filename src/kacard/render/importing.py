@@ -30,10 +30,10 @@ def print_import(result: ImportResult, fmt: str, mapping_note: str) -> None:
         return
     out = [sources_line(result), mapping_note]
     for change in result.changes:
-        if change.action == "unchanged":
+        if change.action not in ("created", "updated"):
             continue
-        label = _("would create") if result.dry_run and change.action == "created" else (
-            _("would update") if result.dry_run else (_("created") if change.action == "created" else _("updated")))
+        label = _("would create") if not result.written and change.action == "created" else (
+            _("would update") if not result.written else (_("created") if change.action == "created" else _("updated")))
         out.append(f"{label} {change.rel}")
         if result.dry_run:
             out.extend("    " + clean(line) for line in change.diff.rstrip("\n").split("\n"))

@@ -1,7 +1,9 @@
 """Finding the card an imported row is about, and naming new cards.
 
 An account is found by id, then by its normalised company name, then by its
-统一社会信用代码 (unified social credit code, GB 32100-2015) or a contact's phone.
+统一社会信用代码 (unified social credit code, GB 32100-2015) or a contact's phone; the
+name decides when they disagree (AccountIndex.find). Names are compared by
+kacard.cards.names, the rule `kacard new` uses too.
 New cards get an id made of the name's pinyin (pypinyin), made unique in the folder.
 """
 
@@ -14,37 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kacard.cards.model.common import ID_RE
+from kacard.cards.names import clearly_different, normalise_name, without_forms
 
-# Company-form words left out when comparing names (after NFKC, so full-width forms and
-# （中国） are already half-width). Longest first: 股份有限公司 before 有限公司.
-_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团公司", "股份", "公司",
-          "co.,ltd.", "co.,ltd", "co.ltd.", "co.ltd", "company limited", "corporation", "limited", "ltd.",
-          "ltd", "inc.", "inc", "co.", " co")
-_BRACKETED_PLACE_RE = re.compile(r"\((?:中国|china)\)")
-_SPACE_PUNCT_RE = re.compile(r"[\s·・,.，。、'\"“”‘’\-_/]+")
-
-
-def normalise_name(name: str) -> str:
-    """A company name as compared: NFKC (full-width → half-width, （中国） → (中国)),
-    lower case, without (中国)/(China), company forms (有限公司, 股份, Co., Ltd.) and
-    spaces or punctuation. 「杭州星河燃气股份有限公司」 and 「杭州 星河燃气（中国）有限公司」
-    both give 「杭州星河燃气」."""
-    return _SPACE_PUNCT_RE.sub("", _without_forms(name))
-
-
-def _without_forms(name: str) -> str:
-    """NFKC, lower case, without (中国) and trailing company forms; spaces kept."""
-    text = unicodedata.normalize("NFKC", name).lower().strip()
-    text = _BRACKETED_PLACE_RE.sub("", text)
-    text = re.sub(r"\s+", " ", text)
-    changed = True
-    while changed:
-        changed = False
-        for form in _FORMS:
-            if text.endswith(form) and len(text) > len(form):
-                text = text[: -len(form)].rstrip(" ,.")
-                changed = True
-    return text
+__all__ = ["AccountIndex", "Found", "credit_code_ok", "normalise_name", "phone_key", "suggest_id", "with_check_char"]
 
 
 def phone_key(phone: str) -> str | None:
@@ -76,7 +50,7 @@ def suggest_id(name: str, taken: set[str]) -> str:
     made unique with -2, -3 … (pypinyin; a fuller id generator may replace this)."""
     from pypinyin import lazy_pinyin
 
-    words = lazy_pinyin(_without_forms(name) or name, errors=lambda text: text)
+    words = lazy_pinyin(without_forms(name) or name, errors=lambda text: text)
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(words).lower()).strip("-")[:48].strip("-") or "account"
     if not ID_RE.match(slug):
         slug = "account"
@@ -87,20 +61,37 @@ def suggest_id(name: str, taken: set[str]) -> str:
     return candidate
 
 
+@dataclass(frozen=True)
+class Found:
+    """Where a row points: `how` is id | name | credit_code | phone (the card `card_id`),
+    ambiguous (several cards share the `key`: `others`), conflict (the cards `others`
+    have the row's name but another credit code), or none."""
+
+    how: str
+    card_id: str | None = None
+    key: str = ""
+    others: tuple[str, ...] = ()
+
+
 @dataclass
 class AccountIndex:
-    """Where to find an account: by id, normalised name, credit code, phone."""
+    """Where to find an account: by id, normalised name, credit code, phone.
+
+    A phone never puts a row on a card whose name is clearly another company's
+    (kacard.cards.names.clearly_different): the name outranks it."""
 
     ids: set[str] = field(default_factory=set)
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     phones: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     code_of: dict[str, str] = field(default_factory=dict)
+    name_of: dict[str, str] = field(default_factory=dict)
 
     def add(self, card_id: str, name: str | None, code: str | None = None, phones: Iterable[str] = ()) -> None:
         self.ids.add(card_id)
         if name:
             _add_once(self.names[normalise_name(name)], card_id)
+            self.name_of[card_id] = name
         if code:
             _add_once(self.codes[code.upper()], card_id)
             self.code_of[card_id] = code.upper()
@@ -110,26 +101,51 @@ class AccountIndex:
                 _add_once(self.phones[key], card_id)
 
     def find(self, *, card_id: str | None = None, name: str | None = None, code: str | None = None,
-             phone: str | None = None) -> tuple[str | None, str | None]:
-        """(id, how) of the one account these point to; (None, "ambiguous:how:ids") when
-        several match one key, (None, None) when none does. A card whose credit code
-        differs from the row's is never matched by name or phone (two companies)."""
-        if card_id and card_id in self.ids:
-            return card_id, "id"
-        code = code.upper() if code else None
-        for how, table, key in (("name", self.names, normalise_name(name) if name else None),
-                                ("credit_code", self.codes, code),
-                                ("phone", self.phones, phone_key(phone) if phone else None)):
-            found = [i for i in (table.get(key, []) if key else []) if not self._conflict(i, code)]
-            if len(found) == 1:
-                return found[0], how
-            if len(found) > 1:
-                return None, f"ambiguous:{how}:{','.join(found)}"
-        return None, None
+             phone: str | None = None) -> Found:
+        """The one account these point to, tried in the order id, name, credit code, phone.
 
-    def _conflict(self, card_id: str, code: str | None) -> bool:
+        A given id is the user's word; so is a 统一社会信用代码, the company's legal
+        identity (GB 32100-2015, check character verified on reading), which a renamed
+        company keeps. A name whose cards all have another credit code is a conflict (two
+        companies, or a wrong code: the user must say which). A phone is a person's, and
+        people change companies: a card whose name is clearly another company's
+        (kacard.cards.names.clearly_different) or whose credit code differs is not found
+        by it, and the row is a new account."""
+        if card_id and card_id in self.ids:
+            return Found("id", card_id)
+        code = code.upper() if code else None
+        if name:
+            named = self.names.get(normalise_name(name), [])
+            found = [i for i in named if not self._code_conflict(i, code)]
+            if len(found) == 1:
+                return Found("name", found[0])
+            if found:
+                return Found("ambiguous", key="name", others=tuple(found))
+            if named:
+                return Found("conflict", key="credit_code", others=tuple(named))
+        if code:  # the company's legal identity: a renamed company keeps it
+            coded = self.codes.get(code, [])
+            if len(coded) == 1:
+                return Found("credit_code", coded[0])
+            if coded:
+                return Found("ambiguous", key="credit_code", others=tuple(coded))
+        key = phone_key(phone) if phone else None
+        if key:
+            found = [i for i in self.phones.get(key, [])
+                     if not self._code_conflict(i, code) and not self._name_conflict(i, name)]
+            if len(found) == 1:
+                return Found("phone", found[0])
+            if found:
+                return Found("ambiguous", key="phone", others=tuple(found))
+        return Found("none")
+
+    def _code_conflict(self, card_id: str, code: str | None) -> bool:
         known = self.code_of.get(card_id)
         return bool(code and known and known != code)
+
+    def _name_conflict(self, card_id: str, name: str | None) -> bool:
+        known = self.name_of.get(card_id)
+        return bool(name and known and clearly_different(known, name))
 
 
 def _add_once(ids: list[str], card_id: str) -> None:

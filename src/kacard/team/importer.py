@@ -25,7 +25,7 @@ from kacard.errors import KacardError
 from kacard.i18n import _
 from kacard.team.import_emit import card_text
 from kacard.team.import_map import ImportMap
-from kacard.team.import_match import AccountIndex, suggest_id
+from kacard.team.import_match import AccountIndex, Found, normalise_name, suggest_id
 from kacard.team.import_patch import add_contact, add_trade, add_visit, set_field, set_location
 from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows
 
@@ -46,7 +46,7 @@ class _Account:
 class CardChange:
     card_id: str
     rel: str
-    action: str  # created | updated | unchanged
+    action: str  # created | updated | unchanged | failed (could not be written; its problem says why)
     text: str
     diff: str
     digest: str | None  # of the bytes read (None for a new card)
@@ -88,7 +88,12 @@ def import_file(
     changed = [c for c in changes if c.action != "unchanged"]
     written = not dry_run and not (all_or_nothing and problems) and bool(changed)
     if written:
-        problems += _write(folder, changed)
+        failed = _write(folder, changed, all_or_nothing=all_or_nothing)
+        problems += failed
+        if not all_or_nothing:  # the others were written: these were not
+            for change in changed:
+                change.action = "failed" if change.rel in {p.file for p in failed} else change.action
+        written = len(failed) < len(changed) and not (all_or_nothing and failed)
     order = {(s.file, s.sheet): i for i, s in enumerate(sources)}
     problems.sort(key=lambda p: (order.get((p.file, p.sheet), len(order)), p.row or 0))
     return ImportResult(changes, problems, sources, dry_run, written)
@@ -115,20 +120,33 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
     index, cards, taken = _index(folder)
     accounts: dict[str, _Account] = {}
     problems = []
+    left_out: dict[str, ImportProblem] = {}  # normalised name or id -> the problem of its card row
     for row in rows:
         values = row.values
+        target = "name" if row.kind == "cards" else "account"
+        if row.kind != "cards" and (
+                skipped := left_out.get(normalise_name(str(values["account"]))) or left_out.get(
+                    str(values["account"]).lower())):
+            problems.append(row.problem("account", _(
+                "not imported: this account's own row (row {row} of {where}) was not imported").format(
+                row=skipped.row, where=_where(skipped))))
+            continue
         if row.kind == "cards":
-            card_id, how = index.find(card_id=values.get("id"), name=values.get("name"),
-                                      code=values.get("custom.credit_code"), phone=values.get("contact.phone"))
+            found = index.find(card_id=values.get("id"), name=values.get("name"),
+                               code=values.get("custom.credit_code"), phone=values.get("contact.phone"))
         else:
             account = str(values["account"])
-            card_id, how = index.find(card_id=account.lower(), name=account)
-        if how and how.startswith("ambiguous:"):
-            key, ids = how.split(":", 2)[1:]
-            target = "name" if row.kind == "cards" else "account"
-            problems.append(row.problem(target, _("matches several cards by {key} ({ids}); give the card id").format(
-                key=key, ids=ids)))
+            found = index.find(card_id=account.lower(), name=account)
+        if found.how in ("ambiguous", "conflict"):
+            problems.append(row.problem(target, _conflict_message(index, found) if found.how == "conflict" else _(
+                "matches several cards by {key} ({ids}); give the card id").format(
+                key=found.key, ids=", ".join(found.others))))
+            if row.kind == "cards":
+                for key in (normalise_name(str(values.get("name") or "")), str(values.get("id") or "").lower()):
+                    if key:
+                        left_out.setdefault(key, problems[-1])
             continue
+        card_id = found.card_id
         if card_id is None:
             if row.kind != "cards":
                 problems.append(row.problem("account", _("no card for {account!r} in the folder or this import").format(
@@ -149,6 +167,18 @@ def _match(folder: Folder, rows: list[Row]) -> tuple[list[_Account], list[Import
             accounts[card_id] = _Account(card_id, cards.get(card_id), row)
         accounts[card_id].rows.append(row)
     return list(accounts.values()), problems
+
+
+def _where(problem: ImportProblem) -> str:
+    """FILE!Sheet (FILE for a CSV file): where a problem's row is."""
+    return problem.file + (f"!{problem.sheet}" if problem.sheet else "")
+
+
+def _conflict_message(index: AccountIndex, found: Found) -> str:
+    """Why a row is on no card: cards with its name have another credit code."""
+    return _("has the name of {cards} but another 统一社会信用代码: two companies, or a wrong code; "
+             "give the card id to update it, or fix the code; not imported").format(
+        cards=", ".join(f"{i} ({index.name_of.get(i, '')})" for i in found.others))
 
 
 # -- patching one card -------------------------------------------------------------------------
@@ -270,10 +300,11 @@ def _apply_row(root: Any, row: Row, mapping: ImportMap, problems: list[ImportPro
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _write(folder: Folder, changes: list[CardChange]) -> list[ImportProblem]:
+def _write(folder: Folder, changes: list[CardChange], *, all_or_nothing: bool) -> list[ImportProblem]:
     """Write every changed card (writing.write_many); one that cannot be written is a
-    problem, the rest are written."""
-    failed = writing.write_many(folder.path, [(c.rel, c.text, c.digest) for c in changes])
+    problem, the rest are written (with `all_or_nothing`, none are)."""
+    failed = writing.write_many(folder.path, [(c.rel, c.text, c.digest) for c in changes],
+                                all_or_nothing=all_or_nothing)
     return [ImportProblem(rel, None, None, None, "", exc.message) for rel, exc in failed]
 
 
