@@ -66,24 +66,68 @@ def _english_literal(node: ast.expr) -> str | None:
         return text if ENGLISH.search(text) else None
     if isinstance(node, ast.BinOp):  # "..." + "..."
         return _english_literal(node.left) or _english_literal(node.right)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)  # "...".format(...)
+            and node.func.attr == "format"):
+        return _english_literal(node.func.value)
+    if isinstance(node, ast.IfExp):  # "..." if x else "..."
+        return _english_literal(node.body) or _english_literal(node.orelse)
     return None
 
 
+# Errors outside KacardError whose message people read (a card's YAML, git, the routing server).
+SHOWN_ERRORS = {"EventError", "GitError", "RoutingServiceError"}
+VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator"}
+
+
+def _carries_a_message(name: str) -> bool:
+    """Problems (Problem, YamlProblem, ImportProblem ...) and the errors people read carry their
+    message in one of their arguments; echo, note, prompt and KacardErrors in their first."""
+    return name in MESSAGE_CALLS or name in SHOWN_ERRORS or name.endswith("Problem")
+
+
+def _message_arguments(name: str, node: ast.Call) -> list[ast.expr]:
+    """The arguments of a call that may hold text for people: every argument of a Problem or
+    a shown error (a file or a field is a name, never two English words), else the first."""
+    if name in MESSAGE_CALLS:
+        return node.args[:1]
+    return [*node.args, *(k.value for k in node.keywords)]
+
+
+def _validator_errors(tree: ast.AST) -> list[ast.Call]:
+    """`ValueError(...)` calls in pydantic validators: pydantic shows their text to people as
+    the problem of a card or of kacard.yaml."""
+    def decorator_name(node: ast.expr) -> str:
+        node = node.func if isinstance(node, ast.Call) else node
+        return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+    return [call for function in ast.walk(tree) if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+            and any(decorator_name(d) in VALIDATORS for d in function.decorator_list)
+            for call in ast.walk(function) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id == "ValueError"]
+
+
 def test_messages_for_people_go_through_the_catalog():
-    """An AST check over the package: an error, note, echo or prompt given an English literal
-    (or f-string) instead of `_()` text fails here, with its file and line."""
+    """An AST check over the package: an error, a Problem (YamlProblem, ImportProblem ...), an
+    EventError, a pydantic validator's ValueError, a note, echo or prompt given an English literal
+    (or f-string, or "...".format()) instead of `_()` text fails here, with its file and line."""
     found = []
     for path in sorted(SRC.rglob("*.py")):
         if "i18n" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name in MESSAGE_CALLS and (text := _english_literal(node.args[0])):
-                found.append(f"{path.relative_to(SRC)}:{node.lineno}: {name}({text[:50]!r})")
+            if not _carries_a_message(name):
+                continue
+            for argument in _message_arguments(name, node):
+                if text := _english_literal(argument):
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno}: {name}({text[:50]!r})")
+        for call in _validator_errors(tree):
+            if call.args and (text := _english_literal(call.args[0])):
+                found.append(f"{path.relative_to(SRC)}:{call.lineno}: ValueError({text[:50]!r}) in a validator")
     assert not found, "\n".join(found)
 
 

@@ -120,7 +120,7 @@ def os_reason(exc: OSError) -> str:
     """An OSError in plain words (`no space left on device`), in the user's language."""
     import errno
 
-    from kacard.i18n import _
+    from kacard.i18n import _, language
 
     reasons = {
         errno.ENOSPC: _("no space left on device"),
@@ -135,10 +135,30 @@ def os_reason(exc: OSError) -> str:
         errno.EFBIG: _("the file is too large"),
         errno.ENAMETOOLONG: _("the name is too long"),
         errno.EMFILE: _("too many open files"),
+        errno.EEXIST: _("file exists"),
+        errno.ENOTEMPTY: _("the folder is not empty"),
+        errno.EBUSY: _("the file is in use"),
+        errno.ETXTBSY: _("the file is in use"),
+        errno.ELOOP: _("too many levels of symbolic links (a symlink loop)"),
+        errno.EXDEV: _("cannot move a file to another drive"),
+        errno.EINVAL: _("invalid argument"),
+        errno.ENXIO: _("no such device"),
+        errno.ENODEV: _("no such device"),
+        errno.EAGAIN: _("resource temporarily unavailable"),
+        errno.ETIMEDOUT: _("the operation timed out"),
+        errno.ECONNREFUSED: _("connection refused"),
+        errno.ECONNRESET: _("connection reset"),
+        errno.EHOSTUNREACH: _("no route to host"),
+        errno.ENETUNREACH: _("the network is unreachable"),
+        errno.EPIPE: _("the other end closed the pipe"),
     }
     if exc.errno in reasons:
         return reasons[exc.errno]
-    return (exc.strerror or type(exc).__name__).lower()
+    reason = (exc.strerror or type(exc).__name__).lower()
+    code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    if language() == "en" or code is None:
+        return reason
+    return _("system error {code}: {reason}").format(code=code, reason=reason)
 
 
 def write_failed(path: object, exc: OSError) -> WriteFailed:

@@ -35,7 +35,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
 from kacard.cards import fastevents
-from kacard.i18n import _
+from kacard.i18n import N_, _
 
 try:  # the C parser (ruamel.yaml.clib)
     from ruamel.yaml.cyaml import CParser as _Parser
@@ -68,12 +68,12 @@ class EventError(Exception):
 _FORBIDDEN_CHAR_RE = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _LONE_CR_RE = re.compile("\r(?!\n)")
 _FORBIDDEN_NAMES = {  # translated when a message is made (kacard.i18n)
-    "\t": "a TAB character (indent and separate with spaces; inside double quotes write \\t)",
-    "\x85": "an invisible next-line character (U+0085)",
-    "\u2028": "an invisible line separator (U+2028, often pasted from a chat app)",
-    "\u2029": "an invisible paragraph separator (U+2029)",
-    "\ufeff": "a byte-order mark inside the text (U+FEFF)",
-    "\r": "a carriage return without a line feed (save with LF or CRLF line endings)",
+    "\t": N_("a TAB character (indent and separate with spaces; inside double quotes write \\t)"),
+    "\x85": N_("an invisible next-line character (U+0085)"),
+    "\u2028": N_("an invisible line separator (U+2028, often pasted from a chat app)"),
+    "\u2029": N_("an invisible paragraph separator (U+2029)"),
+    "\ufeff": N_("a byte-order mark inside the text (U+FEFF)"),
+    "\r": N_("a carriage return without a line feed (save with LF or CRLF line endings)"),
 }
 
 
@@ -212,15 +212,15 @@ def _build(events: Iterable[Any], max_depth: int) -> Any:
         kind = type(event)
         if kind is ev.ScalarEvent:
             if event.anchor is not None:
-                raise EventError("YAML anchors and aliases are not allowed in cards", *_where(event))
+                raise EventError(_("YAML anchors and aliases are not allowed in cards"), *_where(event))
             value = _scalar(event)
         elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
             if event.anchor is not None:
-                raise EventError("YAML anchors and aliases are not allowed in cards", *_where(event))
+                raise EventError(_("YAML anchors and aliases are not allowed in cards"), *_where(event))
             if event.tag is not None:
-                raise EventError(f"YAML tags are not allowed in cards (found {event.tag})", *_where(event))
+                raise EventError(_("YAML tags are not allowed in cards (found {tag})").format(tag=event.tag), *_where(event))
             if len(stack) >= max_depth:
-                raise EventError("nesting is too deep", *_where(event))
+                raise EventError(_("nesting is too deep (a card has at most {depth} levels)").format(depth=max_depth), *_where(event))
             container: Any = {} if kind is ev.MappingStartEvent else []
             stack.append(container)
             keys.append(_NO_KEY)
@@ -229,11 +229,11 @@ def _build(events: Iterable[Any], max_depth: int) -> Any:
             value = stack.pop()
             keys.pop()
         elif kind is ev.AliasEvent:
-            raise EventError("YAML anchors and aliases are not allowed in cards", *_where(event))
+            raise EventError(_("YAML anchors and aliases are not allowed in cards"), *_where(event))
         elif kind is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise EventError("a card file holds one YAML document (found a second ---)", *_where(event))
+                raise EventError(_("a card file holds one YAML document (found a second ---)"), *_where(event))
             _check_directives(event)
             continue
         elif kind is ev.StreamEndEvent:
@@ -249,10 +249,10 @@ def _build(events: Iterable[Any], max_depth: int) -> Any:
             parent.append(value)
         elif keys[-1] is _NO_KEY:
             if isinstance(value, dict | list):
-                raise EventError("mapping keys must be plain values", *_where(event))
+                raise EventError(_("mapping keys must be plain values"), *_where(event))
             if value in parent:
                 line, col = _where(event)
-                raise EventError(f'duplicate key "{value}"', line, col)
+                raise EventError(_('duplicate key "{key}"').format(key=value), line, col)
             keys[-1] = value
         else:
             parent[keys[-1]] = value

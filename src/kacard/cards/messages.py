@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kacard.cards import aliases
-from kacard.i18n import _
+from kacard.i18n import _, language
 
 # Fields whose values are personal data: never quoted back in a message.
 PERSONAL = frozenset({"phone", "email", "birthday", "notes", "wechat", "qq", "id_number", "mobile"})
@@ -179,7 +179,17 @@ def _explain(raw: Raw, key: str, text: str | None) -> str:  # one case per mista
         return _("a field name must be text")
     if kind == "value_error":
         return raw.message.removeprefix("Value error, ")
-    return raw.message
+    if kind == "string_pattern_mismatch":
+        return _("does not have the form this field needs (pattern {pattern})").format(pattern=ctx.get("pattern", "?"))
+    return checker_said(raw.message)
+
+
+def checker_said(message: str) -> str:
+    """A message of pydantic's that no rule above words for people: as it is in English, and
+    in another language marked as the checker's words (pydantic has no catalog)."""
+    if language() == "en":
+        return message
+    return _("not valid here (the checker says: {message})").format(message=message)
 
 
 def _number(value: Any) -> str:
@@ -272,7 +282,10 @@ def choice_message(raw: Raw, key: str) -> str:
     kind = alias_kind(raw.loc)
     value = raw.value
     if kind is None:
-        return raw.message
+        expected = raw.ctx.get("expected")  # pydantic's "'a', 'b' or 'c'"
+        if not expected:
+            return checker_said(raw.message)
+        return _("must be one of {expected}").format(expected=_(", ").join(re.split(r", | or ", str(expected))))
     allowed = ", ".join(aliases.english_values(kind))
     chinese = "/".join(aliases.label(kind, e) for e in aliases.english_values(kind))
     if isinstance(value, str) and re.search(r"[，、,]", value) and kind == "weekday":

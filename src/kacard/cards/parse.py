@@ -111,14 +111,16 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
     if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
         line = _key_line(text, "id")
         problems.append(Problem(rel, line, 1 if line else None, "id",
-                                f"id {raw['id']!r} does not match the file name {expect_id}.yaml"))
+                                _("id {card_id!r} does not match the file name {file}").format(
+                                    card_id=raw["id"], file=f"{expect_id}.yaml")))
     try:
         card = Card.model_validate(raw)
     except ValidationError as exc:
         return None, problems + _validation_problems(rel, text, exc)
     except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:  # a model rule hit data it
         # did not expect: this card is broken, the others are not (never a traceback)
-        return None, problems + [Problem(rel, None, None, "", f"cannot be read as a card ({type(exc).__name__})")]
+        return None, problems + [Problem(rel, None, None, "", _("cannot be read as a card ({error})").format(
+            error=type(exc).__name__))]
     return (None, problems) if problems else (card, [])
 
 

@@ -37,7 +37,7 @@ class Target(BaseModel):
     @classmethod
     def _four_shares(cls, value: list[float] | None) -> list[float] | None:
         if value is not None and (len(value) != 4 or any(v < 0 for v in value) or abs(sum(value) - 1) > 0.001):
-            raise ValueError("quarters must be four shares of the year that add up to 1, e.g. [0.2, 0.25, 0.25, 0.3]")
+            raise ValueError(_("quarters must be four shares of the year that add up to 1, e.g. [0.2, 0.25, 0.25, 0.3]"))
         return value
 
 
@@ -65,7 +65,7 @@ def load_targets(folder: Path, year: int) -> PlanTargets | None:
         return None
     targets = read_model(folder, rel, PlanTargets)
     if targets.year != year:
-        raise CardInvalid(_("{rel} is not valid").format(rel=rel), [Problem(rel, 1, 1, "year", f"says {targets.year}, not {year}")])
+        raise CardInvalid(_("{rel} is not valid").format(rel=rel), [Problem(rel, 1, 1, "year", _("says {found}, not {year}").format(found=targets.year, year=year))])
     return targets
 
 

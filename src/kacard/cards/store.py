@@ -36,7 +36,7 @@ from kacard.cards.model.settings import Settings
 from kacard.cards.parse import load_settings, parse_card
 from kacard.cards.paths import CARD_SUFFIX, check_id
 from kacard.cards.walk import Walk, walk
-from kacard.errors import CardInvalid, CardNotFound, Problem
+from kacard.errors import CardInvalid, CardNotFound, Problem, os_reason
 from kacard.i18n import _, language, localize, set_language
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ def _guarded(item: tuple[Callable[[Any], Any], Any, str]) -> Any:
 
 
 def _unreadable(rel: str, exc: OSError) -> Problem:
-    return Problem(rel, None, None, "", f"cannot read file: {exc.strerror}")
+    return Problem(rel, None, None, "", _("cannot read file: {reason}").format(reason=os_reason(exc)))
 
 
 def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tuple[bytes | None, ...] | None, Any]:
@@ -421,7 +421,8 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
 
     def first(rel: str, card_id: str) -> bool:
         if card_id in seen:
-            problems.append(Problem(rel, None, None, "id", f"duplicate id {card_id!r}: also in {seen[card_id]}"))
+            problems.append(Problem(rel, None, None, "id", _("duplicate id {card_id!r}: also in {file}").format(
+                card_id=card_id, file=seen[card_id])))
             return False
         seen[card_id] = rel
         return True

@@ -25,7 +25,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -34,7 +33,8 @@ from ruamel.yaml.tag import Tag
 
 from kacard.cards import fastyaml
 from kacard.cards.textpatch import newline_of, splice
-from kacard.i18n import _
+from kacard.i18n import N_, _
+from kacard.i18n.reword import reword, rules
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -68,19 +68,17 @@ class _CardResolver(VersionedResolver):
 def decode(data: bytes) -> str:
     """UTF-8 text of a card file (a BOM is allowed); a clear problem otherwise."""
     if len(data) > MAX_BYTES:
-        raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a card should be small")
+        raise YamlProblem(_("file is larger than {size} KB; a card should be small").format(size=MAX_BYTES // 1000))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         marker = _CONFLICT_BYTES_RE.search(data)  # a conflict that keeps a GBK side as it was
         if marker:
             line = data.count(b"\n", 0, marker.start()) + 1
-            raise YamlProblem("unresolved git conflict marker; resolve the merge conflict first",
+            raise YamlProblem(_("unresolved git conflict marker; resolve the merge conflict first"),
                               line, 1) from None
         line = data[: exc.start].count(b"\n") + 1
-        raise YamlProblem(
-            "file is not UTF-8 text (save it as UTF-8)", line=line, column=None
-        ) from None
+        raise YamlProblem(_("file is not UTF-8 text (save it as UTF-8)"), line=line, column=None) from None
 
 
 def precheck(text: str) -> None:
@@ -92,23 +90,66 @@ def precheck(text: str) -> None:
     marker = _CONFLICT_RE.search(text) if maybe else None  # a quick look before the line-by-line one
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
-        raise YamlProblem(
-            "unresolved git conflict marker; resolve the merge conflict first", line, 1
-        )
+        raise YamlProblem(_("unresolved git conflict marker; resolve the merge conflict first"), line, 1)
     if not text.strip():
-        raise YamlProblem("file is empty; a card needs at least id, name and owner", 1, 1)
+        raise YamlProblem(_("file is empty; a card needs at least id, name and owner"), 1, 1)
 
 
 def _problem_from(exc: YAMLError) -> YamlProblem:
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
+        message = exc.problem or exc.context or ""
         if "duplicate key" in message:
             message = message.split(" with value")[0]
         if mark is not None:
-            return YamlProblem(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
-        return YamlProblem(f"invalid YAML: {message}")
-    return YamlProblem(f"invalid YAML: {str(exc).splitlines()[0]}")
+            return YamlProblem(invalid(message), mark.line + 1, mark.column + 1)
+        return YamlProblem(invalid(message))
+    return YamlProblem(invalid(str(exc).splitlines()[0]))
+
+
+# What the YAML parsers (libyaml's and ruamel's own) say most often, so that people read it
+# in their language (kacard.i18n.reword); `found` is a token the parser names.
+_PARSER_SAYS = rules(
+    (r"expected ',' or '(?P<close>[}\]])', but (?:got|found) (?P<found>.+)", N_("expected ',' or '{close}', but found {found}")),
+    (r"did not find expected ',' or '(?P<close>[}\]])'", N_("did not find expected ',' or '{close}'")),
+    (r"(?:could not|did not) find expected ':'", N_("could not find expected ':'")),
+    (r"did not find expected key", N_("did not find expected key")),
+    (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
+    (r"did not find expected node content", N_("did not find expected node content")),
+    (r"expected the node content, but found (?P<found>.+)", N_("expected the node content, but found {found}")),
+    (r"mapping values are not allowed (?:here|in this context)", N_("mapping values are not allowed here")),
+    (r"mapping keys are not allowed (?:here|in this context)", N_("mapping keys are not allowed here")),
+    (r"(?:block )?sequence entries are not allowed (?:here|in this context)", N_("sequence entries are not allowed here")),
+    (r"found character that cannot start any token", N_("found a character that cannot start any token")),
+    (r"found character (?P<found>.+) that cannot start any token", N_("found character {found} that cannot start any token")),
+    (r"found unexpected end of stream", N_("found unexpected end of file")),
+    (r"expected <block end>, but found (?P<found>.+)", N_("expected <block end>, but found {found}")),
+    (r"expected a comment or a line break, but found (?P<found>.+)",
+     N_("expected a comment or a line break, but found {found}")),
+    (r"did not find expected comment or line break", N_("did not find expected comment or line break")),
+    (r"found unknown escape character(?: .+)?", N_("found unknown escape character")),
+    (r"found a tab character (?:that violates|where an) indentation.*", N_("found a tab character in the indentation")),
+    (r"expected '<document start>', but found (?P<found>.+)", N_("unexpected {found} after the end of the card")),
+    (r"found unexpected document separator|did not find expected <document start>", N_("found unexpected document separator")),
+)
+_TOKENS = {"'<stream end>'": N_("the end of the file"), "'<block end>'": N_("the end of an indented block"),
+           "'<scalar>'": N_("a value"), "'<block mapping start>'": N_("an indented mapping"),
+           "'<block sequence start>'": N_("an indented list")}
+
+
+def _token(name: str, value: str) -> str:
+    if name != "found":
+        return value
+    value = value.strip("(),")  # ruamel may name a token by a tuple's repr
+    return _(_TOKENS[value]) if value in _TOKENS else value
+
+
+def invalid(detail: str) -> str:
+    """`invalid YAML: <detail>` in the user's language, the parser's own words translated when
+    they are among the common ones (_PARSER_SAYS); other parser text is kept as it is."""
+    if not detail:
+        return _("invalid YAML")
+    return _("invalid YAML: {detail}").format(detail=reword(detail, _PARSER_SAYS, _token))
 
 
 def load_data(text: str) -> dict[str, Any]:
@@ -121,12 +162,13 @@ def load_data(text: str) -> dict[str, Any]:
     except YAMLError as exc:
         raise _problem_from(exc) from None
     except (ValueError, RecursionError) as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlProblem(invalid(str(exc))) from None
     if data is None:
-        raise YamlProblem("file has no content; a card needs at least id, name and owner", 1, 1)
+        raise YamlProblem(_("file has no content; a card needs at least id, name and owner"), 1, 1)
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else "a single value"
-        raise YamlProblem(f"a card must be a mapping of fields, not {kind}", 1, 1)
+        message = (_("a card must be a mapping of fields, not a list") if isinstance(data, list)
+                   else _("a card must be a mapping of fields, not a single value"))
+        raise YamlProblem(message, 1, 1)
     return data
 
 
@@ -245,11 +287,11 @@ def load_document(text: str, *, editable: bool = False) -> Document:
     except YAMLError as exc:
         raise _problem_from(exc) from None
     except (ValueError, RecursionError) as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlProblem(invalid(str(exc))) from None
     if root is None:
-        raise YamlProblem("file has no content", 1, 1)
+        raise YamlProblem(_("file has no content; a card needs at least id, name and owner"), 1, 1)
     if not isinstance(root, CommentedMap):
-        raise YamlProblem("a card must be a mapping of fields", 1, 1)
+        raise YamlProblem(_("a card must be a mapping of fields, not a list"), 1, 1)
     document = Document(root, *layout)
     if editable:
         document.source = text

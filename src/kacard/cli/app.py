@@ -21,6 +21,7 @@ from typer.core import TyperCommand, TyperGroup  # noqa: E402
 from kacard.cli import lifetime  # noqa: E402
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
 from kacard.cli.helptext import localize_help, short_help, unwrapped_help  # noqa: E402
+from kacard.cli.usage_words import usage_message  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
@@ -72,7 +73,8 @@ ClickUsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if
 
 def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
     """Print click's usage error in kacard's one style, `error: ...` and the --help to read
-    (instead of click's "Usage: ... Error: ..." box); exit 2 like every usage error. An
+    (instead of click's "Usage: ... Error: ..." box), typer's wording said in the run's
+    language (cli.usage_words); exit 2 like every usage error. An
     error without a context (a missing option value) names the command being run."""
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
@@ -81,7 +83,7 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
         where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
     else:
         where = "kacard"
-    sys.stderr.write(_("error: {message}").format(message=exc.format_message()) + "\n")
+    sys.stderr.write(_("error: {message}").format(message=usage_message(exc.format_message())) + "\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
 

@@ -11,7 +11,7 @@ import typer
 
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, Run, TodayOpt, report_problems, run
 from kacard.cli.visits import MineOpt
-from kacard.errors import ProblemsFound, UsageError
+from kacard.errors import ProblemsFound, UsageError, os_reason
 from kacard.i18n import _, label, localize
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ def edit(
     try:
         start_from = strip_header(start.read_bytes()) if start is not None else None
     except OSError as exc:
-        raise UsageError(f"--from {start}: {exc.strerror}") from None
+        raise UsageError(f"--from {start}: {os_reason(exc)}") from None
     def edit_again(problems: list) -> bool:  # type: ignore[type-arg]
         for problem in problems:
             typer.echo(str(problem), err=True)

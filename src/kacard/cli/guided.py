@@ -65,7 +65,7 @@ def ask_setup(given: list[tuple[str, str]], *, existing: bool) -> Answers:
         try:
             answers.reps.append(rep_entry(text))
         except ValueError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(_("error: {message}").format(message=exc), err=True)
     for rep_id, name in answers.reps:
         point = prompts.ask(_("Base of {name}: latitude, longitude (Enter for none)").format(name=name),
                             prompts.location, default="")

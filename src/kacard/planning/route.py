@@ -22,7 +22,7 @@ from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings, Travel
 from kacard.dates import Week
 from kacard.errors import UsageError
-from kacard.i18n import Message, Shown, _
+from kacard.i18n import Message, Shown, _, label
 from kacard.planning.route_plan import (
     APPOINTMENT_ELSEWHERE,
     NO_LOCATION,
@@ -68,7 +68,7 @@ def route_days(settings: Settings, week: Week, today: dt.date, day: dt.date | No
     (days already past in the current week are not planned, nor today once `now` is past
     the workweek's end). UsageError when none."""
     workdays = set(settings.workweek.days)
-    names = ", ".join(settings.workweek.days) or "none"
+    names = _(", ").join(label("weekday", d) for d in settings.workweek.days) or _("none")
     if day is not None:
         if WEEKDAYS[day.weekday()] not in workdays:
             raise UsageError(_("{value} is not a working day (workweek days: {names})").format(value=day_label(day), names=names))

@@ -91,9 +91,9 @@ def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     try:
         done = run_git(folder, *args)
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
+        raise GitError(_("git is not installed (or not on PATH)")) from None
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"git could not run: {exc}") from None
+        raise GitError(_("git could not run: {error}").format(error=exc)) from None
     if check and done.returncode != 0:
         _fail(args, done.returncode, done.stderr or done.stdout)
     return done
@@ -105,9 +105,9 @@ def git_bytes(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
         done = run_git_bytes(folder, *args, input=input)
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
+        raise GitError(_("git is not installed (or not on PATH)")) from None
     except OSError as exc:
-        raise GitError(f"git could not run: {exc}") from None
+        raise GitError(_("git could not run: {error}").format(error=exc)) from None
     if done.returncode != 0:
         _fail(args, done.returncode, done.stderr.decode("utf-8", "replace"))
     return done.stdout
@@ -115,7 +115,7 @@ def git_bytes(folder: Path, *args: str, input: bytes | None = None) -> bytes:
 
 def _fail(args: tuple[str, ...], code: int, output: str) -> None:
     message = output.strip().splitlines()
-    raise GitError(f"git {args[0]} failed: {message[-1] if message else code}")
+    raise GitError(_("git {command} failed: {reason}").format(command=args[0], reason=message[-1] if message else code))
 
 
 def work_tree(folder: Path) -> Path | None:
@@ -255,5 +255,5 @@ def merge_text(base: Path, ours: Path, theirs: Path) -> int:
         done = run_git(None, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
                        *(os.path.abspath(p) for p in (ours, base, theirs)))
     except (OSError, subprocess.SubprocessError):
-        raise GitError("git is not installed (or not on PATH)") from None
+        raise GitError(_("git is not installed (or not on PATH)")) from None
     return done.returncode

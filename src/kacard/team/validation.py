@@ -14,6 +14,7 @@ from kacard.cards import brief
 from kacard.cards.model.common import Location
 from kacard.cards.model.settings import Settings
 from kacard.errors import Problem
+from kacard.i18n import _
 
 
 def folder_checks(folder: Path) -> list[Problem]:
@@ -23,7 +24,7 @@ def folder_checks(folder: Path) -> list[Problem]:
         for number, line in enumerate(attributes.read_text("utf-8", errors="replace").splitlines(), 1):
             if "merge=union" in line.split("#")[0] and ".yaml" in line:
                 problems.append(Problem(".gitattributes", number, 1, "merge",
-                                        "merge=union on cards silently duplicates or loses data; use merge=kacard"))
+                                        _("merge=union on cards silently duplicates or loses data; use merge=kacard")))
     from kacard.team.gitsetup import problems as git_problems
 
     union_reported = bool(problems)
@@ -53,6 +54,6 @@ def location_warnings(cards: Iterable[tuple[str, Location | brief.Location | Non
         nearest = min(haversine_km((location.lat, location.lon), base) for base in bases)
         if nearest > FAR_FROM_BASES_KM:
             found.append(Problem(rel, None, None, "location",
-                                 f"{nearest:,.0f} km from the nearest team base: lat/lon mistyped or swapped?",
+                                 _("{km} km from the nearest team base: lat/lon mistyped or swapped?").format(km=f"{nearest:,.0f}"),
                                  severity="warning"))
     return found

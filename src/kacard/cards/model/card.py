@@ -29,7 +29,7 @@ from kacard.cards.model.common import (  # noqa: F401 (re-exported)
     workdays,
 )
 from kacard.cards.aliases import Aliased
-from kacard.i18n import N_, Message
+from kacard.i18n import N_, Message, _
 
 Status = Annotated[Literal["prospect", "active", "dormant", "lost"], Aliased("status")]
 Stage = Annotated[Literal[
@@ -76,11 +76,11 @@ class VisitHours(Strict):
     @model_validator(mode="after")
     def _window_order(self) -> VisitHours:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:  # cannot be ordered with local times
-            raise ValueError('times are local: write "09:00", without a UTC offset')
+            raise ValueError(_('times are local: write "09:00", without a UTC offset'))
         if self.start >= self.end:
-            raise ValueError("start must be before end")
+            raise ValueError(_("start must be before end"))
         if not self.days:
-            raise ValueError("days must name at least one weekday")
+            raise ValueError(_("days must name at least one weekday"))
         return self
 
 
@@ -232,7 +232,7 @@ class Card(Strict):
     def _ratings_in_range(cls, value: dict[str, int]) -> dict[str, int]:
         for name, rating in value.items():
             if rating not in (0, 1, 2):
-                raise ValueError(f"rating for {name!r} must be 0, 1 or 2, not {rating}")
+                raise ValueError(_("rating for {name!r} must be 0, 1 or 2, not {rating}").format(name=name, rating=rating))
         return value
 
 

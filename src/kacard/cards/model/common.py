@@ -94,6 +94,6 @@ class Location(Strict):
             lat, lon = data.get("lat"), data.get("lon")
             if (isinstance(lat, int | float) and isinstance(lon, int | float) and not isinstance(lat, bool)
                     and abs(lat) > 90 and abs(lon) <= 90):
-                raise ValueError(f"lat {lat} is not a latitude (-90..90) but lon {lon} would be one: "
-                                 f"lat and lon swapped? (write lat: {lon}, lon: {lat})")
+                raise ValueError(_("lat {lat} is not a latitude (-90..90) but lon {lon} would be one: "
+                                   "lat and lon swapped? (write lat: {lon}, lon: {lat})").format(lat=lat, lon=lon))
         return data

@@ -13,6 +13,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kacard.cards.model.common import ID_PATTERN, Bool, IsoTime, Location, Tier, Weekday, workdays
+from kacard.i18n import _
 
 T = TypeVar("T")
 
@@ -63,7 +64,7 @@ class Break(Strict):
     @model_validator(mode="after")
     def _order(self) -> Break:
         if self.start >= self.end:
-            raise ValueError("a break's start must be before its end")
+            raise ValueError(_("a break's start must be before its end"))
         return self
 
 
@@ -77,13 +78,13 @@ class Workweek(Strict):
     @model_validator(mode="after")
     def _order(self) -> Workweek:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError('times are local: write "08:30", without a UTC offset')
+            raise ValueError(_('times are local: write "08:30", without a UTC offset'))
         if self.start >= self.end:
-            raise ValueError("start must be before end")
+            raise ValueError(_("start must be before end"))
         spans = sorted((b.start, b.end) for b in self.breaks)
-        for (_, end), (start, _) in itertools.pairwise(spans):
+        for (_start, end), (start, _end) in itertools.pairwise(spans):
             if start < end:
-                raise ValueError("breaks must not overlap")
+                raise ValueError(_("breaks must not overlap"))
         return self
 
 
@@ -112,7 +113,7 @@ class Pareto(Strict):
     @model_validator(mode="after")
     def _cutoffs_in_order(self) -> Pareto:
         if self.a > self.b:
-            raise ValueError(f"cut-off a ({self.a}) must not be above b ({self.b})")
+            raise ValueError(_("cut-off a ({a}) must not be above b ({b})").format(a=self.a, b=self.b))
         return self
 
 
@@ -125,7 +126,7 @@ class Steps(Strict):
     @model_validator(mode="after")
     def _steps_in_order(self) -> Steps:
         if self.partly > self.full:
-            raise ValueError(f"partly ({self.partly}) must not be above full ({self.full})")
+            raise ValueError(_("partly ({partly}) must not be above full ({full})").format(partly=self.partly, full=self.full))
         return self
 
 
@@ -139,7 +140,8 @@ class YearSteps(Strict):
     @model_validator(mode="after")
     def _steps_in_order(self) -> YearSteps:
         if not self.partly <= self.full <= self.years:
-            raise ValueError(f"need partly ({self.partly}) <= full ({self.full}) <= years ({self.years})")
+            raise ValueError(_("need partly ({partly}) <= full ({full}) <= years ({years})").format(
+                partly=self.partly, full=self.full, years=self.years))
         return self
 
 
@@ -170,9 +172,8 @@ class Derive(Strict):
     @model_validator(mode="after")
     def _continuous_within_years(self) -> Derive:
         if self.continuous_years > self.long_term.years:
-            raise ValueError(
-                f"continuous_years ({self.continuous_years}) must not be above long_term.years ({self.long_term.years})"
-            )
+            raise ValueError(_("continuous_years ({continuous}) must not be above long_term.years ({years})").format(
+                continuous=self.continuous_years, years=self.long_term.years))
         return self
 
 
@@ -188,9 +189,9 @@ class TenTwo(Strict):
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> TenTwo:
         if self.potential > self.key:
-            raise ValueError("potential must not be above key")
+            raise ValueError(_("potential must not be above key"))
         if len(set(self.criteria)) != len(self.criteria):
-            raise ValueError("criteria names must be unique")
+            raise ValueError(_("criteria names must be unique"))
         return self
 
 
@@ -248,7 +249,8 @@ class Pipeline(Strict):
     def _probabilities_in_range(self) -> Pipeline:
         for stage, chance in self.probabilities.items():
             if not 0 <= chance <= 1:
-                raise ValueError(f"probability of {stage} must be between 0 and 1, not {chance}")
+                raise ValueError(_("probability of {stage} must be between 0 and 1, not {chance}").format(
+                    stage=stage, chance=chance))
         return self
 
 
@@ -361,7 +363,8 @@ class Settings(Strict):
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name like Asia/Shanghai)") from None
+                raise ValueError(_("unknown time zone {zone!r} (use an IANA name like Asia/Shanghai)").format(
+                    zone=self.timezone)) from None
         return self
 
     @property
@@ -379,7 +382,7 @@ class Settings(Strict):
         ids = [rep.id for rep in self.team]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"team has duplicate rep ids: {', '.join(dupes)}")
+            raise ValueError(_("team has duplicate rep ids: {ids}").format(ids=", ".join(dupes)))
         return self
 
     def rep(self, rep_id: str) -> Rep | None:

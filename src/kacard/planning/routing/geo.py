@@ -14,6 +14,8 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 
+from kacard.i18n import _
+
 EARTH_RADIUS_KM = 6371.0088
 
 Point = tuple[float, float]
@@ -89,13 +91,13 @@ def _fetch_json(url: str, base_url: str, timeout_s: float, max_bytes: int = MAX_
     naming the URL."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RoutingServiceError(f"routing server {base_url} is not an http(s) URL")
+        raise RoutingServiceError(_("routing server {url} is not an http(s) URL").format(url=base_url))
     late = threading.Event()
     conn_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     try:
         conn = conn_type(parts.hostname, parts.port, timeout=timeout_s)
     except ValueError as exc:  # a bad port
-        raise RoutingServiceError(f"routing server {base_url} is not a usable URL: {exc}") from None
+        raise RoutingServiceError(_("routing server {url} is not a usable URL: {error}").format(url=base_url, error=exc)) from None
 
     def cut_off() -> None:  # the deadline: shut the socket, so any read in progress ends now
         late.set()
@@ -127,19 +129,16 @@ def _fetch_json(url: str, base_url: str, timeout_s: float, max_bytes: int = MAX_
             raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
         status = resp.status
     except _TooLarge:
-        raise RoutingServiceError(
-            f"routing server {base_url} sent a reply larger than {max_bytes // (1024 * 1024)} MB; not read"
-        ) from None
+        raise RoutingServiceError(_("routing server {url} sent a reply larger than {size} MB; not read").format(
+            url=base_url, size=max_bytes // (1024 * 1024))) from None
     except (http.client.HTTPException, OSError, ValueError) as exc:
         if late.is_set() or isinstance(exc, (socket.timeout, TimeoutError)):
-            raise RoutingServiceError(
-                f"routing server {base_url} did not answer within {timeout_s:g} s"
-            ) from None
+            raise RoutingServiceError(_("routing server {url} did not answer within {seconds} s").format(
+                url=base_url, seconds=f"{timeout_s:g}")) from None
         if isinstance(exc, http.client.HTTPException):
-            raise RoutingServiceError(
-                f"routing server {base_url} sent a broken HTTP reply ({type(exc).__name__})"
-            ) from None
-        raise RoutingServiceError(f"cannot reach routing server {base_url}: {_reason(exc)}") from None
+            raise RoutingServiceError(_("routing server {url} sent a broken HTTP reply ({error})").format(
+                url=base_url, error=type(exc).__name__)) from None
+        raise RoutingServiceError(_("cannot reach routing server {url}: {reason}").format(url=base_url, reason=_reason(exc))) from None
     finally:
         timer.cancel()
         conn.close()
@@ -151,16 +150,16 @@ def _fetch_json(url: str, base_url: str, timeout_s: float, max_bytes: int = MAX_
             detail = f": {err.get('code')}: {err.get('message', '')}".rstrip(": ")
         except Exception:  # noqa: BLE001 - the body is only a nicety
             pass
-        raise RoutingServiceError(f"routing server {base_url} answered HTTP {status}{detail[:300]}")
+        raise RoutingServiceError(_("routing server {url} answered HTTP {status}{detail}").format(
+            url=base_url, status=status, detail=detail[:300]))
     try:
         data = json.loads(bytes(body).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise RoutingServiceError(
-            f"routing server {base_url} sent a reply that is not JSON "
-            "(is this an OSRM server?)"
+            _("routing server {url} sent a reply that is not JSON (is this an OSRM server?)").format(url=base_url)
         ) from None
     if not isinstance(data, dict):
-        raise RoutingServiceError(f"routing server {base_url} sent an unexpected reply")
+        raise RoutingServiceError(_("routing server {url} sent an unexpected reply").format(url=base_url))
     return data
 
 
@@ -189,14 +188,13 @@ def _table(data: dict, field: str, n: int, base_url: str, limit: float) -> list[
     """An n x n table; a wrong shape is an error, a bad cell is None."""
     table = data.get(field)
     if not isinstance(table, list) or len(table) != n:
-        hint = " (distances need OSRM 5.8 or newer)" if field == "distances" else ""
-        raise RoutingServiceError(
-            f"routing server {base_url} sent no usable '{field}' table{hint}"
-        )
+        message = (_("routing server {url} sent no usable '{field}' table (distances need OSRM 5.8 or newer)")
+                   if field == "distances" else _("routing server {url} sent no usable '{field}' table"))
+        raise RoutingServiceError(message.format(url=base_url, field=field))
     out: list[list[float | None]] = []
     for row in table:
         if not isinstance(row, list) or len(row) != n:
-            raise RoutingServiceError(f"routing server {base_url} sent a malformed '{field}' table")
+            raise RoutingServiceError(_("routing server {url} sent a malformed '{field}' table").format(url=base_url, field=field))
         out.append([_cell(cell, limit) for cell in row])
     return out
 
@@ -242,7 +240,8 @@ def osrm_table(base_url: str, points: list[Point], timeout_s: float = 10.0,
     code = data.get("code")
     if code != "Ok":
         message = str(data.get("message") or "no message")[:300]
-        raise RoutingServiceError(f"routing server {base_url} answered {str(code)[:60]}: {message}")
+        raise RoutingServiceError(_("routing server {url} answered {code}: {message}").format(
+            url=base_url, code=str(code)[:60], message=message))
     n = len(points)
     seconds = _table(data, "durations", n, base_url, MAX_SECONDS)
     metres = _table(data, "distances", n, base_url, MAX_METRES)
@@ -258,7 +257,6 @@ def osrm_matrix(base_url: str, points: list[Point], timeout_s: float = 10.0) -> 
     missing = table.missing()
     if missing:
         i, j = missing[0]
-        raise RoutingServiceError(
-            f"routing server {base_url} found no road route from point {i} to point {j}"
-        )
+        raise RoutingServiceError(_("routing server {url} found no road route from point {i} to point {j}").format(
+            url=base_url, i=i, j=j))
     return table.over(Matrix(km=table.km, minutes=table.minutes))  # type: ignore[arg-type]
