@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, Run, TodayOpt, report_problems, run
+from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, Run, TodayOpt, parse_date, report_problems, run
 from kacard.cli.visits import MineOpt
 from kacard.errors import ProblemsFound, UsageError, os_reason
 from kacard.i18n import _, label, localize
@@ -152,7 +152,7 @@ def new(
         "industry": industry, "sector": sector, "region": region, "address": address,
         "location": {"lat": lat, "lon": lon} if lat is not None else None,
         "visit_minutes": visit_minutes,
-        "since": _day_option(since, "--since", opts.today, past=True) if since else opts.today,
+        "since": parse_date(since, "--since", opts.today, past=True) if since else opts.today,
         "tags": list(tag or []),
         "contacts": [{k: v for k, v in key_contact.items() if v}] if key_contact else None,
     }
@@ -168,16 +168,6 @@ def _current_rep_or_none(settings, folder: Path) -> str | None:  # type: ignore[
         return current_rep(settings, folder) if settings.team else None
     except UsageError:
         return None
-
-
-def _day_option(text: str, option: str, today: dt.date, *, past: bool = False) -> dt.date:
-    """A date option as people type it (kacard.dates.parse_day); UsageError naming it."""
-    from kacard.dates import parse_day
-
-    try:
-        return parse_day(text, today, past=past)
-    except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
 
 
 def show(
@@ -393,7 +383,7 @@ def log(
     card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
-    visit_date = _day_option(date, "--date", opts.today, past=True) if date else opts.today
+    visit_date = parse_date(date, "--date", opts.today, past=True) if date else opts.today
     if visit_date > opts.today:
         raise UsageError(_("--date {date} is after today ({today}); log a visit once it has happened").format(
             date=visit_date, today=opts.today))
