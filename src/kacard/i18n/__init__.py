@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gettext
 from pathlib import Path
 from collections.abc import Iterator
@@ -41,14 +42,21 @@ def set_language(language: str) -> None:
     global _translation, _language
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    _translation = _chained(language)
+    _language = language
+
+
+@functools.cache
+def _chained(language: str) -> gettext.NullTranslations:
+    """All catalogs of `language` chained into one, read once a process (a run switches
+    language for text made in both, e.g. render.people.hint_lines once a card)."""
     translation: gettext.NullTranslations = gettext.NullTranslations()
     for path in reversed(catalog_files(language)):
         with path.open("rb") as handle:
             loaded = gettext.GNUTranslations(handle)
         loaded.add_fallback(translation)
         translation = loaded
-    _translation = translation
-    _language = language
+    return translation
 
 
 def language() -> str:
