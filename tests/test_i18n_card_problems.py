@@ -63,14 +63,14 @@ def test_problems_of_broken_cards_are_chinese(broken: Path) -> None:
     assert "UTF-8" in messages["gbk-card.yaml"] and "UTF-8" in messages["utf16-card.yaml"]
     assert "1000 KB" in messages["big-card.yaml"]
     assert "“wechat”" in messages["dup-key.yaml"]
-    assert "'hz-muze-gas'" in messages["zz-copy.yaml"] and "zz-copy.yaml" in messages["zz-copy.yaml"]
+    assert "“hz-muze-gas”" in messages["zz-copy.yaml"] and "zz-copy.yaml" in messages["zz-copy.yaml"]
 
 
 def test_the_same_problems_stay_english_in_english(broken: Path) -> None:
     code, output = _run("validate", "--dir", str(broken), "--lang", "en")
     assert code == 1 and not CJK.search("\n".join(line for line in output.splitlines() if "gbk" in line))
     for phrase in ("file is not UTF-8 text (save it as UTF-8)", "file is empty; a card needs",
-                   "file is larger than 1000 KB", "invalid YAML: expected ',' or '}'", 'duplicate key "wechat"',
+                   "file is larger than 1000 KB", "invalid YAML: the '{' here has no matching '}'", 'duplicate key "wechat"',
                    "id 'hz-muze-gas' does not match the file name zz-copy.yaml",
                    "duplicate id 'hz-xinghe-gas': also in"):
         assert phrase in output, phrase

@@ -65,7 +65,6 @@ class _Read(NamedTuple):
 
 _FULL_WIDTH = str.maketrans({"＝": "=", "～": "~", "＞": ">", "＜": "<", "！": "!", "≥": ">=",
                               "≤": "<=", "≠": "!=", "\u3000": " ", "．": "."})
-_FIELD_OF = {word: english for english, words in aliases.FIELD_NAMES.items() for word in words}
 TIERS = ("S", "A", "B", "C")
 
 
@@ -78,11 +77,11 @@ def parse(text: str) -> Condition:
         )
     field, op, value = match.group(1), match.group(2), match.group(3)
     if not field.startswith("custom."):
-        field = _FIELD_OF.get(field, field.lower())
+        field = aliases.field_of(field) or field.lower()
     if field not in FIELDS and not field.startswith("custom."):
         import difflib
 
-        close = difflib.get_close_matches(field, [*FIELDS, *_FIELD_OF], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(field, [*FIELDS, *aliases.field_words()], n=1, cutoff=0.5)
         hint = _("; did you mean '{field}'?").format(field=close[0]) if close else ""
         chinese = "/".join(words[0] for words in aliases.FIELD_NAMES.values())
         raise UsageError(_("unknown filter field '{field}'{hint} (fields: {fields}, custom.NAME; "

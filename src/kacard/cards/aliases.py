@@ -128,6 +128,21 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "receivable": ("应收", "应收款", "应收账款"),
 }
 
+_FIELD_OF: dict[str, str] = {word: english for english, words in FIELD_NAMES.items() for word in words}
+
+
+def field_of(word: str) -> str | None:
+    """The English field a Chinese field name (FIELD_NAMES) stands for, else None: `名称` → name.
+    `kacard filter` reads these words as fields; a card's keys stay English (SPEC §2.2), and
+    `validate` uses them only to say which English key was meant."""
+    return _FIELD_OF.get(word.strip())
+
+
+def field_words() -> list[str]:
+    """Every Chinese field name, in table order."""
+    return list(_FIELD_OF)
+
+
 # Filter fields whose values are enumerated, and the alias table of each.
 FIELD_VALUES: dict[str, str] = {"status": "status", "relationship": "relationship"}
 # Filter fields whose Chinese words read as English values, other values being allowed too.

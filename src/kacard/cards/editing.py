@@ -260,19 +260,3 @@ def set_tier_pin(tier: str | None) -> Any:
         insert_key(document.root, "tier", tier)
 
     return change
-
-
-def unknown_people(card: Card, names: list[str]) -> list[tuple[str, list[str]]]:
-    """The names met at a visit (`log --with`) that are none of the card's contacts, each
-    with the contacts it may be a mistyping of (difflib, best first; at most 3)."""
-    import difflib
-
-    contacts = [c.name for c in card.contacts]
-    found = []
-    for name in names:
-        if name in contacts:
-            continue
-        close = [c for c in contacts if name in c or c in name]
-        close += [c for c in difflib.get_close_matches(name, contacts, n=3, cutoff=0.4) if c not in close]
-        found.append((name, close[:3]))
-    return found

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kacard.cards import aliases
+from kacard.cards import aliases, ime
+from kacard.cards.ime import Located
 from kacard.i18n import _, language
 
 # Fields whose values are personal data: never quoted back in a message.
@@ -84,41 +85,84 @@ class Raw:
     ctx: dict[str, Any] = field(default_factory=dict)
 
 
-def written(source_line: str | None, key: str) -> str | None:
-    """What the card's line says after `key:` (the text as typed, before YAML read it)."""
-    if not source_line or not key:
-        return None
-    match = re.search(rf"(?:^|[\s{{,-]){re.escape(key)}\s*:\s*(\"[^\"]*\"|'[^']*'|[^,}}#\n]*)", source_line)
+def written(source_line: str | None, key: str, column: int | None = None) -> str | None:
+    """What the card's line says after `key:` (the text as typed, before YAML read it): the
+    occurrence of the key at `column` (1-based, where the problem is), else the line's only
+    one. A line with several (`{date: …, next: {date: …}}`) and no column says nothing: a
+    hint must never be made from another field's value (issue s12 #1)."""
+    match = _written_at(source_line, key, column)
     if not match:
         return None
-    return match.group(1).strip().strip("\"'") or None
+    return match.group(2).strip().strip("\"'") or None
+
+
+def _written_at(source_line: str | None, key: str, column: int | None) -> re.Match[str] | None:
+    if not source_line or not key:
+        return None
+    pattern = rf"(?:^|(?<=[\s{{,-]))({re.escape(key)})\s*:\s*(\"[^\"]*\"|'[^']*'|[^,}}#\n]*)"
+    found = list(re.finditer(pattern, source_line))
+    if column is not None:
+        at = [m for m in found if m.start(1) == column - 1]
+        if at:
+            return at[0]
+    return found[0] if len(found) == 1 else None
+
+
+def split_number(raw: Raw, source_line: str | None) -> re.Match[str] | None:
+    """In a `{…}` line, the `key: 1,200,000` that YAML split into the keys `200` and `000`
+    the problem `raw` is about (group 1 the key, group 2 the number as typed): the one whose
+    digits after a comma are the problem's key, else the line's only one."""
+    from kacard.cards.fastyaml import resolve_plain
+
+    loc = raw.loc
+    if not (source_line and loc and isinstance(loc[-1], int | float) and not isinstance(loc[-1], bool)
+            and raw.kind in ("invalid_key", "string_type", "extra_forbidden")):
+        return None
+    found = list(_SPLIT_NUMBER_RE.finditer(source_line))
+    mine = [m for m in found if any(resolve_plain(part) == loc[-1] for part in m.group(2).split(",")[1:])]
+    if mine:
+        return mine[0]
+    return found[0] if len(found) == 1 else None
 
 
 def corrected(raw: Raw, source_line: str | None) -> Raw:
     """The problem as the user made it: in a `{…}` line, `amount: 1,200,000` is split by
     its commas into the keys `200` and `000`; this gives back the field (`amount`) and the
     number as typed. Any other problem comes back as it is."""
-    split = _SPLIT_NUMBER_RE.search(source_line or "")
-    loc = raw.loc
-    if split and loc and isinstance(loc[-1], int) and raw.kind in ("invalid_key", "string_type", "extra_forbidden"):
-        return Raw("decimal_parsing", (*loc[:-1], split.group(1)), raw.message, split.group(2))
+    split = split_number(raw, source_line)
+    if split:
+        return Raw("decimal_parsing", (*raw.loc[:-1], split.group(1)), raw.message, split.group(2))
     return raw
 
 
-def explain(raw: Raw, source_line: str | None = None) -> str:
+def explain(raw: Raw, source_line: str | None = None, column: int | None = None) -> str:
     """The message for one validation problem, in plain words and the current language.
 
-    `source_line` is the card's line the problem is on: it shows what was typed (YAML may
-    have read `013800138000` as a number, or `9:00` as minutes)."""
+    A hint that repeats the value (`date: 2026-12-01`) is made from the value the checker
+    read for this field (`raw.value`); only when that is not text (YAML read
+    `013800138000` as a number) from `source_line`, the card's line the problem is on, at
+    the problem's `column` (kacard.cards.messages.written)."""
+    split = split_number(raw, source_line)
     raw = corrected(raw, source_line)
     loc = raw.loc
-    key = str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
-    typed = written(source_line, key)
-    text = typed if typed is not None else (raw.value if isinstance(raw.value, str) else None)
-    mistake = ime_mistake(source_line, 0) if source_line is not None else None
+    key = field_key(loc)
+    if split is not None:
+        column = split.start(1) + 1
+    text = raw.value if isinstance(raw.value, str) else written(source_line, key, column)
+    mistake = ime.about(source_line, key, column)
     message = mistake.message if mistake is not None else _explain(raw, key, text)
     item = where(loc)
     return _("{item}: {message}").format(item=item, message=message) if item else message
+
+
+def field_key(loc: tuple[Any, ...]) -> str:
+    """The last field name of a location: `date` of ("visits", 0, "next", "date")."""
+    return str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
+
+
+def ime_about(raw: Raw, source_line: str | None, column: int | None) -> Located | None:
+    """The input-method mistake on the problem's line that explains it (kacard.cards.ime.about)."""
+    return ime.about(source_line, field_key(corrected(raw, source_line).loc), column)
 
 
 def _explain(raw: Raw, key: str, text: str | None) -> str:  # one case per mistake
@@ -200,19 +244,11 @@ def _number(value: Any) -> str:
 
 def time_message(key: str, text: str | None) -> str:
     """A time that is not HH:MM text (`9:00` unquoted, `9点`)."""
-    fixed = _two_digit_time(text) if text else None
+    fixed = ime.two_digit_time(text) if text else None
     if fixed:
         return _("write times as HH:MM with two-digit hours, in quotes: {key}: \"{fixed}\"").format(
             key=key, fixed=fixed)
     return _("not a time: write HH:MM in quotes, like {key}: \"09:30\"").format(key=key)
-
-
-def _two_digit_time(text: str) -> str | None:
-    match = re.fullmatch(r"\s*(\d{1,2})\s*[:：]\s*(\d{2})(?::\d{2})?\s*", text)
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
 _YES_NO = {"yes", "no", "y", "n", "true", "false", "on", "off", "是", "否", "有", "无", "已付", "未付"}
@@ -303,18 +339,6 @@ def choice_message(raw: Raw, key: str) -> str:
 
 # -- YAML that does not parse ---------------------------------------------------------
 
-_FULLWIDTH_COLON_RE = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#'\"{}\[\],-][^:：#{}]*?)\s*：")
-_FLOW_FULLWIDTH_RE = re.compile(r"[{,]\s*([A-Za-z_][\w.]*)\s*：")
-_FLOW_TIME_RE = re.compile(r"([A-Za-z_]\w*)\s*:\s*(\d{1,2}:\d{2})(?=\s*[,}\]])")
-
-
-@dataclass(frozen=True)
-class Located:
-    line: int | None
-    column: int | None
-    message: str
-
-
 def yaml_problem(text: str, line: int | None, column: int | None, message: str) -> Located:
     """A YAML parse error in plain words. Input-method mistakes are looked for from the
     top of the file to the parser's line (the parser often notices a full-width colon a
@@ -323,45 +347,19 @@ def yaml_problem(text: str, line: int | None, column: int | None, message: str) 
     lines = text.split("\n")
     last = min(len(lines), line if line is not None else len(lines))
     for number in range(1, last + 1):
-        found = ime_mistake(lines[number - 1], number)
+        found = ime.first(lines[number - 1], number)
         if found is not None:
             return found
     return Located(line, column, message)
 
 
-def ime_mistake(source: str, number: int) -> Located | None:
-    """The input-method mistake on one line of a card, if any (line `number`)."""
-    indent = re.match(r"[ \t\u3000]*", source)
-    leading = indent.group(0) if indent else ""
-    if "\t" in leading:
-        return Located(number, leading.index("\t") + 1, _(
-            "a tab is used for indentation; YAML indents with spaces only "
-            "(replace the tab with spaces)").format(line=number))
-    if "\u3000" in leading:
-        return Located(number, leading.index("\u3000") + 1, _(
-            "a full-width space '\u3000' is used for indentation; indent with "
-            "ordinary spaces").format(line=number))
-    match = _FULLWIDTH_COLON_RE.match(source) or _FLOW_FULLWIDTH_RE.search(source)
-    if match:
-        key = match.group(match.lastindex or 1).strip()
-        col = source.index("：", match.start()) + 1
-        return Located(number, col, _(
-            "full-width colon '：' after '{key}'; write an ASCII colon and a "
-            "space: {key}: …").format(line=number, key=key))
-    flow_time = _FLOW_TIME_RE.search(source)
-    if flow_time:
-        key, value = flow_time.group(1), flow_time.group(2)
-        fixed = _two_digit_time(value) or value
-        return Located(number, flow_time.start(2) + 1, _(
-            "put the time in quotes: {key}: \"{fixed}\"").format(line=number, key=key, fixed=fixed))
-    return None
-
-
-def missing_hint(text: str, key: str) -> str | None:
-    """Why a required `key` may look missing: it is written with a full-width colon."""
+def missing_hint(text: str, key: str) -> Located | None:
+    """Why a required `key` may look missing: it is written with a full-width colon
+    (`name：…`, or its Chinese name `名称：…`); the mistake's line, column and message."""
     for number, source in enumerate(text.split("\n"), start=1):
-        match = _FULLWIDTH_COLON_RE.match(source)
-        if match and match.group(2).strip() == key:
-            found = ime_mistake(source, number)
-            return found.message if found else None
+        if "：" not in source:
+            continue
+        for found in ime.mistakes(source, number):
+            if found.kind == ime.COLON and key in (found.key, aliases.field_of(found.key)):
+                return found
     return None

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kacard.cards import yamlio
+from ruamel.yaml.comments import CommentedMap
+
+from kacard.cards import aliases, yamlio
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import SETTINGS_FILE
 from kacard.errors import CardInvalid, Problem
@@ -24,9 +26,13 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Problem]:
+def _validation_problems(rel: str, text: str, exc: ValidationError, model: Any = None) -> list[Problem]:
     """One problem per pydantic error, positioned with the round-trip document and put
-    in plain words by kacard.cards.messages (which reads the card's line too)."""
+    in plain words by kacard.cards.messages (which reads the card's line too). `model` is
+    the model validated (the card's by default): it names the fields a key may have meant.
+
+    A required field that is missing is placed where it would go (before the key that
+    follows the field before it in the model), and every missing one is reported."""
     from kacard.cards import messages
 
     try:
@@ -38,32 +44,65 @@ def _validation_problems(rel: str, text: str, exc: ValidationError) -> list[Prob
     for error in exc.errors(include_url=False, include_input=True):
         loc = tuple(error["loc"])
         where = yamlio.locate(root, loc) if root is not None else None
-        line = where[0] if where else None
+        if error["type"] == "missing" and loc and root is not None:
+            where = _where_missing(root, loc, model) or where
+        line, column = where if where else (None, None)
         source = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
         raw_message = error["msg"]
         if error["type"] == "extra_forbidden":
-            raw_message = _unknown_field_message(loc, root)
+            raw_message = _unknown_field_message(loc, model)
         raw = messages.Raw(error["type"], loc, raw_message, error.get("input"), dict(error.get("ctx") or {}))
-        message = messages.explain(raw, source)
+        message = messages.explain(raw, source, column)
+        field = _field_path(loc)
+        mistake = messages.ime_about(raw, source, column)
+        if mistake is not None and mistake.kind == "indent":  # the line's key is misread: no field to name
+            field, column = "", mistake.column
         if error["type"] == "missing" and loc:
-            message = messages.missing_hint(text, str(loc[-1])) or message
-        column = where[1] if where else None
-        fixed = messages.corrected(raw, source)
-        if fixed is not raw and source is not None:  # `amount: 1,200,000` in a {…} line: point at amount
-            loc, column = fixed.loc, source.find(f"{fixed.loc[-1]}:") + 1 or column
-        problem = Problem(rel, line, column, _field_path(loc), message)
-        if not any(p.line == line and p.message == message for p in problems):
-            problems.append(problem)
+            hint = messages.missing_hint(text, str(loc[-1]))
+            if hint is not None:
+                message, line, column = hint.message, hint.line, hint.column
+        split = messages.split_number(raw, source)
+        if split is not None:  # `amount: 1,200,000` in a {…} line: point at amount
+            field, column = _field_path(messages.corrected(raw, source).loc), split.start(1) + 1
+        if not any(p.line == line and p.field == field and p.message == message for p in problems):
+            problems.append(Problem(rel, line, column, field, message))
     return problems
 
 
-def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
+def _where_missing(root: Any, loc: tuple[int | str, ...], model: Any) -> tuple[int, int] | None:
+    """(line, column) where the missing field at `loc` would be written: the line of the
+    key after the field that comes before it in the model (`name` goes after `id`), else
+    the parent's first key; None when the parent is not a mapping in the document."""
+    parent: Any = root
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(parent, CommentedMap) or not parent:
+        return None
+    fields = _known_fields(loc[:-1], model)
+    name = str(loc[-1])
+    before = fields[: fields.index(name)] if name in fields else []
+    keys = list(parent)
+    present = [keys.index(f) for f in before if f in parent]
+    after = max(present) + 1 if present else 0
+    key = keys[min(after, len(keys) - 1)]
+    line, column = parent.lc.key(key)
+    return line + 1, column + 1
+
+
+def _unknown_field_message(loc: tuple[int | str, ...], model: Any = None) -> str:
+    """An unknown key: the field it may be a typo of, or the English field a Chinese field
+    name stands for (kacard.cards.aliases.field_of: `名称` → name; card keys stay English)."""
     import difflib
 
-    from kacard.cards.model import card as card_models
-
     name = str(loc[-1])
-    known = _known_fields(loc[:-1], card_models.Card)
+    known = _known_fields(loc[:-1], model)
+    english = aliases.field_of(name)
+    if english is not None and english in known:
+        return _("unknown field '{name}'; did you mean '{close}'? (card fields are written in English)").format(
+            name=name, close=english)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return _("unknown field '{name}'; did you mean '{close}'? (team fields go under 'custom')").format(
@@ -72,9 +111,14 @@ def _unknown_field_message(loc: tuple[int | str, ...], root: Any) -> str:
 
 
 def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
-    """Field names (aliases first) of the model found by walking `parent` from Card."""
+    """Field names (aliases first) of the model found by walking `parent` from `model`
+    (the card's when None)."""
     import typing
 
+    if model is None:
+        from kacard.cards.model.card import Card
+
+        model = Card
     current = model
     for part in parent:
         if isinstance(part, int):
@@ -97,6 +141,33 @@ def _known_fields(parent: tuple[int | str, ...], model: Any) -> list[str]:
 
 def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Card | None, list[Problem]]:
     """Validate one card file's bytes; (card, problems). Never raises for bad content."""
+    card, problems, _raw = read_card(rel, data, expect_id)
+    return card, problems
+
+
+class TeamFields(NamedTuple):
+    """What the team checks (kacard.cards.store.settings_problems) read of a card that did
+    not load: its `owner` as written (None when it is not text) and its criteria names."""
+
+    owner: str | None
+    criteria: tuple[str, ...]
+
+
+def team_fields(raw: Any) -> TeamFields:
+    """The owner and criteria names of a card's plain data, read as leniently as possible,
+    so that an unknown owner is reported in the same run as the card's other problems."""
+    if not isinstance(raw, dict):
+        return TeamFields(None, ())
+    owner = raw.get("owner")
+    criteria = raw.get("criteria")
+    names = tuple(str(name) for name in criteria) if isinstance(criteria, dict) else ()
+    return TeamFields(owner.strip() if isinstance(owner, str) and owner.strip() else None, names)
+
+
+def read_card(rel: str, data: bytes, expect_id: str | None = None
+              ) -> tuple[Card | None, list[Problem], dict[str, Any] | None]:
+    """parse_card, and the card's plain data when it was read as YAML (None otherwise):
+    the team checks of a card that does not load read its owner from there."""
     from kacard.cards.messages import yaml_problem
     from kacard.cards.model.card import Card
 
@@ -106,7 +177,7 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
         raw = yamlio.load_data(text)
     except yamlio.YamlProblem as exc:
         found = yaml_problem(text, exc.line, exc.column, exc.message) if text else exc
-        return None, [Problem(rel, found.line, found.column, "", found.message)]
+        return None, [Problem(rel, found.line, found.column, "", found.message)], None
     problems: list[Problem] = []
     if expect_id is not None and isinstance(raw.get("id"), str) and raw["id"] != expect_id:
         line = _key_line(text, "id")
@@ -116,12 +187,12 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
     try:
         card = Card.model_validate(raw)
     except ValidationError as exc:
-        return None, problems + _validation_problems(rel, text, exc)
+        return None, problems + _validation_problems(rel, text, exc), raw
     except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:  # a model rule hit data it
         # did not expect: this card is broken, the others are not (never a traceback)
         return None, problems + [Problem(rel, None, None, "", _("cannot be read as a card ({error})").format(
-            error=type(exc).__name__))]
-    return (None, problems) if problems else (card, [])
+            error=type(exc).__name__))], raw
+    return (None, problems, raw) if problems else (card, [], raw)
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -155,4 +226,4 @@ def read_model(folder: Path, rel: str, model: type[M]) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc)) from None
+        raise CardInvalid(_("{rel} is not valid").format(rel=rel), _validation_problems(rel, text, exc, model)) from None

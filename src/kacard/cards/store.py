@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import os
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -33,7 +33,7 @@ from kacard.cards.cache import (
 )
 from kacard.cards.index import CardIndex
 from kacard.cards.model.settings import Settings
-from kacard.cards.parse import load_settings, parse_card
+from kacard.cards.parse import TeamFields, load_settings, parse_card, read_card, team_fields
 from kacard.cards.paths import CARD_SUFFIX, check_id
 from kacard.cards.walk import Walk, walk
 from kacard.errors import CardInvalid, CardNotFound, Problem, os_reason
@@ -53,6 +53,13 @@ class LoadedCard:
 
 # Visits a brief keeps in the snapshot: enough unless --today is before the third latest.
 LAST_VISITS = 3
+
+
+class Broken(NamedTuple):
+    """A card file that did not load: its problems and what the team checks read of it."""
+
+    problems: list[Problem]
+    team: TeamFields = TeamFields(None, ())
 
 
 class Summary(NamedTuple):
@@ -81,6 +88,9 @@ class Folder:
     # With load_folder(summary=True): the digest of the bytes each card file's row came
     # from, by relative path (a file that could not be read has none).
     digests: dict[str, str] | None = None
+    # The owner and criteria of each card that did not load, by relative path: the team
+    # checks report them with the card's other problems (one `validate` run, every problem).
+    unloaded: dict[str, TeamFields] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -200,18 +210,19 @@ def _load_cards(files: list[tuple[str, str]], result: Folder, progress: Progress
         if isinstance(outcome, OSError):
             result.problems.append(_unreadable(rel, outcome))
             continue
-        card, dig, problems = outcome
+        card, dig, problems, team = outcome
         if card is None:
             result.problems.extend(problems)
+            result.unloaded[rel] = team
         else:
             result.cards.append(LoadedCard(card, Path(path), rel, dig))
 
 
-def _parse_whole(job: tuple[str, str]) -> tuple[Card | None, str, list[Problem]]:
+def _parse_whole(job: tuple[str, str]) -> tuple[Card | None, str, list[Problem], TeamFields]:
     rel, path = job
     data = Path(path).read_bytes()
-    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
-    return card, digest(data), problems
+    card, problems, raw = read_card(rel, data, expect_id=Path(path).stem)
+    return card, digest(data), problems, team_fields(raw if card is None else None)
 
 
 def _parse_all(jobs: list[Any], work: Callable[[Any], Any], progress: Progress | None) -> Iterator[tuple[str, str, Any]]:
@@ -265,11 +276,12 @@ def _parse_row(job: tuple[str, str, Stat, bytes | None]) -> tuple[str, Stat, tup
     rel, path, stat, data = job
     if data is None:
         data = Path(path).read_bytes()
-    card, problems = parse_card(rel, data, expect_id=Path(path).stem)
+    card, problems, raw = read_card(rel, data, expect_id=Path(path).stem)
     if card is None:
         found = [(p.line, p.column, p.field, p.message, p.severity) for p in problems]
+        team = team_fields(raw)
         # the messages are in the reader's language: kept with it, and read again in another
-        return digest(data), stat, encode(None, [language(), found]), found
+        return digest(data), stat, encode(None, [language(), found, team.owner, list(team.criteria)]), found
     record = Record(brief.record(brief.of(card, LAST_VISITS)), index.record(card),
                     brief.upkeep_record(brief.upkeep(card)))
     columns = encode(record, None)
@@ -283,7 +295,7 @@ def _load_summaries(
     """Summaries from the cache's rows; files whose stat changed are read, those whose
     bytes changed (or whose row is damaged) parsed, and their rows rewritten."""
     rows = cache.rows(None if whole_folder else [rel for rel, _ in files], upkeep=upkeep)
-    found: dict[str, Summary | list[Problem]] = {}
+    found: dict[str, Summary | Broken] = {}
     digests: dict[str, str] = {}
     jobs: list[tuple[str, str, Stat, bytes | None]] = []
     for rel, path in files:
@@ -306,10 +318,10 @@ def _load_summaries(
             else:
                 jobs.append((rel, path, stat, data))
         except OSError as exc:
-            found[rel] = [_unreadable(rel, exc)]
+            found[rel] = Broken([_unreadable(rel, exc)])
     for rel, path, outcome in _parse_all(jobs, _parse_row, progress):
         if isinstance(outcome, OSError):
-            found[rel] = [_unreadable(rel, outcome)]
+            found[rel] = Broken([_unreadable(rel, outcome)])
             continue
         dig, stat, columns, record = outcome
         cache.put(rel, dig, stat, columns)
@@ -324,21 +336,22 @@ def _load_summaries(
             found[rel] = _summary(rel, path, record.brief, index.from_record(record.numbers),
                                   brief.upkeep_from_record(record.upkeep) if upkeep else None, today)
         else:
-            found[rel] = [Problem(rel, *problem) for problem in record or []]
+            found[rel] = Broken([Problem(rel, *problem) for problem in record or []])
     summaries: list[Summary] = []
     for rel, _path in files:
         item = found.get(rel)
         if isinstance(item, Summary):
             summaries.append(item)
         elif item is not None:
-            result.problems.extend(item)
+            result.problems.extend(item.problems)
+            result.unloaded[rel] = item.team
     cache.flush([rel for rel, _ in files] if whole_folder else None)
     result.summaries = summaries
     result.digests = digests
 
 
 def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, made: bool = False
-              ) -> Summary | list[Problem] | None:
+              ) -> Summary | Broken | None:
     """A card's summary (or problems) from its row; None when the row is damaged.
     `made`: a row this process just made (not read from the cache: nothing to check)."""
     if not made and not row.intact():
@@ -346,11 +359,12 @@ def _from_row(rel: str, path: str, row: Row, today: dt.date, upkeep: bool, *, ma
     try:
         columns = row.columns
         if columns[0] is None:
-            lang, found = loads(columns[6] or b"[]")
+            lang, found, owner, criteria = loads(columns[6] or b"[]")
             if lang != language():
                 return None
-            return [Problem(rel, line, column, str(field), str(message), str(severity))
-                    for line, column, field, message, severity in found]
+            return Broken([Problem(rel, line, column, str(field), str(message), str(severity))
+                           for line, column, field, message, severity in found],
+                          TeamFields(None if owner is None else str(owner), tuple(str(c) for c in criteria)))
         ix = index.from_record(decode_numbers(columns))
         kept = decode_brief(columns[0])  # type: ignore[arg-type]
         if ix.id != kept[0] or ix.id + CARD_SUFFIX != rel.rpartition("/")[2]:
@@ -375,7 +389,7 @@ def _summary(rel: str, path: str, record: tuple[Any, ...] | list[Any], ix: CardI
     return Summary(rel, brief.from_record(record, max(0, at - first_kept)), ix, care)
 
 
-def settings_problems(rel: str, owner: str, criteria: dict[str, int], settings: Settings) -> list[Problem]:
+def settings_problems(rel: str, owner: str | None, criteria: Iterable[str], settings: Settings) -> list[Problem]:
     """What makes a valid card wrong for this team: an owner not in the team, an
     unknown 10/2 criterion. Used when loading and before any write (edit)."""
     return _TeamCheck(settings).problems(rel, owner, criteria)
@@ -398,9 +412,10 @@ class _TeamCheck:
         found = matching(self.settings, owner)
         return found[0].id if len(found) == 1 else owner
 
-    def problems(self, rel: str, owner: str, criteria: dict[str, int]) -> list[Problem]:
+    def problems(self, rel: str, owner: str | None, criteria: Iterable[str]) -> list[Problem]:
+        """`owner` None: not checked (a card that did not load without a readable owner)."""
         problems = []
-        if self.team and owner not in self.team:
+        if self.team and owner is not None and owner not in self.team:
             from kacard.cards.reps import problem
 
             trouble = problem(self.settings, owner, "owner")
@@ -438,6 +453,8 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
             if warnings and s.upkeep is not None:
                 problems += [Problem(s.rel, None, None, path, localize(message), severity="warning")
                              for path, message in brief.warnings(s.upkeep, today)]
+    for rel, team in folder.unloaded.items():  # cards with problems of their own: checked too
+        problems += check.problems(rel, team.owner, team.criteria)
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel

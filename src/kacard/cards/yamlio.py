@@ -95,8 +95,11 @@ def precheck(text: str) -> None:
         raise YamlProblem(_("file is empty; a card needs at least id, name and owner"), 1, 1)
 
 
-def _problem_from(exc: YAMLError) -> YamlProblem:
+def _problem_from(exc: YAMLError, text: str = "") -> YamlProblem:
     if isinstance(exc, MarkedYAMLError):
+        unclosed = _unclosed(exc, text)
+        if unclosed is not None:
+            return unclosed
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or ""
         if "duplicate key" in message:
@@ -105,6 +108,33 @@ def _problem_from(exc: YAMLError) -> YamlProblem:
             return YamlProblem(invalid(message), mark.line + 1, mark.column + 1)
         return YamlProblem(invalid(message))
     return YamlProblem(invalid(str(exc).splitlines()[0]))
+
+
+_FLOW_CONTEXT = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
+
+
+def _unclosed(exc: MarkedYAMLError, text: str) -> YamlProblem | None:
+    """A `[` or `{` never closed (`visit_minutes: [60` then the next key): the parser only
+    notices on a later line, at the next key. Said as such, at the bracket (the parser's
+    context mark), when the problem is the end of the file or a line indented no deeper
+    than the bracket's line (the next entry of the block around it); a problem inside a
+    list written over several lines keeps the parser's own words and place."""
+    brackets = _FLOW_CONTEXT.get(exc.context or "")
+    start, end = exc.context_mark, exc.problem_mark
+    if brackets is None or start is None or end is None or end.line <= start.line:
+        return None
+    lines = text.split("\n")
+
+    def indent(number: int) -> int:
+        line = lines[number] if number < len(lines) else ""
+        return len(line) - len(line.lstrip(" -")) if line.strip() else -1
+
+    at_end = not "".join(lines[end.line:]).strip() or "stream end" in (exc.problem or "")
+    if not at_end and indent(end.line) > indent(start.line):
+        return None
+    opening, closing = brackets
+    return YamlProblem(_("invalid YAML: the '{open}' here has no matching '{close}'; add '{close}' where the list "
+                         "or group ends").format(open=opening, close=closing), start.line + 1, start.column + 1)
 
 
 # What the YAML parsers (libyaml's and ruamel's own) say most often, so that people read it
@@ -160,7 +190,7 @@ def load_data(text: str) -> dict[str, Any]:
     except fastyaml.EventError as exc:
         raise YamlProblem(exc.message, exc.line, exc.column) from None
     except YAMLError as exc:
-        raise _problem_from(exc) from None
+        raise _problem_from(exc, text) from None
     except (ValueError, RecursionError) as exc:
         raise YamlProblem(invalid(str(exc))) from None
     if data is None:
@@ -285,7 +315,7 @@ def load_document(text: str, *, editable: bool = False) -> Document:
         layout = (_mapping_indent(text), *_sequence_layout(text))
         root = _round_trip_yaml(*layout).load(text)  # preserve_quotes needs our loader
     except YAMLError as exc:
-        raise _problem_from(exc) from None
+        raise _problem_from(exc, text) from None
     except (ValueError, RecursionError) as exc:
         raise YamlProblem(invalid(str(exc))) from None
     if root is None:

@@ -466,7 +466,7 @@ def _clock_option(text: str | None, option: str) -> dt.time | None:
 def _check_people(card, names: list[str], new_contact: bool, asking: bool) -> None:  # type: ignore[no-untyped-def]
     """`log --with` a person who is none of the card's contacts: a mistyping, usually. On a
     terminal ask; otherwise refuse (exit 2) unless --new-contact (README, decisions)."""
-    from kacard.cards.editing import unknown_people
+    from kacard.cards.model.card import unknown_people
 
     unknown = unknown_people(card, names)
     if not unknown or new_contact:

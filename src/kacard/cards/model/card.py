@@ -8,6 +8,7 @@ under `custom`, so a typo never silently loses data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -283,9 +284,62 @@ def card_warnings(card: Card, today: dt.date) -> list[tuple[str, Message]]:
             found.append((f"contacts.{i}.reports_to", Message("reports_to names no contact of this card")))
         elif contact.reports_to == contact.name:
             found.append((f"contacts.{i}.reports_to", Message("a contact cannot report to themself")))
+    found += list_warnings(card)
     for i, trade in enumerate(card.trades):
         if trade.paid is not None and trade.paid < trade.date:
             found.append((f"trades.{i}.paid", Message("paid before it was invoiced")))
         if trade.due is not None and trade.due < trade.date:
             found.append((f"trades.{i}.due", Message("due before it was invoiced")))
+    return found
+
+
+_FULL_WIDTH_COMMA = re.compile(r"\s*[，、]\s*")
+
+
+def list_warnings(card: Card) -> list[tuple[str, Message]]:
+    """A list item holding a full-width comma or 顿号 (`tags: [国企，老客户]`: YAML only splits
+    at an ASCII comma, so it is one item), and a visit's `with:` naming none of the card's
+    contacts (as `log --with` checks). Warnings, not errors: the card reads, and a tag may
+    hold a comma on purpose; kacard never splits an item itself (the file stays as written)."""
+    found: list[tuple[str, Message]] = []
+
+    def comma(path: str, items: list[str], i: int) -> bool:
+        if not _FULL_WIDTH_COMMA.search(items[i]):
+            return False
+        fixed = ", ".join(part for item in items for part in _FULL_WIDTH_COMMA.split(item) if part)
+        found.append((path, Message("'{text}' is read as one item: a full-width comma or 、 does not separate "
+                                    "items; write ASCII commas: [{fixed}]", text=items[i], fixed=fixed)))
+        return True
+
+    for i, tag in enumerate(card.tags):
+        comma(f"tags.{i}", card.tags, i)
+    for i, visit in enumerate(card.visits):
+        unknown = dict(unknown_people(card, visit.with_))
+        for j, name in enumerate(visit.with_):
+            if comma(f"visits.{i}.with.{j}", visit.with_, j) or name not in unknown:
+                continue
+            path = f"visits.{i}.with.{j}"
+            if unknown[name]:
+                found.append((path, Message("'{name}' is not a contact of this card; did you mean {names}?",
+                                            name=name, names=", ".join(unknown[name]))))
+            else:
+                found.append((path, Message("'{name}' is not a contact of this card (add them under contacts, "
+                                            "or check the spelling)", name=name)))
+    return found
+
+
+def unknown_people(card: Card, names: list[str]) -> list[tuple[str, list[str]]]:
+    """The names met at a visit (`log --with`, a visit's `with:`) that are none of the
+    card's contacts, each with the contacts it may be a mistyping of (difflib, best first;
+    at most 3)."""
+    import difflib
+
+    contacts = [c.name for c in card.contacts]
+    found = []
+    for name in names:
+        if name in contacts:
+            continue
+        close = [c for c in contacts if name in c or c in name]
+        close += [c for c in difflib.get_close_matches(name, contacts, n=3, cutoff=0.4) if c not in close]
+        found.append((name, close[:3]))
     return found
