@@ -138,9 +138,10 @@ def _json(value: Any) -> bytes:
                           default=_tag).encode("utf-8")
 
 
-def encode(record: Record | None, problems: list[tuple[Any, ...]] | None) -> tuple[bytes | None, ...] | None:
+def encode(record: Record | None, problems: list[Any] | None) -> tuple[bytes | None, ...] | None:
     """The columns of a valid card's record, or of an invalid card's problems (as
-    (line, column, field, message, severity) tuples). None when the record holds
+    [language, [(line, column, field, message, severity), ...], owner, criteria names]:
+    what the team checks read of it, kacard.cards.parse.TeamFields). None when the record holds
     something JSON cannot give back as it was (a date in `custom`): such a card is
     simply read each time."""
     if record is None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
-
 from ruamel.yaml.comments import CommentedMap
 
 from kacard.cards import aliases, yamlio
