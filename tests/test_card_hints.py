@@ -129,6 +129,19 @@ def test_an_unknown_owner_is_reported_with_the_cards_other_problems(kacard, fold
         assert owner["line"] == "4" and ("unknown owner" if lang == "en" else "没有这位负责人") in owner["message"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_visit_hours_report_every_rule_in_one_run(kacard, folder: Path, lang: str) -> None:
+    """A bad weekday and an end before start: both at once (each rule is its field's check)."""
+    (folder / "hours.yaml").write_text(HEAD.format(id="hours") + 'visit_hours: {days: [周一，周三], start: "18:00", '
+                                       'end: "09:00"}\n', encoding="utf-8")
+    problems = _problems(kacard, lang)
+    days = _one(problems, "hours.yaml", "visit_hours.days.0")
+    end = _one(problems, "hours.yaml", "visit_hours.end")
+    assert days["line"] == end["line"] == "4"
+    assert ("ASCII commas" if lang == "en" else "半角逗号") in days["message"]
+    assert ("start must be before end" if lang == "en" else "开始时间必须早于结束时间") in end["message"]
+
+
 def test_a_broken_card_with_a_team_owner_gets_no_owner_problem(kacard, folder: Path) -> None:
     (folder / "ok-owner.yaml").write_text("id: ok-owner\nname: 测试\nsince: 2020/1/1\nowner: 李娜\n",
                                           encoding="utf-8")
@@ -171,7 +184,9 @@ def test_chinese_messages_quote_values_with_chinese_quotes(kacard, folder: Path)
     (folder / "hz-a.yaml").write_text(HEAD.format(id="hz-a"), encoding="utf-8")
     (folder / "sub").mkdir()
     (folder / "sub" / "hz-a.yaml").write_text(HEAD.format(id="hz-a"), encoding="utf-8")
+    (folder / "t-type.yaml").write_text(HEAD.format(id="t-type") + "tier: X\n", encoding="utf-8")
     output = kacard("validate", "--lang", "zh").stdout
+    assert "t-type.yaml:4:1: tier: 只能是 S、A、B、C 之一" in output
     assert "id “hz-xinghe-gas”与文件名 t-dup.yaml 不一致" in output
     assert "id “hz-a”重复" in output
     assert "'hz-" not in output

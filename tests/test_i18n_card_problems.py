@@ -164,5 +164,5 @@ def test_a_checker_message_no_rule_words_is_marked_in_chinese() -> None:
     with i18n.speaking("zh"):
         assert explain(odd) == "此处的值无效（校验器原文：Input should be a valid URL, empty host）"
         assert explain(pattern) == "格式不符合该字段的要求（格式规则 ^[A-Z]+$）"
-        assert explain(choice) == "只能是 'fast'、'slow' 之一"
+        assert explain(choice) == "只能是 fast、slow 之一"
     assert explain(odd) == "Input should be a valid URL, empty host"

@@ -223,15 +223,15 @@ def test_the_snapshot_follows_edits_touches_and_removals(folder, write_card, mon
     assert [s.brief.id for s in broken.summaries] == ["hz-a"] and broken.errors[0].field == "bogus"
     b.unlink()
     os.utime(a)  # touched, unchanged: hashed again, not parsed
-    real_parse = store.parse_card
+    real_parse = store.read_card
 
     def no_parse(*args, **kwargs):
         raise AssertionError("an unchanged card was parsed")
 
-    monkeypatch.setattr(store, "parse_card", no_parse)
+    monkeypatch.setattr(store, "read_card", no_parse)
     left = load_folder(folder, today, summary=True)
     assert [s.brief.name for s in left.summaries] == ["Later"] and left.errors == []
-    monkeypatch.setattr(store, "parse_card", real_parse)
+    monkeypatch.setattr(store, "read_card", real_parse)
     assert sorted(_snapshot_rows()) == ["hz-a.yaml"]
 
 

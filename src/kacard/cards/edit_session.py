@@ -23,9 +23,8 @@ from typing import Any
 
 from kacard.cards.cache import cache_dir, digest
 from kacard.cards.model.settings import Settings
-from kacard.cards.parse import parse_card
 from kacard.cards.safewrite import write_atomic
-from kacard.cards.store import LoadedCard, settings_problems
+from kacard.cards.store import LoadedCard, checked_card
 from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
 from kacard.i18n import _
 
@@ -182,10 +181,8 @@ def edit_card(
             data = strip_header(temp.read_bytes())
             if data == original:
                 return False
-            card, problems = parse_card(loaded.rel, data, expect_id=loaded.card.id)
+            card, problems = checked_card(loaded.rel, data, loaded.card.id, settings)
             if card is not None:
-                problems = settings_problems(loaded.rel, card.owner, card.criteria, settings)
-            if card is not None and not problems:
                 try:
                     write_atomic(loaded.path, data, loaded.digest)  # the bytes as saved (BOM, CRLF)
                 except StaleWrite:

@@ -321,7 +321,8 @@ def choice_message(raw: Raw, key: str) -> str:
         expected = raw.ctx.get("expected")  # pydantic's "'a', 'b' or 'c'"
         if not expected:
             return checker_said(raw.message)
-        return _("must be one of {expected}").format(expected=_(", ").join(re.split(r", | or ", str(expected))))
+        values = [value.strip("'\"") for value in re.split(r", | or ", str(expected))]  # unquoted, as the
+        return _("must be one of {expected}").format(expected=_(", ").join(values))  # allowed values below
     allowed = ", ".join(aliases.english_values(kind))
     chinese = "/".join(aliases.label(kind, e) for e in aliases.english_values(kind))
     if isinstance(value, str) and re.search(r"[，、,]", value) and kind == "weekday":

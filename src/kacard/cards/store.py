@@ -395,6 +395,18 @@ def settings_problems(rel: str, owner: str | None, criteria: Iterable[str], sett
     return _TeamCheck(settings).problems(rel, owner, criteria)
 
 
+def checked_card(rel: str, data: bytes, expect_id: str | None, settings: Settings) -> tuple[Card | None, list[Problem]]:
+    """parse_card and settings_problems at once, for a write about to happen (`edit`,
+    `import`): the card (None when it has any problem) and every problem, an unknown
+    owner too when the card has problems of its own (one round, not two)."""
+    card, problems, raw = read_card(rel, data, expect_id)
+    if card is not None:
+        problems = settings_problems(rel, card.owner, card.criteria, settings)
+        return (None if problems else card), problems
+    team = team_fields(raw)
+    return None, problems + settings_problems(rel, team.owner, team.criteria, settings)
+
+
 class _TeamCheck:
     """settings_problems with the team and the criteria worked out once per folder."""
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from kacard.cards import parse, store, walk, writing, yamlio
+from kacard.cards import store, walk, writing, yamlio
 from kacard.cards.editing import SCHEMA_COMMENT
 from kacard.cards.store import Folder, LoadedCard
 from kacard.errors import KacardError
@@ -214,9 +214,7 @@ def _render(folder: Folder, account: _Account, mapping: ImportMap, today: dt.dat
         text = card_text(root, [*header, HEADER])
     if text == original:
         return CardChange(account.card_id, rel, "unchanged", text, "", digest), problems
-    card, found = parse.parse_card(rel, text.encode("utf-8"), expect_id=account.card_id)
-    if card is not None:
-        found = store.settings_problems(rel, card.owner, card.criteria, folder.settings)
+    _card, found = store.checked_card(rel, text.encode("utf-8"), account.card_id, folder.settings)
     if found:
         first = account.first
         return None, problems + [ImportProblem(first.file, first.sheet, first.number, None, p.field,

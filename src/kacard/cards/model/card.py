@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from kacard.cards.model.common import (  # noqa: F401 (re-exported)
     ID_PATTERN,
@@ -68,21 +68,36 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class VisitHours(Strict):
-    """When the account receives visits: weekdays and a daily time window."""
+    """When the account receives visits: weekdays and a daily time window.
+
+    Each rule is a field's own check (not one check after the whole group is valid), so
+    `days: [周一，周三]` and an `end` before `start` are reported in the same run."""
 
     days: list[Weekday] = Field(default_factory=workdays)
     start: IsoTime = dt.time(9, 0)
-    end: IsoTime = dt.time(17, 0)
+    end: IsoTime = Field(default=dt.time(17, 0), validate_default=True)  # compared with start
 
-    @model_validator(mode="after")
-    def _window_order(self) -> VisitHours:
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:  # cannot be ordered with local times
-            raise ValueError(_('times are local: write "09:00", without a UTC offset'))
-        if self.start >= self.end:
-            raise ValueError(_("start must be before end"))
-        if not self.days:
+    @field_validator("days")
+    @classmethod
+    def _some_day(cls, days: list[str]) -> list[str]:
+        if not days:
             raise ValueError(_("days must name at least one weekday"))
-        return self
+        return days
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:  # cannot be ordered with local times
+            raise ValueError(_('times are local: write "09:00", without a UTC offset'))
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.time, info: ValidationInfo) -> dt.time:
+        start = info.data.get("start")  # absent when start itself is wrong
+        if isinstance(start, dt.time) and start >= end:
+            raise ValueError(_("start must be before end"))
+        return end
 
 
 class Purchasing(Strict):
