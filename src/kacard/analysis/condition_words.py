@@ -52,6 +52,8 @@ FULL_WIDTH = str.maketrans({"＝": "=", "～": "~", "〜": "~", "＞": ">", "＜
 _LONGEST_FIRST = sorted(OPERATORS, key=len, reverse=True)
 _SYMBOLS = "|".join(re.escape(op) for op in _LONGEST_FIRST if op.isascii())
 _ANY_FIELD_RE = re.compile(rf"^\s*([^\W\d][\w.]*)\s*({_SYMBOLS})\s*(.*?)\s*$")
+_WORDS = "|".join(op for op in _LONGEST_FIRST if not op.isascii())
+_ANY_FIELD_WORD_RE = re.compile(rf"^\s*([^\W\d][\w.]*?)\s*({_WORDS})\s*(.+?)\s*$")
 _NAMES = sorted(((word.casefold(), english) for english in FIELDS
                  for word in (english, *aliases.FIELD_NAMES.get(english, ()))), key=lambda p: -len(p[0]))
 _FIELD_OF = dict(_NAMES)
@@ -85,6 +87,13 @@ def split(text: str) -> Parts | None:
         return None
     field = match.group(1)
     return Parts(field if field.startswith("custom.") else field.lower(), OPERATORS[match.group(2)], match.group(3))
+
+
+def unknown_named(text: str) -> Parts | None:
+    """A name no field has followed by an operator word (`业绩大于100万`: 业绩, >, 100万), so
+    it is refused as an unknown field, not as unreadable; else None. Read after `bare`."""
+    match = _ANY_FIELD_WORD_RE.match(text)
+    return Parts(match.group(1).lower(), OPERATORS[match.group(2)], match.group(3)) if match else None
 
 
 def field_of(word: str) -> str | None:

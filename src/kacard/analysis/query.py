@@ -69,7 +69,7 @@ def parse(text: str, today: dt.date | None = None) -> Condition:
     in the user's language, for anything else: what a condition looks like, the fields there
     are and the closest one, the values a field takes."""
     typed = text.translate(words.FULL_WIDTH).strip()
-    parts = words.split(typed) or words.bare(typed)
+    parts = words.split(typed) or words.bare(typed) or words.unknown_named(typed)
     if parts is None:
         raise UsageError(words.refused(text))
     field, op, value = parts
@@ -197,6 +197,8 @@ def _number(text: str) -> Decimal | None:
 
 
 def _date(text: str) -> dt.date | None:
+    """A condition's value as a date: parse has already written a date field's value in ISO
+    form (kacard.dates.parse_day read it as typed), so only that form is read here."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -254,7 +254,8 @@ def filter_cards(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Cards matching every condition. Operators: = != ~ (contains) !~ > >= < <=.
+    """Cards matching every condition. Operators: = != ~ (contains) !~ > >= < <=; conditions
+    are read as typed: 等级：A类, A类客户, 营收大于100万, 最近拜访早于9月1日, tier==A.
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
