@@ -68,7 +68,7 @@ def mistakes(source: str, number: int) -> list[Located]:
         group = match.lastindex or 1
         key = match.group(group).strip()
         column = source.index("：", match.start()) + 1
-        found.append(Located(number, column, _colon_message(key, top=not leading and block is not None),
+        found.append(Located(number, column, _colon_message(key, top=block is not None and not block.group(1)),
                              COLON, key, match.start(group) + 1))
     for match in _FLOW_TIME_RE.finditer(source):
         key, value = match.group(1), match.group(2)
