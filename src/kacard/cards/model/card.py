@@ -68,10 +68,10 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class VisitHours(Strict):
-    """When the account receives visits: weekdays and a daily time window.
+    """When the account receives visits: weekdays and a daily time window."""
 
-    Each rule is a field's own check (not one check after the whole group is valid), so
-    `days: [周一，周三]` and an `end` before `start` are reported in the same run."""
+    # Each rule is a field's own check (not one check after the whole group is valid), so
+    # `days: [周一，周三]` and an `end` before `start` are reported in the same run.
 
     days: list[Weekday] = Field(default_factory=workdays)
     start: IsoTime = dt.time(9, 0)
