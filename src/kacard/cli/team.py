@@ -200,7 +200,7 @@ def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact:
     cards = [c.card for c in folder.cards]
     tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
               for name in ((table,) if table else XLSX_TABLES)]
-    write_tables(output, tables, folder.path)
+    write_tables(output, tables, folder.path, export=True, redacted=redact)
     counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
     note(_("wrote {output}: {counts}").format(output=output, counts=counts) + (_(" (redacted)") if redact else ""))
     report_problems(folder)
