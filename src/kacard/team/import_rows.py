@@ -17,8 +17,8 @@ from kacard.cards.model.settings import Settings
 from kacard.errors import UsageError
 from kacard.i18n import _
 from kacard.privacy import is_masked
-from kacard.team.export import STAMP_HEADER, fingerprint, parse_stamp
 from kacard.team import import_read as read
+from kacard.team.export import STAMP_HEADER, fingerprint, parse_stamp
 from kacard.team.import_cells import CellContext, CellError, convert, is_empty, value_key
 from kacard.team.import_fields import Target, header_key, target_of
 from kacard.team.import_map import ImportMap, SheetMap

@@ -41,8 +41,9 @@ def fresh_rows(card: Card | None, rows: list[Row], reps: dict[str, str]) -> tupl
         return rows, []
     kept: list[Row] = []
     problems: list[ImportProblem] = []
+    now: dict[str, list[list[str]]] = {}  # table -> the fingerprints of the card's rows now
     for row in rows:
-        found = _stale_cells(card, row) if row.stamp is not None else []
+        found = _stale_cells(card, row, now) if row.stamp is not None else []
         if found:
             problems += found
             continue
@@ -56,17 +57,19 @@ def fresh_rows(card: Card | None, rows: list[Row], reps: dict[str, str]) -> tupl
     return kept, problems
 
 
-def _stale_cells(card: Card, row: Row) -> list[ImportProblem]:
+def _stale_cells(card: Card, row: Row, now: dict[str, list[list[str]]]) -> list[ImportProblem]:
     """The conflicts of a stamped row (see the module); cells that are no change are
-    taken out of `row.values` (a record row left without an edit: all of them)."""
+    taken out of `row.values` (a record row left without an edit: all of them). `now`
+    keeps the card's fingerprints per table, for the account's other rows."""
     assert row.stamp is not None
     table, exported = row.stamp
     columns = TABLES[table]
-    now = [[fingerprint(record.get(key)) for key in columns] for record in table_rows(card, table)]
+    if table not in now:
+        now[table] = [[fingerprint(record.get(key)) for key in columns] for record in table_rows(card, table)]
     if table == "cards":
-        current: list[str] | None = now[0] if now else None
+        current: list[str] | None = now[table][0] if now[table] else None
     else:
-        current = exported if exported in now else None  # the record as exported is still on the card
+        current = exported if exported in now[table] else None  # the record as exported is still on the card
     edited: list[str] = []
     conflicts: list[ImportProblem] = []
     for target in list(row.values):
