@@ -99,6 +99,16 @@ def test_masked_phones_and_e_mails_are_known_as_masks(phone: str) -> None:
     assert is_masked(mask_email("wang.jg@example.com")) and is_masked(mask_email("not an address"))
 
 
+def test_a_card_text_that_looks_like_a_mask_comes_back_from_its_own_export_without_a_problem(
+        sample: Path, tmp_path: Path) -> None:
+    card = sample / "hz-xinghe-gas.yaml"
+    card.write_text(card.read_text("utf-8").replace("address: ", "address: '[redacted]' #", 1), "utf-8")
+    book = tmp_path / "all.xlsx"
+    assert kacard(sample, "export", "--format", "xlsx", "-o", str(book)).returncode == 0
+    result = kacard(sample, "import", str(book), "--format", "json")
+    assert result.returncode == 0 and problems_of(result) == [], result
+
+
 def test_no_value_of_the_sample_cards_looks_like_a_mask(sample: Path) -> None:
     data = json.loads(kacard(sample, "export").stdout)
     texts: list[str] = []

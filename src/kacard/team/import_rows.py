@@ -18,7 +18,7 @@ from kacard.errors import UsageError
 from kacard.i18n import _
 from kacard.privacy import is_masked
 from kacard.team import import_read as read
-from kacard.team.export import STAMP_HEADER, fingerprint, parse_stamp
+from kacard.team.export import STAMP_HEADER, TABLES, fingerprint, parse_stamp
 from kacard.team.import_cells import CellContext, CellError, convert, is_empty, value_key
 from kacard.team.import_fields import Target, header_key, target_of
 from kacard.team.import_map import ImportMap, SheetMap
@@ -225,7 +225,7 @@ def _row(kind: str, sheet: read.Sheet, number: int, cells: list[Any], columns: l
             row.seen[column.target.name] = fingerprint(raw)
         if is_empty(raw):
             continue
-        if isinstance(raw, str) and is_masked(raw):
+        if isinstance(raw, str) and is_masked(raw) and not _as_exported(row, column):
             masked.append(row.problem(column.target.name, ""))
             continue
         try:
@@ -252,6 +252,16 @@ def _row(kind: str, sheet: read.Sheet, number: int, cells: list[Any], columns: l
                                           old.message + _("; the row is left out"))
         return None, problems, _masks(masked)
     return row, problems, _masks(masked)
+
+
+def _as_exported(row: Row, column: _Column) -> bool:
+    """Whether a stamped row's cell is as it was exported (then its text is the card's own,
+    even if it looks like a mask: `[redacted]` typed into a note)."""
+    if row.stamp is None:
+        return False
+    table, exported = row.stamp
+    columns = TABLES[table]
+    return column.label in columns and exported[columns.index(column.label)] == row.seen.get(column.target.name)
 
 
 def _masks(masked: list[ImportProblem]) -> tuple[int, ImportProblem] | None:
