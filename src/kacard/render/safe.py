@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any, TextIO
 
-from kacard.text import CONTROL_RE, SEQUENCE_RE, UNSAFE_RE, strip_controls
+from kacard.text import CONTROL_RE, SEQUENCE_RE, UNSAFE_RE, strip_controls, width, wrap_line
 
 __all__ = [
     "SafeStream", "csv_cell", "html_text", "json_text", "markdown_text", "sheet_text", "terminal_text",
@@ -53,18 +53,45 @@ class SafeStream:
 
     Wraps sys.stdout / sys.stderr for the length of a command (cli/app.py), so every
     writer — typer.echo, sys.stdout.write, notes, the error boundary — is covered in
-    one place. `write_raw` is for kacard's own escape sequences only."""
+    one place. `write_raw` is for kacard's own escape sequences only.
 
-    def __init__(self, stream: TextIO) -> None:
+    With `columns` (the stream is a terminal that wide) every whole line wider than the
+    terminal is wrapped by kacard.text.wrap_line — prose (card notes, review lines,
+    hints, explanations, warnings) breaks between Chinese characters or at spaces, never
+    inside a word, number, date, id or URL, with a hanging indent, instead of where the
+    terminal happens to cut it. Tables are already fitted, so they pass as they are; a
+    pipe or a file (columns None) gets every line unchanged."""
+
+    def __init__(self, stream: TextIO, columns: int | None = None) -> None:
         self._stream = stream
+        self._columns = columns
+        self._column = 0  # cells written since the last line end (a line written in pieces)
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError("SafeStream takes text")  # click probes with b"" to tell binary from text
-        self._stream.write(terminal_text(text))
+        safe = terminal_text(text)
+        if self._columns is not None and safe:
+            safe = self._wrapped(safe)
+        self._stream.write(safe)
         return len(text)
 
+    def _wrapped(self, text: str) -> str:
+        lines = text.split("\n")
+        cells = self._columns or 80
+        out = []
+        for k, line in enumerate(lines):
+            whole = k < len(lines) - 1  # ended by a newline in this write
+            if whole and (k or not self._column) and not (line.isascii() and len(line) <= cells):
+                out.append("\n".join(wrap_line(line, cells)))
+            else:
+                out.append(line)
+        self._column = width(lines[-1]) + (self._column if len(lines) == 1 else 0)
+        return "\n".join(out)
+
     def write_raw(self, text: str) -> int:
+        if text.endswith(("\n", "\x1b[K")):
+            self._column = 0
         return self._stream.write(text)
 
     def writelines(self, lines: Any) -> None:
