@@ -99,7 +99,9 @@ def truncate(text: str, cells: int) -> str:
 # starts a line and opening brackets never end one.
 _WIDE = "\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6" \
         "\U00020000-\U0003fffd"
-_TOKEN_RE = re.compile(f" +|[^ {_WIDE}]+|[{_WIDE}]")
+# a number with its Chinese units is one word: 2026年6月4日, 7月27日, 6.51万元, 09:00时, 30天
+_CJK_NUMBER = r"(?:\d[\d.,:]*(?:[年月日号时点分秒天周次个岁％]|[万亿]元?|元))+\d*"
+_TOKEN_RE = re.compile(f"{_CJK_NUMBER}| +|[^ {_WIDE}]+|[{_WIDE}]")
 NO_START = frozenset("，。、；：）」』》！？％〕】,.;:)!?]…")  # never at the start of a line
 NO_END = frozenset("（「『《〔【([")  # never at the end of a line
 
