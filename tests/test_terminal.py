@@ -22,13 +22,15 @@ from kacard.text import width
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[str, str]:
-    """stdout and stderr of `kacard ARGS` run on a pseudo-terminal `columns` cells wide."""
+def on_terminal(args: list[str], columns: int, env: dict[str, str], *, code: int = 0,
+                both: bool = False) -> tuple[str, str]:
+    """stdout and stderr of `kacard ARGS` run on a pseudo-terminal `columns` cells wide
+    (`both`: stderr on it too, mixed into the first string), exiting with `code`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
     proc = subprocess.Popen([sys.executable, "-m", "kacard", *args], stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=subprocess.PIPE, env=env)
+                            stdout=slave, stderr=slave if both else subprocess.PIPE, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -41,7 +43,7 @@ def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[str
         chunks.append(chunk)
     os.close(master)
     err = proc.stderr.read().decode("utf-8") if proc.stderr else ""
-    assert proc.wait(timeout=60) == 0, err
+    assert proc.wait(timeout=60) == code, err
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), err
 
 

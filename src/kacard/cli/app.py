@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import gc
 import importlib
 import os
@@ -142,6 +144,9 @@ class KacardGroup(TyperGroup):
                 _say_interrupted()
             raise
         finally:
+            for stream in (sys.stdout, sys.stderr):  # a last line written without its end
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:

@@ -125,15 +125,29 @@ def name_share(limit: int) -> int:
     return max(16, limit // 4)
 
 
+_FOLDER_IDS: set[str] = set()  # every card id the run's folder has (folder_ids): cut ids are unique among these too
+
+
+def folder_ids(ids: Iterable[str]) -> None:
+    """Tell the table writer the ids of the run's folder (cli.common.Run.load): an id cut
+    to fit a terminal must be a prefix of no other card's id, shown or not, so that
+    `kacard show hz-hengch…` names the same card the table meant."""
+    _FOLDER_IDS.update(ids)
+
+
 def unique_cut(ids: Sequence[str]) -> int:
     """The fewest cells (at least ID_LEAST, at most the widest id) to which every id of
     `ids` can be cut — its first cells and "…" — while no other id starts with what is
     left: cut ids stay unique and each is a prefix that names its row's card. An id that
-    starts another (hz-a, hz-ab) is kept whole. From sorted neighbours: O(n log n)."""
-    distinct = sorted(set(ids))
-    widest = max(map(width, distinct), default=0)
+    starts another (hz-a, hz-ab) is kept whole. The other ids of the folder count too
+    (folder_ids). From sorted neighbours: O(n log n)."""
+    shown = set(ids)
+    distinct = sorted(shown | _FOLDER_IDS)
+    widest = max(map(width, shown), default=0)
     need = min(ID_LEAST, widest)
     for k, text in enumerate(distinct):
+        if text not in shown:
+            continue
         common = max(_common(text, distinct[k - 1]) if k else 0,
                      _common(text, distinct[k + 1]) if k + 1 < len(distinct) else 0)
         need = max(need, width(text) if common + 1 >= len(text) else width(text[:common + 1]) + 1)

@@ -65,31 +65,41 @@ class SafeStream:
     def __init__(self, stream: TextIO, columns: int | None = None) -> None:
         self._stream = stream
         self._columns = columns
-        self._column = 0  # cells written since the last line end (a line written in pieces)
+        self._pending = ""  # on a terminal: the line being written, until its end or a flush
+        self._column = 0  # cells of a line's start already flushed (prompts, echo without nl)
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError("SafeStream takes text")  # click probes with b"" to tell binary from text
-        safe = terminal_text(text)
-        if self._columns is not None and safe:
-            safe = self._wrapped(safe)
-        self._stream.write(safe)
+        if self._columns is None:
+            self._stream.write(terminal_text(text))
+            return len(text)
+        self._pending += terminal_text(text)
+        done, end, self._pending = self._pending.rpartition("\n")
+        if end:
+            self._stream.write(self._wrapped(done) + "\n")
         return len(text)
 
     def _wrapped(self, text: str) -> str:
-        lines = text.split("\n")
         cells = self._columns or 80
         out = []
-        for k, line in enumerate(lines):
-            whole = k < len(lines) - 1  # ended by a newline in this write
-            if whole and (k or not self._column) and not (line.isascii() and len(line) <= cells):
-                out.append("\n".join(wrap_line(line, cells)))
+        for k, line in enumerate(text.split("\n")):
+            if (k or not self._column) and not (line.isascii() and len(line) <= cells):
+                out.extend(wrap_line(line, cells))
             else:
                 out.append(line)
-        self._column = width(lines[-1]) + (self._column if len(lines) == 1 else 0)
+        self._column = 0
         return "\n".join(out)
 
+    def flush(self) -> None:
+        if self._pending:  # a prompt, or text written without its line end: shown now
+            self._stream.write(self._pending)
+            self._column += width(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
     def write_raw(self, text: str) -> int:
+        self.flush()
         if text.endswith(("\n", "\x1b[K")):
             self._column = 0
         return self._stream.write(text)
