@@ -15,6 +15,7 @@ from typing import Literal
 from ruamel.yaml.comments import CommentedMap
 
 from kacard.cards import yamlio
+from kacard.cards.editing import settle_emptied
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE
 from kacard.team.fieldmerge import (
     MISSING,
@@ -100,6 +101,8 @@ def round_trip_merge(base: bytes, ours: bytes, theirs: bytes, path: str = "") ->
             document.source, document.before, document.newline = (parsed["ours"].source, parsed["ours"].before,
                                                                    parsed["ours"].newline)
         merger.merge("", (), base_root, document.root, parsed["theirs"].root)
+        if merger.changed:
+            settle_emptied(document.root)  # a list or mapping the merge emptied: `key: []`
         return (document.dump() if merger.changed else ours_text), merger.conflicts
 
     try:
