@@ -84,7 +84,8 @@ def route(
     who = resolve_owner(settings, folder.path, owner, mine)
     tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.brief(i) for i in dict.fromkeys(split_ids(ids))]
+        chosen = [folder.brief(folder.resolve(i) if i.endswith(("…", "...")) else i)  # an id a table cut
+                  for i in dict.fromkeys(split_ids(ids))]
         items = core.sort_items(core.assess_each(chosen, tier_of, settings, opts.today, the_week))
     else:
         briefs = [s.brief for s in folder.summaries]

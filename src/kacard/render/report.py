@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 DUE_COLUMNS = [
     Column("urgency", N_("urgency"), right=True),
-    Column("id", N_("id")),
-    Column("name", N_("name"), max_width=24, drop=4),
+    Column("id", N_("id"), role="id"),
+    Column("name", N_("name"), max_width=24, role="name"),
     Column("owner", N_("owner"), drop=1),
     Column("tier", N_("tier"), drop=3),
     Column("why", N_("why"), max_width=60, least=30),  # the reasons (a churn signal's too) stay readable
