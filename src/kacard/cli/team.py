@@ -52,7 +52,7 @@ def merge_driver(
     """
     from kacard.errors import Problem
     from kacard.team.gitsetup import merge_text
-    from kacard.team.merge import MergeConflict, is_card_path
+    from kacard.team.merge import WHOLE_FILE, MergeConflict, is_card_path
     from kacard.team.mergefile import merge_files
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
@@ -62,7 +62,8 @@ def merge_driver(
     result = merge_files(base, ours, theirs, path)
     if not result.clean:
         name = path or "card"
-        problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
+        problems = [Problem(name, None, None, _("(whole file)") if c.path == WHOLE_FILE else c.path,
+                            localize(c.reason)) for c in result.conflicts] + result.problems
         raise MergeConflict(
             _("{name}: {count} conflict(s); markers written — resolve them, run `kacard validate`, then "
               "`git add`").format(name=name, count=len(result.conflicts)), problems,

@@ -41,7 +41,7 @@ def header(plan: RoutePlan) -> str:
     base = plan.base.label or f"{plan.base.lat:.4f},{plan.base.lon:.4f}"
     return (_("Route for {rep} ({owner}) · {week} · from {base}").format(
         rep=plan.rep_name, owner=plan.owner, week=week_text(plan.week), base=base) + "\n"
-        + _("travel model: {model} · planner: {solver}").format(model=plan.travel_model, solver=plan.solver))
+        + _("travel model: {model} · planner: {solver}").format(model=localize(plan.travel_model), solver=plan.solver))
 
 
 def _day(day: dt.date) -> str:
