@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 # Bump when kacard.cards.brief / kacard.cards.index records change: old rows are then dropped.
-FORMAT = "rows-v6"  # v6: a broken card's problems with its owner and criteria (team checks)
+FORMAT = "rows-v7"  # v7: a broken card's problems with its owner and criteria (team checks); v6: the owner-vs-last-handover warning
 SCHEMA = 7  # the tables' layout (pragma user_version)
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.
