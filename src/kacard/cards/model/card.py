@@ -203,7 +203,7 @@ class Card(Strict):
     status: Status = "active"
     owner: str = Field(min_length=1, max_length=64, description="A rep id from kacard.yaml team.")
     tier: Tier | None = Field(default=None, description="Manual pin; empty means computed.")
-    industry: str | None = Field(default=None, max_length=100)
+    industry: Annotated[str, Aliased("industry")] | None = Field(default=None, max_length=100)
     sector: Annotated[str, Aliased("sector")] | None = Field(default=None, max_length=100)
     region: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=400)
