@@ -41,6 +41,7 @@ _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": 
 _EXT_RE = re.compile(r"^(?P<number>.*?[\d)])\s*(?:转|分机|ext\.?|x)\s*(?P<ext>\d{1,6})$", re.IGNORECASE)
 _DASH_EXT_RE = re.compile(r"^(?P<number>.*\d)\s*-\s*(?P<ext>\d{1,6})$")
 _NUMBER_RE = re.compile(r"^\+?[\d\s\-.()]+$")
+_PLAIN_RE = re.compile(r"^\+?\d+(?: \d+)*$")  # `+86 138 0000 0001`: already as the rule keeps it
 _LABEL_RE = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
 
 
@@ -49,16 +50,25 @@ def _nfkc(text: str) -> str:
 
 
 def split_phone(text: str) -> tuple[str, str | None]:
-    """A phone as written (after `normal_phone`) -> (number part, extension digits or None)."""
-    text = _nfkc(text).translate(_DASHES)
+    """A phone as written (or as `normal_phone` keeps it) -> (number part, extension digits or None)."""
+    number, ext, _problem = _read_phone(text)
+    return number, ext
+
+
+def _read_phone(text: str) -> tuple[str, str | None, str | None]:
+    """(number part, extension or None, why the number part is not a phone number or None)."""
+    if not (text.isascii() and _PLAIN_RE.match(text)):  # the common case needs no NFKC
+        text = _nfkc(text).translate(_DASHES)
     match = _EXT_RE.match(text)
     if match:
-        return match.group("number").strip(), match.group("ext")
-    if _number_problem(text) is not None:
+        number = match.group("number").strip()
+        return number, match.group("ext"), _number_problem(number)
+    problem = _number_problem(text)
+    if problem is not None:
         match = _DASH_EXT_RE.match(text)
         if match and _number_problem(match.group("number")) is None:
-            return match.group("number").strip(), match.group("ext")
-    return text, None
+            return match.group("number").strip(), match.group("ext"), None
+    return text, None, problem
 
 
 def _national(digits: str, number: str) -> str | None:
@@ -95,8 +105,7 @@ def normal_phone(value: str) -> str:
     Raises ValueError (a catalog message without the value) when it is not a phone number."""
     if not value.strip():
         return value.strip()
-    number, ext = split_phone(value)
-    problem = _number_problem(number)
+    number, ext, problem = _read_phone(value)
     if problem is not None:
         raise ValueError(problem)
     return f"{number} ext {ext}" if ext else number
