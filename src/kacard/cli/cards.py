@@ -199,6 +199,7 @@ def find(
     format: FormatOpt = None,
 ) -> None:
     """Cards whose id, name, contacts or address match TEXT, best match first (as `list` prints them).
+    A contact's phone, e-mail or WeChat id finds its card; what you typed is never echoed unmasked.
 
     Example: kacard find 燃气   (or: kacard find lyzy, kacard find 王建国)
     """
@@ -209,7 +210,8 @@ def find(
     opts = run(ctx, dir, today, format)
     folder = opts.load()  # whole cards: contacts are searched too
     keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address,
-                               [p.phone for p in c.card.contacts])
+                               [p.phone for p in c.card.contacts],
+                               [text for p in c.card.contacts for text in (p.email, p.notes)])
             for c in folder.cards]
     matches = lookup.find(text, keys)
     lookup.save_readings()

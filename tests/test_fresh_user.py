@@ -1,0 +1,91 @@
+"""What a fresh user found (session 12): privacy of echoed queries and contact search,
+one owner resolver, one stall wording, whole-language output, collect's window, a GBK card,
+a broken kacard.yaml, English help width, the one date formatter. Each example is a test,
+in both languages where text is involved."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kacard.cards import lookup
+from kacard.cli.app import app
+
+SAMPLE = Path(__file__).resolve().parents[1] / "cards"
+TODAY = "2026-11-23"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the README's sample folder (the fresh user's folder)."""
+    target = tmp_path / "sample"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def run(folder: Path, lang: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, [*args[:1], "--dir", str(folder), "--today", TODAY, "--lang", lang, *args[1:]],
+                              input=input)
+
+
+# -- 1. privacy: find and every lookup never echo a phone, e-mail or WeChat id --------------
+
+WECHAT_CARD = """\
+id: hz-jinyu
+name: 杭州金宇仪表有限公司
+owner: zhangwei
+contacts:
+  - {name: 金建国, title: 总经理, email: JG.Jin@Jinyu.cn, phone: "139 1234 5678", notes: "微信 jinjg_1975，晚上回复快"}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("typed", ["13912345670", "微信 jinwx_2000", "nobody.here@example.com", "wxid_abcdef12"])
+def test_find_with_no_match_does_not_echo_personal_data(sample, lang, typed):
+    result = run(sample, lang, "find", typed)
+    assert result.exit_code == 0, result.output
+    assert typed not in result.output
+    assert "1234567" not in result.output and "jinwx" not in result.output and "nobody.here" not in result.output
+    assert ("no card matches" if lang == "en" else "没有找到") in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("command", [["show"], ["log", "--summary", "电话"], ["edit"], ["rate"], ["people"],
+                                     ["handover", "--to", "lina"]])
+def test_every_lookup_masks_a_typed_phone_and_never_suggests_a_masked_search(sample, lang, command):
+    result = run(sample, lang, command[0], *command[1:], "13912345678")
+    if command[0] == "rate":
+        result = run(sample, lang, "rate", "13912345678", "influence=2")
+    assert result.exit_code == 2, result.output
+    assert "13912345678" not in result.output and "12345678" not in result.output
+    assert "kacard find *" not in result.output, "a masked text cannot be searched for"
+    if command[0] == "show":
+        assert "kacard find" in result.output  # but it says to use find with what was typed
+
+
+@pytest.mark.parametrize("typed", ["jg.jin@jinyu.cn", "JG.JIN@JINYU.CN", "微信 jinjg_1975",
+                                   "微信号：jinjg_1975", "jinjg_1975", "139 1234 5678"])
+def test_find_by_a_contacts_email_or_wechat_id_like_a_phone(sample, typed):
+    (sample / "hz-jinyu.yaml").write_text(WECHAT_CARD, encoding="utf-8")
+    result = run(sample, "en", "find", typed, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["hz-jinyu"], typed
+    assert "jinjg" not in result.stdout and "jinyu.cn" not in result.stdout.lower()
+
+
+def test_a_domain_or_a_part_of_an_id_is_not_a_contact_search():
+    keys = [lookup.search_keys("hz-jinyu", "杭州金宇仪表", ["金建国"], None, [],
+                               ["jianguo.jin@example.com", "微信 jinjg_1975"])]
+    assert [m.id for m in lookup.find("jianguo.jin@example.com", keys)] == ["hz-jinyu"]
+    assert lookup.find("example.com", keys) == []
+    assert lookup.find("jinjg", keys) == []
+
+
+def test_readme_sample_email_is_found(sample):
+    result = run(sample, "zh", "find", "jianguo.jin@example.com", "--format", "json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["hz-xinghe-gas"]
