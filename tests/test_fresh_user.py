@@ -89,3 +89,50 @@ def test_a_domain_or_a_part_of_an_id_is_not_a_contact_search():
 def test_readme_sample_email_is_found(sample):
     result = run(sample, "zh", "find", "jianguo.jin@example.com", "--format", "json")
     assert [r["id"] for r in json.loads(result.stdout)] == ["hz-xinghe-gas"]
+
+
+# -- 2. every --owner goes through the one owner resolver: an id or a name --------------------
+
+OWNER_RUNS = {  # a command with --owner -> the rest of its arguments (json where it has it)
+    "brief": ["--format", "md"], "changes": ["--format", "json"], "collect": ["--format", "json"],
+    "due": ["--format", "json"], "list": ["--format", "json"], "pipeline": ["--format", "json"],
+    "plan": ["2027", "--format", "json"], "review": ["--format", "json"], "route": ["--format", "json"],
+    "score": ["--format", "json"], "site": ["-o", "{out}"],
+}
+
+
+def _owner_commands() -> set[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return {name for name, command in group.commands.items()  # type: ignore[attr-defined]
+            if any("--owner" in getattr(p, "opts", ()) for p in command.params)}
+
+
+def test_every_owner_option_is_tested_here():
+    assert _owner_commands() == set(OWNER_RUNS) | {"new"}  # new: test_new_takes_a_reps_name below
+
+
+@pytest.mark.parametrize("command", sorted(OWNER_RUNS))
+def test_owner_by_id_and_by_name_give_the_same_output(sample, tmp_path, command):
+    if command == "changes":  # history needs the team's git clone
+        import subprocess
+
+        git = ["git", "-C", str(sample), "-c", "user.name=张伟", "-c", "user.email=zhangwei@example.com"]
+        for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "cards"]):
+            subprocess.run([*git, *step], check=True)
+    outputs = []
+    for who in ("zhangwei", "张伟"):
+        out = tmp_path / f"site-{who}"
+        result = run(sample, "zh", command, "--owner", who, *[a.format(out=out) for a in OWNER_RUNS[command]])
+        assert result.exit_code == 0, (command, who, result.output)
+        outputs.append(result.stdout if command != "site" else sorted(p.name for p in out.rglob("*")))
+    assert outputs[0] == outputs[1] and outputs[0]
+    unknown = run(sample, "zh", command, "--owner", "张三", *[a.format(out=tmp_path / "x") for a in OWNER_RUNS[command]])
+    assert unknown.exit_code == 2 and "张三" in unknown.output and "zhangwei（张伟）" in unknown.output
+
+
+def test_new_takes_a_reps_name(sample):
+    result = run(sample, "en", "new", "--name", "杭州新客户有限公司", "--owner", "李娜")
+    assert result.exit_code == 0, result.output
+    assert "owner: lina" in (sample / "hz-xinkehu.yaml").read_text(encoding="utf-8")

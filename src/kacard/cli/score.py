@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.visits import resolve_owner
 from kacard.errors import UsageError
 from kacard.i18n import _
 
@@ -131,10 +132,7 @@ def score(
         return
     folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
-    if owner is not None:
-        from kacard.cards.reps import rep_id
-
-        owner = rep_id(settings, owner, "--owner")
+    owner = resolve_owner(settings, folder.path, owner, False)
     rows = folder.summaries or []
     report = score_folder(rows, settings, opts.today)
 
@@ -191,10 +189,7 @@ def _score_report(opts: Any, owner: str | None, folder: Any, report: Any = None,
     settings = folder.settings
     rows = folder.summaries or []
     if report is None:
-        if owner is not None:
-            from kacard.cards.reps import rep_id
-
-            owner = rep_id(settings, owner, "--owner")
+        owner = resolve_owner(settings, folder.path, owner, False)
         report = score_folder(rows, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
     if not chosen:
