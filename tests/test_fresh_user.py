@@ -136,3 +136,22 @@ def test_new_takes_a_reps_name(sample):
     result = run(sample, "en", "new", "--name", "杭州新客户有限公司", "--owner", "李娜")
     assert result.exit_code == 0, result.output
     assert "owner: lina" in (sample / "hz-xinkehu.yaml").read_text(encoding="utf-8")
+
+
+# -- 3. one stall wording: the stall's length with the limit, in due, due --explain, pipeline --
+
+@pytest.mark.parametrize(("lang", "wording"), [("zh", "停滞 115 天（上限 45）"), ("en", "stalled 115 days (limit 45)")])
+def test_the_stall_reads_the_same_everywhere(sample, lang, wording):
+    due = run(sample, lang, "due", "--all")
+    explain = run(sample, lang, "due", "--explain", "hz-hegu-admin")
+    pipeline = run(sample, lang, "pipeline", "--owner", "zhangwei")
+    for result in (due, explain, pipeline):
+        assert result.exit_code == 0, result.output
+        assert wording in result.stdout
+        assert ("停滞 70 天" if lang == "zh" else "stalled 70") not in result.stdout  # 70 = days past the limit
+    # the 70 days past the limit are the urgency input, and say so
+    assert ("商机停滞超过上限（45 天）70 天" if lang == "zh" else "70 days past the stall limit (45)") in explain.stdout
+    data = json.loads(run(sample, "en", "due", "--format", "json", "--all").stdout)
+    reasons = [r for item in data for r in item["reasons"] if item["id"] == "hz-hegu-admin"]
+    stalled = next(r for r in reasons if r.get("opportunity") == "p1")
+    assert stalled["quiet_days"] == 115 and stalled["stalled_days"] == 45 and stalled["days_overdue"] == 70
