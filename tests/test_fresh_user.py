@@ -155,3 +155,55 @@ def test_the_stall_reads_the_same_everywhere(sample, lang, wording):
     reasons = [r for item in data for r in item["reasons"] if item["id"] == "hz-hegu-admin"]
     stalled = next(r for r in reasons if r.get("opportunity") == "p1")
     assert stalled["quiet_days"] == 115 and stalled["stalled_days"] == 45 and stalled["days_overdue"] == 70
+
+
+# -- 4. Chinese output is Chinese throughout --------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "words", "not_words"), [
+    ("zh", ["无法启动编辑器", "Windows 上用 set EDITOR=notepad"], ["on Windows", "No such file"]),
+    ("en", ["could not start the editor", "on Windows: set EDITOR=notepad", "no such file"], ["编辑器"]),
+])
+def test_the_editor_message_is_translated_whole(sample, monkeypatch, lang, words, not_words):
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    before = (sample / "hz-xinghe-gas.yaml").read_bytes()
+    result = run(sample, lang, "edit", "hz-xinghe-gas")
+    assert result.exit_code == 2
+    for word in words:
+        assert word in result.stderr
+    for word in not_words:
+        assert word not in result.stderr
+    assert (sample / "hz-xinghe-gas.yaml").read_bytes() == before
+
+
+def test_score_names_unrated_criteria_in_the_readers_language(sample):
+    zh = run(sample, "zh", "score")
+    assert "对目标至关重要、产品适合、品牌/政府影响力" in zh.stderr and "strategic_goals" not in zh.stderr
+    assert "kacard rate 编号 对目标至关重要=2" in zh.stderr
+    en = run(sample, "en", "score")
+    assert "strategic_goals, product_fit, influence" in en.stderr
+
+
+@pytest.mark.parametrize(("typed", "criterion"), [("对目标至关重要=2", "strategic_goals"), ("影响力=1", "influence"),
+                                                  ("品牌/政府影响力=1", "influence"), ("产品适合=0", "product_fit"),
+                                                  ("strategic_goals=2", "strategic_goals")])
+def test_rate_takes_the_criteria_chinese_names(sample, typed, criterion):
+    result = run(sample, "zh", "rate", "hz-xinghe-gas", typed)
+    assert result.exit_code == 0, result.output
+    from ruamel.yaml import YAML
+
+    card = YAML(typ="safe").load((sample / "hz-xinghe-gas.yaml").read_text(encoding="utf-8"))
+    assert card["criteria"][criterion] == int(typed[-1])
+    assert not any("\u4e00" <= ch <= "\u9fff" for key in card["criteria"] for ch in key), "stored by English id"
+
+
+def test_criteria_aliases_are_the_names_kacard_prints():
+    from kacard import i18n
+    from kacard.cards.aliases import ALIASES
+
+    with i18n.speaking("zh"):
+        assert all(words[0] == i18n.label("criterion", english) for english, words in ALIASES["criterion"].items())
+
+
+def test_rate_refuses_an_unknown_criterion_listing_the_names(sample):
+    result = run(sample, "zh", "rate", "hz-xinghe-gas", "目标=2")
+    assert result.exit_code == 2 and "对目标至关重要" in result.stderr and "strategic_goals" not in result.stderr

@@ -124,7 +124,7 @@ def test_owner_filters_rows_but_scores_stay_team_wide(kacard, four):
     assert [a["id"] for a in document["accounts"]] == ["mid", "small", "pros"]
     assert document["accounts"][0]["share"] == 0.15  # share of the team's total
     assert document["summary"]["total"] == 200000 and document["summary"]["owner"] == "lina"
-    refused(kacard("score", "--owner", "nobody"), "unknown rep")
+    refused(kacard("score", "--owner", "nobody"), "unknown owner")  # the one --owner resolver (cli.visits.resolve_owner)
 
 
 def test_explain_shows_every_input(kacard, four):

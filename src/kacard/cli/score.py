@@ -11,7 +11,7 @@ import typer
 from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
 from kacard.cli.visits import resolve_owner
 from kacard.errors import UsageError
-from kacard.i18n import _
+from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
@@ -34,8 +34,11 @@ def rate(
     """Rate an account on the 10/2 scorecard by hand (0 no, 1 partly, 2 yes): a manual rating
     wins over the derived one. Patches the card's `criteria` like `log` adds a visit.
 
+    Criteria go by their English ids or their Chinese names (对目标至关重要=2).
+
     Example: kacard rate hz-xinghe-gas strategic_goals=2 influence=1 product_fit=2
     """
+    from kacard.cards.aliases import to_english
     from kacard.cards.editing import set_ratings
     from kacard.cards.writing import update_card
 
@@ -46,9 +49,10 @@ def rate(
     parsed: dict[str, int | None] = {}
     for item in ratings:
         name, sep, value = item.partition("=")
-        name, value = name.strip(), value.strip()
+        name, value = to_english("criterion", name.strip()), value.strip()  # 对目标至关重要 = strategic_goals
         if not sep or name not in known:
-            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(item=item, value=', '.join(known)))
+            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(
+                item=item, value=criteria_names(known)))
         if value == "-":
             parsed[name] = None
         elif value in ("0", "1", "2"):
@@ -57,7 +61,7 @@ def rate(
             raise UsageError(_("{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it").format(item=item))
     loaded = folder.get(card_id)
     update_card(folder.path, loaded, set_ratings(parsed))
-    shown = ", ".join(f"{k}={'derived' if v is None else v}" for k, v in parsed.items())
+    shown = _(", ").join(f"{label('criterion', k)}={_('derived') if v is None else v}" for k, v in parsed.items())
     typer.echo(_("rated {rel}: {shown}").format(rel=loaded.rel, shown=shown))
 
 
@@ -235,7 +239,16 @@ def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], sett
               if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
     unrated = [a for a in accounts if any(c not in criteria[a.id] for c in manual)]
     if manual and unrated:
-        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' may be out of reach): kacard rate ID {value2}=2 ...").format(count=len(unrated), count2=len(accounts), value=', '.join(manual), value2=manual[0]))
+        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' "
+               "may be out of reach): kacard rate ID {value2}=2 ...").format(
+                   count=len(unrated), count2=len(accounts), value=criteria_names(manual),
+                   value2=label("criterion", manual[0])))
+
+
+def criteria_names(criteria: list[str]) -> str:
+    """10/2 criteria as the reader names them (Chinese names in Chinese: `kacard rate` takes
+    both, kacard.cards.aliases), joined with the language's list separator."""
+    return _(", ").join(label("criterion", c) for c in criteria)
 
 
 def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None, folder: Path) -> None:
