@@ -207,3 +207,26 @@ def test_criteria_aliases_are_the_names_kacard_prints():
 def test_rate_refuses_an_unknown_criterion_listing_the_names(sample):
     result = run(sample, "zh", "rate", "hz-xinghe-gas", "目标=2")
     assert result.exit_code == 2 and "对目标至关重要" in result.stderr and "strategic_goals" not in result.stderr
+
+
+# -- 5. collect's header says what it counts ---------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "header"), [
+    ("zh", "已逾期或 28 天内到期：7 张发票，共 117.66万元，其中逾期 58.03万元（未收合计 14 张，375.4万元）"),
+    ("en", "overdue or due within 28 days: 7 invoice(s), 1,176,600 CNY, 580,300 CNY overdue "
+           "(all unpaid: 14 invoice(s), 3,754,000 CNY)"),
+])
+def test_collect_header_names_its_window_and_all_unpaid(sample, lang, header):
+    result = run(sample, lang, "collect")
+    assert result.exit_code == 0, result.output
+    assert header in result.stdout.splitlines()[0]
+    data = json.loads(run(sample, "en", "collect", "--format", "json").stdout)
+    assert data["horizon_days"] == 28 and data["unpaid"] == {"count": 14, "amount": 3754000}
+    assert sum(b["open"] for b in data["balance"]["reps"]) == data["unpaid"]["amount"]  # the tables agree
+
+
+def test_collect_window_follows_the_setting(sample):
+    settings = sample / "kacard.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "collect: {horizon_days: 7}\n", encoding="utf-8")
+    first = run(sample, "en", "collect").stdout.splitlines()[0]
+    assert "due within 7 days" in first and "all unpaid: 14 invoice(s)" in first
