@@ -230,3 +230,65 @@ def test_collect_window_follows_the_setting(sample):
     settings.write_text(settings.read_text(encoding="utf-8") + "collect: {horizon_days: 7}\n", encoding="utf-8")
     first = run(sample, "en", "collect").stdout.splitlines()[0]
     assert "due within 7 days" in first and "all unpaid: 14 invoice(s)" in first
+
+
+# -- 6. a GBK card from a teammate: the message says how to fix it; fix-encoding converts -----
+
+@pytest.mark.parametrize(("codec", "name"), [("gbk", "GBK"), ("gb18030", "GB18030"), ("utf-16", "UTF-16"),
+                                             ("utf-16-le", "UTF-16")])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_fix_encoding_turns_a_teammates_save_into_the_same_utf8_card(sample, codec, name, newline):
+    path = sample / "hz-xinghe-gas.yaml"
+    original = path.read_text(encoding="utf-8").replace("\n", newline)
+    if codec == "gb18030":
+        original = original.replace("副总经理", "副总经理𠀀")  # a character GBK lacks: four GB18030 bytes
+    path.write_bytes(original.encode(codec))
+    for lang, words in (("zh", f"文件不是 UTF-8 文本，而是 {name} 编码；请运行 `kacard fix-encoding`"),
+                        ("en", f"file is not UTF-8 text but {name}; convert it with `kacard fix-encoding`")):
+        refused = run(sample, lang, "log", "hz-xinghe-gas", "--summary", "电话回访", "--no-next", "客户出差")
+        assert refused.exit_code == 2 and words in refused.stderr, refused.output
+    check = run(sample, "en", "fix-encoding", "--check")
+    assert check.exit_code == 1 and f"hz-xinghe-gas.yaml: {name}, not UTF-8" in check.stdout
+    assert path.read_bytes() == original.encode(codec), "--check changes nothing"
+    fixed = run(sample, "zh", "fix-encoding")
+    assert fixed.exit_code == 0 and f"hz-xinghe-gas.yaml：已从 {name} 转换为 UTF-8" in fixed.stdout
+    assert path.read_bytes() == original.encode("utf-8"), "same text, same line endings, no BOM"
+    assert run(sample, "en", "log", "hz-xinghe-gas", "--summary", "电话回访", "--no-next", "客户出差").exit_code == 0
+    again = run(sample, "en", "fix-encoding")
+    assert again.exit_code == 0 and "nothing to do" in again.stderr
+
+
+def test_fix_encoding_converts_a_gbk_kacard_yaml_and_named_files(sample):
+    settings = sample / "kacard.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_bytes(text.encode("gbk"))
+    card = sample / "hz-hanmo-water.yaml"
+    card_text = card.read_text(encoding="utf-8")
+    card.write_bytes(card_text.encode("gbk"))
+    named = run(sample, "en", "fix-encoding", str(card))
+    assert named.exit_code == 0 and settings.read_bytes() == text.encode("gbk"), "only the file named"
+    assert card.read_text(encoding="utf-8") == card_text
+    whole = run(sample, "en", "fix-encoding")
+    assert whole.exit_code == 0 and "kacard.yaml: converted from GBK to UTF-8" in whole.stdout
+    assert settings.read_text(encoding="utf-8") == text
+
+
+def test_fix_encoding_refuses_what_it_cannot_read_and_touches_nothing(sample):
+    odd = sample / "hz-odd.yaml"
+    odd.write_bytes(b"id: hz-odd\nname: \xff\xfe\xfa\x80\x81\n")  # no known encoding (and no BOM)
+    gbk = sample / "hz-gbk.yaml"
+    gbk.write_bytes("id: hz-gbk\nname: 杭州国标\nowner: lina\n".encode("gbk"))
+    result = run(sample, "zh", "fix-encoding")
+    assert result.exit_code == 2 and "hz-odd.yaml：不是 UTF-8、UTF-16、GBK 或 GB18030 文本" in result.stderr
+    assert odd.read_bytes() == b"id: hz-odd\nname: \xff\xfe\xfa\x80\x81\n"
+    assert gbk.read_text(encoding="utf-8").startswith("id: hz-gbk"), "the readable ones are still converted"
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    ("名称,负责人\n杭州,张伟\n".encode("utf-16"), "UTF-16"), ("名称,负责人\n杭州,张伟\n".encode("gbk"), "GBK"),
+    ("名称,负责人\n杭州,张伟\n".encode("utf-8"), "UTF-8"),
+])
+def test_import_reads_csv_with_the_same_detector(data, name):
+    from kacard.team.import_read import decode_csv
+
+    assert decode_csv(data) == ("名称,负责人\n杭州,张伟\n", name)

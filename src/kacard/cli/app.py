@@ -25,7 +25,7 @@ from kacard.cli.usage_words import usage_message  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale", "repair")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.
