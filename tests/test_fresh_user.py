@@ -232,53 +232,53 @@ def test_collect_window_follows_the_setting(sample):
     assert "due within 7 days" in first and "all unpaid: 14 invoice(s)" in first
 
 
-# -- 6. a GBK card from a teammate: the message says how to fix it; fix-encoding converts -----
+# -- 6. a GBK card from a teammate: the message says how to fix it; to-utf8 converts -----
 
 @pytest.mark.parametrize(("codec", "name"), [("gbk", "GBK"), ("gb18030", "GB18030"), ("utf-16", "UTF-16"),
                                              ("utf-16-le", "UTF-16")])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_fix_encoding_turns_a_teammates_save_into_the_same_utf8_card(sample, codec, name, newline):
+def test_to_utf8_turns_a_teammates_save_into_the_same_utf8_card(sample, codec, name, newline):
     path = sample / "hz-xinghe-gas.yaml"
     original = path.read_text(encoding="utf-8").replace("\n", newline)
     if codec == "gb18030":
         original = original.replace("副总经理", "副总经理𠀀")  # a character GBK lacks: four GB18030 bytes
     path.write_bytes(original.encode(codec))
-    for lang, words in (("zh", f"文件不是 UTF-8 文本，而是 {name} 编码；请运行 `kacard fix-encoding`"),
-                        ("en", f"file is not UTF-8 text but {name}; convert it with `kacard fix-encoding`")):
+    for lang, words in (("zh", f"文件不是 UTF-8 文本，而是 {name} 编码；请运行 `kacard to-utf8`"),
+                        ("en", f"file is not UTF-8 text but {name}; convert it with `kacard to-utf8`")):
         refused = run(sample, lang, "log", "hz-xinghe-gas", "--summary", "电话回访", "--no-next", "客户出差")
         assert refused.exit_code == 2 and words in refused.stderr, refused.output
-    check = run(sample, "en", "fix-encoding", "--check")
+    check = run(sample, "en", "to-utf8", "--check")
     assert check.exit_code == 1 and f"hz-xinghe-gas.yaml: {name}, not UTF-8" in check.stdout
     assert path.read_bytes() == original.encode(codec), "--check changes nothing"
-    fixed = run(sample, "zh", "fix-encoding")
+    fixed = run(sample, "zh", "to-utf8")
     assert fixed.exit_code == 0 and f"hz-xinghe-gas.yaml：已从 {name} 转换为 UTF-8" in fixed.stdout
     assert path.read_bytes() == original.encode("utf-8"), "same text, same line endings, no BOM"
     assert run(sample, "en", "log", "hz-xinghe-gas", "--summary", "电话回访", "--no-next", "客户出差").exit_code == 0
-    again = run(sample, "en", "fix-encoding")
+    again = run(sample, "en", "to-utf8")
     assert again.exit_code == 0 and "nothing to do" in again.stderr
 
 
-def test_fix_encoding_converts_a_gbk_kacard_yaml_and_named_files(sample):
+def test_to_utf8_converts_a_gbk_kacard_yaml_and_named_files(sample):
     settings = sample / "kacard.yaml"
     text = settings.read_text(encoding="utf-8")
     settings.write_bytes(text.encode("gbk"))
     card = sample / "hz-hanmo-water.yaml"
     card_text = card.read_text(encoding="utf-8")
     card.write_bytes(card_text.encode("gbk"))
-    named = run(sample, "en", "fix-encoding", str(card))
+    named = run(sample, "en", "to-utf8", str(card))
     assert named.exit_code == 0 and settings.read_bytes() == text.encode("gbk"), "only the file named"
     assert card.read_text(encoding="utf-8") == card_text
-    whole = run(sample, "en", "fix-encoding")
+    whole = run(sample, "en", "to-utf8")
     assert whole.exit_code == 0 and "kacard.yaml: converted from GBK to UTF-8" in whole.stdout
     assert settings.read_text(encoding="utf-8") == text
 
 
-def test_fix_encoding_refuses_what_it_cannot_read_and_touches_nothing(sample):
+def test_to_utf8_refuses_what_it_cannot_read_and_touches_nothing(sample):
     odd = sample / "hz-odd.yaml"
     odd.write_bytes(b"id: hz-odd\nname: \xff\xfe\xfa\x80\x81\n")  # no known encoding (and no BOM)
     gbk = sample / "hz-gbk.yaml"
     gbk.write_bytes("id: hz-gbk\nname: 杭州国标\nowner: lina\n".encode("gbk"))
-    result = run(sample, "zh", "fix-encoding")
+    result = run(sample, "zh", "to-utf8")
     assert result.exit_code == 2 and "hz-odd.yaml：不是 UTF-8、UTF-16、GBK 或 GB18030 文本" in result.stderr
     assert odd.read_bytes() == b"id: hz-odd\nname: \xff\xfe\xfa\x80\x81\n"
     assert gbk.read_text(encoding="utf-8").startswith("id: hz-gbk"), "the readable ones are still converted"

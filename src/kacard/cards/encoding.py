@@ -3,7 +3,7 @@
 One detector for every file kacard reads that people may have saved in another
 encoding: a card a teammate saved from a Chinese Windows editor (GBK), a CSV from Chinese
 Excel (GB18030), a file saved as "Unicode" (UTF-16). `kacard import` reads CSV files
-with it (team/import_read.py) and `kacard fix-encoding` converts card files with it.
+with it (team/import_read.py) and `kacard to-utf8` converts card files with it.
 
 The order is: a byte-order mark (UTF-8, UTF-16 LE/BE), strict UTF-8, UTF-16 without a
 mark (text whose every other byte is zero, as YAML keys and ASCII give), GBK, then

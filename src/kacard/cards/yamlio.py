@@ -82,7 +82,7 @@ def decode(data: bytes) -> str:
 
         found = detect(data)
         if found is not None:  # a teammate's GBK (or UTF-16) save: say how to convert it
-            raise YamlProblem(_("file is not UTF-8 text but {encoding}; convert it with `kacard fix-encoding` "
+            raise YamlProblem(_("file is not UTF-8 text but {encoding}; convert it with `kacard to-utf8` "
                                 "(then commit it)").format(encoding=found.name), line=line, column=None) from None
         raise YamlProblem(_("file is not UTF-8 text (save it as UTF-8)"), line=line, column=None) from None
 

@@ -1,4 +1,4 @@
-"""Repairs a team needs after a teammate's tool saved a file its own way: `kacard fix-encoding`."""
+"""Repairs a team needs after a teammate's tool saved a file its own way: `kacard to-utf8`."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from kacard.i18n import _
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fix-encoding")(fix_encoding)
+    app.command("to-utf8")(to_utf8)
 
 
-def fix_encoding(
+def to_utf8(
     ctx: typer.Context,
     files: Annotated[list[Path] | None, typer.Argument(
         metavar="[FILE]...", help=_("Card files (or kacard.yaml) to convert (default: every one in the folder)."),
@@ -31,7 +31,7 @@ def fix_encoding(
     UTF-8, the encoding every card is read in. Only the encoding changes: the text, line
     endings and comments stay; each file is replaced whole or not at all. Commit the result.
 
-    Example: kacard fix-encoding   (or: kacard fix-encoding hz-xinghe-gas.yaml)
+    Example: kacard to-utf8   (or: kacard to-utf8 hz-xinghe-gas.yaml)
     """
     from kacard.cards.encoding import convert_file, survey
     from kacard.cards.paths import SETTINGS_FILE

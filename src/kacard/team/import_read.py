@@ -94,7 +94,7 @@ def read_sheet(path: Path, sheet: str | int | None = None) -> Sheet:
 
 def decode_csv(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a CSV file's bytes: UTF-8 with BOM, UTF-8, UTF-16, GBK or
-    GB18030, by the one detector (kacard.cards.encoding, which `fix-encoding` uses too)."""
+    GB18030, by the one detector (kacard.cards.encoding, which `to-utf8` uses too)."""
     from kacard.cards.encoding import detect
 
     if data.startswith(b"\xef\xbb\xbf"):
