@@ -292,3 +292,38 @@ def test_import_reads_csv_with_the_same_detector(data, name):
     from kacard.team.import_read import decode_csv
 
     assert decode_csv(data) == ("名称,负责人\n杭州,张伟\n", name)
+
+
+# -- 7. a broken kacard.yaml: the message gives file:line:field and the fix; show/find still run --
+
+BREAKS = {  # how kacard.yaml was broken -> (line, words of the problem in en)
+    "yaml": (lambda text: text + "team2: [{id: lina, name: 李娜\n", "invalid YAML"),
+    "value": (lambda text: text.replace("  max_visits: 6", "  max_visits: six"), "workweek.max_visits"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKS))
+@pytest.mark.parametrize(("lang", "fix", "warning"), [
+    ("en", "fix that line, then check with `kacard validate`; `git diff kacard.yaml` shows what changed",
+     "warning: kacard.yaml has a problem; showing cards with default settings"),
+    ("zh", "请改正这一行，再运行 `kacard validate` 检查；`git diff kacard.yaml` 可查看上次提交以来的改动",
+     "警告：kacard.yaml 有错误；暂按默认设置显示资料卡"),
+])
+def test_a_broken_kacard_yaml_names_the_line_and_the_fix_and_cards_can_still_be_read(sample, kind, lang, fix, warning):
+    settings = sample / "kacard.yaml"
+    broken, words = BREAKS[kind]
+    settings.write_text(broken(settings.read_text(encoding="utf-8")), encoding="utf-8")
+    card = (sample / "hz-xinghe-gas.yaml").read_bytes()
+    for command in (["due"], ["log", "hz-xinghe-gas", "--summary", "电话", "--no-next", "出差"], ["score"]):
+        stopped = run(sample, lang, *command)
+        assert stopped.exit_code == 2 and fix in stopped.stderr, (command, stopped.output)
+        assert "kacard.yaml:" in stopped.stderr and "Traceback" not in stopped.output
+    assert (sample / "hz-xinghe-gas.yaml").read_bytes() == card
+    en = run(sample, "en", "due")
+    assert words in en.stderr and "kacard.yaml:" in en.stderr
+    shown = run(sample, lang, "show", "hz-xinghe-gas")
+    assert shown.exit_code == 0 and "hz-xinghe-gas" in shown.stdout and warning in shown.stderr
+    found = run(sample, lang, "find", "xhrq", "--format", "json")
+    assert found.exit_code == 0 and [r["id"] for r in json.loads(found.stdout)] == ["hz-xinghe-gas"]
+    checked = run(sample, lang, "validate")
+    assert checked.exit_code == 1 and "kacard.yaml:" in checked.stdout

@@ -184,6 +184,7 @@ def show(
     from kacard.render.brief import brief_data, print_brief
 
     opts = run(ctx, dir, today, format)
+    opts.warn_settings()  # a broken kacard.yaml: the card is still shown (with a warning)
     card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
@@ -208,6 +209,7 @@ def find(
     from kacard.render.output import note
 
     opts = run(ctx, dir, today, format)
+    opts.warn_settings()  # a broken kacard.yaml: cards are still found (with a warning)
     folder = opts.load()  # whole cards: contacts are searched too
     keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address,
                                [p.phone for p in c.card.contacts],
@@ -288,7 +290,8 @@ def validate(
 
     opts = run(ctx, dir, today, format)
     path = opts.folder()
-    checks = folder_checks(path)  # the git set-up, checked each run: part of the day's key
+    _settings, broken = opts.settings_or_defaults()  # a broken kacard.yaml is one more problem
+    checks = broken + folder_checks(path)  # the git set-up, checked each run: part of the day's key
     day_output(opts, "validate", (opts.format, [str(p) for p in checks]),
                lambda walked: _validate(opts, checks, opts.load(summary=True, upkeep=True, walked=walked)))
 
