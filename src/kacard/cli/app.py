@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -48,20 +49,21 @@ def _plain_metavars(command: Any) -> None:
                 else _("table only: this command prints a message."))
         if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
             param.display_type_rich = lambda ctx: None
+            if param.metavar is not None:  # a bare word: typer's usage line adds [ ] / { } and "..."
+                param.metavar = re.sub(r"^\[(.*)\]$", r"\1", re.sub(r"\s*\.\.\.$", "", param.metavar.strip()))
         if param.metavar is not None or getattr(param, "is_flag", False):
             continue
         label = param.display_type(ctx).strip("<>")
         many = label.startswith("list[")
         base = label[5:-1] if many else label
-        word = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
-        param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
+        param.metavar = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
 
 
 class KacardCommand(TyperCommand):
     """A command whose help page is in the run's language (typer's own headings too)."""
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+        return unwrapped_help(self, ctx)  # wrapped by kacard in every language (cells, not characters)
 
     def format_help_text_unwrapped(self, ctx: Any) -> str:
         return str(super().get_help(ctx))
@@ -131,7 +133,7 @@ class KacardGroup(TyperGroup):
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+        return unwrapped_help(self, ctx)  # wrapped by kacard in every language (cells, not characters)
 
     def format_help_text_unwrapped(self, ctx: Any) -> str:
         return str(super().get_help(ctx))

@@ -71,7 +71,7 @@ def init(
 def new(
     ctx: typer.Context,
     card_id: Annotated[str | None, typer.Argument(
-        metavar="[ID]", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
+        metavar="ID", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
         show_default=False)] = None,
     name: Annotated[str | None, typer.Option(help=_("Account name, e.g. 杭州星河纺织有限公司."))] = None,
     owner: Annotated[str | None, typer.Option(help=_("The rep in charge: id or name (default on a terminal: you)."))] = None,

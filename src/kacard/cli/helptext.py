@@ -21,9 +21,11 @@ _WORDS = (
 
 
 def localize_help(text: str) -> str:
-    """`text` (a help page) with typer's headings and labels in the current language."""
+    """`text` (a help page) with typer's headings and labels in the current language,
+    wrapped to the terminal (at most 80 columns) by `rewrap`, in every language."""
+    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
     if language() == "en":
-        return text
+        return rewrap(text, width, spaced=True)
     lines = []
     for line in text.split("\n"):
         stripped = line.strip()
@@ -43,7 +45,6 @@ def localize_help(text: str) -> str:
         line = line.replace("[required]", "[" + _("required") + "]").replace("; required]", "；" + _("required") + "]")
         line = line.replace("[default: ", "[" + _("default") + "：").replace("[default:", "[" + _("default") + "：")
         lines.append(line)
-    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
     return rewrap("\n".join(lines), width)
 
 
@@ -74,14 +75,21 @@ _NO_START = set("，。、；：）」』》！？％,.;:)!?]…")  # never at t
 _NO_END = set("（「『《([")  # never at the end of a line
 
 
-def _tokens(text: str) -> list[str]:
-    """Units a line may break between: runs of spaces, Latin words, single wide characters."""
+def _tokens(text: str, room: int | None = None) -> list[str]:
+    """Units a line may break between: runs of spaces, Latin words, single wide characters.
+    With `room` (English text), only at spaces: a word (杭州市拱墅区莫干山路1903号 too) stays
+    whole unless it is wider than `room` cells."""
+    if room is not None:
+        return [unit for piece in re.findall(r" +|\S+", text)
+                for unit in (_tokens(piece) if _cells(piece) > room else [piece])]
     return re.findall(r" +|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
 
 
 def unwrapped_help(command: Any, ctx: Any) -> str:
-    """`command`'s help page in Chinese, wrapped by kacard (`rewrap`), not by click: click is
-    given an unbounded width so that it leaves every paragraph and option help on one line."""
+    """`command`'s help page in the run's language, wrapped by kacard (`rewrap`, which counts
+    display cells: an English help text quoting 杭州市拱墅区 is wider than its characters), not
+    by click: click is given an unbounded width so that it leaves every paragraph and option
+    help on one line."""
     saved = ctx.terminal_width, ctx.max_content_width
     ctx.terminal_width = ctx.max_content_width = 1_000_000
     try:
@@ -91,11 +99,12 @@ def unwrapped_help(command: Any, ctx: Any) -> str:
     return localize_help(text)
 
 
-def rewrap(text: str, width: int) -> str:
+def rewrap(text: str, width: int, *, spaced: bool = False) -> str:
     """A help page whose lines wider than `width` cells are broken between Chinese characters
     (or at spaces), continuing at the indent of the line's text column. click wraps with
     textwrap, which counts characters, not cells, and breaks only at spaces — so a Chinese
-    help text ran past an 80-column terminal."""
+    help text ran past an 80-column terminal. `spaced` (English): break at spaces only, so
+    a Chinese example inside English text stays whole."""
     out = []
     for line in text.split("\n"):
         if _cells(line) <= width:
@@ -104,7 +113,7 @@ def rewrap(text: str, width: int) -> str:
         column = re.match(r"^(\s+[-A-Za-z0-9\[{]\S*(?: \S+)*?\s{2,})(?=\S)", line)
         indent = len(column.group(1)) if column else len(line) - len(line.lstrip(" "))
         head, parts = line[:indent], []  # parts: the tokens on the line being filled
-        for token in _tokens(line[indent:]):
+        for token in _tokens(line[indent:], width - indent if spaced else None):
             if parts and token.strip() and _cells(head) + _cells("".join(parts) + token) > width:
                 carry = []
                 if token[0] in _NO_START:  # punctuation goes down with the word before it

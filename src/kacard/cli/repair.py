@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 def to_utf8(
     ctx: typer.Context,
     files: Annotated[list[Path] | None, typer.Argument(
-        metavar="[FILE]...", help=_("Card files (or kacard.yaml) to convert (default: every one in the folder)."),
+        metavar="FILE", help=_("Card files (or kacard.yaml) to convert (default: every one in the folder)."),
         show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help=_("Only list the files that are not UTF-8; change "
                                                           "nothing (exit 1 when there are any)."))] = False,

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def rate(
     ctx: typer.Context,
     card_id: CardIdArg,
-    ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
+    ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2",
                                                  help=_("Manual 10/2 ratings; CRITERION=- removes one."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
