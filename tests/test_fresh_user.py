@@ -327,3 +327,25 @@ def test_a_broken_kacard_yaml_names_the_line_and_the_fix_and_cards_can_still_be_
     assert found.exit_code == 0 and [r["id"] for r in json.loads(found.stdout)] == ["hz-xinghe-gas"]
     checked = run(sample, lang, "validate")
     assert checked.exit_code == 1 and "kacard.yaml:" in checked.stdout
+
+
+# -- 9. the one date formatter in titles; score --explain reads cleanly ------------------------
+
+@pytest.mark.parametrize(("lang", "title"), [("zh", "销售漏斗 11月23日 周一"), ("en", "Pipeline on 2026-11-23")])
+def test_pipeline_title_uses_the_date_formatter(sample, lang, title):
+    assert run(sample, lang, "pipeline").stdout.splitlines()[0] == title
+
+
+@pytest.mark.parametrize(("lang", "reason", "share"), [
+    ("zh", "A 类：排在它前面的客户合计占 79.2%，低于 A 类界线 a = 80%", "占团队合计的 1.9%；"),
+    ("en", "class A: the accounts ranked above it hold 79.2%, under the class A limit a = 80%",
+     ", 1.9% of the team's total;"),
+])
+def test_score_explain_wording_and_aligned_dates(sample, lang, reason, share):
+    from kacard.text import width
+
+    out = run(sample, lang, "score", "--explain", "hz-xinghe-gas").stdout
+    assert reason in out and share in out and " %" not in out
+    rows = [line for line in out.splitlines() if "INV-" in line]
+    assert len(rows) == 6
+    assert len({width(line.split("INV-")[0]) for line in rows}) == 1, rows  # the invoice column lines up

@@ -33,7 +33,7 @@ def pipeline(
     """
     from kacard.analysis.pipeline import pipeline as build
     from kacard.cli.visits import resolve_owner
-    from kacard.i18n import _
+    from kacard.i18n import _, localize  # localize: the one date formatter (11月23日 周一)
     from kacard.render.pipeline import print_pipeline
 
     opts = run(ctx, dir, today, format)
@@ -41,7 +41,7 @@ def pipeline(
     owner = resolve_owner(folder.settings, folder.path, owner, False)  # an id or a name (张伟)
     assert folder.summaries is not None
     report = build([s.brief for s in folder.summaries], folder.settings, opts.today, owner, region)
-    title = _("Pipeline on {today}").format(today=opts.today) + "".join(
+    title = _("Pipeline on {today}").format(today=localize(opts.today)) + "".join(
         f" · {part}" for part in (owner, region) if part)
     if opts.format == "svg":
         from kacard.render.funnel import funnel_svg
