@@ -78,6 +78,17 @@ def test_find_by_a_contacts_email_or_wechat_id_like_a_phone(sample, typed):
     assert "jinjg" not in result.stdout and "jinyu.cn" not in result.stdout.lower()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("args", [["handover", "13912345678", "lina"], ["handover", "zhangwei", "13912345678"],
+                                  ["due", "--owner", "13912345678"], ["show", "hz-xinghe-gas", "13912345678"],
+                                  ["people", "jianguo.jin@example.com"], ["route", "--owner", "微信 abcdef_12"]])
+def test_reps_and_usage_errors_echo_personal_data_masked(sample, lang, args):
+    result = run(sample, lang, *args)
+    assert result.exit_code == 2
+    assert "12345678" not in result.output and "jianguo.jin" not in result.output and "abcdef_12" not in result.output
+    assert "*********78" in result.output or "j***@example.com" in result.output or "[redacted]" in result.output
+
+
 def test_a_domain_or_a_part_of_an_id_is_not_a_contact_search():
     keys = [lookup.search_keys("hz-jinyu", "杭州金宇仪表", ["金建国"], None, [],
                                ["jianguo.jin@example.com", "微信 jinjg_1975"])]

@@ -85,7 +85,9 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
         where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
     else:
         where = "kacard"
-    sys.stderr.write(_("error: {message}").format(message=usage_message(exc.format_message())) + "\n")
+    from kacard.privacy import scrub  # a phone typed as a stray argument is echoed masked, like every error
+
+    sys.stderr.write(_("error: {message}").format(message=scrub(usage_message(exc.format_message()))) + "\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
 
