@@ -2,9 +2,11 @@
 
 Each condition parses into a small Condition object that is tested against a
 flat row of a card's fields (`card_row`), so filters work without the CLI.
-Chinese is read as typed: field names (`等级=A 负责人=张伟 名称~燃气`, the table is
-kacard.cards.aliases.FIELD_NAMES), values (`状态=活跃`), full-width operators
-(＝ ～ ＞ ＜ ！), amounts with units (`'revenue>100万'`, `1.2亿`, `1,000,000`).
+A condition is read as a rep types it, in English or Chinese, by one set of tables
+(kacard.analysis.condition_words): field names (`等级=A 负责人=张伟 名称~燃气`), operators
+(`＝ ： : == ～ ＞ ＜ ！`, `大于`, `包含`), tier words (`A类`, `A级客户`), values (`状态=活跃`),
+dates (`最近拜访>9月1日`, `上周五`: kacard.dates.parse_day) and amounts with units
+(`'revenue>100万'`, `1.2亿`, `1,000,000`, `5000元`).
 A value no card can have (`status=activ`, `tier=X`, an unknown rep) is an error with
 the allowed values, never an empty list.
 """
@@ -12,12 +14,13 @@ the allowed values, never an empty list.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kacard.analysis import condition_words as words
+from kacard.analysis.condition_words import FIELDS
 from kacard.cards import aliases
 from kacard.errors import UsageError
 from kacard.i18n import _
@@ -26,13 +29,8 @@ from kacard.text import fold
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
 
-_COND_RE = re.compile(r"^\s*([^\W\d][\w.]*)\s*(!=|>=|<=|!~|=|~|>|<)\s*(.*?)\s*$")
-
-FIELDS = (
-    "id", "name", "status", "owner", "tier", "industry", "sector", "region", "address",
-    "relationship", "since", "visit_minutes", "tags", "revenue", "margin", "last_visit",
-    "next_date", "contacts", "receivable",
-)
+NUMBER_FIELDS = frozenset({"visit_minutes", "revenue", "margin", "contacts", "receivable"})
+DATE_FIELDS = frozenset({"since", "last_visit", "next_date"})
 
 
 @dataclass(frozen=True)
@@ -63,35 +61,49 @@ class _Read(NamedTuple):
     day: dt.date | None
 
 
-_FULL_WIDTH = str.maketrans({"＝": "=", "～": "~", "＞": ">", "＜": "<", "！": "!", "≥": ">=",
-                              "≤": "<=", "≠": "!=", "\u3000": " ", "．": "."})
-_FIELD_OF = {word: english for english, words in aliases.FIELD_NAMES.items() for word in words}
-TIERS = ("S", "A", "B", "C")
-
-
-def parse(text: str) -> Condition:
-    match = _COND_RE.match(text.translate(_FULL_WIDTH))
-    if not match:
-        raise UsageError(
-            _("cannot read condition '{text}'; write FIELD=VALUE, FIELD~TEXT, 'FIELD>NUMBER' "
-              "(fields: {fields})").format(text=text, fields=", ".join(FIELDS))
-        )
-    field, op, value = match.group(1), match.group(2), match.group(3)
-    if not field.startswith("custom."):
-        field = _FIELD_OF.get(field, field.lower())
+def parse(text: str, today: dt.date | None = None) -> Condition:
+    """One condition as a rep types it (kacard.analysis.condition_words: `tier=A`, `等级：A类`,
+    `tier==A`, `A类客户`, `营收大于100万`, `最近拜访>9月1日`), with each value in its canonical
+    spelling: a tier letter, an enumerated value's English word, a date in ISO form (read by
+    kacard.dates.parse_day relative to `today`; without `today` only ISO dates). UsageError,
+    in the user's language, for anything else: what a condition looks like, the fields there
+    are and the closest one, the values a field takes."""
+    typed = text.translate(words.FULL_WIDTH).strip()
+    parts = words.split(typed) or words.bare(typed) or words.unknown_named(typed)
+    if parts is None:
+        raise UsageError(words.refused(text))
+    field, op, value = parts
     if field not in FIELDS and not field.startswith("custom."):
-        import difflib
+        raise UsageError(words.unknown_field(field))
+    return Condition(field, op, _value(parts, text, today))
 
-        close = difflib.get_close_matches(field, [*FIELDS, *_FIELD_OF], n=1, cutoff=0.5)
-        hint = _("; did you mean '{field}'?").format(field=close[0]) if close else ""
-        chinese = "/".join(words[0] for words in aliases.FIELD_NAMES.values())
-        raise UsageError(_("unknown filter field '{field}'{hint} (fields: {fields}, custom.NAME; "
-                           "or {chinese})").format(field=field, hint=hint, fields=", ".join(FIELDS),
-                                                   chinese=chinese))
-    if op in (">", "<", ">=", "<=") and _number(value) is None and _date(value) is None:
-        raise UsageError(_("'{text}': {op} needs a number or a date, not '{value}'").format(
-            text=text, op=op, value=value))
-    return Condition(field, op, _known_value(field, op, value))
+
+def _value(parts: words.Parts, text: str, today: dt.date | None) -> str:
+    """The value of `parts` read by its field's kind (see parse)."""
+    field, op, value = parts
+    empty = op in ("=", "!=") and value.casefold() in ("", "none", "null")
+    custom_day = field.startswith("custom.") and op in words.ORDERING and _number(value) is None
+    if (field in DATE_FIELDS and op not in ("~", "!~") or custom_day) and not empty:
+        return _day(value, text, today, past=field != "next_date")
+    if op in words.ORDERING and _number(value) is None:
+        if field in NUMBER_FIELDS:
+            raise UsageError(_("'{text}': {op} needs a number, not '{value}'; write it like 100万, 1.2亿, "
+                               "1,000,000 or 5000元 (e.g. 'revenue>100万')").format(text=text, op=op, value=value))
+        raise UsageError(_("'{text}': this field is text; compare it with = != ~ !~ (e.g. name~燃气); "
+                           "> and < are for numbers and dates").format(text=text))
+    return _known_value(field, op, value)
+
+
+def _day(value: str, text: str, today: dt.date | None, *, past: bool) -> str:
+    """`value` as an ISO date (kacard.dates.parse_day; `past` reads `周五` as the last one)."""
+    from kacard.dates import parse_day
+
+    try:
+        return (dt.date.fromisoformat(value) if today is None else parse_day(value, today, past=past)).isoformat()
+    except ValueError as exc:
+        problem = str(exc) if today is not None else _("not a date: '{text}'").format(text=value)
+        raise UsageError(_("'{text}': {problem} (e.g. 'last_visit>2026-09-01')").format(
+            text=text, problem=problem)) from None
 
 
 def _known_value(field: str, op: str, value: str) -> str:
@@ -100,17 +112,18 @@ def _known_value(field: str, op: str, value: str) -> str:
     if op not in ("=", "!=") or value.casefold() in ("", "none", "null"):
         return value
     if field == "tier":
-        if value.upper() in TIERS:
-            return value.upper()
-        raise UsageError(_("unknown tier '{value}' (one of S, A, B, C)").format(value=value))
+        letter = words.tier(value)
+        if letter is not None:
+            return letter
+        raise UsageError(_("unknown tier '{value}' (one of S, A, B, C; or A类, A级)").format(value=value))
     if field in aliases.FIELD_WORDS:
         return str(aliases.to_english(aliases.FIELD_WORDS[field], value))
     kind = aliases.FIELD_VALUES.get(field)
     if kind is None:
         return value
-    english = aliases.to_english(kind, value)
-    if english in aliases.english_values(kind):
-        return str(english)
+    english = words.enumerated(field, value)
+    if english is not None:
+        return english
     allowed = ", ".join(aliases.english_values(kind))
     chinese = "/".join(aliases.label(kind, e) for e in aliases.english_values(kind))
     guess = aliases.closest(kind, value)
@@ -119,10 +132,12 @@ def _known_value(field: str, op: str, value: str) -> str:
         field=field, value=value, hint=hint, allowed=allowed, chinese=chinese))
 
 
-def parse_all(texts: list[str], settings: Settings | None = None) -> list[Condition]:
-    """Every condition; with `settings`, an owner named by name (`负责人=张伟`) becomes the
-    rep's id and an unknown rep is an error (kacard.cards.reps)."""
-    conditions = [parse(t) for t in texts]
+def parse_all(texts: list[str], settings: Settings | None = None, today: dt.date | None = None) -> list[Condition]:
+    """Every condition of a command line (words typed with spaces joined first: `tier: A`,
+    condition_words.joined), read by `parse` relative to `today`; with `settings`, an owner
+    named by name (`负责人=张伟`) becomes the rep's id and an unknown rep is an error
+    (kacard.cards.reps)."""
+    conditions = [parse(t, today) for t in words.joined(texts)]
     if settings is None:
         return conditions
     from kacard.cards.reps import rep_id
@@ -182,6 +197,8 @@ def _number(text: str) -> Decimal | None:
 
 
 def _date(text: str) -> dt.date | None:
+    """A condition's value as a date: parse has already written a date field's value in ISO
+    form (kacard.dates.parse_day read it as typed), so only that form is read here."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

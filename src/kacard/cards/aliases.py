@@ -142,6 +142,24 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "receivable": ("应收", "应收款", "应收账款"),
 }
 
+# Words people use for a filter field that are not its names (`amount`, 业绩): kacard does not
+# read them as the field (they are ambiguous), but an unknown field close to one of them gets
+# "did you mean" that field (kacard.analysis.condition_words.unknown_field).
+FIELD_HINTS: dict[str, tuple[str, ...]] = {
+    "name": ("company", "customer", "client", "account", "客户名", "单位", "公司名称"),
+    "status": ("state",),
+    "owner": ("rep", "sales_rep", "salesperson", "seller", "manager", "销售员", "跟进人", "业务经理"),
+    "tier": ("level", "grade", "class", "rank", "category", "分类", "客户分类", "类别", "客户类别"),
+    "region": ("area", "city", "location", "城市", "地区名"),
+    "revenue": ("amount", "sales", "income", "turnover", "money", "业绩", "销量", "成交额", "销售收入"),
+    "margin": ("profit", "gross_margin", "利润", "毛利润"),
+    "last_visit": ("visit", "visited", "last_visit_date", "拜访", "拜访日期", "最后拜访"),
+    "next_date": ("next", "next_step", "下一步", "下次"),
+    "receivable": ("ar", "debt", "overdue", "欠款", "回款", "未回款"),
+    "contacts": ("contact", "people", "联系人数量"),
+    "since": ("start", "created", "开始合作"),
+}
+
 # Filter fields whose values are enumerated, and the alias table of each.
 FIELD_VALUES: dict[str, str] = {"status": "status", "relationship": "relationship"}
 # Filter fields whose Chinese words read as English values, other values being allowed too.

@@ -258,7 +258,8 @@ def filter_cards(
     today: TodayOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Cards matching every condition. Operators: = != ~ (contains) !~ > >= < <=.
+    """Cards matching every condition. Operators: = != ~ (contains) !~ > >= < <=; conditions
+    are read as typed: 等级：A类, A类客户, 营收大于100万, 最近拜访早于9月1日, tier==A.
 
     Example: kacard filter tier=A region~杭州 'revenue>1000000'
     """
@@ -267,9 +268,9 @@ def filter_cards(
     from kacard.render.listing import print_rows
 
     opts = run(ctx, dir, today, format)
-    parse_all(conditions)  # a mistyped condition is refused before any card is read
+    parse_all(conditions, today=opts.today)  # a mistyped condition is refused before any card is read
     folder, rows = list_rows(opts)  # the rows `list` prints, kept for the day (cli/daily.py)
-    parsed = parse_all(conditions, folder.settings)
+    parsed = parse_all(conditions, folder.settings, opts.today)
     rows = [r for r in rows if matches_all(parsed, r)]
     print_rows(rows, opts.format)
     report_problems(folder)
