@@ -26,7 +26,14 @@ from kacard.cards.model.settings import Settings
 from kacard.cards.parse import parse_card
 from kacard.cards.safewrite import write_atomic
 from kacard.cards.store import LoadedCard, settings_problems
-from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, os_reason, reports_write_errors
+from kacard.errors import (
+    CardInvalid,
+    Problem,
+    StaleWrite,
+    UsageError,
+    os_reason,
+    reports_write_errors,
+)
 from kacard.i18n import _
 
 # Lines kacard puts at the top of a re-opened buffer; removed again before validating.

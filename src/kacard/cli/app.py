@@ -21,7 +21,7 @@ from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 from kacard.cli import lifetime  # noqa: E402
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
-from kacard.cli.helptext import localize_help, short_help, unwrapped_help  # noqa: E402
+from kacard.cli.helptext import short_help, unwrapped_help  # noqa: E402
 from kacard.cli.usage_words import usage_message  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
@@ -77,7 +77,10 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
     """Print click's usage error in kacard's one style, `error: ...` and the --help to read
     (instead of click's "Usage: ... Error: ..." box), typer's wording said in the run's
     language (cli.usage_words); exit 2 like every usage error. An
-    error without a context (a missing option value) names the command being run."""
+    error without a context (a missing option value) names the command being run. The
+    message goes through the one redaction rule: a phone typed as a stray argument is masked."""
+    from kacard.privacy import scrub
+
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         where = ctx.command_path
@@ -85,8 +88,6 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
         where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
     else:
         where = "kacard"
-    from kacard.privacy import scrub  # a phone typed as a stray argument is echoed masked, like every error
-
     sys.stderr.write(_("error: {message}").format(message=scrub(usage_message(exc.format_message()))) + "\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
