@@ -216,3 +216,43 @@ def test_duplicate_ids_across_files_fail_validate(kacard, folder, write_card):
     result = kacard("validate")
     assert result.exit_code == 1
     assert "duplicate id" in result.output
+
+
+def test_a_list_emptied_on_one_side_leaves_a_conflict_whose_sides_both_read(tmp_path):
+    """Rep A removes the card's only contact (its key carries a comment), rep B edits that
+    contact: a conflict. Keeping either side of the hunk must give a card that reads; before
+    the fix, theirs' side was `contacts:  # 关键人`, `[]` at column 0 and the next key glued
+    to it (`trades:   - {...}`)."""
+    block = "contacts:  # 关键人\n  - name: 王建国\n    title: 采购总监\n    role: decision_maker\n"
+    content = SAMPLE_CARD.replace(
+        '  - {name: 王建国, title: 采购总监, role: decision_maker, influence: 5, phone: "+86 138 0000 0001"}\n', ""
+    ).replace("contacts:\n", block)
+    a, b = make_team(tmp_path, CARD, content.encode("utf-8"))
+    edit(a, block, "contacts: []  # 关键人\n")
+    commit_all(a, "contact left")
+    git(a, "push", "-q", "origin", "HEAD:main")
+    edit(b, "title: 采购总监", "title: 副总经理")
+    commit_all(b, "new title")
+    done = pull(b)
+    assert done.returncode != 0 and "contacts[王建国]" in done.stderr
+    text = (b / CARD).read_text("utf-8")
+    assert "<<<<<<< ours" in text
+    kept: dict[str, list[str]] = {"ours": [], "theirs": []}
+    where = None
+    for line in text.splitlines(keepends=True):
+        if line in ("<<<<<<< ours\n", "=======\n", ">>>>>>> theirs\n"):
+            where = {"<": "ours", "=": "theirs", ">": None}[line[0]]
+            continue
+        for side in kept:
+            if where in (None, side):
+                kept[side].append(line)
+    cards = {}
+    for side, lines in kept.items():
+        card, problems = parse_card(CARD, "".join(lines).encode(), expect_id="hz-xinghe")
+        assert card is not None, (side, problems, "".join(lines))
+        cards[side] = card
+    assert [c.title for c in cards["ours"].contacts] == ["副总经理"] and cards["theirs"].contacts == []
+    original, _ = parse_card(CARD, content.encode(), expect_id="hz-xinghe")
+    assert original is not None
+    for card in cards.values():  # nothing else lost on either side
+        assert card.trades == original.trades and card.visits == original.visits

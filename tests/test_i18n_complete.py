@@ -74,8 +74,9 @@ def _english_literal(node: ast.expr) -> str | None:
     return None
 
 
-# Errors outside KacardError whose message people read (a card's YAML, git, the routing server).
-SHOWN_ERRORS = {"EventError", "GitError", "RoutingServiceError"}
+# Errors outside KacardError whose message people read (a card's YAML, git, the routing server),
+# and the merge driver's Conflict (its reason is printed to the rep running `git pull`).
+SHOWN_ERRORS = {"EventError", "GitError", "RoutingServiceError", "Conflict"}
 VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator"}
 
 
@@ -128,6 +129,51 @@ def test_messages_for_people_go_through_the_catalog():
         for call in _validator_errors(tree):
             if call.args and (text := _english_literal(call.args[0])):
                 found.append(f"{path.relative_to(SRC)}:{call.lineno}: ValueError({text[:50]!r}) in a validator")
+    assert not found, "\n".join(found)
+
+
+# Modules whose every string is either code (a key, a path, a JSON value) or text for people:
+# the merge driver's notes (printed by `kacard merge-driver` as git runs it) and the route's
+# warnings, travel model, appointment notes and --explain lines. Here any English literal
+# outside the catalog fails, wherever it goes (a return value, a list, a variable).
+PEOPLE_TEXT_MODULES = ["team/merge.py", "team/mergetext.py", "team/mergefile.py", "team/fieldmerge.py",
+                       "planning/route.py", "planning/route_reasons.py", "planning/route_plan.py"]
+CATALOG_CALLS = {"_", "N_", "C_", "Message", "ngettext", "pgettext", "label"}
+NOT_FOR_PEOPLE = {"Unsupported"}  # the fast merge's hand-over to the round-trip merge, never shown
+CODES = {"(whole file)"}  # a conflict's path (fieldmerge.WHOLE_FILE), printed as _("(whole file)")
+
+
+def _skipped(tree: ast.AST) -> set[int]:
+    """ids of the nodes that are no text for people: docstrings, catalog calls' arguments,
+    NOT_FOR_PEOPLE arguments and the English form of a `Shown` (JSON's, with its localized value)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skip.add(id(node.value))  # docstrings and attribute docs
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            skip.add(id(body[0].value))
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            inside = node.args if name in CATALOG_CALLS | NOT_FOR_PEOPLE else node.args[:1] if name == "Shown" else []
+            skip |= {id(sub) for arg in inside for sub in ast.walk(arg)}
+    return skip
+
+
+def test_merge_notes_and_route_texts_go_through_the_catalog():
+    found = []
+    for name in PEOPLE_TEXT_MODULES:
+        tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
+        skip = _skipped(tree)
+        for node in ast.walk(tree):
+            if id(node) in skip or not isinstance(node, ast.Constant | ast.JoinedStr):
+                continue
+            if isinstance(node, ast.JoinedStr):
+                skip |= {id(v) for v in node.values}
+            text = _english_literal(node)
+            if text and text not in CODES:
+                found.append(f"{name}:{node.lineno}: {text[:60]!r}")
     assert not found, "\n".join(found)
 
 

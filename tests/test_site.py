@@ -126,3 +126,21 @@ def test_tel_links_keep_digits_and_a_leading_plus():
     assert tel_href("+86 (139) 1234-5678") == "tel:+8613912345678"
     assert tel_href("0571-8888 6666 转 12") == "tel:05718888666612"
     assert tel_href("n/a") is None
+
+
+def test_the_next_step_block_is_one_function_for_the_site_and_the_brief():
+    """site.card_page and the brief's HTML write the next step with render.site_page.next_step_html:
+    card text escaped (a script in the action is text), the time, the overdue badge, or the
+    none-recorded line."""
+    import datetime as dt
+
+    from kacard.render.site_page import next_step_html
+
+    step = {"date": dt.date(2026, 11, 23), "time": dt.time(10, 0), "overdue": True, "action": "<script>x</script> & 报价"}
+    lines = next_step_html(step, heading="h2", late=("late", "overdue"), empty="<p>")
+    assert lines == ["<h2>Next step</h2>",
+                     '<p>2026-11-23 10:00 <span class="late">overdue</span>: &lt;script&gt;x&lt;/script&gt; &amp; 报价</p>']
+    assert next_step_html({**step, "time": None, "overdue": False}, heading="h3", late=("x", "y"), empty="<p>")[1] \
+        == "<p>2026-11-23: &lt;script&gt;x&lt;/script&gt; &amp; 报价</p>"
+    assert next_step_html(None, heading="h3", late=("x", "y"), empty='<p class="muted">') == [
+        "<h3>Next step</h3>", '<p class="muted">none recorded: agree one at the next contact</p>']

@@ -22,13 +22,15 @@ from kacard.text import width
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[str, str]:
-    """stdout and stderr of `kacard ARGS` run on a pseudo-terminal `columns` cells wide."""
+def on_terminal(args: list[str], columns: int, env: dict[str, str], *, code: int = 0,
+                both: bool = False) -> tuple[str, str]:
+    """stdout and stderr of `kacard ARGS` run on a pseudo-terminal `columns` cells wide
+    (`both`: stderr on it too, mixed into the first string), exiting with `code`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
     proc = subprocess.Popen([sys.executable, "-m", "kacard", *args], stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=subprocess.PIPE, env=env)
+                            stdout=slave, stderr=slave if both else subprocess.PIPE, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -41,7 +43,7 @@ def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[str
         chunks.append(chunk)
     os.close(master)
     err = proc.stderr.read().decode("utf-8") if proc.stderr else ""
-    assert proc.wait(timeout=60) == 0, err
+    assert proc.wait(timeout=60) == code, err
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), err
 
 
@@ -55,7 +57,7 @@ def sample_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 SAMPLE = Path(__file__).resolve().parent.parent / "cards"
 
 
-def test_list_fits_a_narrow_terminal_and_keeps_ids_whole(tmp_path):
+def test_list_fits_a_narrow_terminal_and_keeps_ids_unique(tmp_path):
     out, err = on_terminal(["list", "--dir", str(SAMPLE)], 80, sample_env(tmp_path))
     lines = out.splitlines()
     assert lines[0] == "region: 华东/杭州"  # the same on every row: in the title, not a column
@@ -64,14 +66,20 @@ def test_list_fits_a_narrow_terminal_and_keeps_ids_whole(tmp_path):
     assert all(width(SGR.sub("", line)) <= 80 for line in lines), max(lines, key=width)
     ids = sorted(p.stem for p in SAMPLE.glob("*.yaml") if p.name != "kacard.yaml")
     rows = [line for line in lines[3:] if not line.startswith(" ")]
-    assert sorted(line.split()[0] for line in rows) == ids
+    shown = [line.split()[0] for line in rows]
+    assert len(set(shown)) == len(ids)  # every card once, no two alike
+    for text in shown:  # whole, or cut to a prefix that names one card only (and ends in "…")
+        named = [i for i in ids if i == text or (text.endswith("…") and i.startswith(text[:-1]))]
+        assert len(named) == 1, text
     header = SGR.sub("", lines[1]).split()
     assert ["revenue", "last", "visit", "next", "step"] == header[-5:]  # what matters is kept
     assert "region" not in header and "action" not in header  # left off first, and said so
     # names too wide for their column go on in the next lines, under themselves
     at = SGR.sub("", lines[1]).index("name")
-    first = next(i for i, line in enumerate(lines) if line.startswith("hz-beichen-foods "))
-    assert lines[first][at:].startswith("杭州北辰") and lines[first + 1].strip().endswith("限公司")
+    assert lines[2].split()[1] == "─" * 20  # the name's share: a quarter of 80 cells
+    assert next(line for line in lines if line.startswith("hz-beichen-f"))[at:].startswith("杭州北辰食品有限公司 ")
+    first = next(i for i, line in enumerate(lines) if line.startswith("hz-cangwu-"))
+    assert lines[first][at:].startswith("杭州苍梧") and lines[first + 1].strip().endswith("有限公司")
     assert width(lines[first + 1][:len(lines[first + 1]) - len(lines[first + 1].lstrip())]) == at
     assert "not shown, the terminal is 80 columns wide:" in err and err.rstrip().endswith("(--format json has every column)")
 

@@ -23,7 +23,9 @@ What counts as personal (the identifiers used in China, and the usual ones):
   address (`3幢2单元501室`, `5号楼1单元302`) → `[redacted]`.
 
 `scrub(text)` applies all of these to free text; `mask_phone` and `mask_email` mask a
-value known to be one. The card's `address` field is the account's business address
+value known to be one; `is_masked(text)` tells whether a text holds a mask these made
+(`[redacted]`, `w***@example.com`, `+86 *** **** **01`), so `kacard import` never writes
+one back into a card. The card's `address` field is the account's business address
 and is not personal. Sources: GB 11643-1999 (resident ID number), MIIT numbering plan
 (mobile 1[3-9]x, landline 0 + area code), PIPL art. 28 (sensitive personal information).
 """
@@ -137,6 +139,26 @@ def handles(text: str) -> list[str]:
         found.append((m.group(2) if m.group(1) is not None else m.group(0)).lower())
     found += [m.group(2) for m in _QQ_RE.finditer(text)]
     return list(dict.fromkeys(found))
+
+
+# What the masks above leave behind: `[redacted]`, an e-mail's first character then `***@`,
+# and a phone whose digits became `*` (at least four: a phone has six or more digits and
+# keeps two; grouped by spaces, dashes, dots or brackets), then at most its last two digits.
+_MASK_RE = re.compile(
+    re.escape(REDACTED)
+    + r"|[\w.%+\-]\*{3}@"
+    + r"|(?<!\*)\(?\*+(?:[ \-.()\u00a0]*\*+)*[ \-.()\u00a0]*(?:-|转|ext\.?|x)?\s?\d{0,5}(?!\d)"
+)
+
+
+def is_masked(text: str) -> bool:
+    """Whether `text` holds a mask this module made (`scrub`, `mask_phone`, `mask_email`):
+    for every text t, `is_masked(scrub(t))` when `scrub(t) != t`. A run of fewer than four
+    `*` is not a phone mask (`A**` is a rating someone wrote)."""
+    if "*" not in text and REDACTED not in text:
+        return False
+    return any(m.group(0).count("*") >= 4 or "*" not in m.group(0) or "@" in m.group(0)
+               for m in _MASK_RE.finditer(text))
 
 
 def scrub_data(value: T) -> T:

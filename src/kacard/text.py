@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
 
 import wcwidth
 
@@ -94,41 +92,97 @@ def truncate(text: str, cells: int) -> str:
     return "".join(out) + "…"
 
 
-def wrap(text: str, cells: int, max_lines: int = 3) -> list[str]:
-    """`text` in lines of at most `cells` terminal cells: broken at the last space that
-    lets a line fit, else between any two grapheme clusters (as Chinese text breaks).
-    When more than `max_lines` lines would be needed, the last one is cut with "…"."""
-    parts = _clusters(text) if not text.isascii() else list(text)
-    if not parts:
+# Line breaking (one breaker for table cells, help pages and prose; after UAX #14's
+# spirit and the Chinese rules of 避头尾 (JIS X 4051 / W3C clreq §3.1.7): lines break at
+# spaces or between two Chinese characters, never inside a run of Latin letters, digits
+# and their punctuation (a word, number, date, id or URL); closing punctuation never
+# starts a line and opening brackets never end one.
+_WIDE = "\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6" \
+        "\U00020000-\U0003fffd"
+# a number with its Chinese units is one word: 2026年6月4日, 7月27日, 6.51万元, 09:00时, 30天
+_CJK_NUMBER = r"(?:\d[\d.,:]*(?:[年月日号时点分秒天周次个岁％]|[万亿]元?|元))+\d*"
+_TOKEN_RE = re.compile(f"{_CJK_NUMBER}| +|[^ {_WIDE}]+|[{_WIDE}]")
+NO_START = frozenset("，。、；：）」』》！？％〕】,.;:)!?]…")  # never at the start of a line
+NO_END = frozenset("（「『《〔【([")  # never at the end of a line
+
+
+def wrap(text: str, cells: int, max_lines: int | None = 3, *, hang: int = 0,
+         break_words: bool = True) -> list[str]:
+    """`text` (one line) in lines of at most `cells` terminal cells, broken at spaces or
+    between Chinese characters, never inside a Latin word, number, date, id or URL;
+    closing punctuation goes down with the character before it (NO_START, NO_END).
+    `hang`: the first `hang` characters (an indent, a list marker, a help option) stay
+    on the first line and the others are indented by their width. A word wider than a
+    line is broken between grapheme clusters with `break_words` (table cells), else it
+    keeps a line of its own, wider than `cells` (prose: a URL stays whole to copy).
+    When more than `max_lines` lines would be needed, the last one is cut with "…".
+    The one line breaker of kacard: table cells (render.output), help pages
+    (cli.helptext.rewrap) and prose on a terminal (wrap_line)."""
+    if (len(text) <= cells and text.isascii()) or width(text) <= cells:
         return [text]
-    ends = list(accumulate(map(_cells, parts)))  # cells taken by parts[:i + 1]
+    head, indent = text[:hang], " " * width(text[:hang])
+    room = max(cells - len(indent), 1)
     lines: list[str] = []
-    start, used = 0, 0  # where the rest of the text starts, and the cells before it
-    while start < len(parts) and ends[-1] - used > cells:
-        if len(lines) == max_lines - 1:
-            lines.append(truncate("".join(parts[start:]), cells))
-            return lines
-        fits = max(bisect_right(ends, used + cells, start) - start, 1)
-        space = _last_space(parts, start, start + fits + 1)
-        if space > start:
-            lines.append("".join(parts[start:space]).rstrip())
-            start = space + 1
-            while start < len(parts) and parts[start] == " ":
-                start += 1
-        else:
-            lines.append("".join(parts[start:start + fits]))
-            start += fits
-        used = ends[start - 1]
-    if start < len(parts) or not lines:
-        lines.append("".join(parts[start:]))
+    starts: list[int] = []  # where each line's text starts in `text`
+    parts: list[tuple[int, str]] = []  # (offset, token) on the line being filled
+    used = 0
+    for match in _TOKEN_RE.finditer(text, hang):
+        offset, token = match.start(), match.group()
+        n = width(token)
+        pieces = [(offset, token, n)]
+        if break_words and n > room and token[0] != " ":  # a word wider than a line: by clusters
+            pieces, at = [], offset
+            for cluster in _clusters(token):
+                pieces.append((at, cluster, _cells(cluster)))
+                at += len(cluster)
+        for at, piece, n in pieces:
+            if parts and piece[0] != " " and used + n > room:
+                carry: list[tuple[int, str]] = []
+                if piece[0] in NO_START:  # punctuation goes down with the word before it
+                    while parts and (not carry or carry[0][1][0] in NO_START):
+                        carry.insert(0, parts.pop())
+                while parts and parts[-1][1][-1] in NO_END:
+                    carry.insert(0, parts.pop())
+                while carry and carry[0][1][0] == " ":
+                    carry.pop(0)
+                if parts:
+                    starts.append(parts[0][0])
+                    lines.append((head + "".join(t for _, t in parts)).rstrip())
+                    head = indent
+                parts = carry
+                used = sum(width(t) for _, t in parts)
+            if piece[0] == " " and not parts:
+                continue
+            parts.append((at, piece))
+            used += n
+    if parts or not lines:
+        starts.append(parts[0][0] if parts else len(text))
+        lines.append((head + "".join(t for _, t in parts)).rstrip())
+    if max_lines is not None and len(lines) > max_lines:
+        last = max_lines - 1
+        rest = text[starts[last]:]
+        lines = [*lines[:last], (indent if last else text[:hang]) + truncate(rest, room if last else cells - width(text[:hang]))]
     return lines
 
 
-def _last_space(parts: list[str], lo: int, hi: int) -> int:
-    for k in range(min(hi, len(parts)) - 1, lo - 1, -1):
-        if parts[k] == " ":
-            return k
-    return -1
+# A hanging indent: a help page's option column ("  --osrm URL   ", two spaces or more
+# before its text), else a list marker ("- ", "• ", "1. ", "（1）"), else the line's indent.
+_COLUMN_RE = re.compile(r"^(\s+[-A-Za-z0-9\[{]\S*(?: \S+)*?\s{2,})(?=\S)")
+_MARKER_RE = re.compile(r"^( *(?:[-*•·] |\d{1,3}[.)] |\d{1,3}、|[（(]\d{1,3}[）)] ?))(?=\S)")
+
+
+def wrap_line(line: str, cells: int) -> list[str]:
+    """One line of prose (a card note, a review line, a warning, a help line) wrapped to
+    `cells` with a hanging indent (_COLUMN_RE, _MARKER_RE, else its own indent); see wrap.
+    Used only for a terminal: pipes and files keep one line an item."""
+    if (len(line) <= cells and line.isascii()) or width(line) <= cells:
+        return [line]
+    found = _COLUMN_RE.match(line) or _MARKER_RE.match(line)
+    hang = len(found.group(1)) if found else len(line) - len(line.lstrip(" "))
+    if width(line[:hang]) > cells // 2:  # too deep to hang under: the line's own indent, if any
+        hang = len(line) - len(line.lstrip(" "))
+        hang = hang if hang <= cells // 2 else 0
+    return wrap(line, cells, None, hang=hang, break_words=False)
 
 
 _IGNORABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 # Bump when kacard.cards.brief / kacard.cards.index records change: old rows are then dropped.
-FORMAT = "rows-v5"  # v5: problems kept with their language, warnings as (msgid, params)
+FORMAT = "rows-v6"  # v6: the owner-vs-last-handover warning; v5: problems kept with their language, warnings as (msgid, params)
 SCHEMA = 7  # the tables' layout (pragma user_version)
 # A file whose mtime is this close to when it was cached may have changed again within
 # the same clock tick ("racy git"): its bytes are hashed instead of trusting the stat.

@@ -83,6 +83,54 @@ def move_tail_comment(seq: CommentedSeq, old: int, new: int) -> None:
         entry[pos] = CommentToken("\n" + rest, CommentMark(0), None)
 
 
+def settle_emptied(node: Any) -> None:
+    """Write the collections an edit emptied in place as `key: []` / `key: {}`, with the
+    comments that stood between the key and its first item after them.
+
+    ruamel keeps an emptied block list or mapping in block style and writes the key's
+    comments before its value, so `contacts:  # 关键人` emptied came out as the comment,
+    `[]` at column 0 and the next key glued to it (`[]` then `visits:   - ...`): text that
+    no longer reads as a card. A parsed document never holds an empty block collection
+    (`key: []` reads as flow, `key:` as null), so only an edit's leftovers change here;
+    `node` is walked whole (a card: a few thousand nodes)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        pairs = current.items() if isinstance(current, CommentedMap) else enumerate(current)
+        for key, value in pairs:
+            if not isinstance(value, CommentedMap | CommentedSeq):
+                continue
+            if value or value.fa.flow_style():
+                stack.append(value)
+            else:
+                _settle(current, key, value)
+
+
+def _settle(parent: CommentedMap | CommentedSeq, key: Any, value: CommentedMap | CommentedSeq) -> None:
+    """`value` (empty) as flow, its comments folded into the one after `parent`'s `key: []`."""
+    eol, lines = (value.ca.comment or [None, None])[:2] if value.ca.comment else (None, None)
+    value.ca.comment = None
+    end, value.ca.end = value.ca.end or [], []
+    value.fa.set_flow_style()
+    if not isinstance(parent, CommentedMap):
+        return  # an item of a list: `- []` takes no key's comment
+    entry = parent.ca.items.setdefault(key, [None, None, None, None])
+    entry += [None] * (4 - len(entry))
+    eol = entry[2] if isinstance(entry[2], CommentToken) else eol
+    below = [t for t in [*(entry[3] or lines or []), *end] if isinstance(t, CommentToken)]
+    entry[3] = None
+    if not below:
+        entry[2] = eol
+        return
+    first = eol.value.split("\n")[0] if isinstance(eol, CommentToken) else ""
+    text = "".join(t.value if t.value.endswith("\n") else t.value + "\n" for t in below)
+    if isinstance(eol, CommentToken) and eol.value.partition("\n")[2].strip():
+        text = eol.value.partition("\n")[2] + text  # ruamel folded the lines into the eol token
+        if not text.endswith("\n"):
+            text += "\n"
+    entry[2] = CommentToken(first + "\n" + text, CommentMark(eol.column if isinstance(eol, CommentToken) else 0))
+
+
 def append_record(root: CommentedMap, key: str, record: CommentedMap) -> None:
     """Append one record to a block list (creating the list when missing)."""
     items = root.get(key)

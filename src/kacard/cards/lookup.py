@@ -270,10 +270,20 @@ def find(query: str, cards: Sequence[SearchKeys], *, deep: bool = True) -> list[
     return sorted(found, key=lambda m: (m.rank, m.id))
 
 
+def cut_id(query: str) -> str:
+    """`query` without the "…" (or "...") that ends an id a table cut to fit a terminal."""
+    for mark in ("…", "..."):
+        if query.endswith(mark) and len(query) > len(mark):
+            return query[:-len(mark)]
+    return query
+
+
 def resolve(query: str, cards: Sequence[SearchKeys]) -> str:
     """The one card id `query` names: an id, a unique id prefix, part of the name, its
     pinyin or initials. Raises CardNotFound ("did you mean …") when none matches and
-    UsageError listing the candidates when several match equally well."""
+    UsageError listing the candidates when several match equally well. An id cut by a
+    narrow terminal's table ("hz-hengch…", render.output.unique_cut) is its prefix."""
+    query = cut_id(query)
     found = find(query, cards, deep=False)
     if found:
         best = [m for m in found if m.rank == found[0].rank]

@@ -37,7 +37,7 @@ from kacard.cards.parse import load_settings, parse_card
 from kacard.cards.paths import CARD_SUFFIX, check_id
 from kacard.cards.walk import Walk, walk
 from kacard.errors import CardInvalid, CardNotFound, Problem, os_reason
-from kacard.i18n import _, language, localize, set_language
+from kacard.i18n import Message, _, language, localize, set_language
 
 if TYPE_CHECKING:
     from kacard.cards.model.card import Card
@@ -398,6 +398,15 @@ class _TeamCheck:
         found = matching(self.settings, owner)
         return found[0].id if len(found) == 1 else owner
 
+    def stands(self, message: Message) -> bool:
+        """False for card_warnings' OWNER_NOT_HANDED when owner and `to` name the same rep
+        (one by id, the other by name)."""
+        from kacard.cards.model.card import OWNER_NOT_HANDED
+
+        if getattr(message, "msgid", None) != OWNER_NOT_HANDED:
+            return True
+        return self.owner_id(str(message.params["owner"])) != self.owner_id(str(message.params["to"]))
+
     def problems(self, rel: str, owner: str, criteria: dict[str, int]) -> list[Problem]:
         problems = []
         if self.team and owner not in self.team:
@@ -437,22 +446,22 @@ def folder_problems(folder: Folder, today: dt.date, *, warnings: bool = True) ->
                 folder.summaries[i] = s._replace(brief=s.brief._replace(owner=owner))
             if warnings and s.upkeep is not None:
                 problems += [Problem(s.rel, None, None, path, localize(message), severity="warning")
-                             for path, message in brief.warnings(s.upkeep, today)]
+                             for path, message in brief.warnings(s.upkeep, today) if check.stands(message)]
     folder.cards = [loaded for loaded in folder.cards if first(loaded.rel, loaded.card.id)]
     for loaded in folder.cards:
         card, rel = loaded.card, loaded.rel
         problems += check.problems(rel, card.owner, card.criteria)
         card.owner = check.owner_id(card.owner)
         if warnings:
-            problems.extend(_warnings(rel, card, today))
+            problems.extend(_warnings(rel, card, today, check))
     return _with_lines(folder.path, problems)
 
 
-def _warnings(rel: str, card: Card, today: dt.date) -> list[Problem]:
+def _warnings(rel: str, card: Card, today: dt.date, check: _TeamCheck) -> list[Problem]:
     from kacard.cards.model.card import card_warnings
 
     return [Problem(rel, None, None, path, localize(message), severity="warning")
-            for path, message in card_warnings(card, today)]
+            for path, message in card_warnings(card, today) if check.stands(message)]
 
 
 def _with_lines(folder: Path, problems: list[Problem]) -> list[Problem]:

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import Comment, CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
+from ruamel.yaml.tokens import CommentToken
 
 from kacard.cards import fastyaml
 from kacard.cards.textpatch import newline_of, splice
@@ -240,9 +241,14 @@ class Document:
     source: str | None = None
     before: str | None = None
     newline: str = "\n"
+    rendered: bool = False
 
     def render(self) -> str:
-        """ruamel's dump of the whole document (LF line endings)."""
+        """ruamel's dump of the whole document (LF line endings); the same text however
+        often it is called (see `reset_comments`)."""
+        if self.rendered:
+            reset_comments(self.root)
+        self.rendered = True
         stream = io.StringIO()
         _round_trip_yaml(self.mapping, self.sequence, self.offset).dump(self.root, stream)
         return stream.getvalue()
@@ -257,6 +263,9 @@ class Document:
         if after == self.before:
             return self.source
         intended = _data(after)
+        if unreadable(intended):  # never write text that does not read back (a ruamel slip)
+            raise YamlProblem(_("kacard cannot make this change without rewriting other lines of the card; "
+                                "nothing was written (make it with `kacard edit`)"))
         patched = splice(self.source, self.before, after, self.newline)
         if patched is not None and _same_data(_data(patched), intended):
             return patched
@@ -274,6 +283,42 @@ def _data(text: str) -> Any:
         return fastyaml.load(text, MAX_DEPTH)
     except (fastyaml.EventError, YAMLError, ValueError, RecursionError) as exc:
         return ("unreadable", str(exc))
+
+
+def unreadable(data: Any) -> bool:
+    """Whether `_data` found no YAML in the text (its `("unreadable", reason)`)."""
+    return isinstance(data, tuple)
+
+
+def reset_comments(root: Any) -> None:
+    """Mark every comment of a document as not written yet, before it is dumped again.
+
+    ruamel's emitter marks a comment line written before a value (`pre_done`), and its
+    representer clears the mark only through the node that owns the line. Once a merge
+    or an edit replaced that node, the next dump of the same document skipped the line
+    and wrote the new value onto its key's line (`k:   -` then the item; a key glued to
+    the value before it): text that no longer reads as the card (ruamel 0.19)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        ca = getattr(node, Comment.attrib, None)
+        if ca is not None:
+            _reset(ca.comment)
+            _reset(ca.end)
+            for entry in ca.items.values():
+                _reset(entry)
+        if isinstance(node, dict):
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+
+
+def _reset(tokens: Any) -> None:
+    for token in tokens or ():
+        if isinstance(token, list):
+            _reset(token)
+        elif isinstance(token, CommentToken) and getattr(token, "pre_done", None):
+            token.reset()
 
 
 def _same_data(a: Any, b: Any) -> bool:

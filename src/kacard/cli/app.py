@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -73,6 +74,19 @@ class KacardCommand(TyperCommand):
 ClickUsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
+def _columns(stream: Any) -> int | None:
+    """The width in cells of the terminal `stream` writes to (prose is wrapped to it),
+    None for a pipe or a file (lines stay whole for scripts)."""
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):  # a closed or odd stream
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
     """Print click's usage error in kacard's one style, `error: ...` and the --help to read
     (instead of click's "Usage: ... Error: ..." box), typer's wording said in the run's
@@ -125,7 +139,8 @@ class KacardGroup(TyperGroup):
 
         set_language(choose_language(list(sys.argv[1:] if args is None else args)))
         saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+        sys.stdout, sys.stderr = (SafeStream(saved[0], _columns(saved[0])),  # type: ignore[assignment]
+                                  SafeStream(saved[1], _columns(saved[1])))
         try:
             return super().main(args, *rest, **kwargs)
         except SystemExit as exc:
@@ -133,6 +148,9 @@ class KacardGroup(TyperGroup):
                 _say_interrupted()
             raise
         finally:
+            for stream in (sys.stdout, sys.stderr):  # a last line written without its end
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:

@@ -158,7 +158,7 @@ class Run:
         (store.load_folder; `walked` and `settings` when the caller has them)."""
         from kacard.cards.store import load_folder
         from kacard.cli.lifetime import keep
-        from kacard.render.output import Progress
+        from kacard.render.output import Progress, folder_ids
 
         progress = Progress() if sys.stderr.isatty() else None
         try:
@@ -168,6 +168,8 @@ class Run:
             if progress is not None:
                 progress.close()
         keep(folder)
+        folder_ids([*(c.card.id for c in folder.cards), *(s.brief.id for s in folder.summaries or ()),
+                    *(Path(p.file).stem for p in folder.problems)])
         return folder
 
 

@@ -4,12 +4,12 @@ translated where they are defined, so only these few are swapped here."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 from typing import Any
 
 from kacard.i18n import N_, _, language
+from kacard.text import width as _cells
+from kacard.text import wrap_line
 
 # typer/click words on every help page (msgids in the catalog)
 _WORDS = (
@@ -25,7 +25,7 @@ def localize_help(text: str) -> str:
     wrapped to the terminal (at most 80 columns) by `rewrap`, in every language."""
     width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
     if language() == "en":
-        return rewrap(text, width, spaced=True)
+        return rewrap(text, width)
     lines = []
     for line in text.split("\n"):
         stripped = line.strip()
@@ -67,24 +67,6 @@ def short_help(text: str, limit: int = 60) -> str:
     return first[:cut] + ("等" if first[cut:cut + 1] == "、" else "")
 
 
-def _cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-_NO_START = set("，。、；：）」』》！？％,.;:)!?]…")  # never at the start of a line
-_NO_END = set("（「『《([")  # never at the end of a line
-
-
-def _tokens(text: str, room: int | None = None) -> list[str]:
-    """Units a line may break between: runs of spaces, Latin words, single wide characters.
-    With `room` (English text), only at spaces: a word (杭州市拱墅区莫干山路1903号 too) stays
-    whole unless it is wider than `room` cells."""
-    if room is not None:
-        return [unit for piece in re.findall(r" +|\S+", text)
-                for unit in (_tokens(piece) if _cells(piece) > room else [piece])]
-    return re.findall(r" +|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
-
-
 def unwrapped_help(command: Any, ctx: Any) -> str:
     """`command`'s help page in the run's language, wrapped by kacard (`rewrap`, which counts
     display cells: an English help text quoting 杭州市拱墅区 is wider than its characters), not
@@ -99,38 +81,9 @@ def unwrapped_help(command: Any, ctx: Any) -> str:
     return localize_help(text)
 
 
-def rewrap(text: str, width: int, *, spaced: bool = False) -> str:
+def rewrap(text: str, width: int) -> str:
     """A help page whose lines wider than `width` cells are broken between Chinese characters
-    (or at spaces), continuing at the indent of the line's text column. click wraps with
-    textwrap, which counts characters, not cells, and breaks only at spaces — so a Chinese
-    help text ran past an 80-column terminal. `spaced` (English): break at spaces only, so
-    a Chinese example inside English text stays whole."""
-    out = []
-    for line in text.split("\n"):
-        if _cells(line) <= width:
-            out.append(line)
-            continue
-        column = re.match(r"^(\s+[-A-Za-z0-9\[{]\S*(?: \S+)*?\s{2,})(?=\S)", line)
-        indent = len(column.group(1)) if column else len(line) - len(line.lstrip(" "))
-        head, parts = line[:indent], []  # parts: the tokens on the line being filled
-        for token in _tokens(line[indent:], width - indent if spaced else None):
-            if parts and token.strip() and _cells(head) + _cells("".join(parts) + token) > width:
-                carry = []
-                if token[0] in _NO_START:  # punctuation goes down with the word before it
-                    carry.insert(0, parts.pop())
-                    while parts and carry[0][0] in _NO_START:  # "1）。": all of it
-                        carry.insert(0, parts.pop())
-                while parts and parts[-1][-1] in _NO_END:
-                    carry.insert(0, parts.pop())
-                while carry and carry[0].isspace():
-                    carry.pop(0)
-                if parts:
-                    out.append((head + "".join(parts)).rstrip())
-                    head = " " * indent
-                parts = carry
-            if token.isspace() and not parts:
-                continue
-            parts.append(token)
-        current = head + "".join(parts)
-        out.append(current.rstrip())
-    return "\n".join(out)
+    (or at spaces), continuing under the line's text column (kacard.text.wrap_line, the one
+    line breaker of kacard). click wraps with textwrap, which counts characters, not cells,
+    and breaks only at spaces — so a Chinese help text ran past an 80-column terminal."""
+    return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width))

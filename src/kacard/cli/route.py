@@ -22,7 +22,8 @@ from kacard.cli.common import (
 )
 from kacard.cli.visits import MineOpt, OwnerOpt, WeekOpt
 from kacard.errors import UsageError
-from kacard.i18n import _
+from kacard.i18n import _, localize
+
 
 def register(app: typer.Typer) -> None:
     app.command("route")(route)
@@ -83,7 +84,8 @@ def route(
     who = resolve_owner(settings, folder.path, owner, mine)
     tier_of = folder_tiers(folder, opts.today)
     if ids:
-        chosen = [folder.brief(i) for i in dict.fromkeys(split_ids(ids))]
+        chosen = [folder.brief(folder.resolve(i) if i.endswith(("…", "...")) else i)  # an id a table cut
+                  for i in dict.fromkeys(split_ids(ids))]
         items = core.sort_items(core.assess_each(chosen, tier_of, settings, opts.today, the_week))
     else:
         briefs = [s.brief for s in folder.summaries]
@@ -96,7 +98,7 @@ def route(
                               osrm_url=osrm or settings.travel.osrm, now=clock,
                               time_budget_s=time_limit, seed=seed)
     for warning in plan.warnings:
-        note(warning)
+        note(localize(warning))
     if explain is not None:
         _explain(plan, explain, folder, the_week, who)
         return
@@ -121,7 +123,7 @@ def route(
         from kacard.render.files import save
 
         save(output, text, folder.path)
-        note(_("wrote {output} ({count} visit(s), {count2} left out; travel model: {travel_model})").format(output=output, count=len(plan.stops), count2=len(plan.unplanned), travel_model=plan.travel_model))
+        note(_("wrote {output} ({count} visit(s), {count2} left out; travel model: {travel_model})").format(output=output, count=len(plan.stops), count2=len(plan.unplanned), travel_model=localize(plan.travel_model)))
     else:
         typer.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
     report_problems(folder)

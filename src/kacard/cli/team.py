@@ -52,7 +52,7 @@ def merge_driver(
     """
     from kacard.errors import Problem
     from kacard.team.gitsetup import merge_text
-    from kacard.team.merge import MergeConflict, is_card_path
+    from kacard.team.merge import WHOLE_FILE, MergeConflict, is_card_path
     from kacard.team.mergefile import merge_files
 
     if path and not is_card_path(path):  # kacard.yaml, hidden files: git's own line merge
@@ -62,7 +62,8 @@ def merge_driver(
     result = merge_files(base, ours, theirs, path)
     if not result.clean:
         name = path or "card"
-        problems = [Problem(name, None, None, c.path, c.reason) for c in result.conflicts] + result.problems
+        problems = [Problem(name, None, None, _("(whole file)") if c.path == WHOLE_FILE else c.path,
+                            localize(c.reason)) for c in result.conflicts] + result.problems
         raise MergeConflict(
             _("{name}: {count} conflict(s); markers written — resolve them, run `kacard validate`, then "
               "`git add`").format(name=name, count=len(result.conflicts)), problems,
@@ -200,7 +201,7 @@ def _export_xlsx(folder: Folder, output: Path | None, table: str | None, redact:
     cards = [c.card for c in folder.cards]
     tables = [(name, TABLES[name], export_cards(cards, redact=redact, table=name).rows)
               for name in ((table,) if table else XLSX_TABLES)]
-    write_tables(output, tables, folder.path)
+    write_tables(output, tables, folder.path, export=True, redacted=redact)
     counts = ", ".join(f"{len(rows)} {name}" for name, _columns, rows in tables)
     note(_("wrote {output}: {counts}").format(output=output, counts=counts) + (_(" (redacted)") if redact else ""))
     report_problems(folder)

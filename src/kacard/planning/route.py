@@ -22,7 +22,7 @@ from kacard.analysis.due import DueItem
 from kacard.cards.model.settings import Base, Settings, Travel
 from kacard.dates import Week
 from kacard.errors import UsageError
-from kacard.i18n import Message, Shown, _, label
+from kacard.i18n import Listed, Message, Shown, _, label
 from kacard.planning.route_plan import (
     APPOINTMENT_ELSEWHERE,
     NO_LOCATION,
@@ -99,6 +99,7 @@ def windows_for(item: DueItem, settings: Settings, dates: Sequence[dt.date]) -> 
 
 
 def travel_model_name(travel: Travel, osrm_url: str | None = None) -> str:
+    """The travel model as JSON names it (`osrm URL`, `haversine ×1.3 @40 km/h`)."""
     if osrm_url:
         return f"osrm {osrm_url}"
     return f"haversine ×{travel.circuity:g} @{travel.speed_kmh:g} km/h"
@@ -106,7 +107,8 @@ def travel_model_name(travel: Travel, osrm_url: str | None = None) -> str:
 
 def travel(points: list[tuple[float, float]], settings: Settings,
            osrm_url: str | None = None, labels: Sequence[str] | None = None) -> tuple[Matrix, str, list[str]]:
-    """(matrix, travel model name, warnings). With an OSRM URL, its road table, checked
+    """(matrix, travel model name, warnings); the name and the warnings are Messages when
+    they hold words (English in JSON, `localize` for people). With an OSRM URL, its road table, checked
     cell by cell (routing.geo.osrm_table): pairs with a road time keep it, pairs without
     one (OSRM's null for a one-way street, a NaN, a negative or absurd value) take the
     haversine estimate, and one warning line names those accounts (`labels`, one per
@@ -128,20 +130,25 @@ def travel(points: list[tuple[float, float]], settings: Settings,
         table = osrm_table(osrm_url, points)
     except RoutingServiceError as exc:
         accounts = _named([n for n in names[1:]])
-        return estimate, fallback, [f"warning: {exc}; travel times for {accounts} fall back to {fallback}"]
+        return estimate, fallback, [Message("warning: {error}; travel times for {accounts} fall back to {model}",
+                                            error=str(exc), accounts=accounts, model=fallback)]
     missing = table.missing()
     if not missing:
         return closed(table.over(estimate)), travel_model_name(t, osrm_url), []
     pairs = _named([f"{names[i]} → {names[j]}" for i, j in missing])
-    warning = (f"warning: routing server {osrm_url} gave no usable road time for {len(missing)} leg(s) "
-               f"({pairs}); those legs use {fallback}")
-    return closed(table.over(estimate)), f"{travel_model_name(t, osrm_url)} (some legs {fallback})", [warning]
+    warning = Message("warning: routing server {url} gave no usable road time for {count} leg(s) ({pairs}); "
+                      "those legs use {model}", url=osrm_url, count=len(missing), pairs=pairs, model=fallback)
+    model = Message("{model} (some legs {fallback})", model=travel_model_name(t, osrm_url), fallback=fallback)
+    return closed(table.over(estimate)), model, [warning]
 
 
-def _named(items: list[str], most: int = 6) -> str:
+def _named(items: list[str], most: int = 6) -> Message | Listed:
     """A short list for a one-line warning: the first few, then how many more."""
-    shown = ", ".join(items[:most])
-    return shown + (f" and {len(items) - most} more" if len(items) > most else "") if items else "no accounts"
+    if not items:
+        return Message("no accounts")
+    if len(items) > most:
+        return Message("{listed} and {count} more", listed=Listed(items[:most]), count=len(items) - most)
+    return Listed(items)
 
 
 # -- who and what ------------------------------------------------------------------------
@@ -160,7 +167,7 @@ def choose_owner(items: Sequence[DueItem], settings: Settings, owner: str | None
     if not counts and len(settings.team) == 1:
         return settings.team[0].id
     if not counts:
-        team = ", ".join(r.id for r in settings.team) or "none listed"
+        team = _(", ").join(r.id for r in settings.team) or _("none listed")
         raise UsageError(_("nothing to plan and no rep chosen; give --owner REP (team: {team})").format(team=team))
     listed = ", ".join(f"{rep} ({n})" for rep, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     raise UsageError(_("a route is one rep's week; {count} reps have accounts to visit: {listed}. Give --owner REP (or --mine)").format(count=len(counts), listed=listed))
@@ -301,8 +308,10 @@ def _appointment(item: DueItem, dates: Sequence[dt.date], week: Week,
         return at, "", None
     if at.date() in week and at.date() >= today:
         return None, "", at
-    when = "has passed" if at.date() < today else "is after this week"
-    return None, f"its appointment {at:%a %Y-%m-%d %H:%M} {when}, so it is planned as a normal visit", None
+    shown = Shown(f"{at:%a %Y-%m-%d %H:%M}", at)
+    if at.date() < today:
+        return None, Message("its appointment {at} has passed, so it is planned as a normal visit", at=shown), None
+    return None, Message("its appointment {at} is after this week, so it is planned as a normal visit", at=shown), None
 
 
 def _at(day: dt.date, minutes: float) -> dt.datetime:

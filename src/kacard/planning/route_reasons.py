@@ -176,7 +176,7 @@ def explain(plan: RoutePlan, account: str) -> str:
     if cand.fixed is not None:
         lines.append(_("  fixed appointment: {fixed:%a %Y-%m-%d %H:%M} (kept at its time, whatever the hours)").format(fixed=cand.fixed))
     else:
-        lines.append(_("  fixed appointment: none ({note})").format(note=cand.note) if cand.note
+        lines.append(_("  fixed appointment: none ({note})").format(note=localize(cand.note)) if cand.note
                      else _("  fixed appointment: none"))
     if where is not None:
         lines += _explain_stop(plan, cand, *where)

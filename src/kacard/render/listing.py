@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from kacard.cards.model.card import Card
 
 COLUMNS = [
-    Column("id", N_("id")),
-    Column("name", N_("name"), max_width=28),
+    Column("id", N_("id"), role="id"),
+    Column("name", N_("name"), max_width=28, role="name"),
     Column("owner", N_("owner"), drop=3),
     Column("status", N_("status"), drop=2, labels="status"),
     Column("tier", N_("tier"), drop=5),

@@ -18,7 +18,7 @@ from kacard.team.changes import Change, Digest
 # -- changes -----------------------------------------------------------------------------
 
 CHANGE_COLUMNS = (
-    Column("date", N_("date")), Column("rep", N_("rep")), Column("account", N_("account")), Column("what", N_("what")),
+    Column("date", N_("date")), Column("rep", N_("rep")), Column("account", N_("account"), role="id"), Column("what", N_("what")),
     Column("text", N_("details"), max_width=60),
 )
 CHANGE_CSV_COLUMNS = (
@@ -119,7 +119,7 @@ def print_changes(digest: Digest, changes: Sequence[Change], fmt: str) -> None:
 # -- collect -----------------------------------------------------------------------------
 
 PLAN_COLUMNS = (
-    Column("week", N_("week")), Column("account", N_("account")), Column("name", N_("name"), max_width=24),
+    Column("week", N_("week")), Column("account", N_("account"), role="id"), Column("name", N_("name"), max_width=24, role="name"),
     Column("invoice", N_("invoice")), Column("amount", N_("amount"), right=True), Column("due", C_("due date", "due"),
            context="due date"),
     Column("overdue", N_("days overdue"), right=True), Column("rating", N_("rating")),
@@ -131,7 +131,7 @@ BALANCE_COLUMNS = (
     Column("overdue", C_("amount", "overdue"), right=True, context="amount"), Column("state", N_("balance")),
 )
 CREDIT_COLUMNS = (
-    Column("advice", N_("advice")), Column("account", N_("account")), Column("rating", N_("rating")),
+    Column("advice", N_("advice")), Column("account", N_("account"), role="id"), Column("rating", N_("rating")),
     Column("limit", N_("limit"), right=True), Column("exposure", N_("exposure"), right=True),
     Column("trend", N_("sales trend"), right=True), Column("why", N_("why"), max_width=50),
 )

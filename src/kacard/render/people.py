@@ -26,7 +26,7 @@ from kacard.text import clean
 
 def columns() -> list[Column]:
     return [
-        Column("rank", "#", right=True), Column("name", C_("column", "name")), Column("title", C_("person", "title"), max_width=16),
+        Column("rank", "#", right=True), Column("name", C_("column", "name"), role="name"), Column("title", C_("person", "title"), max_width=16),
         Column("role_name", C_("column", "role")), Column("level_name", C_("column", "level")),
         Column("influence", C_("column", "influence"), right=True), Column("stance_name", C_("column", "stance")),
         Column("score", C_("column", "score"), right=True), Column("last_met", C_("column", "last met")),

@@ -27,7 +27,7 @@ def stage_columns() -> list[Column]:
 
 def deal_columns() -> list[Column]:
     return [
-        Column("account", C_("column", "account")), Column("id", C_("column", "deal")), Column("title", C_("column", "title"), max_width=24),
+        Column("account", C_("column", "account"), role="id"), Column("id", C_("column", "deal")), Column("title", C_("column", "title"), max_width=24),
         Column("stage_name", C_("column", "stage")), Column("amount", C_("column", "amount"), right=True),
         Column("close", C_("column", "close")), Column("days_in_stage", C_("column", "days in stage"), right=True),
         Column("quiet_days", C_("column", "quiet days"), right=True), Column("problem_text", C_("column", "problems"), max_width=40),

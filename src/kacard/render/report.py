@@ -16,6 +16,8 @@ from kacard.dates import Week
 from kacard.i18n import C_, N_, _, label, localize
 from kacard.render.output import Column, dumps_json, emit, fmt_cell, with_currency
 from kacard.render.safe import html_text, markdown_text
+from kacard.render.site_page import esc as _e  # one escaping for every page
+from kacard.render.site_page import next_step_html
 from kacard.text import clean, pad
 
 if TYPE_CHECKING:
@@ -25,8 +27,8 @@ if TYPE_CHECKING:
 
 DUE_COLUMNS = [
     Column("urgency", N_("urgency"), right=True),
-    Column("id", N_("id")),
-    Column("name", N_("name"), max_width=24, drop=4),
+    Column("id", N_("id"), role="id"),
+    Column("name", N_("name"), max_width=24, role="name"),
     Column("owner", N_("owner"), drop=1),
     Column("tier", N_("tier"), drop=3),
     Column("why", N_("why"), max_width=60, least=30),  # the reasons (a churn signal's too) stay readable
@@ -384,11 +386,6 @@ h2 { border-bottom: 1px solid #999; }
 """
 
 
-def _e(value: Any) -> str:
-    """Escape card text for HTML (and keep it on one line)."""
-    return html_text(clean(fmt_cell(value)))
-
-
 def _contact_link(value: str, kind: str) -> str:
     """A phone as a tap-to-call `tel:` link, an e-mail as `mailto:`; a masked one (with
     `*`, from --redact) as plain text. The link target keeps only digits and `+` (tel) or
@@ -435,15 +432,7 @@ def brief_html_section(data: dict[str, Any], item: DueItem | None, currency: str
     if item is not None and item.is_due:
         out.append(f"<h3>{_e(_('Why this week'))}</h3>")
         out.append(_ul([_e(reason_line(r)) for r in item.reasons]))
-    out.append(f"<h3>{_e(_('Next step'))}</h3>")
-    step = data["next_step"]
-    if step:
-        when = _e(step["date"]) + (f" {step['time'].strftime('%H:%M')}" if step["time"] else "")
-        overdue = _("OVERDUE")
-        late = f' <span class="overdue">{_e(overdue)}</span>' if step["overdue"] else ""
-        out.append(f"<p>{when}{late}: {_e(step['action'])}</p>")
-    else:
-        out.append(f"<p>{_e(_('none recorded: agree one at the next contact'))}</p>")
+    out += next_step_html(data["next_step"], heading="h3", late=("overdue", _("OVERDUE")), empty="<p>")
     out.append(f"<h3>{_e(_('Key people'))}</h3>")
     people = []
     for p in data["people"]:

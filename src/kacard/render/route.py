@@ -41,7 +41,7 @@ def header(plan: RoutePlan) -> str:
     base = plan.base.label or f"{plan.base.lat:.4f},{plan.base.lon:.4f}"
     return (_("Route for {rep} ({owner}) · {week} · from {base}").format(
         rep=plan.rep_name, owner=plan.owner, week=week_text(plan.week), base=base) + "\n"
-        + _("travel model: {model} · planner: {solver}").format(model=plan.travel_model, solver=plan.solver))
+        + _("travel model: {model} · planner: {solver}").format(model=localize(plan.travel_model), solver=plan.solver))
 
 
 def _day(day: dt.date) -> str:
@@ -93,10 +93,10 @@ def wgs84(plan: RoutePlan, lat: float, lon: float) -> tuple[float, float]:
 # leg km, start (= arrive unless waiting), leg min, depart, note (issue 21 #2).
 _COLUMNS = (Column("order", N_("#"), right=True), Column("arrive", N_("arrive")), Column("start", N_("start"), drop=2),
             Column("depart", N_("depart"), drop=4), Column("leg_km", N_("leg km"), right=True, drop=1),
-            Column("leg_min", N_("leg min"), right=True, drop=3), Column("id", N_("id")),
-            Column("name", N_("name"), max_width=28), Column("note", N_("note"), max_width=24, drop=5))
-_LEFT_OUT = (Column("urgency", N_("urgency"), right=True), Column("id", N_("id")),
-             Column("name", N_("name"), max_width=24), Column("reason", N_("reason"), max_width=60, least=24))
+            Column("leg_min", N_("leg min"), right=True, drop=3), Column("id", N_("id"), role="id"),
+            Column("name", N_("name"), max_width=28, role="name"), Column("note", N_("note"), max_width=24, drop=5))
+_LEFT_OUT = (Column("urgency", N_("urgency"), right=True), Column("id", N_("id"), role="id"),
+             Column("name", N_("name"), max_width=24, role="name"), Column("reason", N_("reason"), max_width=60, least=24))
 
 
 def wait_note(s: PlannedStop, breaks: tuple[tuple[int, int], ...] = ()) -> str:

@@ -189,7 +189,7 @@ def svg(plan: RoutePlan) -> str:
         else:
             out.append(f'<text x="{lx + 18}" y="{y}" fill="{col}">{escape(text)}</text>')
     foot = _("■ base · numbered circles = visit order · dashed circles = left out · travel: {model} · "
-             "planner: {solver}").format(model=plan.travel_model, solver=plan.solver)
+             "planner: {solver}").format(model=localize(plan.travel_model), solver=plan.solver)
     out.append(f'<text x="{MARGIN}" y="{height - 16}" fill="#555" font-size="11">{escape(foot)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

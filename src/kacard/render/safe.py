@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any, TextIO
 
-from kacard.text import CONTROL_RE, SEQUENCE_RE, UNSAFE_RE, strip_controls
+from kacard.text import CONTROL_RE, SEQUENCE_RE, UNSAFE_RE, strip_controls, width, wrap_line
 
 __all__ = [
     "SafeStream", "csv_cell", "html_text", "json_text", "markdown_text", "sheet_text", "terminal_text",
@@ -53,18 +53,55 @@ class SafeStream:
 
     Wraps sys.stdout / sys.stderr for the length of a command (cli/app.py), so every
     writer — typer.echo, sys.stdout.write, notes, the error boundary — is covered in
-    one place. `write_raw` is for kacard's own escape sequences only."""
+    one place. `write_raw` is for kacard's own escape sequences only.
 
-    def __init__(self, stream: TextIO) -> None:
+    With `columns` (the stream is a terminal that wide) every whole line wider than the
+    terminal is wrapped by kacard.text.wrap_line — prose (card notes, review lines,
+    hints, explanations, warnings) breaks between Chinese characters or at spaces, never
+    inside a word, number, date, id or URL, with a hanging indent, instead of where the
+    terminal happens to cut it. Tables are already fitted, so they pass as they are; a
+    pipe or a file (columns None) gets every line unchanged."""
+
+    def __init__(self, stream: TextIO, columns: int | None = None) -> None:
         self._stream = stream
+        self._columns = columns
+        self._pending = ""  # on a terminal: the line being written, until its end or a flush
+        self._column = 0  # cells of a line's start already flushed (prompts, echo without nl)
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError("SafeStream takes text")  # click probes with b"" to tell binary from text
-        self._stream.write(terminal_text(text))
+        if self._columns is None:
+            self._stream.write(terminal_text(text))
+            return len(text)
+        self._pending += terminal_text(text)
+        done, end, self._pending = self._pending.rpartition("\n")
+        if end:
+            self._stream.write(self._wrapped(done) + "\n")
         return len(text)
 
+    def _wrapped(self, text: str) -> str:
+        cells = self._columns or 80
+        out = []
+        for k, line in enumerate(text.split("\n")):
+            if (k or not self._column) and not (line.isascii() and len(line) <= cells):
+                out.extend(wrap_line(line, cells))
+            else:
+                out.append(line)
+        self._column = 0
+        return "\n".join(out)
+
+    def flush(self) -> None:
+        if self._pending:  # a prompt, or text written without its line end: shown now
+            self._stream.write(self._pending)
+            self._column += width(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
     def write_raw(self, text: str) -> int:
+        self.flush()
+        if text.endswith(("\n", "\x1b[K")):
+            self._column = 0
         return self._stream.write(text)
 
     def writelines(self, lines: Any) -> None:

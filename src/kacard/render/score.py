@@ -20,8 +20,8 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 TABLE_COLUMNS = [
     Column("rank", N_("#"), right=True),
-    Column("id", N_("id")),
-    Column("name", N_("name"), max_width=22),
+    Column("id", N_("id"), role="id"),
+    Column("name", N_("name"), max_width=22, role="name"),
     Column("owner", N_("owner"), drop=3),
     Column("metric", N_("metric"), right=True, drop=5),
     Column("share_text", N_("share"), right=True, drop=4),
@@ -283,8 +283,8 @@ def print_explain(
 # -- --what-if ----------------------------------------------------------------------------
 
 WHAT_IF_COLUMNS = [
-    Column("id", N_("id")),
-    Column("name", N_("name"), max_width=22),
+    Column("id", N_("id"), role="id"),
+    Column("name", N_("name"), max_width=22, role="name"),
     Column("owner", N_("owner")),
     Column("now_text", N_("tier now")),
     Column("would_be", N_("would be")),

@@ -23,7 +23,7 @@ from kacard.planning.route import RouteDay, RoutePlan
 from kacard.privacy import scrub
 from kacard.render.brief import redact_brief, tel_uri
 from kacard.render.route import day_links, stop_links
-from kacard.render.site_page import esc, page, search_block
+from kacard.render.site_page import esc, next_step_html, page, search_block
 
 Brief = dict[str, Any]  # render.brief.brief_data
 
@@ -135,14 +135,7 @@ def card_page(data: Brief, currency: str, *, back: str) -> str:
             + "".join(f" · {esc(data[k])}" for k in ("industry", "region", "relationship") if data[k]) + "</p>"]
     if data["address"]:
         body.append(f"<p>{esc(data['address'])}</p>")
-    body.append(f"<h2>{esc(_('Next step'))}</h2>")
-    step = data["next_step"]
-    if step:
-        when = esc(step["date"]) + (f" {esc(step['time'].strftime('%H:%M'))}" if step["time"] else "")
-        late = f' <span class="late">{esc(_("overdue"))}</span>' if step["overdue"] else ""
-        body.append(f"<p>{when}{late}: {esc(step['action'])}</p>")
-    else:
-        body.append(f'<p class="muted">{esc(_("none recorded: agree one at the next contact"))}</p>')
+    body += next_step_html(data["next_step"], heading="h2", late=("late", _("overdue")), empty='<p class="muted">')
     body.append(f"<h2>{esc(_('Key people'))}</h2>")
     people = []
     for p in data["people"]:

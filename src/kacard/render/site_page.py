@@ -13,19 +13,38 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 from typing import Any
 
 from kacard.i18n import _, language
 from kacard.render.output import fmt_cell
+from kacard.render.safe import html_text
 from kacard.text import clean
 
 
 def esc(value: Any) -> str:
     """Card text (or any value) as HTML text or a quoted attribute value: one line, every
-    `& < > " '` escaped. Every value from a card reaches a page through here."""
-    return html.escape(clean(fmt_cell(value)), quote=True)
+    `& < > " '` escaped (render.safe.html_text: the brief's HTML escapes the same way).
+    Every value from a card reaches a page through here."""
+    return html_text(clean(fmt_cell(value)))
+
+
+def next_step_html(step: dict[str, Any] | None, *, heading: str, late: tuple[str, str],
+                   empty: str) -> list[str]:
+    """A card's next step as HTML lines, for the site's card page and the brief's HTML:
+    `<heading>` (an element name such as "h2"), then `date [HH:MM] [late badge]: action`,
+    or the none-recorded line. `step` is the brief's `next_step` (date, time, overdue,
+    action); `late` is the badge's (class, word) and `empty` the none-recorded line's
+    opening tag. Card text goes through `esc`; nothing else of the card is shown, so the
+    page keeps the privacy of the brief it comes from (a redacted brief stays redacted)."""
+    lines = [f"<{heading}>{esc(_('Next step'))}</{heading}>"]
+    if not step:
+        lines.append(f"{empty}{esc(_('none recorded: agree one at the next contact'))}</p>")
+        return lines
+    when = esc(step["date"]) + (f" {esc(step['time'].strftime('%H:%M'))}" if step["time"] else "")
+    badge = f' <span class="{late[0]}">{esc(late[1])}</span>' if step["overdue"] else ""
+    lines.append(f"<p>{when}{badge}: {esc(step['action'])}</p>")
+    return lines
 
 
 def json_block(data: Any) -> str:

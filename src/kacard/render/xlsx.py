@@ -15,30 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kacard.render.files import save
 from kacard.render.safe import sheet_text
+from kacard.team.export import REDACTED_PROPERTY, STAMP_HEADER, row_stamp
+from kacard.team.export import cell_value as _cell_value
 from kacard.text import width
 
 MAX_WIDTH = 60  # a column is never wider than this many cells
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0.##"
 MONEY_COLUMNS = {"amount", "margin", "credit_limit", "limit", "annual_budget"}
-
-
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={v}" for k, v in value.items())
-    return value
 
 
 def _shown_width(value: Any) -> int:
@@ -61,7 +50,8 @@ def _text_cell(sheet: Any, value: str, **style: Any) -> Any:
     return cell
 
 
-def _write_table(book: Any, title: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+def _write_table(book: Any, title: str, columns: Sequence[str], rows: Sequence[dict[str, Any]],
+                 stamped: bool = False) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -71,10 +61,13 @@ def _write_table(book: Any, title: str, columns: Sequence[str], rows: Sequence[d
     widths = [max([width(key), *(_shown_width(r[i]) for r in values)]) for i, key in enumerate(columns)]
     for i, cells in enumerate(widths):
         sheet.column_dimensions[get_column_letter(i + 1)].width = min(cells, MAX_WIDTH) + 2
+    if stamped:  # the import's fingerprints of what was exported (team.export.row_stamp)
+        sheet.column_dimensions[get_column_letter(len(columns) + 1)].hidden = True
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, key, font=bold) for key in columns])
-    for row in values:
+    sheet.append([_text_cell(sheet, key, font=bold) for key in columns]
+                 + ([_text_cell(sheet, STAMP_HEADER, font=bold)] if stamped else []))
+    for source, row in zip(rows, values, strict=True):
         out = []
         for key, value in zip(columns, row, strict=True):
             if isinstance(value, str):
@@ -89,17 +82,24 @@ def _write_table(book: Any, title: str, columns: Sequence[str], rows: Sequence[d
                 out.append(cell)
             else:
                 out.append(value)
+        if stamped:
+            out.append(_text_cell(sheet, row_stamp(title, source)))
         sheet.append(out)
 
 
 def write_tables(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[dict[str, Any]]]],
-                 folder: Path | None = None) -> None:
-    """A workbook with one sheet per (title, columns, rows) table."""
+                 folder: Path | None = None, *, export: bool = False, redacted: bool = False) -> None:
+    """A workbook with one sheet per (title, columns, rows) table. An `export` (tables named
+    as team.export.TABLES) gets the hidden STAMP_HEADER column for `kacard import`; a
+    `redacted` one the custom document property REDACTED_PROPERTY, so import refuses it."""
     from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
 
     book = Workbook(write_only=True)
+    if redacted:
+        book.custom_doc_props.append(StringProperty(name=REDACTED_PROPERTY, value="kacard export --redact"))
     for title, columns, rows in tables:
-        _write_table(book, title, columns, rows)
+        _write_table(book, title, columns, rows, stamped=export)
     buffer = io.BytesIO()
     book.save(buffer)
     save(path, buffer.getvalue(), folder)  # the one output guard; whole or not at all

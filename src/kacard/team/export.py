@@ -14,20 +14,35 @@ a person, and keeps the business picture:
 
 Names, titles, visit summaries, amounts and dates stay: the export is still a
 useful account picture. Redaction is applied to plain data, never to the cards.
+
+An xlsx export is made to come back (`kacard import`), so it carries two things for
+the import: a redacted workbook is marked (the custom document property
+REDACTED_PROPERTY; import refuses it), and every row has a hidden last column
+STAMP_HEADER holding a fingerprint of each cell as exported (`row_stamp`). The
+import compares a cell with its fingerprint and with the card now (three-way): a cell
+nobody edited is no change, and a cell edited in Excel whose field also changed on
+the card since the export is a conflict, not an overwrite.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from kacard.cards.model.card import Card
 from kacard.privacy import REDACTED, mask_email, mask_phone, scrub_data
 from kacard.privacy import scrub as scrub_text
 
-__all__ = ["REDACTED", "TABLES", "Export", "card_data", "export_cards", "mask_email", "mask_phone",
-           "redact_card", "scrub_text"]
+__all__ = ["REDACTED", "REDACTED_PROPERTY", "STAMP_HEADER", "TABLES", "Export", "card_data", "cell_value",
+           "export_cards", "fingerprint", "mask_email", "mask_phone", "parse_stamp", "redact_card", "row_stamp",
+           "scrub_text", "table_rows"]
+
+REDACTED_PROPERTY = "kacard.redacted"  # custom document property of a workbook made with --redact
+STAMP_HEADER = "kacard_stamp"  # the hidden last column of every exported sheet
 
 TABLES: dict[str, tuple[str, ...]] = {
     "cards": ("id", "name", "status", "owner", "tier", "industry", "sector", "region", "address",
@@ -79,6 +94,55 @@ def export_cards(cards: list[Card], *, redact: bool, table: str | None) -> Expor
     build = _ROW_BUILDERS[table]
     rows = [row for card in data for row in build(card)]
     return Export(table, TABLES[table], rows)
+
+
+def table_rows(card: Card, table: str) -> list[dict[str, Any]]:
+    """The rows of one table (TABLES) that the card gives, unredacted, as exported now."""
+    return _ROW_BUILDERS[table](card.model_dump(by_alias=True))
+
+
+def cell_value(value: Any) -> Any:
+    """A card value as an xlsx cell holds it: whole Decimals as int, others as float, lists
+    joined by `; `, times as HH:MM, maps as `k=v; …`."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    return value
+
+
+def fingerprint(value: Any) -> str:
+    """8 hex digits naming a cell's value as it reads back from the workbook: the card's
+    value (`cell_value`) and the cell that python-calamine reads give the same one
+    (312000 and 312000.0, a date and the midnight datetime, text NFKC and stripped;
+    empty and None alike). BLAKE2b, 32 bits: a chance of 1 in 4·10⁹ that an edit looks
+    like none."""
+    from kacard.team.import_cells import value_key  # how the import reads a cell's text
+
+    value = cell_value(value)
+    text = "" if value is None else value_key(value)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
+
+
+def row_stamp(table: str, row: dict[str, Any]) -> str:
+    """`table:` and the fingerprint of each of TABLES[table]'s columns, comma-separated."""
+    return f"{table}:" + ",".join(fingerprint(row.get(key)) for key in TABLES[table])
+
+
+def parse_stamp(text: Any) -> tuple[str, list[str]] | None:
+    """(table, fingerprints) of a STAMP_HEADER cell; None when it is not one (made by hand,
+    damaged)."""
+    if not isinstance(text, str):
+        return None
+    table, _sep, rest = text.strip().partition(":")
+    hashes = rest.split(",")
+    if table not in TABLES or len(hashes) != len(TABLES[table]):
+        return None
+    return table, hashes
 
 
 def _card_row(card: dict[str, Any]) -> list[dict[str, Any]]:

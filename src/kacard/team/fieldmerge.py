@@ -37,7 +37,14 @@ from ruamel.yaml.tokens import CommentToken
 
 from kacard.cards.editing import insert_key, move_tail_comment
 from kacard.errors import KacardError, Problem
-from kacard.i18n import _
+from kacard.i18n import N_, Message
+
+# The reasons of a conflict: English in data (MergeResult), the reader's language when printed.
+DELETED_AND_CHANGED = N_("deleted on one side, changed on the other")
+ADDED_DIFFERENTLY = N_("added differently on both sides")
+CHANGED_DIFFERENTLY = N_("changed differently on both sides")
+ADDED_TWICE = N_("added on both sides with the same content: one record or two? keep one or both")
+WHOLE_FILE = "(whole file)"  # a conflict's path when both whole files are kept (printed translated)
 
 OURS_MARKER = "<<<<<<< ours\n"
 SEPARATOR = "=======\n"
@@ -223,8 +230,8 @@ def _eol_only(token: Any) -> Any:
 
 @dataclass(frozen=True)
 class Conflict:
-    path: str  # e.g. credit.limit, contacts[王建国].title
-    reason: str
+    path: str  # e.g. credit.limit, contacts[王建国].title; WHOLE_FILE
+    reason: str  # a Message (kacard.i18n): English as data, localized when printed
 
 
 @dataclass
@@ -279,9 +286,9 @@ class _Merger:
         if _same(o, b):
             return a
         if a is MISSING or b is MISSING:
-            reason = "deleted on one side, changed on the other"
+            reason = Message(DELETED_AND_CHANGED)
         else:
-            reason = "added differently on both sides" if o is MISSING else "changed differently on both sides"
+            reason = Message(ADDED_DIFFERENTLY) if o is MISSING else Message(CHANGED_DIFFERENTLY)
         return self.clash(path, reason, a, b)
 
     def take(self, b: Any) -> Any:
@@ -389,7 +396,7 @@ class _Merger:
                 if _same(o_rec, a_rec):
                     removals.append(index)  # deleted by theirs
                 else:
-                    self.conflicts.append(Conflict(where, "deleted on one side, changed on the other"))
+                    self.conflicts.append(Conflict(where, Message(DELETED_AND_CHANGED)))
                     if self.side == "theirs":
                         removals.append(index)
                 continue
@@ -397,8 +404,7 @@ class _Merger:
                 kept_both.add(ident)  # two different events with one identity: keep both
                 continue
             if o_rec is MISSING and ident[0] in WEAK_IDENTITIES:  # same content added on both sides
-                self.conflicts.append(Conflict(where, _("added on both sides with the same content: "
-                                                        "one record or two? keep one or both")))
+                self.conflicts.append(Conflict(where, Message(ADDED_TWICE)))
                 if self.side == "theirs":
                     twice.append(ident)
                 continue
@@ -411,8 +417,7 @@ class _Merger:
             if ident in kept_both or o_index is None:
                 additions.append((ident, b_index))  # added by theirs
             elif not _same(o[o_index], b[b_index]):
-                self.conflicts.append(Conflict(f"{path}[{_label(ident)}]",
-                                               "deleted on one side, changed on the other"))
+                self.conflicts.append(Conflict(f"{path}[{_label(ident)}]", Message(DELETED_AND_CHANGED)))
                 if self.side == "theirs":
                     additions.append((ident, b_index))
         additions += [((*ident, "twice"), theirs[ident]) for ident in twice]

@@ -36,6 +36,7 @@ class CellContext:
     dates: tuple[str, ...] = DEFAULT_DATES
     scale: Decimal = Decimal(1)
     reps: dict[str, str] = field(default_factory=dict)
+    date1904: bool = False  # the workbook's date serials count from 1904 (import_read.Sheet)
 
 
 def value_key(value: Any) -> str:
@@ -113,11 +114,39 @@ def _bool(target: Target, raw: Any, context: CellContext) -> bool:
     raise CellError(_("{value}is not yes or no (add it to the mapping's values)").format(value=_shown(target, raw)))
 
 
-def parse_date(raw: Any, formats: tuple[str, ...]) -> dt.date | None:
+SERIALS = (20_000, 80_000)  # Excel date serials kacard reads as dates: 1954-10-03 to 2119-01-10
+_SERIAL_RE = re.compile(r"\d{5}(?:\.\d+)?")
+
+
+def excel_serial(raw: Any, date1904: bool = False) -> dt.date | None:
+    """The date of an Excel date serial (46300 → 2026-10-05): a number from SERIALS, as a
+    General-format cell gives it, or as text (a CSV file Excel saved from such a cell);
+    a fraction (the time of day) is dropped. The 1900 date system counts from 1899-12-30
+    (Excel's phantom 1900-02-29 lies before SERIALS), the 1904 one (`date1904`, old Mac
+    workbooks) from 1904-01-01; openpyxl.utils.datetime.from_excel does the arithmetic.
+    None when `raw` is not such a number."""
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if not _SERIAL_RE.fullmatch(text):
+            return None
+        raw = float(text)
+    if not isinstance(raw, int | float) or not SERIALS[0] <= raw < SERIALS[1] + 1:
+        return None
+    return from_excel(int(raw), MAC_EPOCH if date1904 else WINDOWS_EPOCH).date()
+
+
+def parse_date(raw: Any, formats: tuple[str, ...], date1904: bool = False) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    serial = excel_serial(raw, date1904)
+    if serial is not None:
+        return serial
     text = unicodedata.normalize("NFKC", cell_text(raw)).strip()
     for fmt in formats:
         try:
@@ -131,7 +160,7 @@ def parse_date(raw: Any, formats: tuple[str, ...]) -> dt.date | None:
 
 
 def _date(target: Target, raw: Any, context: CellContext) -> dt.date:
-    found = parse_date(raw, context.dates)
+    found = parse_date(raw, context.dates, context.date1904)
     if found is None:
         raise CellError(_("{value}is not a date (formats: {formats})").format(
             value=_shown(target, raw), formats=", ".join(context.dates[:4])))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ class Sheet:
     cells: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     encoding: str | None = None  # for CSV: the encoding detected
+    date1904: bool = False  # the workbook counts date serials from 1904-01-01 (old Mac Excel)
 
 
 def column_letter(index: int) -> str:
@@ -89,7 +92,33 @@ def read_sheet(path: Path, sheet: str | int | None = None) -> Sheet:
     data = book.get_sheet_by_name(sheet)
     cells = [list(row) for row in data.to_python(skip_empty_area=False)]
     merged = [tuple(r) for r in (data.merged_cell_ranges or [])]
-    return Sheet(path.name, sheet, cells, merged)  # type: ignore[arg-type]
+    date1904 = _part_matches(path, "xl/workbook.xml", _DATE1904_RE)
+    return Sheet(path.name, sheet, cells, merged, date1904=date1904)  # type: ignore[arg-type]
+
+
+_DATE1904_RE = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+
+
+def _part_matches(path: Path, part: str, pattern: re.Pattern[bytes]) -> bool:
+    """Whether a part of an .xlsx package (a zip of XML files) matches `pattern`; False
+    for other formats and for a part that is missing or cannot be read. python-calamine
+    exposes neither the date1904 flag nor the document properties."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as package:
+            return pattern.search(package.read(part)) is not None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def is_redacted_export(path: Path) -> bool:
+    """Whether `path` is a workbook made by `kacard export --redact` (the custom document
+    property team.export.REDACTED_PROPERTY, which Excel keeps when it saves the file)."""
+    from kacard.team.export import REDACTED_PROPERTY
+
+    name = re.escape(REDACTED_PROPERTY.encode())
+    return _part_matches(path, "docProps/custom.xml", re.compile(rb"<(?:\w+:)?property\b[^>]*\bname=\"" + name + rb"\""))
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:

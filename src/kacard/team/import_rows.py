@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from kacard.cards.model.settings import Settings
+from kacard.errors import UsageError
 from kacard.i18n import _
+from kacard.privacy import is_masked
 from kacard.team import import_read as read
+from kacard.team.export import STAMP_HEADER, TABLES, fingerprint, parse_stamp
 from kacard.team.import_cells import CellContext, CellError, convert, is_empty, value_key
 from kacard.team.import_fields import Target, header_key, target_of
 from kacard.team.import_map import ImportMap, SheetMap
@@ -56,6 +59,10 @@ class Row:
     number: int  # 1-based row of the sheet
     values: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # target -> (column, header)
+    # a row of `kacard export --format xlsx`: (table, fingerprint of each exported cell), and
+    # the fingerprint of each mapped cell as it is now (team.export.row_stamp, fingerprint)
+    stamp: tuple[str, list[str]] | None = None
+    seen: dict[str, str] = field(default_factory=dict)
 
     def problem(self, target: str | None, message: str) -> ImportProblem:
         column, label = self.cells.get(target or "", (None, target or ""))
@@ -110,6 +117,10 @@ def read_rows(
     sheets = []
     for sheet_map in mapping.sheets:
         file = path.parent / sheet_map.file if sheet_map.file else path
+        if read.is_redacted_export(file):
+            raise UsageError(_("{file} was exported with --redact: its masked phones, e-mails and "
+                               "[redacted] notes would replace the real ones, so nothing was imported; "
+                               "import an export made without --redact").format(file=file.name))
         sheets.append((sheet_map, read.read_sheet(file, sheet_map.sheet)))
     total = sum(max(0, len(sheet.cells) - sm.header_rows().stop) for sm, sheet in sheets)
     rows: list[Row] = []
@@ -117,9 +128,12 @@ def read_rows(
     sources: list[Source] = []
     done = 0
     order = {"cards": 0, "contacts": 1, "trades": 2, "visits": 3}
+    masks: dict[str, tuple[int, ImportProblem]] = {}  # file -> (cells, where the first is)
     for sheet_map, sheet in sorted(sheets, key=lambda pair: order[pair[0].kind]):
         columns, found = _columns(sheet_map, sheet, mapping, reps, folder_datum)
         problems += found
+        labels = read.header_labels(sheet, sheet_map.header_rows())
+        stamp = labels.index(STAMP_HEADER) if STAMP_HEADER in labels else None
         count = 0
         for r in range(sheet_map.header_rows().stop, len(sheet.cells)):  # 0-based, after the header
             done += 1
@@ -128,14 +142,21 @@ def read_rows(
             cells = sheet.cells[r]
             if read.is_blank(cells):
                 continue
-            row, found = _row(sheet_map.kind, sheet, r + 1, cells, columns)
+            row, found, masked = _row(sheet_map.kind, sheet, r + 1, cells, columns, stamp)
             problems += found
+            if masked is not None:
+                seen, first = masks.get(sheet.file, (0, masked[1]))
+                masks[sheet.file] = (seen + masked[0], first)
             count += 1
             if row is not None:
                 rows.append(row)
         sources.append(Source(sheet.file, sheet.name, sheet_map.kind, count, sheet.encoding))
     if progress is not None:
         progress(total, total)
+    for cells, first in masks.values():  # one line a file, not one a cell
+        problems.append(ImportProblem(first.file, first.sheet, first.row, first.column, "", _(
+            "{n} cell(s) hold masks made by `kacard export --redact` (like [redacted] or ***), the first "
+            "here; masks are never imported: those cells were left out").format(n=cells)))
     return rows, problems, sources
 
 
@@ -166,7 +187,8 @@ def _columns(
         if target is None or target.name == "ignore":
             continue
         values = {value_key(k): v for k, v in sheet_map.values.get(target.name, {}).items()}
-        context = CellContext(values=values, dates=tuple(mapping.dates), scale=spec.scale or Decimal(1), reps=reps)
+        context = CellContext(values=values, dates=tuple(mapping.dates), scale=spec.scale or Decimal(1), reps=reps,
+                              date1904=sheet.date1904)
         columns.append(_Column(c, read.column_letter(c), label, target, context))
     for label in sheet_map.columns:
         if label not in seen and sheet_map.column(label).field != "ignore":  # type: ignore[union-attr]
@@ -186,14 +208,25 @@ _NEEDED = {"cards": (), "contacts": ("account", "name"), "trades": ("account", "
            "visits": ("account", "date")}
 
 
-def _row(kind: str, sheet: read.Sheet, number: int, cells: list[Any], columns: list[_Column]
-         ) -> tuple[Row | None, list[ImportProblem]]:
+def _row(kind: str, sheet: read.Sheet, number: int, cells: list[Any], columns: list[_Column], stamp: int | None
+         ) -> tuple[Row | None, list[ImportProblem], tuple[int, ImportProblem] | None]:
+    """The row's values and the problems of its cells; and how many cells hold a mask of
+    `export --redact` (kacard.privacy.is_masked), with the first one's place: such a cell
+    is left out, and read_rows reports them once a file."""
     row = Row(kind, sheet.file, sheet.name, number)
+    if stamp is not None and stamp < len(cells):
+        row.stamp = parse_stamp(cells[stamp])
     problems = []
+    masked: list[ImportProblem] = []
     for column in columns:
         row.cells[column.target.name] = (column.letter, column.label)
         raw = cells[column.index] if column.index < len(cells) else None
+        if row.stamp is not None:
+            row.seen[column.target.name] = fingerprint(raw)
         if is_empty(raw):
+            continue
+        if isinstance(raw, str) and is_masked(raw) and not _as_exported(row, column):
+            masked.append(row.problem(column.target.name, ""))
             continue
         try:
             row.values[column.target.name] = convert(column.target, raw, column.context)
@@ -217,5 +250,19 @@ def _row(kind: str, sheet: read.Sheet, number: int, cells: list[Any], columns: l
             old = problems[bad]
             problems[bad] = ImportProblem(old.file, old.sheet, old.row, old.column, old.field,
                                           old.message + _("; the row is left out"))
-        return None, problems
-    return row, problems
+        return None, problems, _masks(masked)
+    return row, problems, _masks(masked)
+
+
+def _as_exported(row: Row, column: _Column) -> bool:
+    """Whether a stamped row's cell is as it was exported (then its text is the card's own,
+    even if it looks like a mask: `[redacted]` typed into a note)."""
+    if row.stamp is None:
+        return False
+    table, exported = row.stamp
+    columns = TABLES[table]
+    return column.label in columns and exported[columns.index(column.label)] == row.seen.get(column.target.name)
+
+
+def _masks(masked: list[ImportProblem]) -> tuple[int, ImportProblem] | None:
+    return (len(masked), masked[0]) if masked else None

@@ -1,8 +1,9 @@
 """`kacard import`: rows of a workbook or CSV files into cards, found or created.
 
-Flow: read_rows (cells → values, every bad cell a problem) → match each row to an
-account (by id, normalised company name, 统一社会信用代码, a contact's phone; see
-import_match) → patch each account's round-trip document (import_patch) → validate
+Flow: read_rows (cells → values, every bad cell a problem; a workbook of `export
+--redact` refused, masks left out) → match each row to an account (by id, normalised
+company name, 统一社会信用代码, a contact's phone; see import_match) → leave out what a
+stale exported workbook or an owner cell must not change (import_stale) → patch each account's round-trip document (import_patch) → validate
 each changed card as `kacard validate` would → write (safewrite.write_atomic) all valid
 cards, or none with `all_or_nothing` when anything was wrong. A dry run stops before
 writing and keeps a diff per card. The same file imported again changes nothing.
@@ -27,7 +28,8 @@ from kacard.team.import_emit import card_text
 from kacard.team.import_map import ImportMap
 from kacard.team.import_match import AccountIndex, Found, normalise_name, suggest_id
 from kacard.team.import_patch import add_contact, add_trade, add_visit, set_field, set_location
-from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows
+from kacard.team.import_rows import ImportProblem, Progress, Row, Source, read_rows, rep_lookup
+from kacard.team.import_stale import fresh_rows
 
 HEADER = "# Customer data card (客户资料卡), imported by `kacard import`. Field reference: kacard schema / README."
 
@@ -79,6 +81,10 @@ def import_file(
                                         progress=progress)
     accounts, found = _match(folder, rows)
     problems += found
+    reps = rep_lookup(folder.settings, mapping.owners)
+    for account in accounts:  # a stale workbook's cells, an owner a handover set: see import_stale
+        account.rows, found = fresh_rows(account.loaded.card if account.loaded else None, account.rows, reps)
+        problems += found
     changes = []
     for account in accounts:
         change, found = _render(folder, account, mapping, today)

@@ -15,13 +15,16 @@ from typing import Literal
 from ruamel.yaml.comments import CommentedMap
 
 from kacard.cards import yamlio
+from kacard.cards.editing import settle_emptied
 from kacard.cards.paths import RESERVED_FOLDERS, SETTINGS_FILE
+from kacard.i18n import Message
 from kacard.team.fieldmerge import (
     MISSING,
     OURS_MARKER,
     RECORD_RULES,
     SEPARATOR,
     THEIRS_MARKER,
+    WHOLE_FILE,
     Conflict,
     MergeConflict,
     MergeResult,
@@ -38,7 +41,7 @@ from kacard.team.mergetext import (
 )
 from kacard.team.mergetree import Unsupported
 
-__all__ = ["MISSING", "OURS_MARKER", "RECORD_RULES", "SEPARATOR", "THEIRS_MARKER", "Conflict", "MergeConflict",
+__all__ = ["MISSING", "OURS_MARKER", "RECORD_RULES", "SEPARATOR", "THEIRS_MARKER", "WHOLE_FILE", "Conflict", "MergeConflict",
            "MergeResult", "conflict_hunks", "is_card_path", "merge_cards", "plain", "round_trip_merge",
            "whole_file_conflict", "whole_file_conflict_bytes"]
 
@@ -87,8 +90,15 @@ def round_trip_merge(base: bytes, ours: bytes, theirs: bytes, path: str = "") ->
             # only ours is written: only ours needs the patching state (one more dump)
             parsed[side] = yamlio.load_document(texts[side], editable=side == "ours")
         except yamlio.YamlProblem as exc:
-            where = f" (line {exc.line})" if exc.line else ""
-            return _whole_file(ours, theirs, f"{side} cannot be read{where}: {exc}")
+            problem = str(exc)  # already in the reader's language (a YamlProblem's message)
+            if side == "ours":
+                reason = (Message("our version cannot be read (line {line}): {problem}", line=exc.line, problem=problem)
+                          if exc.line else Message("our version cannot be read: {problem}", problem=problem))
+            else:
+                reason = (Message("their version cannot be read (line {line}): {problem}", line=exc.line,
+                                  problem=problem)
+                          if exc.line else Message("their version cannot be read: {problem}", problem=problem))
+            return _whole_file(ours, theirs, reason)
     ours_text = texts["ours"]
     base_root = _base_root(base)  # neither base nor theirs is changed by a pass: both passes share them
 
@@ -100,12 +110,15 @@ def round_trip_merge(base: bytes, ours: bytes, theirs: bytes, path: str = "") ->
             document.source, document.before, document.newline = (parsed["ours"].source, parsed["ours"].before,
                                                                    parsed["ours"].newline)
         merger.merge("", (), base_root, document.root, parsed["theirs"].root)
+        if merger.changed:
+            settle_emptied(document.root)  # a list or mapping the merge emptied: `key: []`
         return (document.dump() if merger.changed else ours_text), merger.conflicts
 
     try:
         return finish(ours, theirs, texts, path, resolve)
     except yamlio.YamlProblem as exc:
-        return _whole_file(ours, theirs, f"kacard cannot write the merge without rewriting other lines: {exc}")
+        return _whole_file(ours, theirs, Message("kacard cannot write the merge without rewriting other lines: "
+                                                 "{problem}", problem=str(exc)))
 
 
 def _base_root(base: bytes) -> CommentedMap:

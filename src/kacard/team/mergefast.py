@@ -117,7 +117,8 @@ def _dump(document: yamlio.Document, closing: str) -> list[str]:
     patched = document.source
     if after != document.before:
         spliced = splice(document.source, document.before, after, document.newline)
-        if spliced is None or not yamlio._same_data(yamlio._data(spliced), yamlio._data(after)):
+        intended = yamlio._data(after)
+        if spliced is None or yamlio.unreadable(intended) or not yamlio._same_data(yamlio._data(spliced), intended):
             raise Unsupported("the change falls where the dump and the file disagree")
         patched = spliced
     lines = patched.splitlines(keepends=True)

@@ -22,8 +22,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from kacard.i18n import Message
 from kacard.team.gitsetup import run_git
-from kacard.team.merge import Conflict, MergeResult, merge_cards, whole_file_conflict_bytes
+from kacard.team.merge import (
+    WHOLE_FILE,
+    Conflict,
+    MergeResult,
+    merge_cards,
+    whole_file_conflict_bytes,
+)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path, path: str) -> MergeResult:
@@ -35,7 +42,8 @@ def merge_files(base: Path, ours: Path, theirs: Path, path: str) -> MergeResult:
         result = merge_cards(base.read_bytes(), original, other, path)
     except Exception as exc:  # noqa: BLE001 - never leave a half-merged card that looks clean
         result = MergeResult(fallback.decode("utf-8", errors="replace"),
-                             [Conflict("(whole file)", f"kacard could not merge it: {type(exc).__name__}")],
+                             [Conflict(WHOLE_FILE, Message("kacard could not merge it: {error}",
+                                                        error=type(exc).__name__))],
                              data=fallback)
     if result.bytes != fallback:
         replace(ours, result.bytes)

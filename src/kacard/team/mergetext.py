@@ -9,7 +9,15 @@ from typing import Literal
 
 from kacard.cards.textpatch import opcodes, with_bom
 from kacard.errors import Problem
-from kacard.team.fieldmerge import OURS_MARKER, SEPARATOR, THEIRS_MARKER, Conflict, MergeResult
+from kacard.i18n import Message, _
+from kacard.team.fieldmerge import (
+    OURS_MARKER,
+    SEPARATOR,
+    THEIRS_MARKER,
+    WHOLE_FILE,
+    Conflict,
+    MergeResult,
+)
 
 
 def _with_newline(text: str) -> str:
@@ -42,9 +50,9 @@ def conflict_hunks(ours: str, theirs: str) -> str:
     return "".join(out)
 
 
-def _whole_file(ours: bytes, theirs: bytes, reason: str, problems: list[Problem] | None = None) -> MergeResult:
+def _whole_file(ours: bytes, theirs: bytes, reason: Message, problems: list[Problem] | None = None) -> MergeResult:
     data = whole_file_conflict_bytes(ours, theirs)
-    return MergeResult(data.decode("utf-8", errors="replace"), [Conflict("(whole file)", reason)],
+    return MergeResult(data.decode("utf-8", errors="replace"), [Conflict(WHOLE_FILE, reason)],
                        problems or [], data=data)
 
 
@@ -56,12 +64,12 @@ def finish(ours: bytes, theirs: bytes, texts: dict[str, str], path: str,
     if not conflicts:
         problems = _validate(path, resolved_ours) if resolved_ours not in (texts["ours"], texts["theirs"]) else []
         if problems:
-            return _whole_file(ours, theirs, "the merged card would not be valid; both versions kept", problems)
+            return _whole_file(ours, theirs, Message("the merged card would not be valid; both versions kept"), problems)
         return MergeResult(resolved_ours, data=with_bom(ours, resolved_ours))
     resolved_theirs, _conflicts = resolve("theirs")
     text = conflict_hunks(resolved_ours, resolved_theirs)
     if OURS_MARKER not in text:  # pragma: no cover - a conflict always differs somewhere
-        return _whole_file(ours, theirs, "both versions kept")
+        return _whole_file(ours, theirs, Message("both versions kept"))
     return MergeResult(text, _unique(conflicts), data=with_bom(ours, text))
 
 
@@ -70,7 +78,7 @@ def _validate(path: str, text: str) -> list[Problem]:
 
     name = PurePosixPath(path).name if path else ""
     expect = name[: -len(".yaml")] if name.endswith(".yaml") else None
-    _, problems = parse_card(path or "merged card", text.encode("utf-8"), expect_id=expect)
+    _card, problems = parse_card(path or _("merged card"), text.encode("utf-8"), expect_id=expect)
     return problems
 
 

@@ -243,6 +243,10 @@ def visit_order(visit: Visit, position: int) -> tuple[dt.date, dt.time, int]:
 
 
 FUTURE = N_("visit dated in the future ({date})")  # the one warning that depends on today
+# `owner` and the last handover's `to` may name the rep by id or by name: the folder's
+# check (cards.store) drops this warning when they are the same rep
+OWNER_NOT_HANDED = N_("owner {owner} is not {to}, to whom the last handover ({date}) gave the card; "
+                      "change owners with `kacard handover`")
 
 
 def same_day_warnings(visits: list[Visit]) -> list[tuple[str, Message]]:
@@ -288,4 +292,8 @@ def card_warnings(card: Card, today: dt.date) -> list[tuple[str, Message]]:
             found.append((f"trades.{i}.paid", Message("paid before it was invoiced")))
         if trade.due is not None and trade.due < trade.date:
             found.append((f"trades.{i}.due", Message("due before it was invoiced")))
+    if card.handovers:  # the latest by date; of one day, the last written
+        last = max(enumerate(card.handovers), key=lambda pair: (pair[1].date, pair[0]))[1]
+        if card.owner != last.to:
+            found.append(("owner", Message(OWNER_NOT_HANDED, owner=card.owner, to=last.to, date=last.date)))
     return found
