@@ -94,7 +94,8 @@ visits:
   - {date: 2026-11-01, summary: 初访, next: {date: 2026-11-13, action: 报价}}
 """
 
-# Card text that tries to break out of HTML (names, notes, a phone that closes its attribute).
+# Card text that tries to break out of HTML (names, notes). A phone that closes its attribute
+# (`138 0000 0001" onclick="x`) is not a phone: the model refuses it (tests/test_reach.py).
 NASTY_CARD = """\
 id: hz-nasty
 name: "<script>alert(1)</script> & Co"
@@ -102,7 +103,7 @@ owner: zhangwei
 tier: S
 address: "a <b>bold</b> street"
 contacts:
-  - {name: "<img src=x onerror=alert(1)>", role: decision_maker, phone: "138 0000 0001\\" onclick=\\"x"}
+  - {name: "<img src=x onerror=alert(1)>", role: decision_maker, phone: "138 0000 0001"}
 visits:
   - {date: 2026-11-01, summary: "</section><h1>x</h1>", next: {date: 2026-11-13, action: "<i>报价</i>"}}
 """

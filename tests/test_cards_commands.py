@@ -33,7 +33,7 @@ def test_show_is_a_one_page_brief(kacard, write_card):
     assert result.exit_code == 0, result.output
     text = result.stdout
     for expected in ("# 杭州星河纺织有限公司 (hz-xinghe)", "## Next step", "2026-11-24: 带工程师现场讲解",
-                     "王建国 · 采购总监 · decision_maker", "## Overdue receivables", "INV-0912"):
+                     "王建国 · 采购总监 · decision maker", "## Overdue receivables", "INV-0912"):
         assert expected in text, text
     data = json.loads(kacard("show", "hz-xinghe", "--format", "json").stdout)
     assert data["next_step"]["action"] == "带工程师现场讲解"

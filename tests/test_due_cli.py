@@ -128,7 +128,7 @@ def test_explain_prints_the_breakdown(kacard, team):
     result = kacard("due", "--explain", "hz-late")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    for expected in ("tier S", "days overdue", "reason cadence", "reason next_step", "total", "next step 2026-11-13"):
+    for expected in ("tier S", "days overdue", "reason cadence", "reason next step", "total", "next step 2026-11-13"):
         assert expected in out
     data = json.loads(kacard("due", "--explain", "hz-late", "--format", "json").stdout)
     assert data["due"] is True and data["urgency"] == pytest.approx(sum(t["contribution"] for t in data["terms"]))

@@ -30,8 +30,19 @@ def outcome(read, text: str, depth: int = 24):
         return ("error", type(exc).__name__, exc.problem, mark and (mark.line, mark.column))
 
 
+def _from_bytes(text: str, depth: int) -> object:
+    return fastyaml.load(text, depth, text.encode("utf-8"))  # as kacard.cards.parse reads a card file
+
+
+def _from_bytes_with_bom(text: str, depth: int) -> object:
+    return fastyaml.load(text, depth, b"\xef\xbb\xbf" + text.encode("utf-8"))  # saved by Windows Notepad
+
+
 def same(text: str, depth: int = 24) -> None:
-    assert outcome(fastyaml.load, text, depth) == outcome(fastyaml.load_events, text, depth), text
+    expected = outcome(fastyaml.load_events, text, depth)
+    assert outcome(fastyaml.load, text, depth) == expected, text
+    assert outcome(_from_bytes, text, depth) == expected, text
+    assert outcome(_from_bytes_with_bom, text, depth) == expected, text
 
 
 def test_the_direct_reader_is_on_and_leaves_the_parser_as_it_was():
@@ -51,6 +62,7 @@ def test_sample_cards_read_the_same():
     for path in paths:
         text = path.read_text("utf-8")
         assert fastevents.load(text, 24) == fastyaml.load_events(text, 24), path.name
+        assert fastevents.load(path.read_bytes(), 24) == fastyaml.load_events(text, 24), path.name
 
 
 def test_generated_cards_read_the_same(tmp_path):
@@ -61,6 +73,7 @@ def test_generated_cards_read_the_same(tmp_path):
         for path in paths:
             text = path.read_text("utf-8")
             assert fastevents.load(text, 24) == fastyaml.load_events(text, 24), path.name
+            assert fastyaml.load(text, 24, path.read_bytes()) == fastyaml.load_events(text, 24), path.name
 
 
 CORNERS = [
@@ -148,3 +161,26 @@ def test_with_the_direct_reader_off_every_text_goes_to_the_event_reader(monkeypa
     assert fastyaml.load("a: [1, '2']\n", 8) == {"a": [1, "2"]}
     with pytest.raises(fastyaml.EventError, match="duplicate"):
         fastyaml.load("a: 1\na: 2\n", 8)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\n\r\t\x00\x1f\x7f\x80\x85\x9f\xa0\xb7\u2028\u2029\ufeff\ufffe\uffff"
+                                        "\u4e2d\U0001f600 "), max_size=16),
+       st.booleans())
+def test_the_byte_look_never_misses_a_refused_character(text, bom):
+    """check_text is skipped when maybe_forbidden finds nothing in the file's bytes."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    if fastyaml.has_forbidden(data.decode("utf-8-sig")):
+        assert fastyaml.maybe_forbidden(data)
+    if not fastyaml.maybe_forbidden(data):
+        assert fastyaml._first_forbidden(data.decode("utf-8-sig")) == -1
+
+
+@pytest.mark.parametrize("text", ["a: 1\tb\n", "a: x\u2028\n", "a: \ufeffx\n", "a: 1\rb: 2\n", "a: \x85\n"])
+def test_a_refused_character_in_the_bytes_is_refused_with_its_position(text):
+    data = text.encode("utf-8")
+    with pytest.raises(fastyaml.EventError) as bytes_error:
+        fastyaml.load(text, 24, data)
+    with pytest.raises(fastyaml.EventError) as text_error:
+        fastyaml.load(text, 24)
+    assert (bytes_error.value.line, bytes_error.value.column) == (text_error.value.line, text_error.value.column)

@@ -146,3 +146,37 @@ def test_what_is_still_refused_says_what_a_condition_looks_like(lang, text, engl
     for word in english if lang == "en" else chinese:
         assert word in result.stderr, result.stderr
     assert result.stderr.startswith("error: " if lang == "en" else "错误：")
+
+
+ONE_OF = [  # (as typed, the single-value spellings whose rows it must give together)
+    (["等级=A,B"], [["tier=A"], ["tier=B"]]),
+    (["tier=A|B"], [["tier=A"], ["tier=B"]]),
+    (["等级：A类、B类"], [["tier=A"], ["tier=B"]]),
+    (["负责人=张伟，李娜"], [["owner=zhangwei"], ["owner=lina"]]),
+    (["status=active,lost"], [["status=active"], ["status=lost"]]),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("typed", "singles"), ONE_OF, ids=lambda p: " ".join(p) if isinstance(p[0], str) else "")
+def test_several_values_of_a_closed_field_match_any_of_them(lang, typed, singles):
+    """`等级=A,B` is the rows of tier=A and of tier=B, in the folder's order; `!=` the others."""
+    union = {r["id"] for single in singles for r in rows(lang, tuple(single))}
+    found = rows(lang, tuple(typed))
+    assert union and union != every_id() and {r["id"] for r in found} == union
+    single = [r["id"] for s in singles for r in rows(lang, tuple(s))]
+    assert [r["id"] for r in found] == [i for i in _listed() if i in single], "in the folder's order"
+    field, _, values = typed[0].partition("=") if "=" in typed[0] else typed[0].partition("：")
+    others = rows(lang, (f"{field}!={values}",))
+    assert {r["id"] for r in others} == every_id() - union
+
+
+@cache
+def _listed() -> tuple[str, ...]:
+    listed = CliRunner().invoke(app, ["list", "--dir", str(SAMPLE), "--today", "2026-11-23", "--format", "json"])
+    return tuple(r["id"] for r in json.loads(listed.stdout))
+
+
+def test_one_of_a_value_no_card_can_have_is_refused():
+    result = run("en", "tier=A,X")
+    assert result.exit_code == 2 and "unknown tier 'X'" in result.output

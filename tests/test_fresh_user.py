@@ -191,12 +191,13 @@ def test_score_names_unrated_criteria_in_the_readers_language(sample):
     assert "对目标至关重要、产品适合、品牌/政府影响力" in zh.stderr and "strategic_goals" not in zh.stderr
     assert "kacard rate 编号 对目标至关重要=2" in zh.stderr
     en = run(sample, "en", "score")
-    assert "strategic_goals, product_fit, influence" in en.stderr
+    assert "strategic goals, product fit, influence" in en.stderr and "kacard rate ID strategic_goals=2" in en.stderr
 
 
 @pytest.mark.parametrize(("typed", "criterion"), [("对目标至关重要=2", "strategic_goals"), ("影响力=1", "influence"),
                                                   ("品牌/政府影响力=1", "influence"), ("产品适合=0", "product_fit"),
-                                                  ("strategic_goals=2", "strategic_goals")])
+                                                  ("strategic_goals=2", "strategic_goals"),
+                                                  ("strategic goals=1", "strategic_goals")])
 def test_rate_takes_the_criteria_chinese_names(sample, typed, criterion):
     result = run(sample, "zh", "rate", "hz-xinghe-gas", typed)
     assert result.exit_code == 0, result.output

@@ -3,7 +3,9 @@ system and typer's usage errors is Chinese (issue 15 point 1): no message bypass
 
 from __future__ import annotations
 
+
 import errno
+import os
 import re
 import shutil
 from pathlib import Path
@@ -112,8 +114,11 @@ def test_an_operating_system_reason_is_chinese() -> None:
 
 
 def test_site_onto_an_existing_path_says_why_in_chinese(tmp_path: Path) -> None:
-    code, output = _run("site", "--dir", str(SAMPLE), "-o", "/dev/stdout", "--lang", "zh")
-    assert code == 2 and "文件已存在" in output and "file exists" not in output
+    taken = tmp_path / "site"  # there, and not a folder (a pipe, as /dev/stdout often is)
+    os.mkfifo(taken)
+    code, output = _run("site", "--dir", str(SAMPLE), "-o", str(taken), "--lang", "zh")
+    assert code == 2 and "不是文件夹" in output, output
+    assert "file exists" not in output.lower() and "not a folder" not in output
 
 
 def test_a_day_off_names_the_working_days_in_chinese() -> None:

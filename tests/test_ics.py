@@ -60,7 +60,7 @@ def test_due_calendar_round_trip(kacard, write_card):
 
     late = found["due-2026-W48-hz-late@kacard"]  # overdue: all day, today
     assert late["dtstart"].dt == dt.date(2026, 11, 23) and late["dtend"].dt == dt.date(2026, 11, 24)
-    assert "cadence" in str(late["description"]) and "next_step" in str(late["description"])
+    assert "cadence" in str(late["description"]) and "next step:" in str(late["description"])
 
     soon = found["due-2026-W48-hz-soon@kacard"]  # cadence: 11-12 + 14 = Thursday 11-26
     assert soon["dtstart"].dt == dt.date(2026, 11, 26)

@@ -124,7 +124,7 @@ def test_review_table_shows_who_needs_help(kacard, crafted):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "zhangwei" in out and "lina" in out and "needs help" in out
-    assert "zw-gaps 0%: missing decision_maker" in out
+    assert "zw-gaps 0%: missing decision maker" in out
 
 
 def test_review_markdown(kacard, crafted):

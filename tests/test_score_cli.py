@@ -132,10 +132,10 @@ def test_explain_shows_every_input(kacard, four):
     assert "2026-03-01" in out and "2026-10-01" in out  # the trades in the window
     assert "not counted: 2 trade(s) before the window" in out
     assert "class A: the accounts ranked above it hold 0.0%" in out
-    assert "strategic_goals          2  manual: rated on the card" in out
-    assert "profit_share             2  derived: Pareto class A" in out
+    assert "strategic goals          2  manual: rated on the card" in out
+    assert "profit share             2  derived: Pareto class A" in out
     assert "Tier S: computed S: Pareto A and 10/2 key" in out
-    assert "Quadrant true_friend" in out and "真正的朋友" in out
+    assert "Quadrant true friend" in out and "真正的朋友" in out
     pinned = ok(kacard("score", "--explain", "mid")).stdout
     assert "pinned A on the card" in pinned and "computed B: Pareto B" in pinned
 

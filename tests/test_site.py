@@ -124,7 +124,7 @@ def test_chinese_pages(write_card, folder, tmp_path):
 
 def test_tel_links_keep_digits_and_a_leading_plus():
     assert tel_href("+86 (139) 1234-5678") == "tel:+8613912345678"
-    assert tel_href("0571-8888 6666 转 12") == "tel:05718888666612"
+    assert tel_href("0571-8888 6666 转 12") == "tel:057188886666;ext=12"  # RFC 3966 extension
     assert tel_href("n/a") is None
 
 

@@ -168,7 +168,7 @@ def test_due_at_80_columns_keeps_the_reasons_readable(tmp_path):
     rule = lines[lines.index(header) + 1].split()
     assert len(rule[-1]) >= 30  # the reasons' column is never narrowed below 30 cells
     words = " ".join(word for word in out.split() if word.isascii())  # a reason wraps beside a name
-    assert "signal procurement_change 2026-10-31" in words  # the churn signal's reason, whole
+    assert "signal procurement change 2026-10-31" in words  # the churn signal's reason, whole
     assert all(width(line) <= 80 for line in lines[lines.index(header):])
 
 

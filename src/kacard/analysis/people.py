@@ -33,7 +33,8 @@ from kacard.cards.brief import Brief
 from kacard.cards.model.settings import People, Settings
 from kacard.cards.sale import Deal, Person
 from kacard.explain import Term
-from kacard.i18n import C_, Listed, Message, Word, label
+from kacard.i18n import Listed, Message, Word, label
+from kacard.i18n.words import word
 
 LEVELS: tuple[str, ...] = ("top", "middle", "operational")
 KEY_ROLES: tuple[str, ...] = ("decision_maker", "coach", "technical", "finance", "user")
@@ -43,33 +44,19 @@ WARNING_KINDS: tuple[str, ...] = (
 )
 
 
-LEVEL_NAMES: dict[str, str] = {  # the English names (catalog msgids, context "level")
-    "top": C_("level", "top level"), "middle": C_("level", "middle level"), "operational": C_("level", "operational level"),
-}
-ROLE_NAMES: dict[str, str] = {  # context "role"
-    "decision_maker": C_("role", "decision maker"), "influencer": C_("role", "influencer"), "buyer": C_("role", "buyer"),
-    "user": C_("role", "user"), "technical": C_("role", "technical"), "finance": C_("role", "finance"),
-    "gatekeeper": C_("role", "gatekeeper"), "coach": C_("role", "coach"), "other": C_("role", "other"),
-}
-STANCE_NAMES: dict[str, str] = {  # context "stance"
-    "ally": C_("stance", "ally"), "neutral": C_("stance", "neutral"), "opponent": C_("stance", "opponent"),
-    "unknown": C_("stance", "unknown"),
-}
-
-
 def level_label(level: str | None) -> str:
     """A level (高层/中层/基层) for people, in the current language."""
-    return label("level", LEVEL_NAMES.get(level or "", level or ""))
+    return label("level", level)
 
 
 def role_label(role: str | None) -> str:
     """A role for people, in the current language."""
-    return label("role", ROLE_NAMES.get(role or "", role or ""))
+    return label("role", role)
 
 
 def stance_label(stance: str) -> str:
     """A stance for people, in the current language."""
-    return label("stance", STANCE_NAMES.get(stance, stance))
+    return label("stance", stance)
 
 
 def last_met(person: Person, today: dt.date) -> dt.date | None:
@@ -260,7 +247,7 @@ def warnings(card: Brief, rules: People, today: dt.date) -> list[Warning]:
         if p.stance == "opponent":
             found.append(Warning("opposing_decision_maker",
                                  Message("{name} ({title}) at decision level opposes us", name=p.name,
-                                         title=p.title or Word("role", ROLE_NAMES.get(p.role or "", p.role or ""))),
+                                         title=p.title or Word("role", word("role", p.role or ""))),
                                  {**about, "person": p.name}))
     if not any(p.role == "coach" and p.stance != "opponent" for p in people):
         found.append(Warning("no_coach", Message("no coach (内线) at the account while {title} is at {stage}",

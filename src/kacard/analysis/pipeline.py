@@ -26,7 +26,8 @@ from kacard.cards.brief import Brief
 from kacard.cards.model.settings import Pipeline, Settings
 from kacard.cards.sale import NODE_NAMES, Deal
 from kacard.explain import Term
-from kacard.i18n import C_, Message, Word, label
+from kacard.i18n import Message, Word, label
+from kacard.i18n.words import word
 
 STAGES: tuple[str, ...] = (
     "development", "initiation", "proposal", "bidding", "negotiation", "implementation",
@@ -37,39 +38,24 @@ PROBLEMS: tuple[str, ...] = ("stalled", "past_close", "missing_node")
 OPEN: frozenset[str] = frozenset(STAGES)
 
 
-STAGE_NAMES: dict[str, str] = {  # stage -> its English name (the catalog's msgid, context "stage")
-    "development": C_("stage", "development"), "initiation": C_("stage", "initiation"), "proposal": C_("stage", "proposal"),
-    "bidding": C_("stage", "bidding"), "negotiation": C_("stage", "negotiation"),
-    "implementation": C_("stage", "implementation"), "won": C_("stage", "won"), "lost": C_("stage", "lost"),
-}
-NODE_NAMES_EN: dict[str, str] = {  # key node -> its English name (context "node")
-    "accurate_info": C_("node", "accurate project information"),
-    "project_approval": C_("node", "pre-sales project approval"),
-    "relationship": C_("node", "effective advance of the relationship"),
-    "bid": C_("node", "bid or negotiated bid"),
-    "contract": C_("node", "contract approval and signing"),
-    "acceptance": C_("node", "acceptance and project closure"),
-}
-
-
 def stage_word(stage: str) -> Word:
     """A stage inside a Message: its English name in JSON, the course's term for people."""
-    return Word("stage", STAGE_NAMES.get(stage, stage))
+    return Word("stage", word("stage", stage))
 
 
 def stage_label(stage: str) -> str:
     """A stage's name for people, in the current language (the course's term in Chinese)."""
-    return label("stage", STAGE_NAMES.get(stage, stage))
+    return label("stage", stage)
 
 
 def node_word(node: str) -> Word:
     """A key node inside a Message (seed 002's 关键节点)."""
-    return Word("node", NODE_NAMES_EN.get(node, node))
+    return Word("node", word("node", node))
 
 
 def node_label(node: str) -> str:
     """A key node's name for people, in the current language (seed 002's 关键节点)."""
-    return label("node", NODE_NAMES_EN.get(node, node))
+    return label("node", node)
 
 
 def is_open(stage: str) -> bool:

@@ -8,7 +8,9 @@ A condition is read as a rep types it, in English or Chinese, by one set of tabl
 dates (`最近拜访>9月1日`, `上周五`: kacard.dates.parse_day) and amounts with units
 (`'revenue>100万'`, `1.2亿`, `1,000,000`, `5000元`).
 A value no card can have (`status=activ`, `tier=X`, an unknown rep) is an error with
-the allowed values, never an empty list.
+the allowed values, never an empty list. A field with a closed list of values takes
+several, any of which matches: `等级=A,B`, `tier=A|B`, `状态=活跃、潜在`, `负责人=张伟，李娜`
+(`!=`: none of them).
 """
 
 from __future__ import annotations
@@ -33,13 +35,25 @@ NUMBER_FIELDS = frozenset({"visit_minutes", "revenue", "margin", "contacts", "re
 DATE_FIELDS = frozenset({"since", "last_visit", "next_date"})
 
 
+# Fields whose values are a closed list of words (or rep ids): `等级=A,B` means A or B.
+ONE_OF_FIELDS = frozenset({"tier", "owner", *aliases.FIELD_VALUES, *aliases.FIELD_WORDS})
+# What separates the values of `tier=A,B`: an ASCII or full-width comma, 、 (how a Chinese
+# list is written) or | (no value of those fields holds one; a free-text industry may hold
+# a slash, `IT/软件`, so / is not one).
+_ONE_OF = str.maketrans({"，": ",", "、": ",", "|": ",", "｜": ","})
+
+
 @dataclass(frozen=True)
 class Condition:
     field: str
     op: str
     value: str
+    either: tuple[str, ...] = ()  # `tier=A,B`: the values, any of which `=` matches (`!=`: none)
 
     def matches(self, row: dict[str, Any]) -> bool:
+        if self.either:
+            hit = any(one.matches(row) for one in self._each)
+            return hit if self.op == "=" else not hit
         actual = row.get(self.field)
         if self.op in ("~", "!~"):
             found = _contains(actual, self.value, self._read)
@@ -48,6 +62,10 @@ class Condition:
             equal = _equals(actual, self.value, self._read)
             return equal if self.op == "=" else not equal
         return _compare(actual, self.op, self.value, self._read)
+
+    @cached_property
+    def _each(self) -> tuple[Condition, ...]:
+        return tuple(Condition(self.field, "=", value) for value in self.either)
 
     @cached_property
     def _read(self) -> _Read:
@@ -75,6 +93,11 @@ def parse(text: str, today: dt.date | None = None) -> Condition:
     field, op, value = parts
     if field not in FIELDS and not field.startswith("custom."):
         raise UsageError(words.unknown_field(field))
+    if op in ("=", "!=") and field in ONE_OF_FIELDS:
+        values = [v.strip() for v in value.translate(_ONE_OF).split(",")]
+        if len(values) > 1 and all(values):  # `等级=A,B`, `状态=活跃、潜在`: any of them
+            either = tuple(dict.fromkeys(_value((field, op, v), text, today) for v in values))
+            return Condition(field, op, either[0], either)
     return Condition(field, op, _value(parts, text, today))
 
 
@@ -142,8 +165,11 @@ def parse_all(texts: list[str], settings: Settings | None = None, today: dt.date
         return conditions
     from kacard.cards.reps import rep_id
 
-    return [Condition(c.field, c.op, rep_id(settings, c.value, c.field, role="owner"))
-            if c.field == "owner" and c.op in ("=", "!=") and c.value else c for c in conditions]
+    def owners(c: Condition) -> Condition:
+        either = tuple(rep_id(settings, v, c.field, role="owner") for v in c.either)
+        return Condition(c.field, c.op, rep_id(settings, c.value, c.field, role="owner"), either)
+
+    return [owners(c) if c.field == "owner" and c.op in ("=", "!=") and c.value else c for c in conditions]
 
 
 def matches_all(conditions: list[Condition], row: dict[str, Any]) -> bool:

@@ -113,6 +113,31 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "continuous_purchasing": ("持续采购",),
         "influence": ("品牌/政府影响力", "影响力"),
     },
+    # industry is free text too; the usual industries read as their keys (one word per key:
+    # a narrower word, 燃气 or 银行, stays the team's own value)
+    "industry": {
+        "manufacturing": ("制造业", "制造"),
+        "fmcg": ("快消品", "快消", "快速消费品"),
+        "retail": ("零售", "零售业"),
+        "logistics": ("物流", "物流业"),
+        "it": ("信息技术", "IT"),
+        "healthcare": ("医疗", "医疗健康"),
+        "government": ("政府", "政府机关"),
+        "finance": ("金融", "金融业"),
+        "energy": ("能源",),
+        "education": ("教育",),
+        "utilities": ("公用事业",),
+        "culture": ("文化",),
+        "textile": ("纺织", "纺织业"),
+        "telecom": ("通信", "电信"),
+        "chemicals": ("化工",),
+        "construction": ("建筑", "建筑业"),
+        "automotive": ("汽车",),
+        "real_estate": ("房地产",),
+        "food": ("食品",),
+        "agriculture": ("农业",),
+        "pharma": ("医药",),
+    },
     "bool": {
         "true": ("是", "对"),
         "false": ("否", "不是"),
@@ -163,9 +188,9 @@ FIELD_HINTS: dict[str, tuple[str, ...]] = {
 # Filter fields whose values are enumerated, and the alias table of each.
 FIELD_VALUES: dict[str, str] = {"status": "status", "relationship": "relationship"}
 # Filter fields whose Chinese words read as English values, other values being allowed too.
-FIELD_WORDS: dict[str, str] = {"sector": "sector"}
+FIELD_WORDS: dict[str, str] = {"sector": "sector", "industry": "industry"}
 # Kinds whose field is free text: the English values are suggestions, not a closed list.
-FREE_TEXT = frozenset({"sector"})
+FREE_TEXT = frozenset({"sector", "industry"})
 
 # English value of every alias, per kind (and the identity for the English values).
 _TO_ENGLISH: dict[str, dict[str, str]] = {

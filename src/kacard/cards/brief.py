@@ -114,12 +114,13 @@ def of(card: Card, keep_visits: int | None = None) -> Brief:
     """The brief of a whole card; `keep_visits` keeps only that many of the latest visits."""
     from kacard.cards.model.card import visit_order
 
-    order = sorted(range(len(card.visits)), key=lambda i: visit_order(card.visits[i], i))
+    all_visits = card.visits
+    order = sorted([visit_order(v, i) for i, v in enumerate(all_visits)])  # (date, time, position)
     if keep_visits is not None:
         order = order[len(order) - keep_visits:] if keep_visits else []
     visits = []
-    for i in order:
-        v = card.visits[i]
+    for *_, i in order:
+        v = all_visits[i]
         step = NextStep(v.next.date, v.next.time, v.next.action) if v.next is not None else None
         quoted = v.summary if step is None and v.no_next is None else ""
         visits.append(Visit(v.date, v.kind, quoted, step, v.no_next))

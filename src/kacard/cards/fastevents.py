@@ -101,8 +101,9 @@ def _set_up() -> bool:
         return False
 
 
-def load(text: str, max_depth: int) -> Any:
-    """Plain data of a single-document YAML text, as fastyaml's event reader gives it;
+def load(text: str | bytes, max_depth: int) -> Any:
+    """Plain data of a single-document YAML text (or its UTF-8 bytes, a leading BOM
+    allowed: the C parser reads both alike), as fastyaml's event reader gives it;
     raises Stop where that reader would refuse the text or the C parser fails (or when
     this reader is off: see `ready`)."""
     if not (_Setup.ready or ready()):

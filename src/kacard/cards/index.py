@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -111,23 +112,23 @@ def record(card: Card) -> tuple[Any, ...]:
     """The index of one validated card as a plain record (for marshal)."""
     from kacard.cards.model.common import OPEN_STAGES
 
-    trades = sorted(card.trades, key=lambda t: t.date)
-    margins = [t.margin or Decimal(0) for t in trades]
-    exponents = [int(v.as_tuple().exponent) for v in [t.amount for t in trades] + margins]
-    scale = max([0, *(-e for e in exponents)])
+    trades = sorted(card.trades, key=_BY_DATE)
+    amounts = [t.amount for t in trades]
+    margins = [t.margin or _ZERO for t in trades]
+    scale = max([0, *(_places(v) for v in amounts), *(_places(v) for v in margins)])
     totals = []
-    for values in ([t.amount for t in trades], margins):
+    for values in (amounts, margins):
         running = 0
         totals.append(running)
         for value in values:
-            running += int(value.scaleb(scale))
+            running += int(value.scaleb(scale)) if scale else int(value)
             totals.append(running)
     try:
         sums: bytes | tuple[int, ...] = array("q", totals).tobytes()
     except OverflowError:  # beyond 64 bits: kept as Python integers
         sums = tuple(totals)
     positive = [t.date for t in trades if t.amount > 0]
-    visits = sorted(card.visits, key=lambda v: v.date)
+    visits = sorted(card.visits, key=_BY_DATE)
     ords = [d.toordinal() for d in [t.date for t in trades] + positive + [v.date for v in visits]]
     open_visits = bytes(v.next is None and v.no_next is None for v in visits)
     kinds = tuple(v.kind for v in visits)
@@ -151,6 +152,20 @@ def record(card: Card) -> tuple[Any, ...]:
         open_visits,
         kinds,
     )
+
+
+_BY_DATE = attrgetter("date")
+_ZERO = Decimal(0)
+
+
+def _places(value: Decimal) -> int:
+    """-exponent of a Decimal (its digits after the point, 1.50 -> 2; 0 or less for an
+    integer like 120000 or 1.2E+5): as_tuple() without making a DecimalTuple when the
+    text shows there are none (no point, no negative exponent)."""
+    text = str(value)
+    if "." not in text and "E-" not in text:
+        return 0
+    return -int(value.as_tuple().exponent)
 
 
 def from_record(r: tuple[Any, ...]) -> CardIndex:

@@ -103,7 +103,7 @@ def parse_card(rel: str, data: bytes, expect_id: str | None = None) -> tuple[Car
     text = ""
     try:
         text = yamlio.decode(data)
-        raw = yamlio.load_data(text)
+        raw = yamlio.load_data(text, data)
     except yamlio.YamlProblem as exc:
         found = yaml_problem(text, exc.line, exc.column, exc.message) if text else exc
         return None, [Problem(rel, found.line, found.column, "", found.message)]

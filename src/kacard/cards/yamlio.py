@@ -98,7 +98,7 @@ def precheck(text: str) -> None:
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(_("unresolved git conflict marker; resolve the merge conflict first"), line, 1)
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(), without copying the text)
         raise YamlProblem(_("file is empty; a card needs at least id, name and owner"), 1, 1)
 
 
@@ -159,11 +159,13 @@ def invalid(detail: str) -> str:
     return _("invalid YAML: {detail}").format(detail=reword(detail, _PARSER_SAYS, _token))
 
 
-def load_data(text: str) -> dict[str, Any]:
-    """Plain Python data of one card document (fast path). Raises YamlProblem."""
+def load_data(text: str, raw: bytes | None = None) -> dict[str, Any]:
+    """Plain Python data of one card document (fast path). Raises YamlProblem.
+    `raw`: the file's bytes when the caller has them (`text` being `decode(raw)`):
+    fastyaml.load reads them instead of encoding the text again."""
     precheck(text)
     try:
-        data = fastyaml.load(text, MAX_DEPTH)
+        data = fastyaml.load(text, MAX_DEPTH, raw)
     except fastyaml.EventError as exc:
         raise YamlProblem(exc.message, exc.line, exc.column) from None
     except YAMLError as exc:

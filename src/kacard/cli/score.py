@@ -49,7 +49,8 @@ def rate(
     parsed: dict[str, int | None] = {}
     for item in ratings:
         name, sep, value = item.partition("=")
-        name, value = to_english("criterion", name.strip()), value.strip()  # 对目标至关重要 = strategic_goals
+        # 对目标至关重要 and "strategic goals" (as English help shows it) = strategic_goals
+        name, value = to_english("criterion", name.strip()).replace(" ", "_"), value.strip()
         if not sep or name not in known:
             raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(
                 item=item, value=criteria_names(known)))
@@ -242,7 +243,16 @@ def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], sett
         note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' "
                "may be out of reach): kacard rate ID {value2}=2 ...").format(
                    count=len(unrated), count2=len(accounts), value=criteria_names(manual),
-                   value2=label("criterion", manual[0])))
+                   value2=typed_criterion(manual[0])))
+
+
+def typed_criterion(criterion: str) -> str:
+    """How to type a criterion in `kacard rate`: its id in English (strategic_goals), its
+    Chinese name in Chinese (对目标至关重要; kacard.cards.aliases)."""
+    from kacard.cards.aliases import label as chinese_name
+    from kacard.i18n import language
+
+    return criterion if language() == "en" else chinese_name("criterion", criterion)
 
 
 def criteria_names(criteria: list[str]) -> str:

@@ -18,8 +18,8 @@ import contextlib
 import datetime as dt
 import functools
 import gettext
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Self
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -86,12 +86,25 @@ def C_(context: str, message: str) -> str:
 
 
 def label(context: str, value: str | None) -> str:
-    """An enum value (an English id kept in cards and JSON) as people read it:
-    `label("status", "active")` is `active` in English, `活跃` in Chinese. Values the
-    catalog does not know (a team's own industry) are shown as they are."""
+    """An enum value (an English code kept in cards and JSON) as people read it, in the
+    current language: `label("role", "decision_maker")` is "decision maker" in English and
+    决策人 in Chinese. The English word comes from the one table kacard.i18n.words.WORDS (the
+    catalog's msgid under `context`); a value it does not know (a team's own industry, or an
+    English word already) is itself, translated when the catalog has it."""
     if value is None:
         return ""
-    return value if _language == "en" else _translation.pgettext(context, value)
+    english = _words().get(context, _NO_WORDS).get(value, value)
+    return english if _language == "en" else _translation.pgettext(context, english)
+
+
+_NO_WORDS: dict[str, str] = {}
+
+
+@functools.cache
+def _words() -> dict[str, dict[str, str]]:
+    from kacard.i18n.words import WORDS
+
+    return WORDS
 
 
 @contextlib.contextmanager

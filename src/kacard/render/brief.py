@@ -124,11 +124,15 @@ def visit_hours_text(data: dict[str, Any]) -> str:
 
 def tel_uri(phone: str) -> str | None:
     """RFC 3966 tel: URI of a phone number as written on a card ("+86 138 0000 0000" ->
-    "tel:+8613800000000"); None when it holds fewer than 5 digits or is masked (--redact)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    "tel:+8613800000000"; an extension, "0571-8888 0000 ext 802", as ";ext=802"); None when it
+    holds fewer than 5 digits or is masked (--redact)."""
+    from kacard.cards.model.reach import split_phone
+
+    number, ext = split_phone(phone)
+    digits = "".join(ch for ch in number if ch.isdigit())
     if len(digits) < 5 or "*" in phone:
         return None
-    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+    return "tel:" + ("+" if number.startswith("+") else "") + digits + (f";ext={ext}" if ext else "")
 
 
 PHONES_RULE = """A brief is the rep's own document (show, brief, handover): it shows each key

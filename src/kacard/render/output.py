@@ -219,7 +219,7 @@ def table_lines(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     columns = [c if english else replace(c, header=i18n.pgettext(c.context, c.header) if c.context else _(c.header))
                for c in columns]
     cap = (lambda c: max(c.max_width, limit // 3) if c.max_width else None) if limit else (lambda c: c.max_width)
-    laid = [_column([row.get(c.key) if english or not c.labels else i18n.label(c.labels, row.get(c.key))
+    laid = [_column([row.get(c.key) if not c.labels else i18n.label(c.labels, row.get(c.key))
                      for row in rows], None if limit and c.role == "name" else cap(c)) for c in columns]
     texts = [column for column, _ in laid]
     sizes = [n for _, n in laid]

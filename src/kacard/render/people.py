@@ -18,7 +18,7 @@ from kacard.analysis.people import (
     role_label,
     stance_label,
 )
-from kacard.i18n import Localized, _, language, localize, speaking
+from kacard.i18n import Localized, _, label, language, localize, speaking
 from kacard.i18n import pgettext as C_
 from kacard.render.output import Column, dumps_json, emit
 from kacard.text import clean
@@ -47,14 +47,7 @@ def rows(report: PeopleReport) -> list[dict[str, Any]]:
 
 def sector_label(sector: str) -> str:
     """The course's name of a sector (seed 003's 行业特征), else the card's own word."""
-    labels = {
-        "government": C_("sector", "government"), "soe": C_("sector", "state-owned enterprise"),
-        "foreign": C_("sector", "foreign enterprise"), "private": C_("sector", "private enterprise"),
-        "public_institution": C_("sector", "education, science, culture and health"),
-        "education": C_("sector", "education"), "health": C_("sector", "health"),
-        "finance": C_("sector", "finance"), "insurance": C_("sector", "insurance"),
-    }
-    return labels.get(sector, sector)
+    return label("sector", sector)
 
 
 def hint_lines(hints: Hints, sector: str | None, levels: list[str], roles: list[str]) -> list[str]:

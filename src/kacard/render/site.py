@@ -130,16 +130,16 @@ def card_page(data: Brief, currency: str, *, back: str) -> str:
     """One card's brief, readable on a 360-pixel-wide screen; phones as `tel:` links."""
     body = [f'<nav><a href="{back}">{esc(_("Back"))}</a></nav>',
             f"<h1>{esc(data['name'])}</h1>",
-            f'<p class="meta">{esc(data["id"])} · {esc(data["status"])} · '
+            f'<p class="meta">{esc(data["id"])} · {esc(label("status", data["status"]))} · '
             f'{esc(data["owner_name"] or data["owner"])}'
-            + "".join(f" · {esc(data[k])}" for k in ("industry", "region", "relationship") if data[k]) + "</p>"]
+            + "".join(f" · {esc(label(k, data[k]))}" for k in ("industry", "region", "relationship") if data[k]) + "</p>"]
     if data["address"]:
         body.append(f"<p>{esc(data['address'])}</p>")
     body += next_step_html(data["next_step"], heading="h2", late=("late", _("overdue")), empty='<p class="muted">')
     body.append(f"<h2>{esc(_('Key people'))}</h2>")
     people = []
     for p in data["people"]:
-        bits = [f"<strong>{esc(p['name'])}</strong>"] + [esc(p[k]) for k in ("title", "role", "stance") if p[k]]
+        bits = [f"<strong>{esc(p['name'])}</strong>"] + [esc(label(k, p[k])) for k in ("title", "role", "stance") if p[k]]
         line = " · ".join(bits)
         href = tel_uri(p["phone"]) if p["phone"] else None
         if href:
@@ -159,7 +159,7 @@ def card_page(data: Brief, currency: str, *, back: str) -> str:
         body.append(_ul([f"{esc(s['date'])} {esc(label('signal', s['kind']))}: {esc(s['note'] or '')}" for s in data["signals"]]))
     if data["opportunities"]:
         body.append(f"<h2>{esc(_('Open opportunities'))}</h2>")
-        body.append(_ul([f"{esc(o['title'])} · {esc(o['stage'])} · {esc(o['amount'])} · {esc(o['close'])}"
+        body.append(_ul([f"{esc(o['title'])} · {esc(label('stage', o['stage']))} · {esc(o['amount'])} · {esc(o['close'])}"
                          for o in data["opportunities"]]))
     return page(f"{data['name']} ({data['id']})", "\n".join(body))
 

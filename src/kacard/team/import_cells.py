@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kacard.cards.model.common import ID_RE
+from kacard.cards.model.reach import normal_email, normal_phone
 from kacard.i18n import _
 from kacard.team.import_fields import Target
 from kacard.team.import_match import credit_code_ok
@@ -242,18 +243,19 @@ def _owner(target: Target, raw: Any, context: CellContext) -> str:
 
 
 def _phone(target: Target, raw: Any, context: CellContext) -> str:
-    text = unicodedata.normalize("NFKC", cell_text(raw)).strip()
-    digits = sum(ch.isdigit() for ch in text)
-    if not 7 <= digits <= 15 or re.search(r"[^\d+\-() /转ext.]", text, re.IGNORECASE):
-        raise CellError(_("not a phone number (7 to 15 digits; the value is not shown)"))
-    return text
+    """A phone cell by the card model's one rule (kacard.cards.model.reach)."""
+    try:
+        return normal_phone(cell_text(raw))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _email(target: Target, raw: Any, context: CellContext) -> str:
-    text = unicodedata.normalize("NFKC", cell_text(raw)).strip()
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise CellError(_("not an e-mail address (the value is not shown)"))
-    return text
+    """An e-mail cell by the card model's one rule (kacard.cards.model.reach)."""
+    try:
+        return normal_email(cell_text(raw))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _list(target: Target, raw: Any, context: CellContext) -> list[str]:

@@ -13,22 +13,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from kacard.cards.aliases import Aliased
 from kacard.cards.model.common import (  # noqa: F401 (re-exported)
-    ID_PATTERN,
     EMPTY_WHEN_NULL,
-    IsoDate,
-    IsoTime,
+    ID_PATTERN,
     ID_RE,
     OPEN_STAGES,
     WEEKDAYS,
+    Bool,
+    IsoDate,
+    IsoTime,
     Location,
     Strict,
     Tier,
-    Bool,
     Weekday,
     workdays,
 )
-from kacard.cards.aliases import Aliased
+from kacard.cards.model.reach import Email, Phone
 from kacard.i18n import N_, Message, _
 
 Status = Annotated[Literal["prospect", "active", "dormant", "lost"], Aliased("status")]
@@ -105,8 +106,8 @@ class Contact(Strict):
     level: Level | None = None
     influence: int | None = Field(default=None, ge=1, le=5)
     stance: Stance | None = None
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=200)
+    phone: Phone | None = Field(default=None, max_length=40, description="kacard.cards.model.reach: the phone rule.")
+    email: Email | None = Field(default=None, max_length=200, description="kacard.cards.model.reach: the e-mail rule.")
     birthday: str | None = Field(default=None, max_length=10)
     notes: Text | None = None  # private
     reports_to: str | None = Field(
@@ -202,7 +203,7 @@ class Card(Strict):
     status: Status = "active"
     owner: str = Field(min_length=1, max_length=64, description="A rep id from kacard.yaml team.")
     tier: Tier | None = Field(default=None, description="Manual pin; empty means computed.")
-    industry: str | None = Field(default=None, max_length=100)
+    industry: Annotated[str, Aliased("industry")] | None = Field(default=None, max_length=100)
     sector: Annotated[str, Aliased("sector")] | None = Field(default=None, max_length=100)
     region: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=400)
