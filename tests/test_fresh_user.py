@@ -191,7 +191,7 @@ def test_score_names_unrated_criteria_in_the_readers_language(sample):
     assert "对目标至关重要、产品适合、品牌/政府影响力" in zh.stderr and "strategic_goals" not in zh.stderr
     assert "kacard rate 编号 对目标至关重要=2" in zh.stderr
     en = run(sample, "en", "score")
-    assert "strategic goals, product fit, influence" in en.stderr and "kacard rate ID strategic_goals=2" in en.stderr
+    assert "strategic_goals, product_fit, influence" in en.stderr and "kacard rate ID strategic_goals=2" in en.stderr
 
 
 @pytest.mark.parametrize(("typed", "criterion"), [("对目标至关重要=2", "strategic_goals"), ("影响力=1", "influence"),

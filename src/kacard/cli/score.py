@@ -242,7 +242,7 @@ def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], sett
     if manual and unrated:
         note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' "
                "may be out of reach): kacard rate ID {value2}=2 ...").format(
-                   count=len(unrated), count2=len(accounts), value=criteria_names(manual),
+                   count=len(unrated), count2=len(accounts), value=_(", ").join(map(typed_criterion, manual)),
                    value2=typed_criterion(manual[0])))
 
 
