@@ -10,6 +10,8 @@ import subprocess
 import sys
 import unicodedata
 
+import pytest
+
 from kacard.cli.helptext import rewrap, short_help
 
 
@@ -46,6 +48,28 @@ def test_every_chinese_help_page_fits_80_columns():
     commands = pages[""].split("命令：")[1]
     assert "..." not in commands  # each command's line is a clause, not a paragraph cut mid-word
     assert "  route      为一名业务员规划本周（或 --day 某天）的拜访路线\n" in commands
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_help_page_fits_80_columns_in_both_languages(language):
+    """The one wrapper (helptext.rewrap, by display cells) serves English help too: an English
+    help quoting 杭州市拱墅区莫干山路1903号 ran to 83–89 columns when click wrapped it by characters."""
+    pages = help_pages(language)
+    assert len(pages) > 20
+    wide = {name: line for name, page in pages.items() for line in page.split("\n") if cells(line) > 80}
+    assert not wide, wide
+    if language == "en":  # the line that ran to 87 columns now fits whole
+        assert "--address TEXT        The site's address, e.g. 杭州市拱墅区莫干山路1903号." in pages["new"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_usage_lines_show_each_argument_once_bracketed(language):
+    """`[[ID]]`, `[[FILE]...]...` or `...}...`: an argument's metavar is a bare word and typer
+    adds the brackets and the dots (cli/app.py _plain_metavars)."""
+    for name, page in help_pages(language).items():
+        usage = next(line for line in page.split("\n") if "kacard" in line and "[OPTIONS]" in line)
+        assert "[[" not in usage and "]]" not in usage and "...}" not in usage and "......" not in usage, (name, usage)
+        assert ".]" not in usage, (name, usage)
 
 
 def test_rewrap_breaks_between_chinese_characters_not_inside_words():

@@ -71,7 +71,7 @@ def test_problems_of_broken_cards_are_chinese(broken: Path) -> None:
 def test_the_same_problems_stay_english_in_english(broken: Path) -> None:
     code, output = _run("validate", "--dir", str(broken), "--lang", "en")
     assert code == 1 and not CJK.search("\n".join(line for line in output.splitlines() if "gbk" in line))
-    for phrase in ("file is not UTF-8 text (save it as UTF-8)", "file is empty; a card needs",
+    for phrase in ("file is not UTF-8 text but GBK; convert it with `kacard to-utf8`", "file is empty; a card needs",
                    "file is larger than 1000 KB", "invalid YAML: the '{' here has no matching '}'", 'duplicate key "wechat"',
                    "id 'hz-muze-gas' does not match the file name zz-copy.yaml",
                    "duplicate id 'hz-xinghe-gas': also in"):

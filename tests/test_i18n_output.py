@@ -116,7 +116,8 @@ CODE_WORDS = """kacard json csv ics svg md html geojson table yaml cny km h have
         zh en lang pareto a b c s ten two key potential window days custom name field value text number
         lat lon label base workweek mine owner format dir today week explain what if set chart
         output ids reason date next action summary kind with by time no redact out rep url abc schemas
-        aware rev all criterion yesterday excel xlsx shell lyzy condition range seconds mermaid"""  # "field-aware": the merge driver's name, in git config
+        aware rev all criterion yesterday excel xlsx shell lyzy condition range seconds mermaid
+        utf gb gbk"""  # "field-aware": the merge driver's name, in git config
 
 
 def _command_words() -> set[str]:

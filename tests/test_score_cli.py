@@ -109,7 +109,7 @@ def test_json_contract(kacard, four):
 def test_table_has_bars_summary_and_pin_marks(kacard, four):
     out = ok(kacard("score")).stdout
     assert "█" in out and "A*" in out
-    assert "1 of 4 accounts (25.0 %) are class A and bring 80.0 % of revenue" in out
+    assert "1 of 4 accounts (25.0%) are class A and bring 80.0% of revenue" in out
     assert "Tiers: S 1  A 1  B 0  C 2" in out
 
 
@@ -124,14 +124,14 @@ def test_owner_filters_rows_but_scores_stay_team_wide(kacard, four):
     assert [a["id"] for a in document["accounts"]] == ["mid", "small", "pros"]
     assert document["accounts"][0]["share"] == 0.15  # share of the team's total
     assert document["summary"]["total"] == 200000 and document["summary"]["owner"] == "lina"
-    refused(kacard("score", "--owner", "nobody"), "unknown rep")
+    refused(kacard("score", "--owner", "nobody"), "unknown owner")  # the one --owner resolver (cli.visits.resolve_owner)
 
 
 def test_explain_shows_every_input(kacard, four):
     out = ok(kacard("score", "--explain", "big")).stdout
     assert "2026-03-01" in out and "2026-10-01" in out  # the trades in the window
     assert "not counted: 2 trade(s) before the window" in out
-    assert "class A: cumulative share before it 0.0%" in out
+    assert "class A: the accounts ranked above it hold 0.0%" in out
     assert "strategic goals          2  manual: rated on the card" in out
     assert "profit share             2  derived: Pareto class A" in out
     assert "Tier S: computed S: Pareto A and 10/2 key" in out
@@ -187,7 +187,7 @@ def test_chart_is_well_formed_svg_and_escapes_card_text(kacard, four, tmp_path: 
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert "Big &lt;b&gt;&amp; Co" in text and "<b>" not in text
     assert len(root.findall(".//{http://www.w3.org/2000/svg}polyline")) == 1  # the cumulative curve
-    assert "a = 80 %" in text
+    assert "a = 80%" in text
     refused(kacard("score", "--chart", str(tmp_path / "p.png")), ".svg")
     refused(kacard("score", "--chart", str(tmp_path / "missing" / "p.svg")), "does not exist")
 

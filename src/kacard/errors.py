@@ -93,6 +93,10 @@ class CardInvalid(KacardError):
     """A card (or settings file) failed to parse or validate; carries its problems."""
 
 
+class SettingsInvalid(CardInvalid):
+    """kacard.yaml cannot be read or is not valid (exit 2); carries its problems."""
+
+
 class DuplicateAccount(KacardError):
     """A new card would repeat an account already on file (same name; exit 2)."""
 

@@ -129,6 +129,18 @@ def _labelled(text: str) -> bool:
     return _LABELS.search(text) is not None
 
 
+def handles(text: str) -> list[str]:
+    """The e-mail addresses and WeChat/QQ ids in `text`, lowercase, in order (what
+    `kacard find` matches a contact by without ever showing it). A text that is one bare
+    id-like word (`jinjg_1975`, `wxid_ab12cd`) is not found here: it has no label."""
+    text = text.translate(_FULL_WIDTH).replace("＠", "@")
+    found = [m.group(0).lower() for m in _EMAIL_RE.finditer(text)]
+    for m in _WECHAT_RE.finditer(text):
+        found.append((m.group(2) if m.group(1) is not None else m.group(0)).lower())
+    found += [m.group(2) for m in _QQ_RE.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
 # What the masks above leave behind: `[redacted]`, an e-mail's first character then `***@`,
 # and a phone whose digits became `*` (at least four: a phone has six or more digits and
 # keeps two; grouped by spaces, dashes, dots or brackets), then at most its last two digits.

@@ -136,9 +136,13 @@ class CollectReport:
     reps: tuple[Balance, ...]
     regions: tuple[Balance, ...]
     credit: tuple[CreditAdvice, ...]
+    horizon_days: int = 28  # the plan holds invoices overdue or due within this many days (collect.horizon_days)
+    unpaid_count: int = 0  # every unpaid invoice of the accounts, whenever due
+    unpaid_amount: Decimal = ZERO
 
     def as_json(self) -> dict[str, Any]:
-        return {"today": self.today, "window_days": self.window_days,
+        return {"today": self.today, "window_days": self.window_days, "horizon_days": self.horizon_days,
+                "unpaid": {"count": self.unpaid_count, "amount": self.unpaid_amount},
                 "plan": [c.as_json() for c in self.plan],
                 "balance": {"reps": [b.as_json("rep") for b in self.reps],
                             "regions": [b.as_json("region") for b in self.regions]},
@@ -269,6 +273,8 @@ def collect(cards: Iterable[Card], settings: Settings, today: dt.date, owner: st
 
     With `owner`, only that rep's accounts (the regions then cover only them too).
     Credit advice is ordered reduce, grow, hold; within each, the largest exposure first.
+    The report also counts every unpaid invoice (`unpaid_count`, `unpaid_amount`), so a
+    reader sees what the plan's window (`horizon_days`) leaves for later.
     """
     chosen = [c for c in cards if owner is None or c.owner == owner]
     advice = [a for a in (credit_advice(c, settings, today) for c in chosen) if a is not None]
@@ -276,8 +282,11 @@ def collect(cards: Iterable[Card], settings: Settings, today: dt.date, owner: st
     reps = balances(chosen, settings, today, "owner")
     if owner is not None:
         reps = [b for b in reps if b.key == owner]
+    unpaid = [t for c in chosen for t in c.trades if t.paid is None and t.amount > 0]
     return CollectReport(
         today=today, window_days=settings.collect.window_days,
         plan=tuple(collection_plan(chosen, settings, today)), reps=tuple(reps),
         regions=tuple(balances(chosen, settings, today, "region")), credit=tuple(advice),
+        horizon_days=settings.collect.horizon_days, unpaid_count=len(unpaid),
+        unpaid_amount=sum((t.amount for t in unpaid), start=ZERO),
     )

@@ -319,7 +319,8 @@ def opportunity_reasons(card: Brief, settings: Settings, today: dt.date) -> list
                 overdue_days(state, problem), problem_text(state, problem),
                 {"problem": problem, "opportunity": deal.id, "title": deal.title, "stage": deal.stage,
                  "amount": deal.amount, "close": deal.close, "days_in_stage": state.days_in_stage,
-                 "quiet_days": state.quiet_days, "missing_node": state.missing_node},
+                 "quiet_days": state.quiet_days, "stalled_days": state.stalled_days,
+                 "missing_node": state.missing_node},
             ))
     return found
 
@@ -368,9 +369,11 @@ def urgency_terms(
     if worst.days_overdue > 0:
         counted = min(worst.days_overdue, urgency.max_days_overdue)
         source: str = Message("{days} days overdue ({kind})", days=worst.days_overdue, kind=_reason_word(worst.kind))
+        if worst.kind == "opportunity" and worst.detail.get("problem") == "stalled":  # days past the limit
+            source = Message("{days} days past the stall limit ({limit})", days=worst.days_overdue,
+                             limit=worst.detail.get("stalled_days"))
         if counted < worst.days_overdue:
-            source = Message("{days} days overdue ({kind}), counted up to {most}", days=worst.days_overdue,
-                             kind=_reason_word(worst.kind), most=urgency.max_days_overdue)
+            source = Message("{source}, counted up to {most}", source=source, most=urgency.max_days_overdue)
         terms.append(Term("days overdue", float(counted), urgency.per_day_overdue, source))
     kinds = [r.kind for r in reasons]
     for kind in REASON_KINDS:

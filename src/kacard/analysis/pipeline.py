@@ -282,6 +282,16 @@ def pipeline(
     return PipelineReport(today, tuple(rows), tuple(states))
 
 
+def stall_text(quiet_days: int | None, limit: int) -> Message:
+    """The one wording of a stalled deal, everywhere (due, due --explain, pipeline): the
+    stall's length, i.e. days without a stage change or visit, with the limit
+    (`pipeline.stalled_days`): `stalled 115 days (limit 45)`, 停滞 115 天（上限 45）. Days past
+    the limit are an urgency input only (`overdue_days`), never shown as the stall."""
+    if quiet_days is None:
+        return Message("stalled: no stage date and no visit on the card")
+    return Message("stalled {days} days (limit {limit})", days=quiet_days, limit=limit)
+
+
 def problem_text(state: DealState, problem: str) -> Message:
     """One line about one problem of a deal (the due reason's text): English as a str (JSON),
     the reader's language through `localize`."""
@@ -289,11 +299,7 @@ def problem_text(state: DealState, problem: str) -> Message:
     head = Message("opportunity {id} {title} ({stage})", id=d.id, title=d.title, stage=stage_word(d.stage))
     why: Message
     if problem == "stalled":
-        if state.quiet_days is None:
-            why = Message("stalled: no stage date and no visit on the card")
-        else:
-            why = Message("stalled: no stage change or visit for {days} days (limit {limit})",
-                          days=state.quiet_days, limit=state.stalled_days)
+        why = stall_text(state.quiet_days, state.stalled_days)
     elif problem == "past_close":
         why = Message("close date {close} passed {days} days ago", close=d.close, days=state.days_past_close)
     else:

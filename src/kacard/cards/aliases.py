@@ -99,6 +99,20 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "public_institution": ("事业单位",),
         "finance": ("金融", "金融机构"),
     },
+    # the 10/2 scorecard's criteria (seed 000: 大客户选择的"10/2"法则), for `kacard rate`;
+    # the first word is the criterion's name in Chinese output (render/labels.py)
+    "criterion": {
+        "profit_share": ("利润占比", "利润"),
+        "strategic_goals": ("对目标至关重要", "目标至关重要", "战略目标"),
+        "loss_impact": ("离去影响业绩", "离去影响"),
+        "long_term": ("长期稳定", "关系长期稳定"),
+        "growth_potential": ("未来潜力", "潜力"),
+        "time_invested": ("投入时间",),
+        "product_fit": ("产品适合", "产品匹配"),
+        "centralized_purchasing": ("统一采购", "集中采购"),
+        "continuous_purchasing": ("持续采购",),
+        "influence": ("品牌/政府影响力", "影响力"),
+    },
     # industry is free text too; the usual industries read as their keys (one word per key:
     # a narrower word, 燃气 or 银行, stays the team's own value)
     "industry": {

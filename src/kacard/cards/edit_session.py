@@ -25,12 +25,11 @@ from kacard.cards.cache import cache_dir, digest
 from kacard.cards.model.settings import Settings
 from kacard.cards.safewrite import write_atomic
 from kacard.cards.store import LoadedCard, checked_card
-from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, reports_write_errors
+from kacard.errors import CardInvalid, Problem, StaleWrite, UsageError, os_reason, reports_write_errors
 from kacard.i18n import _
 
 # Lines kacard puts at the top of a re-opened buffer; removed again before validating.
 HEADER = "# kacard: "
-EDITOR_CHOICES = "EDITOR=nano, EDITOR=vim, EDITOR='code --wait'; on Windows: set EDITOR=notepad"
 
 SCRATCH_PREFIX = "kacard-edit-"
 
@@ -203,9 +202,10 @@ def _run_editor(path: Path) -> None:
     try:
         subprocess.run([*command, str(path)], check=True)
     except OSError as exc:
+        # one message, translated whole (the editor choices are words too: "on Windows")
         raise UsageError(_("could not start the editor '{editor}' ({reason}). Choose one with $EDITOR, "
-                           "e.g. {choices}").format(editor=" ".join(command), reason=exc.strerror or exc,
-                                                    choices=EDITOR_CHOICES)) from None
+                           "e.g. EDITOR=nano, EDITOR=vim, EDITOR='code --wait'; on Windows: "
+                           "set EDITOR=notepad").format(editor=" ".join(command), reason=os_reason(exc))) from None
     except subprocess.CalledProcessError as exc:
         raise UsageError(_("the editor '{editor}' ended with an error (exit {code}); the card was not "
                            "changed").format(editor=" ".join(command), code=exc.returncode)) from None

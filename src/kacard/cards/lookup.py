@@ -22,6 +22,8 @@ from typing import Any
 
 from kacard.errors import CardNotFound, UsageError
 from kacard.i18n import _
+from kacard.privacy import handles as found_handles
+from kacard.privacy import scrub
 from kacard.text import fold, pad, width
 
 Readings = tuple[tuple[str, ...], ...]  # per character of a text: its readings, lowercase
@@ -38,6 +40,7 @@ class SearchKeys:
     contact_names: tuple[str, ...] = ()
     address: str = ""
     phones: tuple[str, ...] = ()  # the contacts' phone numbers, digits only (`kacard find` by caller id)
+    handles: tuple[str, ...] = ()  # the contacts' e-mails and WeChat/QQ ids, lowercase (found, never shown)
 
     @cached_property
     def name_readings(self) -> Readings:
@@ -62,7 +65,7 @@ class Match:
 
 
 RANKS = {"id": 0, "id_prefix": 1, "name": 2, "id_part": 3, "name_part": 4, "pinyin": 5,
-         "contact": 6, "contact_pinyin": 7, "phone": 8, "address": 9}
+         "contact": 6, "contact_pinyin": 7, "phone": 8, "handle": 8, "address": 9}
 PHONE_DIGITS = 4  # a query of at least this many digits (spaces, dashes, '+' ignored) searches phones
 
 
@@ -148,10 +151,13 @@ def readings(text: str) -> Readings:
 
 
 def search_keys(card_id: str, name: str, contacts: Iterable[str] = (), address: str | None = None,
-                phones: Iterable[str | None] = ()) -> SearchKeys:
-    """A card's search keys: a pure function of its id, name, contacts' names, address and
-    contacts' phones (kept as digits: `+86 138 0000 2679` is found by `13800002679`)."""
-    return SearchKeys(card_id, name, tuple(contacts), address or "", tuple(_digits(p) for p in phones if p))
+                phones: Iterable[str | None] = (), handles: Iterable[str | None] = ()) -> SearchKeys:
+    """A card's search keys: a pure function of its id, name, contacts' names, address,
+    contacts' phones (kept as digits: `+86 138 0000 2679` is found by `13800002679`) and
+    `handles`: the contacts' e-mails and the texts (notes) that may name a WeChat or QQ id;
+    the e-mails and the ids found in them (kacard.privacy.handles) are kept lowercase."""
+    kept = tuple(dict.fromkeys(h for text in handles if text for h in found_handles(text)))
+    return SearchKeys(card_id, name, tuple(contacts), address or "", tuple(_digits(p) for p in phones if p), kept)
 
 
 def _digits(text: str) -> str:
@@ -165,6 +171,14 @@ def _phone_query(query: str) -> str | None:
         return None
     digits = _digits(query)
     return digits if len(digits) >= PHONE_DIGITS else None
+
+
+def _handle_query(text: str, handles: tuple[str, ...]) -> bool:
+    """`text` names one of a card's e-mails or WeChat/QQ ids: a whole e-mail or id
+    (`jianguo.jin@example.com`, `微信 jinjg_1975`, `jinjg_1975`), case ignored; an e-mail's
+    part before `@` or its whole domain does not count (too many cards share a domain)."""
+    wanted = set(found_handles(text)) or {text.strip().lower()}
+    return any(h in wanted for h in handles)
 
 
 def matches_pinyin(query: str, keys: Readings) -> int | None:
@@ -243,6 +257,8 @@ def rank(query: str, keys: SearchKeys, *, deep: bool = False) -> Match | None:
     dialled = _phone_query(text)
     if dialled and any(dialled in phone for phone in keys.phones):
         return hit("phone")
+    if keys.handles and _handle_query(text, keys.handles):
+        return hit("handle")
     if keys.address and text in fold(keys.address):
         return hit("address")
     return None
@@ -278,12 +294,21 @@ def resolve(query: str, cards: Sequence[SearchKeys]) -> str:
         listed = "\n".join(f"  {pad(m.id, cells)}  {m.name}" for m in shown)
         more = _("\n  … and {n} more").format(n=len(best) - 12) if len(best) > 12 else ""
         raise UsageError(_("'{query}' matches {n} cards; say which (by id):\n{listed}{more}").format(
-            query=query, n=len(best), listed=listed, more=more))
+            query=scrub(query), n=len(best), listed=listed, more=more))
     raise CardNotFound(not_found_message(query, cards))
 
 
 def not_found_message(query: str, cards: Sequence[SearchKeys], *, suggest_find: bool = True) -> str:
-    """No card for `query`, with the closest ids and names ("did you mean …")."""
+    """No card for `query`, with the closest ids and names ("did you mean …"). The query
+    is echoed through kacard.privacy.scrub (the one redaction rule): a phone, e-mail or
+    WeChat id typed as a query is shown masked, and the `kacard find` hint then asks for
+    what was typed instead of repeating a masked text that could not be found."""
+    shown = scrub(query)
+    if shown != query:
+        if not suggest_find:
+            return _("no card matches '{query}'").format(query=shown)
+        return _("no card matches '{query}' (use `kacard find` with the number or address you typed: "
+                 "it searches contacts' phones, e-mails and WeChat ids)").format(query=shown)
     names = {k.name: k.id for k in cards}
     ids = {k.id: k.name for k in cards}
     close_ids = difflib.get_close_matches(query, list(ids), n=3, cutoff=0.6)

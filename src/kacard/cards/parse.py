@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 from kacard.cards import aliases, yamlio
 from kacard.cards.model.settings import Settings
 from kacard.cards.paths import SETTINGS_FILE
-from kacard.errors import CardInvalid, Problem
+from kacard.errors import CardInvalid, Problem, SettingsInvalid
 from kacard.i18n import _
 
 if TYPE_CHECKING:
@@ -200,9 +200,17 @@ def _key_line(text: str, key: str) -> int | None:
 
 
 def load_settings(folder: Path) -> Settings:
+    """The team's settings (defaults without a kacard.yaml). SettingsInvalid (exit 2) when
+    it cannot be read or is not valid: the problems with file:line:col: field, and the fix."""
     if not (folder / SETTINGS_FILE).is_file():
         return Settings()
-    return read_model(folder, SETTINGS_FILE, Settings)
+    try:
+        return read_model(folder, SETTINGS_FILE, Settings)
+    except CardInvalid as exc:
+        raise SettingsInvalid(_(
+            "{file} has a problem (below): fix that line, then check with `kacard validate`; `git diff "
+            "{file}` shows what changed since the last commit. Until then only `show`, `find` and "
+            "`validate` run (with default settings)").format(file=SETTINGS_FILE), exc.problems) from None
 
 
 M = TypeVar("M", bound=BaseModel)

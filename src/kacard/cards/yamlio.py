@@ -79,6 +79,12 @@ def decode(data: bytes) -> str:
             raise YamlProblem(_("unresolved git conflict marker; resolve the merge conflict first"),
                               line, 1) from None
         line = data[: exc.start].count(b"\n") + 1
+        from kacard.cards.encoding import detect
+
+        found = detect(data)
+        if found is not None:  # a teammate's GBK (or UTF-16) save: say how to convert it
+            raise YamlProblem(_("file is not UTF-8 text but {encoding}; convert it with `kacard to-utf8` "
+                                "(then commit it)").format(encoding=found.name), line=line, column=None) from None
         raise YamlProblem(_("file is not UTF-8 text (save it as UTF-8)"), line=line, column=None) from None
 
 

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import importlib
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -21,12 +22,12 @@ from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 from kacard.cli import lifetime  # noqa: E402
 from kacard.cli.common import DirOpt, FormatOpt, Globals, TodayOpt, lang_option  # noqa: E402
-from kacard.cli.helptext import localize_help, short_help, unwrapped_help  # noqa: E402
+from kacard.cli.helptext import short_help, unwrapped_help  # noqa: E402
 from kacard.cli.usage_words import usage_message  # noqa: E402
 from kacard.errors import KacardError  # noqa: E402
 
 # Command families, one module each under kacard.cli; each has register(app).
-COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale")
+COMMAND_MODULES = ("cards", "score", "visits", "team", "route", "manager", "importing", "site", "sale", "repair")
 
 
 # Help shows a plain word for what an option takes, not Python type names like <list[str]>.
@@ -49,20 +50,21 @@ def _plain_metavars(command: Any) -> None:
                 else _("table only: this command prints a message."))
         if param.param_type_name == "argument":  # its name says what it takes; no "<str>" after it
             param.display_type_rich = lambda ctx: None
+            if param.metavar is not None:  # a bare word: typer's usage line adds [ ] / { } and "..."
+                param.metavar = re.sub(r"^\[(.*)\]$", r"\1", re.sub(r"\s*\.\.\.$", "", param.metavar.strip()))
         if param.metavar is not None or getattr(param, "is_flag", False):
             continue
         label = param.display_type(ctx).strip("<>")
         many = label.startswith("list[")
         base = label[5:-1] if many else label
-        word = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
-        param.metavar = word + ("..." if many and param.param_type_name == "argument" else "")
+        param.metavar = PLAIN_METAVARS.get(base, base.upper().replace(" ", "_"))
 
 
 class KacardCommand(TyperCommand):
     """A command whose help page is in the run's language (typer's own headings too)."""
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+        return unwrapped_help(self, ctx)  # wrapped by kacard in every language (cells, not characters)
 
     def format_help_text_unwrapped(self, ctx: Any) -> str:
         return str(super().get_help(ctx))
@@ -89,7 +91,10 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
     """Print click's usage error in kacard's one style, `error: ...` and the --help to read
     (instead of click's "Usage: ... Error: ..." box), typer's wording said in the run's
     language (cli.usage_words); exit 2 like every usage error. An
-    error without a context (a missing option value) names the command being run."""
+    error without a context (a missing option value) names the command being run. The
+    message goes through the one redaction rule: a phone typed as a stray argument is masked."""
+    from kacard.privacy import scrub
+
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         where = ctx.command_path
@@ -97,7 +102,7 @@ def _usage_error(exc: Any, group_ctx: Any = None) -> typer.Exit:
         where = f"{group_ctx.command_path} {group_ctx.meta['kacard.command']}"
     else:
         where = "kacard"
-    sys.stderr.write(_("error: {message}").format(message=usage_message(exc.format_message())) + "\n")
+    sys.stderr.write(_("error: {message}").format(message=scrub(usage_message(exc.format_message()))) + "\n")
     sys.stderr.write("  " + _("see '{command} --help'").format(command=where) + "\n")
     return typer.Exit(2)
 
@@ -149,7 +154,7 @@ class KacardGroup(TyperGroup):
             sys.stdout, sys.stderr = saved
 
     def get_help(self, ctx: Any) -> str:
-        return localize_help(super().get_help(ctx)) if language() == "en" else unwrapped_help(self, ctx)
+        return unwrapped_help(self, ctx)  # wrapped by kacard in every language (cells, not characters)
 
     def format_help_text_unwrapped(self, ctx: Any) -> str:
         return str(super().get_help(ctx))

@@ -71,7 +71,7 @@ def init(
 def new(
     ctx: typer.Context,
     card_id: Annotated[str | None, typer.Argument(
-        metavar="[ID]", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
+        metavar="ID", help=_("Slug for the account, e.g. hz-xinghe-gas (default: made from the name's pinyin)."),
         show_default=False)] = None,
     name: Annotated[str | None, typer.Option(help=_("Account name, e.g. 杭州星河纺织有限公司."))] = None,
     owner: Annotated[str | None, typer.Option(help=_("The rep in charge: id or name (default on a terminal: you)."))] = None,
@@ -184,6 +184,7 @@ def show(
     from kacard.render.brief import brief_data, print_brief
 
     opts = run(ctx, dir, today, format)
+    opts.warn_settings()  # a broken kacard.yaml: the card is still shown (with a warning)
     card_id = opts.card_id(card_id)
     folder = opts.load(only=[card_id])
     loaded = folder.get(card_id)
@@ -199,6 +200,7 @@ def find(
     format: FormatOpt = None,
 ) -> None:
     """Cards whose id, name, contacts or address match TEXT, best match first (as `list` prints them).
+    A contact's phone, e-mail or WeChat id finds its card; what you typed is never echoed unmasked.
 
     Example: kacard find 燃气   (or: kacard find lyzy, kacard find 王建国)
     """
@@ -207,9 +209,11 @@ def find(
     from kacard.render.output import note
 
     opts = run(ctx, dir, today, format)
+    opts.warn_settings()  # a broken kacard.yaml: cards are still found (with a warning)
     folder = opts.load()  # whole cards: contacts are searched too
     keys = [lookup.search_keys(c.card.id, c.card.name, [p.name for p in c.card.contacts], c.card.address,
-                               [p.phone for p in c.card.contacts])
+                               [p.phone for p in c.card.contacts],
+                               [text for p in c.card.contacts for text in (p.email, p.notes)])
             for c in folder.cards]
     matches = lookup.find(text, keys)
     lookup.save_readings()
@@ -287,7 +291,8 @@ def validate(
 
     opts = run(ctx, dir, today, format)
     path = opts.folder()
-    checks = folder_checks(path)  # the git set-up, checked each run: part of the day's key
+    _settings, broken = opts.settings_or_defaults()  # a broken kacard.yaml is one more problem
+    checks = broken + folder_checks(path)  # the git set-up, checked each run: part of the day's key
     day_output(opts, "validate", (opts.format, [str(p) for p in checks]),
                lambda walked: _validate(opts, checks, opts.load(summary=True, upkeep=True, walked=walked)))
 

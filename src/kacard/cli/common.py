@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
     from kacard.cards.store import Folder
     from kacard.cards.walk import Walk
+    from kacard.errors import Problem
 
 DirOpt = Annotated[
     Path | None,
@@ -113,11 +114,41 @@ class Run:
     dir_option: Path | None
     today: dt.date
     format: str
+    settings: Settings | None = None  # set by settings_or_defaults; else each load reads kacard.yaml
 
     def folder(self) -> Path:
         from kacard.cards.paths import find_folder
 
         return find_folder(self.dir_option)
+
+    def settings_or_defaults(self) -> tuple[Settings, list[Problem]]:
+        """For commands that only read cards (`show`, `find`, `validate`): the team's
+        settings, or, when kacard.yaml is broken, the defaults and its problems (the caller
+        warns or reports them). Later loads of this run use the settings returned. A team
+        expects to read a card before a visit even when someone broke kacard.yaml; commands
+        that write or weigh the whole folder still stop (cards.parse.load_settings)."""
+        from kacard.cards.model.settings import Settings
+        from kacard.cards.parse import load_settings
+        from kacard.errors import SettingsInvalid
+
+        problems: list[Problem] = []
+        try:
+            self.settings = load_settings(self.folder())
+        except SettingsInvalid as exc:
+            self.settings, problems = Settings(), list(exc.problems)
+        return self.settings, problems
+
+    def warn_settings(self) -> None:
+        """settings_or_defaults, with kacard.yaml's problems as a warning on stderr."""
+        from kacard.cards.paths import SETTINGS_FILE
+        from kacard.render.output import note
+
+        _settings, problems = self.settings_or_defaults()
+        if problems:
+            note(_("warning: {file} has a problem; showing cards with default settings (other commands "
+                   "stop until it is fixed):").format(file=SETTINGS_FILE))
+            for problem in problems:
+                note(f"  {problem}")
 
     def load(self, *, summary: bool = False, only: Collection[str] | None = None,
              upkeep: bool = False, walked: Walk | None = None, settings: Settings | None = None) -> Folder:
@@ -132,7 +163,7 @@ class Run:
         progress = Progress() if sys.stderr.isatty() else None
         try:
             folder = load_folder(self.folder(), self.today, summary=summary, only=only, progress=progress,
-                                 upkeep=upkeep, walked=walked, settings=settings)
+                                 upkeep=upkeep, walked=walked, settings=settings or self.settings)
         finally:
             if progress is not None:
                 progress.close()

@@ -21,9 +21,11 @@ _WORDS = (
 
 
 def localize_help(text: str) -> str:
-    """`text` (a help page) with typer's headings and labels in the current language."""
+    """`text` (a help page) with typer's headings and labels in the current language,
+    wrapped to the terminal (at most 80 columns) by `rewrap`, in every language."""
+    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
     if language() == "en":
-        return text
+        return rewrap(text, width)
     lines = []
     for line in text.split("\n"):
         stripped = line.strip()
@@ -43,7 +45,6 @@ def localize_help(text: str) -> str:
         line = line.replace("[required]", "[" + _("required") + "]").replace("; required]", "；" + _("required") + "]")
         line = line.replace("[default: ", "[" + _("default") + "：").replace("[default:", "[" + _("default") + "：")
         lines.append(line)
-    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)  # click's help width
     return rewrap("\n".join(lines), width)
 
 
@@ -67,8 +68,10 @@ def short_help(text: str, limit: int = 60) -> str:
 
 
 def unwrapped_help(command: Any, ctx: Any) -> str:
-    """`command`'s help page in Chinese, wrapped by kacard (`rewrap`), not by click: click is
-    given an unbounded width so that it leaves every paragraph and option help on one line."""
+    """`command`'s help page in the run's language, wrapped by kacard (`rewrap`, which counts
+    display cells: an English help text quoting 杭州市拱墅区 is wider than its characters), not
+    by click: click is given an unbounded width so that it leaves every paragraph and option
+    help on one line."""
     saved = ctx.terminal_width, ctx.max_content_width
     ctx.terminal_width = ctx.max_content_width = 1_000_000
     try:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kacard.cli.common import CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.visits import OwnerOpt
 from kacard.i18n import _
 
 
@@ -17,8 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def pipeline(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option("--owner", help=_("Only this rep's accounts (a team id)."),
-                                              show_default=False)] = None,
+    owner: OwnerOpt = None,
     region: Annotated[str | None, typer.Option("--region", help=_("Only accounts whose region contains this "
                                                  "(杭州 matches 华东/杭州)."), show_default=False)] = None,
     dir: DirOpt = None,
@@ -31,18 +31,17 @@ def pipeline(
 
     Example: kacard pipeline --owner zhangwei --format svg > funnel.svg
     """
-    from kacard.analysis.due import check_owner
     from kacard.analysis.pipeline import pipeline as build
-    from kacard.i18n import _
+    from kacard.cli.visits import resolve_owner
+    from kacard.i18n import _, localize  # localize: the one date formatter (11月23日 周一)
     from kacard.render.pipeline import print_pipeline
 
     opts = run(ctx, dir, today, format)
     folder = opts.load(summary=True)
-    if owner is not None:
-        check_owner(folder.settings, owner)
+    owner = resolve_owner(folder.settings, folder.path, owner, False)  # an id or a name (张伟)
     assert folder.summaries is not None
     report = build([s.brief for s in folder.summaries], folder.settings, opts.today, owner, region)
-    title = _("Pipeline on {today}").format(today=opts.today) + "".join(
+    title = _("Pipeline on {today}").format(today=localize(opts.today)) + "".join(
         f" · {part}" for part in (owner, region) if part)
     if opts.format == "svg":
         from kacard.render.funnel import funnel_svg

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kacard.cli.common import AsOfOpt, CardIdArg, DirOpt, FormatOpt, TodayOpt, report_problems, run
+from kacard.cli.visits import resolve_owner
 from kacard.errors import UsageError
-from kacard.i18n import _
+from kacard.i18n import _, label
 
 if TYPE_CHECKING:
     from kacard.cards.model.settings import Settings
@@ -24,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def rate(
     ctx: typer.Context,
     card_id: CardIdArg,
-    ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2 ...",
+    ratings: Annotated[list[str], typer.Argument(metavar="CRITERION=0|1|2",
                                                  help=_("Manual 10/2 ratings; CRITERION=- removes one."))],
     dir: DirOpt = None,
     today: TodayOpt = None,
@@ -33,8 +34,11 @@ def rate(
     """Rate an account on the 10/2 scorecard by hand (0 no, 1 partly, 2 yes): a manual rating
     wins over the derived one. Patches the card's `criteria` like `log` adds a visit.
 
+    Criteria go by their English ids or their Chinese names (对目标至关重要=2).
+
     Example: kacard rate hz-xinghe-gas strategic_goals=2 influence=1 product_fit=2
     """
+    from kacard.cards.aliases import to_english
     from kacard.cards.editing import set_ratings
     from kacard.cards.writing import update_card
 
@@ -45,9 +49,11 @@ def rate(
     parsed: dict[str, int | None] = {}
     for item in ratings:
         name, sep, value = item.partition("=")
-        name, value = name.strip(), value.strip()
+        # 对目标至关重要 and "strategic goals" (as English help shows it) = strategic_goals
+        name, value = to_english("criterion", name.strip()).replace(" ", "_"), value.strip()
         if not sep or name not in known:
-            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(item=item, value=', '.join(known)))
+            raise UsageError(_("{item!r}: give CRITERION=0|1|2 with one of {value}").format(
+                item=item, value=criteria_names(known)))
         if value == "-":
             parsed[name] = None
         elif value in ("0", "1", "2"):
@@ -56,7 +62,7 @@ def rate(
             raise UsageError(_("{item!r}: a rating is 0 (no), 1 (partly), 2 (yes), or - to remove it").format(item=item))
     loaded = folder.get(card_id)
     update_card(folder.path, loaded, set_ratings(parsed))
-    shown = ", ".join(f"{k}={'derived' if v is None else v}" for k, v in parsed.items())
+    shown = _(", ").join(f"{label('criterion', k)}={_('derived') if v is None else v}" for k, v in parsed.items())
     typer.echo(_("rated {rel}: {shown}").format(rel=loaded.rel, shown=shown))
 
 
@@ -131,10 +137,7 @@ def score(
         return
     folder = opts.load(summary=True)  # scores read each card's brief and index, not the card
     settings = folder.settings
-    if owner is not None:
-        from kacard.cards.reps import rep_id
-
-        owner = rep_id(settings, owner, "--owner")
+    owner = resolve_owner(settings, folder.path, owner, False)
     rows = folder.summaries or []
     report = score_folder(rows, settings, opts.today)
 
@@ -191,10 +194,7 @@ def _score_report(opts: Any, owner: str | None, folder: Any, report: Any = None,
     settings = folder.settings
     rows = folder.summaries or []
     if report is None:
-        if owner is not None:
-            from kacard.cards.reps import rep_id
-
-            owner = rep_id(settings, owner, "--owner")
+        owner = resolve_owner(settings, folder.path, owner, False)
         report = score_folder(rows, settings, opts.today)
     chosen = [s for s in report.accounts if owner is None or s.card.owner == owner]
     if not chosen:
@@ -240,7 +240,25 @@ def _note_unrated(accounts: list[Any], criteria: dict[str, dict[str, int]], sett
               if c in NOT_DERIVED or c in settings.scoring.ten_two.derive.manual_only]
     unrated = [a for a in accounts if any(c not in criteria[a.id] for c in manual)]
     if manual and unrated:
-        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' may be out of reach): kacard rate ID {value2}=2 ...").format(count=len(unrated), count2=len(accounts), value=', '.join(manual), value2=manual[0]))
+        note(_("{count} of {count2} account(s) lack a manual rating of {value} (scored 0 until rated, so 'key' "
+               "may be out of reach): kacard rate ID {value2}=2 ...").format(
+                   count=len(unrated), count2=len(accounts), value=_(", ").join(map(typed_criterion, manual)),
+                   value2=typed_criterion(manual[0])))
+
+
+def typed_criterion(criterion: str) -> str:
+    """How to type a criterion in `kacard rate`: its id in English (strategic_goals), its
+    Chinese name in Chinese (对目标至关重要; kacard.cards.aliases)."""
+    from kacard.cards.aliases import label as chinese_name
+    from kacard.i18n import language
+
+    return criterion if language() == "en" else chinese_name("criterion", criterion)
+
+
+def criteria_names(criteria: list[str]) -> str:
+    """10/2 criteria as the reader names them (Chinese names in Chinese: `kacard rate` takes
+    both, kacard.cards.aliases), joined with the language's list separator."""
+    return _(", ").join(label("criterion", c) for c in criteria)
 
 
 def _write_chart(path: Path, report: Any, accounts: list[Any], owner: str | None, folder: Path) -> None:

@@ -29,7 +29,7 @@ def _bars(accounts: list[AccountScore]) -> list[tuple[str, Decimal | None, str, 
     for s in accounts[: MAX_BARS - 1] if len(accounts) > MAX_BARS else accounts:
         p = s.pareto
         name = s.card.name if len(s.card.name) <= LABEL_CHARS else s.card.name[: LABEL_CHARS - 1] + "…"
-        tip = f"{s.id} {s.card.name}: {p.metric:,.0f} ({float(p.share) * 100:.1f} %), class {p.klass}"
+        tip = f"{s.id} {s.card.name}: {p.metric:,.0f} ({float(p.share) * 100:.1f}%), class {p.klass}"
         bars.append((name, p.metric if p.rank is not None else None, p.klass, tip))
     if len(accounts) > MAX_BARS:
         rest = accounts[MAX_BARS - 1:]
@@ -74,7 +74,7 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
     for tick in range(0, 101, 20):
         y = _num(y_share(tick / 100))
         out.append(
-            f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick} %</text>'
+            f'<text x="{LEFT + plot_w + 6}" y="{y}" dominant-baseline="middle">{tick}%</text>'
         )
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" stroke="#eee"/>')
     for tick in range(0, 5):  # the metric's scale: 0, 1/4 ... of the largest bar
@@ -119,7 +119,7 @@ def pareto_svg(report: ScoreReport, accounts: list[AccountScore], title: str = "
         )
         out.append(
             f'<text x="{LEFT + plot_w - 4}" y="{float(y) - 4:.1f}" text-anchor="end" fill="#d9480f">'
-            f"{escape(f'{label} = {cut * 100:g} %')}</text>"
+            f"{escape(f'{label} = {cut * 100:g}%')}</text>"
         )
     # legend, under the title
     lx = LEFT

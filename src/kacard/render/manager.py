@@ -174,10 +174,12 @@ def print_collect(report: CollectReport, fmt: str, currency: str) -> None:
                   "rating": c.rating or "-", "collector": c.collector} for c in report.plan]
     total = sum((c.amount for c in report.plan), start=Decimal(0))
     overdue = sum((c.amount for c in report.plan if c.days_overdue > 0), start=Decimal(0))
-    title = _("Collection plan · today {today} · {count} invoice(s), {total} {currency}, "
-              "{overdue} {currency} overdue").format(today=localize(report.today), count=len(plan_rows),
-                                                     total=_money(total), overdue=_money(overdue),
-                                                     currency=label("currency", currency))
+    title = _("Collection plan · today {today} · overdue or due within {days} days: {count} invoice(s), "
+              "{total} {currency}, {overdue} {currency} overdue (all unpaid: {unpaid} invoice(s), "
+              "{unpaid_total} {currency})").format(
+                  today=localize(report.today), days=report.horizon_days, count=len(plan_rows),
+                  total=_money(total), overdue=_money(overdue), unpaid=report.unpaid_count,
+                  unpaid_total=_money(report.unpaid_amount), currency=label("currency", currency))
     print_table(plan_rows, PLAN_COLUMNS, title) if plan_rows else sys.stdout.write(title + "\n")
     for what, lines in ((_("rep"), report.reps), (_("region"), report.regions)):
         rows = [{"key": b.key or "-", "sales": b.sales, "collected": b.collected, "ratio": _ratio(b.ratio),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from kacard.analysis.pipeline import PipelineReport, node_label, stage_label
-from kacard.i18n import _
+from kacard.analysis.pipeline import PipelineReport, node_label, stage_label, stall_text
+from kacard.i18n import _, localize
 from kacard.i18n import pgettext as C_
 from kacard.render.output import Column, dumps_json, emit
 
@@ -43,7 +43,7 @@ CSV_COLUMNS = [Column(key, key) for key in (
 def _problem_words(state: Any) -> str:
     words = []
     if state.stalled:
-        words.append(_("stalled"))
+        words.append(localize(stall_text(state.quiet_days, state.stalled_days)))
     if state.days_past_close:
         words.append(_("close date passed {days} days ago").format(days=state.days_past_close))
     if state.missing_node:

@@ -81,12 +81,17 @@ SALE_WORDS: dict[str, str] = {  # a problem or danger kind in a few words (conte
 
 
 def sale_reason(r: Reason) -> str:
-    """An `opportunity` or `relationship` reason in a few words: `deal p1 stalled 52d`,
-    `deal p2 past close 8d`, `deal p1 missing node`, `people: no coach` (商机 p1 停滞 52 天,
+    """An `opportunity` or `relationship` reason in a few words: `deal p1 stalled 97 days
+    (limit 45)`, `deal p2 past close 8d`, `deal p1 missing node`, `people: no coach` (商机 p1 停滞 97 天（上限 45）,
     关系：没有内线 in Chinese)."""
     if r.kind == "opportunity":
         problem = str(r.detail.get("problem", ""))
         words = label("sale", SALE_WORDS.get(problem, problem.replace("_", " ")))
+        if problem == "stalled" and "stalled_days" in r.detail:  # the stall's length and limit, as everywhere
+            from kacard.analysis.pipeline import stall_text
+
+            words = localize(stall_text(r.detail.get("quiet_days"), int(r.detail["stalled_days"])))
+            return _("deal {id} {problem}").format(id=r.detail.get("opportunity"), problem=words)
         if r.days_overdue:
             return _("deal {id} {problem} {days}d").format(id=r.detail.get("opportunity"), problem=words,
                                                           days=r.days_overdue)

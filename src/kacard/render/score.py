@@ -13,7 +13,7 @@ from kacard.analysis.scoring.ten_two import MEANINGS
 from kacard.i18n import N_, _, label, language, localize
 from kacard.i18n.formats import money
 from kacard.render.output import Column, dumps_json, emit
-from kacard.text import clean, pad
+from kacard.text import clean, pad, width
 
 BAR_WIDTH = 12
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -61,7 +61,8 @@ def ratio(value: Decimal | float, places: int = 4) -> float:
 
 
 def percent(value: Decimal | float, places: int = 1) -> str:
-    return f"{float(value) * 100:.{places}f} %"
+    """`0.792` → `79.2%`: no space before %, as everywhere in kacard (GB/T 15835 writes 79.2%)."""
+    return f"{float(value) * 100:.{places}f}%"
 
 
 def bar(share: Decimal, largest: Decimal, cells: int = BAR_WIDTH) -> str:
@@ -151,11 +152,11 @@ def summary_lines(report: ScoreReport, accounts: list[AccountScore], currency: s
     if c.total > 0:
         concentration = N_(
             "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
-            "(cut-off a = {cut} %); the top 20 % ({top} account) hold {top_share}.")
+            "(cut-off a = {cut}%); the top 20% ({top} account) hold {top_share}.")
         if c.top20_accounts != 1:
             concentration = N_(
                 "Concentration: {a} of {n} accounts ({a_share}) are class A and bring {a_total} of {metric} "
-                "(cut-off a = {cut} %); the top 20 % ({top} accounts) hold {top_share}.")
+                "(cut-off a = {cut}%); the top 20% ({top} accounts) hold {top_share}.")
         lines.append(_(concentration).format(
             a=c.a_accounts, n=c.accounts, a_share=percent(c.a_share_of_accounts),
             a_total=percent(c.a_share_of_total), metric=metric, cut=f"{report.a * 100:g}",
@@ -246,10 +247,13 @@ def print_explain(
         id=clean(card.id), name=clean(card.name), owner=clean(card.owner), status=label("status", card.status)), ""]
     out.append(_("80/20: {metric} of trades dated {start} (excluded) to {end} (included), {days} days").format(
         metric=metric, start=localize(report.window_start), end=localize(report.today), days=report.window_days))
-    for t in [t for t in trades if report.window_start < t.date <= report.today]:
+    counted = [t for t in trades if report.window_start < t.date <= report.today]
+    dates = [localize(t.date) for t in counted]  # 2025年12月24日 周三 and 2月13日 周五 differ in width
+    date_cells = max((width(d) for d in dates), default=0)
+    for t, date in zip(counted, dates, strict=True):
         value = t.amount if report.metric == "revenue" else (t.margin or Decimal(0))
         shown = f"{value:>16,.2f}" if language() == "en" else pad(money(value), 16, True)
-        out.append(f"  {localize(t.date)}  {pad(clean(t.invoice or '-'), 14)} {shown}")
+        out.append(f"  {pad(date, date_cells)}  {pad(clean(t.invoice or '-'), 14)} {shown}")
     older = sum(1 for t in trades if t.date <= report.window_start)
     future = sum(1 for t in trades if t.date > report.today)
     total = f"  = {s.metric:,.2f} {label('currency', currency)}" if language() == "en" else \

@@ -122,17 +122,16 @@ def is_redacted_export(path: Path) -> bool:
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) of a CSV file's bytes: UTF-8 with BOM, UTF-8, GBK or GB18030."""
+    """(text, encoding name) of a CSV file's bytes: UTF-8 with BOM, UTF-8, UTF-16, GBK or
+    GB18030, by the one detector (kacard.cards.encoding, which `to-utf8` uses too)."""
+    from kacard.cards.encoding import detect
+
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gbk"), "GBK"
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace"), "GB18030"
+    found = detect(data)
+    if found is not None:
+        return data.decode(found.codec), found.name
+    return data.decode("gb18030", errors="replace"), "GB18030"
 
 
 def read_csv(path: Path) -> Sheet:

@@ -43,10 +43,12 @@ class ParetoEntry:
             return Message("metric is negative: class C, not ranked")
         before, a, b = f"{self.before:.1%}", f"{cut_a:.0%}", f"{cut_b:.0%}"
         if self.klass == "A":
-            return Message("cumulative share before it {before} < a {a}", before=before, a=a)
+            return Message("the accounts ranked above it hold {before}, under the class A limit a = {a}",
+                           before=before, a=a)
         if self.klass == "B":
-            return Message("cumulative share before it {before} >= a {a} and < b {b}", before=before, a=a, b=b)
-        return Message("cumulative share before it {before} >= b {b}", before=before, b=b)
+            return Message("the accounts ranked above it hold {before}: at least a = {a}, under b = {b}",
+                           before=before, a=a, b=b)
+        return Message("the accounts ranked above it hold {before}: at least b = {b}", before=before, b=b)
 
 
 @dataclass(frozen=True)
