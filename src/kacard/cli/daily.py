@@ -134,14 +134,14 @@ def _as_json_text(value: Any) -> Any:
 def file_state(path: Path) -> str:
     """A file's stat and bytes, hashed ("" when it is missing): for a key (day_output's
     parts) when a command also reads a file outside the card walk."""
-    import hashlib
+    from kacard.cards.cache import digest
 
     try:
         info = path.stat()
         data = path.read_bytes()
     except OSError:
         return ""
-    return f"{info.st_mtime_ns}:{info.st_size}:" + hashlib.blake2b(data, digest_size=16).hexdigest()
+    return f"{info.st_mtime_ns}:{info.st_size}:" + digest(data)
 
 
 class _Recorder:
